@@ -1,0 +1,137 @@
+/**
+ * Calendar dates as 'YYYY-MM-DD' strings with a brand. A date is a day in the organisation's time
+ * zone, never an instant; instants (epoch milliseconds) are converted only by `localDateTime`, with
+ * the zone passed in. This module never reads the clock: "today" is always a parameter.
+ */
+import * as v from 'valibot';
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+function isRealDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  return d <= daysInMonth(y, mo);
+}
+
+export const CalendarDateSchema = v.pipe(
+  v.string(),
+  v.check(isRealDate, 'expected a real calendar date as YYYY-MM-DD'),
+  v.brand('CalendarDate'),
+);
+export type CalendarDate = v.InferOutput<typeof CalendarDateSchema>;
+
+export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
+
+/** Brands a 'YYYY-MM-DD' string; throws with the offending text on anything else (e.g. 2025-02-30). */
+export function calendarDate(value: string): CalendarDate {
+  if (!isRealDate(value))
+    throw new RangeError(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(value)}`);
+  return value as CalendarDate;
+}
+
+/** 28–31: days in month `month` (1–12) of `year`, Gregorian leap rules. */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function dateParts(date: CalendarDate): { year: number; month: number; day: number } {
+  return {
+    year: Number(date.slice(0, 4)),
+    month: Number(date.slice(5, 7)),
+    day: Number(date.slice(8, 10)),
+  };
+}
+
+export function fromParts(year: number, month: number, day: number): CalendarDate {
+  return calendarDate(
+    `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+  );
+}
+
+function toUtcMs(date: CalendarDate): number {
+  const { year, month, day } = dateParts(date);
+  return Date.UTC(year, month - 1, day);
+}
+
+function fromUtcMs(ms: number): CalendarDate {
+  const d = new Date(ms);
+  return fromParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+}
+
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return fromUtcMs(toUtcMs(date) + days * DAY_MS);
+}
+
+/** Whole days from `from` to `to`; negative when `to` is earlier. Interest and cadence use this count. */
+export function daysBetween(from: CalendarDate, to: CalendarDate): number {
+  return Math.round((toUtcMs(to) - toUtcMs(from)) / DAY_MS);
+}
+
+/**
+ * Adds calendar months keeping the day of month; when the target month is shorter the date is
+ * clamped to its last day (Jan 31 + 1 month = Feb 28/29), the usual rule for installment due dates.
+ */
+export function addMonths(date: CalendarDate, months: number): CalendarDate {
+  const { year, month, day } = dateParts(date);
+  const index = year * 12 + (month - 1) + months;
+  const y = Math.floor(index / 12);
+  const m = (index % 12) + 1;
+  return fromParts(y, m, Math.min(day, daysInMonth(y, m)));
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: CalendarDate): number {
+  return new Date(toUtcMs(date)).getUTCDay();
+}
+
+export function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface LocalDateTime {
+  date: CalendarDate;
+  /** 0–23 */
+  hour: number;
+  minute: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock date and time at instant `epochMs` in `timeZone` (IANA name). */
+export function localDateTime(
+  epochMs: number,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): LocalDateTime {
+  let fmt = formatters.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, fmt);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of fmt.formatToParts(new Date(epochMs))) parts[p.type] = p.value;
+  const date = calendarDate(`${parts['year']}-${parts['month']}-${parts['day']}`);
+  return {
+    date,
+    hour: Number(parts['hour']),
+    minute: Number(parts['minute']),
+    weekday: dayOfWeek(date),
+  };
+}
+
+/** Today's date in `timeZone` for the instant `epochMs` (the caller owns the clock). */
+export function todayIn(epochMs: number, timeZone: string = DEFAULT_TIME_ZONE): CalendarDate {
+  return localDateTime(epochMs, timeZone).date;
+}
