@@ -2,7 +2,9 @@
  * Money is integer centavos with a brand, so a float or a reais amount can never be passed where
  * centavos are expected. Rates are basis points (1% = 100 bps). Every rounding in the domain goes
  * through `roundDiv`, the one rounding rule: half-even ("arredondamento bancário", ABNT NBR 5891),
- * computed on integers so no binary-float error can move a centavo.
+ * computed on integers so no binary-float error can move a centavo. Splitting a total
+ * (`splitCents`, `allocateCents`) never rounds: it hands out whole centavos so the parts always sum
+ * to the total exactly.
  */
 import * as v from 'valibot';
 
@@ -46,20 +48,214 @@ export function applyRateBps(amount: Cents, rateBps: number): Cents {
   return roundDiv(BigInt(amount) * BigInt(rateBps), 10_000n);
 }
 
+/** Sum of any number of amounts; throws if the total leaves the safe-integer range. */
 export function addCents(...amounts: readonly Cents[]): Cents {
   let total = 0;
   for (const a of amounts) total += a;
   return cents(total);
 }
 
+/** a − b. */
 export function subCents(a: Cents, b: Cents): Cents {
   return cents(a - b);
 }
 
+/** The smaller of two amounts. */
 export function minCents(a: Cents, b: Cents): Cents {
   return a <= b ? a : b;
 }
 
+/** The larger of two amounts. */
 export function maxCents(a: Cents, b: Cents): Cents {
   return a >= b ? a : b;
+}
+
+/** Options for `parseMoney`; negative amounts are refused unless asked for (refunds, corrections). */
+export interface ParseMoneyOptions {
+  allowNegative?: boolean;
+}
+
+/** The outcome of `tryParseMoney`: the amount, or an English message fit for a CSV import report. */
+export type ParseMoneyResult = { ok: true; value: Cents } | { ok: false; message: string };
+
+const GROUPED_INTEGER = /^\d{1,3}(?:\.\d{3})+$/;
+const DIGITS = /^\d+$/;
+const MAX_CENTS = BigInt(Number.MAX_SAFE_INTEGER);
+
+function fail(message: string): ParseMoneyResult {
+  return { ok: false, message };
+}
+
+function ambiguous(shown: string, integerPart: string, fraction: string): ParseMoneyResult {
+  return fail(
+    `amount "${shown}" is ambiguous: a separator followed by 3 digits may mean thousands or decimals; ` +
+      `write ${integerPart}${fraction},00 or ${integerPart}.${fraction},00 if it means thousands (centavos take at most 2 digits)`,
+  );
+}
+
+/**
+ * Reads an amount written the Brazilian way ("1.234,56", "R$ 1.234,56", "1234,5") or as a plain
+ * decimal ("1234.56", "1234"), refusing anything that two readers could take for different sums.
+ *
+ * Rules: a comma is always the decimal separator and dots are then thousands groups of exactly
+ * three digits. Without a comma, one dot followed by one or two digits is a decimal point; one
+ * dot followed by exactly three digits ("1.234") is ambiguous and refused, and so is "1,234";
+ * several dots in well-formed groups ("1.234.567") can only be thousands. US grouping
+ * ("1,234.56") is refused rather than guessed: a file mixing both conventions needs a human.
+ */
+export function tryParseMoney(text: string, options: ParseMoneyOptions = {}): ParseMoneyResult {
+  const shown = text.trim();
+  let body = shown;
+  let negative = false;
+  if (body.startsWith('-') || body.startsWith('\u2212')) {
+    negative = true;
+    body = body.slice(1).trimStart();
+  }
+  if (/^r\$/i.test(body)) body = body.slice(2).trimStart();
+  if (!negative && (body.startsWith('-') || body.startsWith('\u2212'))) {
+    negative = true;
+    body = body.slice(1).trimStart();
+  }
+  if (body === '')
+    return fail(shown === '' ? 'amount is empty' : `amount "${shown}" has no digits`);
+  const stray = /[^\d.,]/.exec(body);
+  if (stray) return fail(`amount "${shown}" contains an unexpected character "${stray[0]}"`);
+
+  const commas = body.split(',').length - 1;
+  const dots = body.split('.').length - 1;
+  let integerPart: string;
+  let fraction = '';
+  if (commas > 1) {
+    return fail(
+      `amount "${shown}" has more than one comma; write it as 1.234,56 or 1234.56 (the comma marks centavos)`,
+    );
+  } else if (commas === 1) {
+    const comma = body.indexOf(',');
+    if (body.lastIndexOf('.') > comma) {
+      return fail(
+        `amount "${shown}" uses a comma for thousands and a dot for decimals; write it as 1.234,56 or 1234.56`,
+      );
+    }
+    integerPart = body.slice(0, comma);
+    fraction = body.slice(comma + 1);
+    if (fraction.length === 3 && dots === 0) {
+      return ambiguous(shown, integerPart, fraction);
+    }
+  } else if (dots === 1) {
+    const dot = body.indexOf('.');
+    integerPart = body.slice(0, dot);
+    fraction = body.slice(dot + 1);
+    if (fraction.length === 3) {
+      return ambiguous(shown, integerPart, fraction);
+    }
+  } else {
+    integerPart = body;
+  }
+
+  if (commas === 1 || dots === 1) {
+    if (fraction === '') return fail(`amount "${shown}" has no digits after the decimal separator`);
+    if (fraction.length > 2)
+      return fail(`amount "${shown}" has more than 2 decimal places (centavos)`);
+  }
+  if (integerPart === '')
+    return fail(`amount "${shown}" has no digits before the decimal separator`);
+  const groupedInteger = commas === 1 ? dots > 0 : dots > 1;
+  if (groupedInteger ? !GROUPED_INTEGER.test(integerPart) : !DIGITS.test(integerPart)) {
+    return fail(
+      `amount "${shown}" has a misplaced thousands separator; groups after a dot have exactly 3 digits`,
+    );
+  }
+
+  const magnitude =
+    BigInt(integerPart.replaceAll('.', '')) * 100n + BigInt(fraction.padEnd(2, '0') || '0');
+  if (magnitude > MAX_CENTS) return fail(`amount "${shown}" is too large`);
+  if (negative && magnitude !== 0n && !options.allowNegative)
+    return fail(`amount "${shown}" is negative; only positive amounts are accepted here`);
+  const value = Number(magnitude);
+  return { ok: true, value: cents(negative && value !== 0 ? -value : value) };
+}
+
+/** `tryParseMoney` that throws a RangeError with the same message. */
+export function parseMoney(text: string, options: ParseMoneyOptions = {}): Cents {
+  const result = tryParseMoney(text, options);
+  if (!result.ok) throw new RangeError(result.message);
+  return result.value;
+}
+
+/** Plain decimal reais with exactly two places and a dot ("1234.56", "-0.05"): PIX field 54, CSV export. */
+export function formatDecimal(amount: Cents): string {
+  const digits = String(Math.abs(amount)).padStart(3, '0');
+  return `${amount < 0 ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+const currencyFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * The amount as Brazilian currency text, e.g. "R$ 1.234,56". Intl puts a NO-BREAK SPACE (U+00A0)
+ * after "R$", which keeps the symbol and the number on one line; compare with that, not ' '.
+ */
+export function formatBRL(amount: Cents, locale: string = 'pt-BR'): string {
+  let format = currencyFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL' });
+    currencyFormats.set(locale, format);
+  }
+  // A decimal string is formatted exactly; amount / 100 as a float could misround near 2^53.
+  return format.format(formatDecimal(amount) as `${number}`);
+}
+
+function signed(sign: bigint, magnitude: bigint): Cents {
+  return cents(magnitude === 0n ? 0 : Number(sign * magnitude));
+}
+
+/**
+ * Splits `total` into `parts` amounts that sum to it exactly and differ by at most one centavo;
+ * the leftover centavos go to the FIRST parts (R$ 100,00 / 3 = 33,34 + 33,33 + 33,33), so a
+ * schedule's first installment absorbs the remainder. A negative total splits symmetrically.
+ */
+export function splitCents(total: Cents, parts: number): Cents[] {
+  if (!Number.isSafeInteger(parts) || parts < 1)
+    throw new RangeError(`parts must be a positive whole number: ${parts}`);
+  const sign = total < 0 ? -1n : 1n;
+  const magnitude = BigInt(Math.abs(total));
+  const count = BigInt(parts);
+  const base = magnitude / count;
+  const leftover = magnitude % count;
+  return Array.from({ length: parts }, (_, i) =>
+    signed(sign, base + (BigInt(i) < leftover ? 1n : 0n)),
+  );
+}
+
+/**
+ * Splits `total` in proportion to non-negative integer `weights` (e.g. the amounts of the debts a
+ * payment covers) by the largest-remainder method: each part is its exact share rounded down, then
+ * the leftover centavos go to the largest fractional remainders, earlier weights winning ties.
+ * Parts sum to `total` exactly and each is within one centavo of its exact share.
+ */
+export function allocateCents(total: Cents, weights: readonly number[]): Cents[] {
+  if (weights.length === 0) throw new RangeError('allocateCents needs at least one weight');
+  let weightSum = 0n;
+  for (const w of weights) {
+    if (!Number.isSafeInteger(w) || w < 0)
+      throw new RangeError(`weights must be non-negative whole numbers: ${w}`);
+    weightSum += BigInt(w);
+  }
+  if (weightSum === 0n) throw new RangeError('weights must not all be zero');
+  const sign = total < 0 ? -1n : 1n;
+  const magnitude = BigInt(Math.abs(total));
+  const shares = weights.map((w, index) => {
+    const exact = magnitude * BigInt(w);
+    return { index, floor: exact / weightSum, remainder: exact % weightSum };
+  });
+  let leftover = magnitude;
+  for (const s of shares) leftover -= s.floor;
+  const byRemainder = [...shares].sort((a, b) =>
+    a.remainder === b.remainder ? a.index - b.index : a.remainder > b.remainder ? -1 : 1,
+  );
+  for (const s of byRemainder) {
+    if (leftover === 0n) break;
+    s.floor += 1n;
+    leftover -= 1n;
+  }
+  return shares.map((s) => signed(sign, s.floor));
 }

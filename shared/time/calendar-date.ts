@@ -37,6 +37,7 @@ export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/** Year, month (1–12) and day of a date. */
 export function dateParts(date: CalendarDate): { year: number; month: number; day: number } {
   return {
     year: Number(date.slice(0, 4)),
@@ -45,6 +46,7 @@ export function dateParts(date: CalendarDate): { year: number; month: number; da
   };
 }
 
+/** The date for year, month (1–12) and day; throws when they name no real day. */
 export function fromParts(year: number, month: number, day: number): CalendarDate {
   return calendarDate(
     `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
@@ -61,6 +63,7 @@ function fromUtcMs(ms: number): CalendarDate {
   return fromParts(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
 }
 
+/** The date `days` later (earlier when negative). */
 export function addDays(date: CalendarDate, days: number): CalendarDate {
   return fromUtcMs(toUtcMs(date) + days * DAY_MS);
 }
@@ -87,6 +90,7 @@ export function dayOfWeek(date: CalendarDate): number {
   return new Date(toUtcMs(date)).getUTCDay();
 }
 
+/** Negative, zero or positive as `a` is before, equal to or after `b` (for Array.sort). */
 export function compareDates(a: CalendarDate, b: CalendarDate): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -134,4 +138,68 @@ export function localDateTime(
 /** Today's date in `timeZone` for the instant `epochMs` (the caller owns the clock). */
 export function todayIn(epochMs: number, timeZone: string = DEFAULT_TIME_ZONE): CalendarDate {
   return localDateTime(epochMs, timeZone).date;
+}
+
+/** The outcome of `tryParseBrazilianDate`: the date, or an English message fit for a CSV import report. */
+export type ParseDateResult = { ok: true; value: CalendarDate } | { ok: false; message: string };
+
+const BR_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
+
+/**
+ * Reads a date written as ISO 'YYYY-MM-DD' or Brazilian 'DD/MM/AAAA' (day first always; one-digit
+ * day and month, as spreadsheets write them, are accepted). Two-digit years are refused (which
+ * century?), as are years before 1000 and days that do not exist, like 31/04 or 29/02/2025.
+ */
+export function tryParseBrazilianDate(text: string): ParseDateResult {
+  const shown = text.trim();
+  if (shown === '') return { ok: false, message: 'date is empty' };
+  let year: number;
+  let month: number;
+  let day: number;
+  const iso = DATE_RE.exec(shown);
+  const br = BR_DATE_RE.exec(shown);
+  if (iso) {
+    [year, month, day] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  } else if (br) {
+    [day, month, year] = [Number(br[1]), Number(br[2]), Number(br[3])];
+  } else if (/^\d{1,2}\/\d{1,2}\/\d{2}$/.test(shown)) {
+    return {
+      ok: false,
+      message: `date "${shown}" has a 2-digit year; write the year in full (DD/MM/YYYY)`,
+    };
+  } else {
+    return { ok: false, message: `date "${shown}" is not written as DD/MM/YYYY or YYYY-MM-DD` };
+  }
+  if (year < 1000) return { ok: false, message: `date "${shown}" has an implausible year ${year}` };
+  if (month < 1 || month > 12)
+    return { ok: false, message: `date "${shown}" has no month ${month} (months are 1–12)` };
+  if (day < 1 || day > daysInMonth(year, month))
+    return {
+      ok: false,
+      message: `date "${shown}" does not exist (month ${month} of ${year} has ${daysInMonth(year, month)} days)`,
+    };
+  return { ok: true, value: fromParts(year, month, day) };
+}
+
+/** `tryParseBrazilianDate` that throws a RangeError with the same message. */
+export function parseBrazilianDate(text: string): CalendarDate {
+  const result = tryParseBrazilianDate(text);
+  if (!result.ok) throw new RangeError(result.message);
+  return result.value;
+}
+
+/** A date typed by a person or read from a spreadsheet ('DD/MM/AAAA' or 'YYYY-MM-DD'), output as a CalendarDate. */
+export const BrazilianDateSchema = v.pipe(
+  v.string(),
+  v.rawTransform(({ dataset, addIssue, NEVER }): CalendarDate => {
+    const result = tryParseBrazilianDate(dataset.value);
+    if (result.ok) return result.value;
+    addIssue({ message: result.message });
+    return NEVER;
+  }),
+);
+
+/** "31/01/2025": the date as Brazilians write it. */
+export function formatBrazilianDate(date: CalendarDate): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }

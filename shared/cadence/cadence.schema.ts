@@ -1,0 +1,301 @@
+/**
+ * The régua de cobrança as data: steps keyed on days from the due date, when contact is allowed,
+ * how often, and what escalation needs. Also the plain facts the planner reads (debtor contact
+ * profile, debts, contact log, promises, agreements, disputes, written notices), each a valibot
+ * schema because they travel between server, PWA and extension.
+ *
+ * Legal sources (reference/collections.md §(c)): contact hours SP Lei 15.426/2014 (Mon–Fri 8–20h,
+ * Sat 8–14h, never on holidays; Sundays are not an allowed day); RJ Lei 7.868/2018 (weekdays 9–19h,
+ * no weekends) and ES Lei 10.626/2017 (weekdays 8–19h, no weekends) from a secondary source only;
+ * AM has two conflicting reports, so the default takes their intersection (weekdays 8–18h, no
+ * weekends). Notice periods before negativação as practised by Asaas: MT 45, SP and PE 20, PI 15,
+ * others 10 days, and more than 5 days overdue (CDC art. 43 §2, STJ Súmula 359).
+ */
+import * as v from 'valibot';
+import { CentsSchema } from '../money/money';
+import { UfSchema } from '../identity/uf';
+import { CalendarDateSchema, DEFAULT_TIME_ZONE } from '../time/calendar-date';
+import { ChannelSchema, Channels, TemplateIdSchema } from '../templates/template.schema';
+
+/** 'HH:MM' on a 24-hour clock; '24:00' closes a window at midnight. */
+export const ClockTimeSchema = v.pipe(
+  v.string(),
+  v.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM, e.g. 08:00'),
+);
+
+/** Minutes since midnight of an 'HH:MM' text. */
+export function clockMinutes(time: string): number {
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+}
+
+/** A daily interval [from, to): a contact at `to` is already outside (Sat 13:59 yes, 14:00 no). */
+export const HourRangeSchema = v.pipe(
+  v.object({ from: ClockTimeSchema, to: ClockTimeSchema }),
+  v.check((r) => clockMinutes(r.from) < clockMinutes(r.to), 'the range must start before it ends'),
+);
+export type HourRange = v.InferOutput<typeof HourRangeSchema>;
+
+/** When contact is allowed; `null` closes the day. Holidays follow `allowHolidays`. */
+export const ContactWindowsSchema = v.object({
+  weekdays: v.nullable(HourRangeSchema),
+  saturday: v.nullable(HourRangeSchema),
+  sunday: v.nullable(HourRangeSchema),
+  allowHolidays: v.boolean(),
+});
+export type ContactWindows = v.InferOutput<typeof ContactWindowsSchema>;
+
+/** Channels a contact can happen on: the template channels plus a phone call. */
+export const ContactChannels = [...Channels, 'phone'] as const;
+export const ContactChannelSchema = v.picklist(ContactChannels);
+export type ContactChannel = v.InferOutput<typeof ContactChannelSchema>;
+
+/** Remote channels a debtor may prefer for reminders. */
+export const PreferableChannels = ['sms', 'whatsapp', 'email'] as const;
+
+export const StepModes = ['automatic', 'manual'] as const;
+export const StepKinds = ['reminder', 'negotiation', 'notice', 'escalation'] as const;
+/** What an escalation step needs before it can be acted on. */
+export const StepRequirements = ['written_notice', 'min_days_overdue'] as const;
+
+export const CadenceStepSchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9+._-]{0,31}$/, 'step id: lower-case slug')),
+  /** Days from the due date; negative = before it (preventive). */
+  offsetDays: v.pipe(v.number(), v.safeInteger()),
+  channel: ChannelSchema,
+  mode: v.picklist(StepModes),
+  /** By convention `<key>.<channel>`, so a reminder can move to the debtor's preferred channel. */
+  templateId: TemplateIdSchema,
+  kind: v.picklist(StepKinds),
+  allowsDiscount: v.boolean(),
+  requires: v.exactOptional(v.array(v.picklist(StepRequirements))),
+});
+export type CadenceStep = v.InferOutput<typeof CadenceStepSchema>;
+
+const PositiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const NonNegativeInt = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const CadencePolicySchema = v.pipe(
+  v.object({
+    steps: v.pipe(v.array(CadenceStepSchema), v.minLength(1)),
+    windows: ContactWindowsSchema,
+    /** Per-state rules replace `windows` entirely for debtors of that UF. */
+    stateWindows: v.record(UfSchema, v.optional(ContactWindowsSchema)),
+    /** One budget per debtor across every channel, automated and manual, visits included. */
+    budget: v.object({ maxPerDay: PositiveInt, maxPer7Days: PositiveInt }),
+    noticeDays: v.object({
+      default: NonNegativeInt,
+      byState: v.record(UfSchema, v.optional(NonNegativeInt)),
+    }),
+    /** Negativação needs the debt MORE than this many days overdue. */
+    minDaysOverdueForNegativacao: NonNegativeInt,
+    timeZone: v.pipe(v.string(), v.check(isTimeZone, 'expected an IANA time zone')),
+  }),
+  v.check(
+    (p) => new Set(p.steps.map((s) => s.id)).size === p.steps.length,
+    'step ids must be unique',
+  ),
+  v.check(
+    (p) => new Set(p.steps.map((s) => s.offsetDays)).size === p.steps.length,
+    'two steps cannot fall on the same day',
+  ),
+  // Discount is a last resort: never in a reminder, never before the debt is late.
+  v.check(
+    (p) => p.steps.every((s) => !s.allowsDiscount || (s.offsetDays > 0 && s.kind !== 'reminder')),
+    'discounts unlock only at late, non-reminder steps',
+  ),
+);
+export type CadencePolicy = v.InferOutput<typeof CadencePolicySchema>;
+
+/** Default contact windows: SP Lei 15.426/2014, also the CDL market guidance. */
+export const DEFAULT_CONTACT_WINDOWS: ContactWindows = {
+  weekdays: { from: '08:00', to: '20:00' },
+  saturday: { from: '08:00', to: '14:00' },
+  sunday: null,
+  allowHolidays: false,
+};
+
+/** The default régua, from the D-3 preventive reminder to the D+60 manual review. */
+export const DEFAULT_CADENCE_POLICY: CadencePolicy = {
+  steps: [
+    {
+      id: 'd-3',
+      offsetDays: -3,
+      channel: 'whatsapp',
+      mode: 'automatic',
+      templateId: 'd-3.whatsapp',
+      kind: 'reminder',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd0',
+      offsetDays: 0,
+      channel: 'sms',
+      mode: 'automatic',
+      templateId: 'd0.sms',
+      kind: 'reminder',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd+1',
+      offsetDays: 1,
+      channel: 'whatsapp',
+      mode: 'automatic',
+      templateId: 'd+1.whatsapp',
+      kind: 'reminder',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd+5',
+      offsetDays: 5,
+      channel: 'email',
+      mode: 'automatic',
+      templateId: 'd+5.email',
+      kind: 'reminder',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd+10',
+      offsetDays: 10,
+      channel: 'whatsapp',
+      mode: 'manual',
+      templateId: 'd+10.whatsapp',
+      kind: 'reminder',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd+15',
+      offsetDays: 15,
+      channel: 'visit',
+      mode: 'manual',
+      templateId: 'd+15.visit',
+      kind: 'negotiation',
+      allowsDiscount: false,
+    },
+    {
+      id: 'd+30',
+      offsetDays: 30,
+      channel: 'whatsapp',
+      mode: 'manual',
+      templateId: 'd+30.whatsapp',
+      kind: 'negotiation',
+      allowsDiscount: true,
+    },
+    {
+      id: 'd+45',
+      offsetDays: 45,
+      channel: 'email',
+      mode: 'manual',
+      templateId: 'd+45.email',
+      kind: 'notice',
+      allowsDiscount: true,
+    },
+    {
+      id: 'd+60',
+      offsetDays: 60,
+      channel: 'email',
+      mode: 'manual',
+      templateId: 'd+60.email',
+      kind: 'escalation',
+      allowsDiscount: true,
+      requires: ['written_notice', 'min_days_overdue'],
+    },
+  ],
+  windows: DEFAULT_CONTACT_WINDOWS,
+  stateWindows: {
+    RJ: {
+      weekdays: { from: '09:00', to: '19:00' },
+      saturday: null,
+      sunday: null,
+      allowHolidays: false,
+    },
+    ES: {
+      weekdays: { from: '08:00', to: '19:00' },
+      saturday: null,
+      sunday: null,
+      allowHolidays: false,
+    },
+    AM: {
+      weekdays: { from: '08:00', to: '18:00' },
+      saturday: null,
+      sunday: null,
+      allowHolidays: false,
+    },
+  },
+  budget: { maxPerDay: 1, maxPer7Days: 2 },
+  noticeDays: { default: 10, byState: { SP: 20, PE: 20, MT: 45, PI: 15 } },
+  minDaysOverdueForNegativacao: 5,
+  timeZone: DEFAULT_TIME_ZONE,
+};
+
+const IdSchema = v.pipe(v.string(), v.minLength(1));
+
+/** What the cadence needs to know about a debtor to contact them properly. */
+export const DebtorContactProfileSchema = v.object({
+  id: IdSchema,
+  /** Picks the state's contact windows, notice period and holidays. */
+  state: UfSchema,
+  doNotContact: v.object({
+    all: v.exactOptional(v.boolean()),
+    channels: v.exactOptional(v.array(ContactChannelSchema)),
+  }),
+  /** Replaces the channel of reminder steps (not negotiation, notice or escalation). */
+  preferredChannel: v.exactOptional(v.picklist(PreferableChannels)),
+  /** Narrows the contact windows further; never widens them. */
+  preferredHours: v.exactOptional(HourRangeSchema),
+  /** Where the debtor lives when it differs from the organisation's zone (e.g. America/Manaus). */
+  timeZone: v.exactOptional(v.pipe(v.string(), v.check(isTimeZone, 'expected an IANA time zone'))),
+});
+export type DebtorContactProfile = v.InferOutput<typeof DebtorContactProfileSchema>;
+
+export const CadenceDebtSchema = v.object({
+  id: IdSchema,
+  dueDate: CalendarDateSchema,
+  status: v.picklist(['open', 'paid']),
+  /** When given, a zero or negative balance counts as paid. */
+  balance: v.exactOptional(CentsSchema),
+});
+export type CadenceDebt = v.InferOutput<typeof CadenceDebtSchema>;
+
+/** One contact, in either direction, on any channel, automated or typed by a person. */
+export const ContactLogEntrySchema = v.object({
+  at: v.pipe(v.number(), v.safeInteger()),
+  channel: ContactChannelSchema,
+  direction: v.picklist(['outbound', 'inbound']),
+  automated: v.boolean(),
+  /** The cadence step this contact carried out, if any. */
+  stepId: v.exactOptional(v.string()),
+  /** The debt it was about; lets the planner tell this cycle's steps from an earlier debt's. */
+  debtId: v.exactOptional(v.string()),
+});
+export type ContactLogEntry = v.InferOutput<typeof ContactLogEntrySchema>;
+
+export const PaymentPromiseSchema = v.object({
+  dueDate: CalendarDateSchema,
+  amount: CentsSchema,
+  status: v.picklist(['active', 'kept', 'broken']),
+});
+export type PaymentPromise = v.InferOutput<typeof PaymentPromiseSchema>;
+
+export const AgreementStateSchema = v.object({
+  status: v.picklist(['active', 'broken', 'completed']),
+});
+export type AgreementState = v.InferOutput<typeof AgreementStateSchema>;
+
+export const DisputeStateSchema = v.object({ status: v.picklist(['open', 'resolved']) });
+export type DisputeState = v.InferOutput<typeof DisputeStateSchema>;
+
+/** A written pre-negativação notice (CDC art. 43 §2) that was sent. */
+export const WrittenNoticeSchema = v.object({
+  sentOn: CalendarDateSchema,
+  debtId: v.exactOptional(v.string()),
+});
+export type WrittenNotice = v.InferOutput<typeof WrittenNoticeSchema>;

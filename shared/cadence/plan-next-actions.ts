@@ -1,0 +1,259 @@
+/**
+ * The régua planner: given a debtor's facts and `now`, what should happen next and when.
+ *
+ * Rules, in order:
+ * 1. Nothing open (every debt paid, or its balance ≤ 0) → 'stopped' / 'all_paid'.
+ * 2. Do-not-contact for all channels → 'stopped' / 'do_not_contact': no action at all.
+ * 3. An open dispute, an active agreement or an active promise → 'paused' (in that precedence),
+ *    with no actions. A promise still 'active' after its date is treated as broken: the day after
+ *    the promised date the régua resumes by itself, from the CURRENT days overdue.
+ * 4. The carrying debt is the oldest open one (earliest due date, then id); one régua per debtor,
+ *    never one per debt, so several debts never multiply the messages.
+ * 5. The due step is the LATEST step whose offset ≤ days overdue. Earlier steps that were missed
+ *    (paused, budget, downtime) are not replayed: the debtor gets the message that fits today.
+ *    A step counts as done when an outbound contact carries its stepId within this cycle (on or
+ *    after due date + the first offset, and for this debt when the contact names one).
+ * 6. The plan lists the due step if not done, then the next future step as a projection, so a
+ *    screen can show "next send". Paused or blocked actions keep their time so nothing is silent.
+ * 7. A reminder moves to the debtor's preferred remote channel when that channel is not blocked and
+ *    the template id follows `<key>.<channel>`; negotiation, notice and escalation keep theirs.
+ * 8. `earliestAt` honours windows, holidays, preferred hours and the budget counted from the
+ *    history (see `contact-guard.ts`); the projection does not count the pending due step.
+ * 9. Steps that require a written notice need one logged at least N days earlier (N by the
+ *    debtor's UF), and 'min_days_overdue' needs MORE than `minDaysOverdueForNegativacao` days.
+ */
+import {
+  addDays,
+  daysBetween,
+  localDateTime,
+  todayIn,
+  type CalendarDate,
+} from '../time/calendar-date';
+import type { HolidayCalendar } from '../time/holidays';
+import type { Channel } from '../templates/template.schema';
+import {
+  type AgreementState,
+  type CadenceDebt,
+  type CadencePolicy,
+  type CadenceStep,
+  type ContactLogEntry,
+  type DebtorContactProfile,
+  type DisputeState,
+  type PaymentPromise,
+  type WrittenNotice,
+} from './cadence.schema';
+import { contactClock, earliestContactAt } from './contact-guard';
+import { zonedEpoch } from './zoned-time';
+
+export interface CadenceInput {
+  debtor: DebtorContactProfile;
+  debts: readonly CadenceDebt[];
+  history: readonly ContactLogEntry[];
+  promises: readonly PaymentPromise[];
+  agreements: readonly AgreementState[];
+  disputes: readonly DisputeState[];
+  notices: readonly WrittenNotice[];
+  policy: CadencePolicy;
+  now: number;
+  holidays?: HolidayCalendar;
+}
+
+export const PlanStates = ['active', 'paused', 'stopped'] as const;
+export type PlanState = (typeof PlanStates)[number];
+
+export const PlanReasons = [
+  'all_paid',
+  'do_not_contact',
+  'dispute_open',
+  'agreement_active',
+  'promise_active',
+  'step_due',
+  'waiting',
+  'cadence_complete',
+] as const;
+export type PlanReason = (typeof PlanReasons)[number];
+
+export const ActionBlocks = [
+  'channel_blocked',
+  'notice_missing',
+  'notice_too_recent',
+  'not_overdue_enough',
+  'no_contact_window',
+] as const;
+export type ActionBlock = (typeof ActionBlocks)[number];
+
+export interface ActionBlocker {
+  code: ActionBlock;
+  /** The day the blocker lifts, when that is known (notice period, days overdue). */
+  allowedOn?: CalendarDate;
+}
+
+export interface PlannedAction {
+  stepId: string;
+  channel: Channel;
+  templateId: string;
+  mode: CadenceStep['mode'];
+  kind: CadenceStep['kind'];
+  allowsDiscount: boolean;
+  /** due date + step offset. */
+  dueOn: CalendarDate;
+  /** First allowed instant at or after max(now, dueOn), or null when no window exists. */
+  earliestAt: number | null;
+  blockedBy?: ActionBlocker[];
+}
+
+export interface CadencePlan {
+  state: PlanState;
+  reason: PlanReason;
+  carrying?: { debtId: string; dueDate: CalendarDate; daysOverdue: number };
+  actions: PlannedAction[];
+}
+
+function isOpen(debt: CadenceDebt): boolean {
+  return debt.status === 'open' && (debt.balance === undefined || debt.balance > 0);
+}
+
+/** The oldest open debt, which drives the régua; undefined when all are paid. */
+export function carryingDebt(debts: readonly CadenceDebt[]): CadenceDebt | undefined {
+  return debts
+    .filter(isOpen)
+    .sort((a, b) =>
+      a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id < b.id ? -1 : 1,
+    )[0];
+}
+
+/** Days of written notice required before negativação/protesto for a debtor of `state`. */
+export function noticeDaysFor(policy: CadencePolicy, state: DebtorContactProfile['state']): number {
+  return policy.noticeDays.byState[state] ?? policy.noticeDays.default;
+}
+
+function pauseReason(input: CadenceInput, today: CalendarDate): PlanReason | undefined {
+  if (input.disputes.some((d) => d.status === 'open')) return 'dispute_open';
+  if (input.agreements.some((a) => a.status === 'active')) return 'agreement_active';
+  if (input.promises.some((p) => p.status === 'active' && p.dueDate >= today))
+    return 'promise_active';
+  return undefined;
+}
+
+/** The blockers of an escalation step's prerequisites, empty when it may proceed. */
+export function escalationBlockers(
+  step: CadenceStep,
+  debt: CadenceDebt,
+  notices: readonly WrittenNotice[],
+  input: {
+    policy: CadencePolicy;
+    state: DebtorContactProfile['state'];
+    today: CalendarDate;
+    cycleStart: CalendarDate;
+  },
+): ActionBlocker[] {
+  const blockers: ActionBlocker[] = [];
+  const { policy, today } = input;
+  if (step.requires?.includes('written_notice')) {
+    const latest = notices
+      .filter((n) => (n.debtId === undefined ? n.sentOn >= input.cycleStart : n.debtId === debt.id))
+      .map((n) => n.sentOn)
+      .sort()
+      .at(-1);
+    if (latest === undefined) blockers.push({ code: 'notice_missing' });
+    else {
+      const allowedOn = addDays(latest, noticeDaysFor(policy, input.state));
+      if (today < allowedOn) blockers.push({ code: 'notice_too_recent', allowedOn });
+    }
+  }
+  if (step.requires?.includes('min_days_overdue')) {
+    const allowedOn = addDays(debt.dueDate, policy.minDaysOverdueForNegativacao + 1);
+    if (today < allowedOn) blockers.push({ code: 'not_overdue_enough', allowedOn });
+  }
+  return blockers;
+}
+
+function swapChannel(
+  step: CadenceStep,
+  debtor: DebtorContactProfile,
+): { channel: Channel; templateId: string } {
+  const preferred = debtor.preferredChannel;
+  const suffix = `.${step.channel}`;
+  if (
+    step.kind !== 'reminder' ||
+    preferred === undefined ||
+    preferred === step.channel ||
+    step.channel === 'visit' ||
+    debtor.doNotContact.channels?.includes(preferred) ||
+    !step.templateId.endsWith(suffix)
+  )
+    return { channel: step.channel, templateId: step.templateId };
+  return {
+    channel: preferred,
+    templateId: `${step.templateId.slice(0, -suffix.length)}.${preferred}`,
+  };
+}
+
+/** What the régua does next for one debtor; see the module comment for the rules. */
+export function planNextActions(input: CadenceInput): CadencePlan {
+  const { debtor, policy, now } = input;
+  const today = todayIn(now, policy.timeZone);
+  const debt = carryingDebt(input.debts);
+  if (!debt) return { state: 'stopped', reason: 'all_paid', actions: [] };
+  const daysOverdue = daysBetween(debt.dueDate, today);
+  const carrying = { debtId: debt.id, dueDate: debt.dueDate, daysOverdue };
+  if (debtor.doNotContact.all)
+    return { state: 'stopped', reason: 'do_not_contact', carrying, actions: [] };
+  const paused = pauseReason(input, today);
+  if (paused) return { state: 'paused', reason: paused, carrying, actions: [] };
+
+  const steps = [...policy.steps].sort((a, b) => a.offsetDays - b.offsetDays);
+  const cycleStart = addDays(debt.dueDate, steps[0]?.offsetDays ?? 0);
+  const done = new Set(
+    input.history
+      .filter(
+        (c) =>
+          c.direction === 'outbound' &&
+          c.stepId !== undefined &&
+          (c.debtId === undefined
+            ? localDateTime(c.at, policy.timeZone).date >= cycleStart
+            : c.debtId === debt.id),
+      )
+      .map((c) => c.stepId),
+  );
+  const due = steps.filter((s) => s.offsetDays <= daysOverdue).at(-1);
+  const next = steps.find((s) => s.offsetDays > daysOverdue);
+
+  const clock = contactClock(debtor, input.history, policy, input.holidays);
+  const plan = (step: CadenceStep): PlannedAction => {
+    const dueOn = addDays(debt.dueDate, step.offsetDays);
+    const { channel, templateId } = swapChannel(step, debtor);
+    const blockers: ActionBlocker[] = [];
+    if (debtor.doNotContact.channels?.includes(channel)) blockers.push({ code: 'channel_blocked' });
+    blockers.push(
+      ...escalationBlockers(step, debt, input.notices, {
+        policy,
+        state: debtor.state,
+        today: dueOn > today ? dueOn : today,
+        cycleStart,
+      }),
+    );
+    let notBefore = Math.max(now, zonedEpoch(dueOn, 0, clock.timeZone));
+    for (const b of blockers)
+      if (b.allowedOn) notBefore = Math.max(notBefore, zonedEpoch(b.allowedOn, 0, clock.timeZone));
+    const earliestAt = earliestContactAt(notBefore, clock);
+    if (earliestAt === null) blockers.push({ code: 'no_contact_window' });
+    return {
+      stepId: step.id,
+      channel,
+      templateId,
+      mode: step.mode,
+      kind: step.kind,
+      allowsDiscount: step.allowsDiscount,
+      dueOn,
+      earliestAt,
+      ...(blockers.length > 0 ? { blockedBy: blockers } : {}),
+    };
+  };
+
+  const pending = due !== undefined && !done.has(due.id) ? due : undefined;
+  const actions = [pending, next].filter((s) => s !== undefined).map(plan);
+  if (actions.length === 0)
+    return { state: 'stopped', reason: 'cadence_complete', carrying, actions };
+  return { state: 'active', reason: pending ? 'step_due' : 'waiting', carrying, actions };
+}

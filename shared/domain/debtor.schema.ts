@@ -1,0 +1,152 @@
+/**
+ * The person or company that owes. Contact points are normalised on the way in (phones to E.164,
+ * e-mails lower-cased) so the extension can match a WhatsApp or Gmail conversation to a debtor;
+ * the do-not-contact flags and preferences are enforced by the contact rules, not just displayed.
+ */
+import * as v from 'valibot';
+import { HourRangeSchema, PreferableChannels } from '../cadence/cadence.schema';
+import { DocumentSchema } from '../identity/document';
+import { EmailSchema } from '../identity/email';
+import { PhoneE164Schema } from '../identity/phone';
+import {
+  AddressSchema,
+  ContactChannelSchema,
+  entity,
+  InstantSchema,
+  text,
+  VersionSchema,
+} from './common.schema';
+import { IdSchema } from './id';
+
+export const DebtorKinds = ['person', 'company'] as const;
+export const DebtorKindSchema = v.picklist(DebtorKinds, 'kind must be person or company');
+export type DebtorKind = v.InferOutput<typeof DebtorKindSchema>;
+
+const contactCommon = {
+  /** "celular", "trabalho", "filha"…: shown to the collector, never sent. */
+  label: v.optional(text('label', 40)),
+  /** Confirmed as reaching the debtor in person; unverified points get privacy-safe messages. */
+  verified: v.optional(v.boolean('verified must be true or false'), false),
+};
+
+/** A phone number or e-mail address of the debtor. */
+export const ContactPointSchema = v.variant(
+  'kind',
+  [
+    entity({
+      kind: v.literal('phone'),
+      value: PhoneE164Schema,
+      ...contactCommon,
+      isWhatsapp: v.optional(v.boolean('isWhatsapp must be true or false'), false),
+    }),
+    entity({ kind: v.literal('email'), value: EmailSchema, ...contactCommon }),
+  ],
+  'contact kind must be phone or email',
+);
+export type ContactPoint = v.InferOutput<typeof ContactPointSchema>;
+
+/** What the debtor asked not to receive (CDC art. 71: no contact that interferes with work or rest). */
+export const DoNotContactSchema = entity({
+  all: v.optional(v.boolean('all must be true or false'), false),
+  channels: v.optional(
+    v.pipe(
+      v.array(ContactChannelSchema, 'channels must be a list'),
+      v.transform((list) => [...new Set(list)]),
+    ),
+    () => [],
+  ),
+  /** Never at the workplace (no visit or call there). */
+  atWork: v.optional(v.boolean('atWork must be true or false'), false),
+});
+export type DoNotContact = v.InferOutput<typeof DoNotContactSchema>;
+
+const TagSchema = v.pipe(
+  v.string('tag must be text'),
+  v.trim(),
+  v.toLowerCase(),
+  v.nonEmpty('tag cannot be empty'),
+  v.maxLength(32, 'tag must be at most 32 characters'),
+);
+
+const editable = {
+  kind: DebtorKindSchema,
+  name: text('name', 160),
+  /** CPF for a person, CNPJ for a company; may be unknown for imported debts. */
+  document: v.optional(DocumentSchema),
+  contactPoints: v.optional(
+    v.pipe(
+      v.array(ContactPointSchema, 'contactPoints must be a list'),
+      v.maxLength(20, 'at most 20 contact points'),
+    ),
+    () => [],
+  ),
+  address: v.optional(AddressSchema),
+  /** Replaces the channel of reminder steps; only remote channels qualify (cadence rules). */
+  preferredChannel: v.optional(
+    v.picklist(PreferableChannels, 'preferredChannel must be one of sms, whatsapp, email'),
+  ),
+  /** Narrows the contact windows, in the organisation's time zone; never widens them. */
+  preferredHours: v.optional(HourRangeSchema),
+  doNotContact: v.optional(DoNotContactSchema, () => ({
+    all: false,
+    channels: [],
+    atWork: false,
+  })),
+  /** The id in the business's own system (ERP, spreadsheet), for imports and reconciliation. */
+  externalId: v.optional(text('externalId', 64)),
+  tags: v.optional(
+    v.pipe(
+      v.array(TagSchema, 'tags must be a list'),
+      v.maxLength(20, 'at most 20 tags'),
+      v.transform((list) => [...new Set(list)]),
+    ),
+    () => [],
+  ),
+};
+
+interface DebtorChecked {
+  kind: DebtorKind;
+  document?: string | undefined;
+  contactPoints: readonly { kind: string; value: string }[];
+}
+
+function documentMatchesKind(d: DebtorChecked): boolean {
+  return d.document === undefined || (d.document.length === 11) === (d.kind === 'person');
+}
+
+function contactsAreUnique(d: DebtorChecked): boolean {
+  return (
+    new Set(d.contactPoints.map((c) => `${c.kind}:${c.value}`)).size === d.contactPoints.length
+  );
+}
+
+const DOCUMENT_KIND_MESSAGE = 'document must be a CPF for a person and a CNPJ for a company';
+const DUPLICATE_CONTACT_MESSAGE = 'the same contact point is listed twice';
+
+/** The debtor as stored and returned. */
+export const DebtorSchema = v.pipe(
+  entity({ id: IdSchema, ...editable, version: VersionSchema, createdAt: InstantSchema }),
+  v.forward(
+    v.check((d) => documentMatchesKind(d), DOCUMENT_KIND_MESSAGE),
+    ['document'],
+  ),
+  v.forward(
+    v.check((d) => contactsAreUnique(d), DUPLICATE_CONTACT_MESSAGE),
+    ['contactPoints'],
+  ),
+);
+export type Debtor = v.InferOutput<typeof DebtorSchema>;
+
+/** The body of a request creating a debtor (the id may come from the client for idempotency). */
+export const NewDebtorSchema = v.pipe(
+  entity({ id: v.optional(IdSchema), ...editable }),
+  v.forward(
+    v.check((d) => documentMatchesKind(d), DOCUMENT_KIND_MESSAGE),
+    ['document'],
+  ),
+  v.forward(
+    v.check((d) => contactsAreUnique(d), DUPLICATE_CONTACT_MESSAGE),
+    ['contactPoints'],
+  ),
+);
+export type NewDebtor = v.InferOutput<typeof NewDebtorSchema>;

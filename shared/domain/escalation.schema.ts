@@ -1,0 +1,140 @@
+/**
+ * The last-resort steps: negativação (credit bureau listing), protesto (notary) and judicial
+ * collection, each an explicit logged request. After full payment the creditor must have a
+ * listing removed within 5 business days (STJ Súmula 548); `removalDueBy` tracks that deadline.
+ */
+import * as v from 'valibot';
+import type { HolidayCalendar } from '../time/holidays';
+import { addBusinessDays } from '../time/business-days';
+import { CalendarDateSchema, type CalendarDate } from '../time/calendar-date';
+import { entity, note, text, VersionSchema } from './common.schema';
+import { IdSchema } from './id';
+
+export const EscalationKinds = ['negativacao', 'protesto', 'judicial'] as const;
+export const EscalationKindSchema = v.picklist(
+  EscalationKinds,
+  'kind must be one of negativacao, protesto, judicial',
+);
+export type EscalationKind = v.InferOutput<typeof EscalationKindSchema>;
+
+export const EscalationStatuses = [
+  'requested',
+  'listed',
+  'removal_pending',
+  'removed',
+  'cancelled',
+] as const;
+export const EscalationStatusSchema = v.picklist(
+  EscalationStatuses,
+  'status must be one of requested, listed, removal_pending, removed, cancelled',
+);
+export type EscalationStatus = v.InferOutput<typeof EscalationStatusSchema>;
+
+/** Business days the creditor has to remove a listing after full payment (Súmula 548). */
+export const REMOVAL_BUSINESS_DAYS = 5;
+
+/** The last day to remove a listing for a debt fully paid on `paidOn`. */
+export function listingRemovalDueBy(
+  paidOn: CalendarDate,
+  calendar: HolidayCalendar = {},
+): CalendarDate {
+  return addBusinessDays(paidOn, REMOVAL_BUSINESS_DAYS, calendar);
+}
+
+const escalationFields = {
+  debtId: IdSchema,
+  debtorId: IdSchema,
+  kind: EscalationKindSchema,
+  /** Serasa, SPC, Boa Vista, the notary's office or the court. */
+  agency: v.optional(text('agency', 120)),
+  /** The written notice that preceded it; required for negativação and protesto. */
+  noticeId: v.optional(IdSchema),
+  requestedOn: CalendarDateSchema,
+  requestedBy: IdSchema,
+  note: v.optional(note('note', 1000)),
+};
+
+function needsNotice(e: { kind: EscalationKind; noticeId?: string | undefined }): boolean {
+  return e.kind === 'judicial' || e.noticeId !== undefined;
+}
+
+const NOTICE_MESSAGE = 'noticeId is required: negativação and protesto need a prior written notice';
+
+/** An escalation as stored and returned. */
+export const EscalationSchema = v.pipe(
+  entity({
+    id: IdSchema,
+    ...escalationFields,
+    status: EscalationStatusSchema,
+    listedOn: v.optional(CalendarDateSchema),
+    /** The day the debt was fully paid; starts the removal deadline. */
+    paidOn: v.optional(CalendarDateSchema),
+    removalDueBy: v.optional(CalendarDateSchema),
+    removedOn: v.optional(CalendarDateSchema),
+    version: VersionSchema,
+  }),
+  v.forward(
+    v.check((e) => needsNotice(e), NOTICE_MESSAGE),
+    ['noticeId'],
+  ),
+  v.forward(
+    v.check(
+      (e) => e.listedOn !== undefined || (e.status !== 'listed' && e.status !== 'removal_pending'),
+      'listedOn is required once the debt is listed',
+    ),
+    ['listedOn'],
+  ),
+  v.forward(
+    v.check(
+      (e) => e.listedOn === undefined || e.requestedOn <= e.listedOn,
+      'listedOn cannot be before requestedOn',
+    ),
+    ['listedOn'],
+  ),
+  v.forward(
+    v.check(
+      (e) => (e.paidOn === undefined) === (e.removalDueBy === undefined),
+      'removalDueBy is required when paidOn is set, and only then',
+    ),
+    ['removalDueBy'],
+  ),
+  v.forward(
+    v.check(
+      (e) => e.paidOn === undefined || e.removalDueBy === undefined || e.paidOn < e.removalDueBy,
+      'removalDueBy must be after paidOn',
+    ),
+    ['removalDueBy'],
+  ),
+  v.forward(
+    v.check(
+      (e) => e.status !== 'removal_pending' || e.paidOn !== undefined,
+      'paidOn is required while a removal is pending',
+    ),
+    ['paidOn'],
+  ),
+  v.forward(
+    v.check(
+      (e) => (e.status === 'removed') === (e.removedOn !== undefined),
+      'removedOn is required when the listing is removed, and only then',
+    ),
+    ['removedOn'],
+  ),
+  v.forward(
+    v.check(
+      (e) => e.removedOn === undefined || e.listedOn === undefined || e.listedOn <= e.removedOn,
+      'removedOn cannot be before listedOn',
+    ),
+    ['removedOn'],
+  ),
+);
+export type Escalation = v.InferOutput<typeof EscalationSchema>;
+
+/** A new escalation request; it starts requested. */
+export const NewEscalationSchema = v.pipe(
+  entity({ id: v.optional(IdSchema), ...escalationFields }),
+  v.forward(
+    v.check((e) => needsNotice(e), NOTICE_MESSAGE),
+    ['noticeId'],
+  ),
+);
+export type NewEscalation = v.InferOutput<typeof NewEscalationSchema>;

@@ -1,0 +1,73 @@
+/**
+ * The written notice that must precede a negativação or protesto (CDC art. 43 §2, STJ Súmula 359;
+ * Súmula 404: no delivery receipt needed). Escalation is allowed only `waitingDays` after it was
+ * sent; the period depends on the debtor's state (reference/collections.md §(c)).
+ */
+import * as v from 'valibot';
+import type { UF } from '../identity/uf';
+import { addDays, CalendarDateSchema, type CalendarDate } from '../time/calendar-date';
+import { TemplateIdSchema } from '../templates/template.schema';
+import { count, entity, InstantSchema, positiveCents, text } from './common.schema';
+import { IdSchema } from './id';
+
+/** Written notices precede these escalations; judicial collection needs none. */
+export const NoticePurposes = ['negativacao', 'protesto'] as const;
+export const NoticePurposeSchema = v.picklist(
+  NoticePurposes,
+  'purpose must be negativacao or protesto',
+);
+export type NoticePurpose = v.InferOutput<typeof NoticePurposeSchema>;
+
+export const NoticeMethods = ['letter', 'registered_letter', 'email', 'bureau_letter'] as const;
+export const NoticeMethodSchema = v.picklist(
+  NoticeMethods,
+  'method must be one of letter, registered_letter, email, bureau_letter',
+);
+export type NoticeMethod = v.InferOutput<typeof NoticeMethodSchema>;
+
+/** Waiting days by state as practised by bureaus (Asaas: MT 45, SP/PE 20, PI 15, others 10). */
+export const NOTICE_WAITING_DAYS: Readonly<Partial<Record<UF, number>>> = {
+  MT: 45,
+  SP: 20,
+  PE: 20,
+  PI: 15,
+};
+export const DEFAULT_NOTICE_WAITING_DAYS = 10;
+
+/** The waiting period for a debtor living in `uf` (10 days where no state rule is known). */
+export function noticeWaitingDays(uf: UF | undefined): number {
+  return (uf && NOTICE_WAITING_DAYS[uf]) ?? DEFAULT_NOTICE_WAITING_DAYS;
+}
+
+const noticeFields = {
+  debtId: IdSchema,
+  debtorId: IdSchema,
+  purpose: NoticePurposeSchema,
+  method: NoticeMethodSchema,
+  /** The postal address or e-mail the notice went to, as sent. */
+  sentTo: text('sentTo', 300),
+  sentOn: CalendarDateSchema,
+  waitingDays: v.pipe(count('waitingDays', 90), v.minValue(1, 'waitingDays must be at least 1')),
+  /** The amount the notice stated, itemised in the document itself. */
+  amountStated: positiveCents('amountStated'),
+  templateId: v.optional(TemplateIdSchema),
+  /** The stored copy of the document sent. */
+  documentId: v.optional(IdSchema),
+  sentBy: IdSchema,
+};
+
+/** A notice as stored and returned. */
+export const NoticeSchema = entity({ id: IdSchema, ...noticeFields, createdAt: InstantSchema });
+export type Notice = v.InferOutput<typeof NoticeSchema>;
+
+/** A notice being logged. */
+export const NewNoticeSchema = entity({ id: v.optional(IdSchema), ...noticeFields });
+export type NewNotice = v.InferOutput<typeof NewNoticeSchema>;
+
+/** The first day the escalation the notice announced may be requested. */
+export function noticeExpiresOn(notice: {
+  sentOn: CalendarDate;
+  waitingDays: number;
+}): CalendarDate {
+  return addDays(notice.sentOn, notice.waitingDays);
+}

@@ -1,0 +1,145 @@
+/**
+ * Money received. A `Payment` is confirmed money that reduces the balance; a `ReportedPayment` is
+ * what a collector says they received in the field (cash, PIX to the business, transfer), which
+ * changes nothing until the office confirms it, so a typo or a fraud never silently settles a debt.
+ * A confirmed `Payment` has the `date`/`amount` shape `balanceOn` (shared/charges) reads.
+ */
+import * as v from 'valibot';
+import { CalendarDateSchema } from '../time/calendar-date';
+import { entity, InstantSchema, note, positiveCents, text } from './common.schema';
+import { IdSchema } from './id';
+
+export const PaymentMethods = ['cash', 'pix', 'transfer', 'boleto', 'card'] as const;
+export const PaymentMethodSchema = v.picklist(
+  PaymentMethods,
+  'method must be one of cash, pix, transfer, boleto, card',
+);
+export type PaymentMethod = v.InferOutput<typeof PaymentMethodSchema>;
+
+/** Methods a collector can receive by in the field. */
+export const FieldPaymentMethods = ['cash', 'pix', 'transfer'] as const;
+export const FieldPaymentMethodSchema = v.picklist(
+  FieldPaymentMethods,
+  'method must be one of cash, pix, transfer',
+);
+export type FieldPaymentMethod = v.InferOutput<typeof FieldPaymentMethodSchema>;
+
+const TxidSchema = v.pipe(
+  v.string('pixTxid must be text'),
+  v.regex(/^[A-Za-z0-9]{1,35}$/, 'pixTxid must be 1–35 letters or digits'),
+);
+
+const paymentFields = {
+  debtId: IdSchema,
+  /** The day the money was received, in the organisation's time zone. */
+  date: CalendarDateSchema,
+  amount: positiveCents('amount'),
+  method: PaymentMethodSchema,
+  /** The BR Code txid the payer's bank reported, for PIX reconciliation. */
+  pixTxid: v.optional(TxidSchema),
+  /** Bank or boleto reference. */
+  reference: v.optional(text('reference', 80)),
+  /** The installment of an agreement this pays, when it pays one. */
+  agreementId: v.optional(IdSchema),
+  installmentNumber: v.optional(
+    v.pipe(
+      v.number('installmentNumber must be a number'),
+      v.safeInteger('installmentNumber must be a whole number'),
+      v.minValue(1, 'installmentNumber starts at 1'),
+    ),
+  ),
+  /** The field report this payment confirms, if it came from one. */
+  reportedPaymentId: v.optional(IdSchema),
+};
+
+/** A confirmed payment, as stored and returned. */
+export const PaymentSchema = entity({
+  id: IdSchema,
+  ...paymentFields,
+  recordedBy: IdSchema,
+  recordedAt: InstantSchema,
+});
+export type Payment = v.InferOutput<typeof PaymentSchema>;
+
+/** The body of a request recording a confirmed payment (office staff, import, PIX statement). */
+export const NewPaymentSchema = entity({ id: v.optional(IdSchema), ...paymentFields });
+export type NewPayment = v.InferOutput<typeof NewPaymentSchema>;
+
+export const ReportedPaymentStatuses = ['pending', 'confirmed', 'rejected'] as const;
+export const ReportedPaymentStatusSchema = v.picklist(
+  ReportedPaymentStatuses,
+  'status must be one of pending, confirmed, rejected',
+);
+export type ReportedPaymentStatus = v.InferOutput<typeof ReportedPaymentStatusSchema>;
+
+/** The number printed on the receipt the collector hands over, unique per collector device. */
+export const ReceiptNumberSchema = v.pipe(
+  v.string('receiptNumber must be text'),
+  v.trim(),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$/,
+    'receiptNumber must be 1–32 letters, digits, dots, slashes or hyphens',
+  ),
+);
+
+const reportFields = {
+  debtId: IdSchema,
+  date: CalendarDateSchema,
+  amount: positiveCents('amount'),
+  method: FieldPaymentMethodSchema,
+  receiptNumber: ReceiptNumberSchema,
+  /** The collector (user id). */
+  reportedBy: IdSchema,
+  /** Device time of the report; the server keeps its own receive time beside it. */
+  reportedAt: InstantSchema,
+  visitId: v.optional(IdSchema),
+  note: v.optional(note('note', 500)),
+};
+
+/** A field-reported payment awaiting (or past) the office's reconciliation, as stored. */
+export const ReportedPaymentSchema = v.pipe(
+  entity({
+    id: IdSchema,
+    ...reportFields,
+    status: ReportedPaymentStatusSchema,
+    reviewedBy: v.optional(IdSchema),
+    reviewedAt: v.optional(InstantSchema),
+    rejectionReason: v.optional(text('rejectionReason', 500)),
+    /** The confirmed payment created from this report. */
+    paymentId: v.optional(IdSchema),
+    receivedAt: InstantSchema,
+  }),
+  v.forward(
+    v.check(
+      (r) => (r.status === 'pending') === (r.reviewedBy === undefined),
+      'reviewedBy is required once the report is confirmed or rejected, and only then',
+    ),
+    ['reviewedBy'],
+  ),
+  v.forward(
+    v.check(
+      (r) => (r.status === 'pending') === (r.reviewedAt === undefined),
+      'reviewedAt is required once the report is confirmed or rejected, and only then',
+    ),
+    ['reviewedAt'],
+  ),
+  v.forward(
+    v.check(
+      (r) => (r.status === 'confirmed') === (r.paymentId !== undefined),
+      'paymentId is required when the report is confirmed, and only then',
+    ),
+    ['paymentId'],
+  ),
+  v.forward(
+    v.check(
+      (r) => (r.status === 'rejected') === (r.rejectionReason !== undefined),
+      'rejectionReason is required when the report is rejected, and only then',
+    ),
+    ['rejectionReason'],
+  ),
+);
+export type ReportedPayment = v.InferOutput<typeof ReportedPaymentSchema>;
+
+/** What the collector's device sends; it starts pending. */
+export const NewReportedPaymentSchema = entity({ id: v.optional(IdSchema), ...reportFields });
+export type NewReportedPayment = v.InferOutput<typeof NewReportedPaymentSchema>;

@@ -1,0 +1,429 @@
+/**
+ * Static PIX "BR Code" (EMV QRCPS-MPM): build and parse the copy-and-paste payload that a QR code
+ * carries. Every field is TLV (2-digit id, 2-digit byte length, value); field 63 is the
+ * CRC-16/CCITT-FALSE of everything before it, including the literal "6304".
+ * Vectors and rules: reference/collections.md §(d).
+ */
+import type { Cents } from '../money/money';
+import { crc16ccittFalse, crc16ccittFalseBytes } from './crc16';
+import { pixError, unwrapPix, type PixError, type PixResult } from './pix-error';
+import { detectKeyType, normalisePixKey, type PixKeyType } from './pix-key';
+
+export const PIX_GUI = 'br.gov.bcb.pix';
+export const NAME_MAX = 25;
+export const CITY_MAX = 15;
+export const TXID_MAX = 25;
+/** Upper bound on the whole payload (EMV MPM alphanumeric QR capacity used by BR Code). */
+export const PAYLOAD_MAX = 512;
+const TLV_VALUE_MAX = 99;
+/** Field 54 holds at most 13 characters: "9999999999.99". */
+const AMOUNT_MAX = 999_999_999_999;
+const NO_TXID = '***';
+
+export const PixInitiations = ['reusable', 'single-use'] as const;
+export type PixInitiation = (typeof PixInitiations)[number];
+
+/** What goes into a BR Code; exactly one of `key` (static) or `url` (dynamic) is required. */
+export interface PixPayloadInput {
+  /** PIX key; normalised (CPF/CNPJ punctuation stripped, e-mail and EVP lower-cased). */
+  key?: string;
+  keyType?: PixKeyType;
+  /** Dynamic-charge location (field 26-25), without "https://". */
+  url?: string;
+  /** Merchant (creditor) name, at most 25 characters after ASCII folding. */
+  name: string;
+  /** Merchant city, at most 15 characters after ASCII folding. */
+  city: string;
+  /** Omitted from the payload when absent or zero, so the payer types the amount. */
+  amount?: Cents;
+  /** Reference label, 1–25 of [A-Za-z0-9]; "***" when absent. */
+  txid?: string;
+  /** Free text shown to the payer (infoAdicional, field 26-02). */
+  description?: string;
+  /** 8-digit CEP (field 61); a hyphen is accepted. */
+  postalCode?: string;
+  /** Field 00 of template 26; case matters to the CRC. Defaults to "br.gov.bcb.pix". */
+  gui?: string;
+  /** Field 01: "reusable" = 11, "single-use" = 12; omitted when absent. */
+  initiation?: PixInitiation;
+  /**
+   * For UI use: cut name, city and description to fit and drop characters with no ASCII form,
+   * instead of failing. Key, txid, amount and postal code are never altered.
+   */
+  truncate?: boolean;
+}
+
+/** One TLV field; `children` is set for templates (26–51, 62, 64, 80–99). */
+export interface PixField {
+  id: string;
+  value: string;
+  children?: PixField[];
+}
+
+/** A parsed and CRC-checked BR Code. */
+export interface ParsedPix {
+  fields: PixField[];
+  gui: string;
+  key?: string;
+  keyType?: PixKeyType;
+  url?: string;
+  description?: string;
+  name: string;
+  city: string;
+  amount?: Cents;
+  /** Absent when the payload carries "***". */
+  txid?: string;
+  postalCode?: string;
+  initiation?: PixInitiation;
+  crc: string;
+}
+
+// Letters that Unicode does not decompose into an ASCII base plus marks.
+const ASCII_EXTRA: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  Æ: 'AE',
+  æ: 'ae',
+  Œ: 'OE',
+  œ: 'oe',
+  Ø: 'O',
+  ø: 'o',
+  Đ: 'D',
+  đ: 'd',
+  Ł: 'L',
+  ł: 'l',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2013': '-',
+  '\u2014': '-',
+};
+
+/**
+ * Folds text to printable ASCII: strips diacritics (NFD), maps a few ligatures, collapses
+ * whitespace. Returns the offending characters when some have no ASCII form and `drop` is false.
+ */
+export function foldToAscii(
+  text: string,
+  drop = false,
+): { ok: true; value: string } | { ok: false; rejected: string } {
+  const folded = text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, (ch) => ASCII_EXTRA[ch] ?? (/\s/.test(ch) ? ' ' : ch))
+    .replace(/\s+/g, ' ')
+    .trim();
+  const bad = folded.match(/[^\x20-\x7e]/gu);
+  if (!bad) return { ok: true, value: folded };
+  if (drop)
+    return {
+      ok: true,
+      value: folded
+        .replace(/[^\x20-\x7e]/gu, '')
+        .replace(/ +/g, ' ')
+        .trim(),
+    };
+  return { ok: false, rejected: [...new Set(bad)].join('') };
+}
+
+function tlv(id: string, value: string): string {
+  return `${id}${String(value.length).padStart(2, '0')}${value}`;
+}
+
+/** "10.00" for 1000 centavos. */
+export function formatPixAmount(amount: Cents): string {
+  return `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, '0')}`;
+}
+
+function textField(
+  field: 'name' | 'city' | 'description',
+  raw: string,
+  max: number,
+  truncate: boolean,
+): PixResult<string> {
+  const folded = foldToAscii(raw, truncate);
+  if (!folded.ok)
+    return pixError(
+      'not_ascii',
+      field,
+      `${field} contains characters with no ASCII form: ${folded.rejected}`,
+    );
+  let value = folded.value;
+  if (value.length > max) {
+    if (!truncate) return pixError('too_long', field, `${field} longer than ${max} characters`);
+    value = value.slice(0, max).trimEnd();
+  }
+  return { ok: true, value };
+}
+
+/** Builds the BR Code payload, or a `PixError` naming the input field at fault. */
+export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
+  const truncate = input.truncate === true;
+
+  const gui = input.gui ?? PIX_GUI;
+  if (gui.toLowerCase() !== PIX_GUI)
+    return pixError('invalid_gui', 'gui', `gui must be ${PIX_GUI} (any letter case)`);
+
+  let account = tlv('00', gui);
+  if (input.key !== undefined && input.url !== undefined)
+    return pixError('conflict', 'key', 'give either a key (static) or a url (dynamic), not both');
+  if (input.key !== undefined) {
+    const key = normalisePixKey(input.key, input.keyType);
+    if (!key.ok) return key;
+    account += tlv('01', key.value.key);
+  } else if (input.url !== undefined) {
+    const url = input.url.trim().replace(/^https:\/\//i, '');
+    if (url === '' || !/^[\x21-\x7e]+$/.test(url))
+      return pixError('invalid_url', 'url', 'url must be printable ASCII without spaces');
+    account += tlv('25', url);
+  } else {
+    return pixError('required', 'key', 'a PIX key is required');
+  }
+  if (account.length > TLV_VALUE_MAX)
+    return pixError(
+      'too_long',
+      'url',
+      // Only a url can overflow: the longest key (a 77-character e-mail) fills field 26 exactly.
+      `url longer than ${TLV_VALUE_MAX - tlv('00', PIX_GUI).length - 4} characters does not fit field 26`,
+    );
+
+  if (input.description !== undefined) {
+    // Field 26 is capped at 99 characters, so the room left for the description depends on the key.
+    const room = TLV_VALUE_MAX - account.length - 4;
+    const description = textField('description', input.description, Math.max(room, 0), truncate);
+    if (!description.ok) {
+      if (description.code !== 'too_long') return description;
+      return pixError(
+        'too_long',
+        'description',
+        `description longer than ${Math.max(room, 0)} characters (the room left by this key in field 26)`,
+      );
+    }
+    if (description.value !== '') account += tlv('02', description.value);
+  }
+
+  let amountText: string | undefined;
+  if (input.amount !== undefined) {
+    const a: number = input.amount;
+    if (!Number.isSafeInteger(a) || a < 0)
+      return pixError(
+        'invalid_amount',
+        'amount',
+        'amount must be a non-negative whole number of centavos',
+      );
+    if (a > AMOUNT_MAX)
+      return pixError(
+        'invalid_amount',
+        'amount',
+        'amount above 9999999999.99 does not fit field 54',
+      );
+    if (a > 0) amountText = formatPixAmount(input.amount);
+  }
+
+  const name = textField('name', input.name, NAME_MAX, truncate);
+  if (!name.ok) return name;
+  if (name.value === '') return pixError('required', 'name', 'name is required');
+  const city = textField('city', input.city, CITY_MAX, truncate);
+  if (!city.ok) return city;
+  if (city.value === '') return pixError('required', 'city', 'city is required');
+
+  let postalCode: string | undefined;
+  if (input.postalCode !== undefined) {
+    postalCode = input.postalCode.replace(/[\s.-]/g, '');
+    if (!/^\d{8}$/.test(postalCode))
+      return pixError('invalid_postal_code', 'postalCode', 'postal code (CEP) must have 8 digits');
+  }
+
+  const txid = input.txid ?? NO_TXID;
+  if (txid !== NO_TXID && !/^[A-Za-z0-9]{1,25}$/.test(txid))
+    return pixError(
+      'invalid_txid',
+      'txid',
+      `txid must be 1–${TXID_MAX} letters or digits (A–Z, a–z, 0–9), no spaces or symbols`,
+    );
+
+  let payload = tlv('00', '01');
+  if (input.initiation !== undefined)
+    payload += tlv('01', input.initiation === 'single-use' ? '12' : '11');
+  payload += tlv('26', account);
+  payload += tlv('52', '0000');
+  payload += tlv('53', '986');
+  if (amountText !== undefined) payload += tlv('54', amountText);
+  payload += tlv('58', 'BR');
+  payload += tlv('59', name.value);
+  payload += tlv('60', city.value);
+  if (postalCode !== undefined) payload += tlv('61', postalCode);
+  payload += tlv('62', tlv('05', txid));
+  payload += '6304';
+  payload += crc16ccittFalse(payload);
+  if (payload.length > PAYLOAD_MAX)
+    return pixError('too_long', 'payload', `payload longer than ${PAYLOAD_MAX} characters`);
+  return { ok: true, value: payload };
+}
+
+/** `buildPixPayload` for callers that already validated their input; throws on a `PixError`. */
+export function buildPixPayloadOrThrow(input: PixPayloadInput): string {
+  return unwrapPix(buildPixPayload(input));
+}
+
+function isTemplate(id: string): boolean {
+  const n = Number(id);
+  return (n >= 26 && n <= 51) || n === 62 || n === 64 || (n >= 80 && n <= 99);
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/** Splits TLV bytes into fields; lengths count bytes, as the spec says. */
+function parseTlv(bytes: Uint8Array, path: string): PixResult<PixField[]> {
+  const fields: PixField[] = [];
+  const seen = new Set<string>();
+  let i = 0;
+  while (i < bytes.length) {
+    const header = String.fromCharCode(...bytes.subarray(i, i + 4));
+    const at = path === '' ? `offset ${i}` : `${path} offset ${i}`;
+    if (!/^\d{4}$/.test(header))
+      return pixError('malformed', path || 'payload', `expected a 2-digit id and length at ${at}`);
+    const id = header.slice(0, 2);
+    const fieldPath = path === '' ? id : `${path}.${id}`;
+    const length = Number(header.slice(2));
+    const end = i + 4 + length;
+    if (end > bytes.length)
+      return pixError(
+        'malformed',
+        fieldPath,
+        `field ${fieldPath} declares ${length} bytes but only ${bytes.length - i - 4} remain`,
+      );
+    if (seen.has(id)) return pixError('malformed', fieldPath, `field ${fieldPath} appears twice`);
+    seen.add(id);
+    const valueBytes = bytes.subarray(i + 4, end);
+    let value: string;
+    try {
+      value = decoder.decode(valueBytes);
+    } catch {
+      return pixError('malformed', fieldPath, `field ${fieldPath} is not valid UTF-8`);
+    }
+    const field: PixField = { id, value };
+    if (isTemplate(id)) {
+      const children = parseTlv(valueBytes, fieldPath);
+      if (!children.ok) return children;
+      field.children = children.value;
+    }
+    fields.push(field);
+    i = end;
+  }
+  return { ok: true, value: fields };
+}
+
+function child(fields: readonly PixField[] | undefined, id: string): string | undefined {
+  return fields?.find((f) => f.id === id)?.value;
+}
+
+function parseAmount(text: string): Cents | undefined {
+  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(text);
+  if (!m || text.length > 13) return undefined;
+  return (Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))) as Cents;
+}
+
+/** Parses a BR Code, checking TLV structure, the CRC and the fields a PIX payment requires. */
+export function parsePixPayload(text: string): PixResult<ParsedPix> {
+  const payload = text.trim();
+  const bytes = encoder.encode(payload);
+  const tree = parseTlv(bytes, '');
+  if (!tree.ok) return tree;
+  const fields = tree.value;
+
+  const first = fields[0];
+  if (first?.id !== '00' || first.value !== '01')
+    return pixError('malformed', '00', 'payload must start with field 00 = "01"');
+  const last = fields.at(-1);
+  if (last?.id !== '63' || last.value.length !== 4)
+    return pixError('malformed', '63', 'payload must end with the CRC field 63 of 4 hex digits');
+  const expected = crc16ccittFalseBytes(bytes.subarray(0, bytes.length - 4))
+    .toString(16)
+    .toUpperCase()
+    .padStart(4, '0');
+  if (last.value.toUpperCase() !== expected)
+    return pixError('crc_mismatch', '63', `CRC is ${last.value}, expected ${expected}`);
+
+  const get = (id: string): PixField | undefined => fields.find((f) => f.id === id);
+  const required = (id: string, label: string): PixResult<string> => {
+    const value = get(id)?.value;
+    return value === undefined || value === ''
+      ? pixError('required', id, `field ${id} (${label}) is missing`)
+      : { ok: true, value };
+  };
+  const expect = (id: string, label: string, want: string): PixError | undefined => {
+    const r = required(id, label);
+    if (!r.ok) return r;
+    return r.value === want
+      ? undefined
+      : pixError(
+          'unexpected_value',
+          id,
+          `field ${id} (${label}) is "${r.value}", expected "${want}"`,
+        );
+  };
+
+  const account = fields.find(
+    (f) =>
+      isTemplate(f.id) && Number(f.id) <= 51 && child(f.children, '00')?.toLowerCase() === PIX_GUI,
+  );
+  if (!account)
+    return pixError('required', '26', `no merchant account template with GUI ${PIX_GUI}`);
+  const gui = child(account.children, '00') ?? PIX_GUI;
+  const key = child(account.children, '01');
+  const url = child(account.children, '25');
+  if (key === undefined && url === undefined)
+    return pixError(
+      'required',
+      `${account.id}.01`,
+      'neither a PIX key (01) nor a url (25) is present',
+    );
+
+  const bad =
+    expect('52', 'merchant category code', '0000') ??
+    expect('53', 'currency', '986') ??
+    expect('58', 'country', 'BR');
+  if (bad) return bad;
+  const name = required('59', 'merchant name');
+  if (!name.ok) return name;
+  if (name.value.length > NAME_MAX)
+    return pixError('too_long', '59', `merchant name longer than ${NAME_MAX} characters`);
+  const city = required('60', 'merchant city');
+  if (!city.ok) return city;
+  if (city.value.length > CITY_MAX)
+    return pixError('too_long', '60', `merchant city longer than ${CITY_MAX} characters`);
+
+  const additional = get('62');
+  const txid = child(additional?.children, '05');
+  if (txid === undefined) return pixError('required', '62.05', 'field 62.05 (txid) is missing');
+  if (txid !== NO_TXID && !/^[A-Za-z0-9]{1,25}$/.test(txid))
+    return pixError('invalid_txid', '62.05', `txid must be 1–${TXID_MAX} letters or digits`);
+
+  const value: ParsedPix = { fields, gui, name: name.value, city: city.value, crc: last.value };
+  if (key !== undefined) {
+    value.key = key;
+    const keyType = detectKeyType(key);
+    if (keyType !== undefined) value.keyType = keyType;
+  }
+  if (url !== undefined) value.url = url;
+  const description = child(account.children, '02');
+  if (description !== undefined) value.description = description;
+  const amountText = get('54')?.value;
+  if (amountText !== undefined) {
+    const amount = parseAmount(amountText);
+    if (amount === undefined)
+      return pixError('invalid_amount', '54', `amount "${amountText}" is not a decimal like 10.00`);
+    value.amount = amount;
+  }
+  if (txid !== NO_TXID) value.txid = txid;
+  const postalCode = get('61')?.value;
+  if (postalCode !== undefined) value.postalCode = postalCode;
+  const initiation = get('01')?.value;
+  if (initiation === '11') value.initiation = 'reusable';
+  else if (initiation === '12') value.initiation = 'single-use';
+  else if (initiation !== undefined)
+    return pixError('unexpected_value', '01', `field 01 is "${initiation}", expected 11 or 12`);
+  return { ok: true, value };
+}

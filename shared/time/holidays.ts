@@ -1,0 +1,205 @@
+/**
+ * Brazilian holidays: the national ones (Lei 662/1949, Lei 6.802/1980, Lei 14.759/2023), the
+ * Easter-based ones, a starting table of state holidays, and whatever municipal or company days
+ * the organisation adds. Collection contacts never happen on a holiday (SP Lei 15.426/2014) and
+ * deadlines counted in business days skip them.
+ *
+ * Carnaval Monday and Tuesday and Corpus Christi are "pontos facultativos" federally, not
+ * holidays by law, yet banks, courts and most businesses close, so they are kind 'optional' and
+ * counted as holidays unless a calendar sets `includeOptional: false`.
+ */
+import * as v from 'valibot';
+import { UfSchema } from '../identity/uf';
+import type { UF } from '../identity/uf';
+import { CalendarDateSchema, addDays, dateParts, daysInMonth, fromParts } from './calendar-date';
+import type { CalendarDate } from './calendar-date';
+
+export const HolidayKinds = ['national', 'optional', 'state', 'local'] as const;
+export const HolidayKindSchema = v.picklist(HolidayKinds);
+/** 'national' by federal law, 'optional' federal ponto facultativo, 'state', or 'local' (configured). */
+export type HolidayKind = v.InferOutput<typeof HolidayKindSchema>;
+
+/** One holiday on one date. */
+export interface Holiday {
+  date: CalendarDate;
+  name: string;
+  kind: HolidayKind;
+}
+
+function isMonthDay(value: string): boolean {
+  const m = /^(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [month, day] = [Number(m[1]), Number(m[2])];
+  // 2000 is a leap year, so '02-29' is allowed; it then applies only in leap years.
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(2000, month);
+}
+
+/** A day that recurs every year, as 'MM-DD'. */
+export const MonthDaySchema = v.pipe(
+  v.string(),
+  v.check(isMonthDay, 'expected a recurring day as MM-DD, e.g. 01-25'),
+);
+
+/** A configured holiday: a single date ('YYYY-MM-DD') or a yearly one ('MM-DD'). */
+export const ExtraHolidaySchema = v.object({
+  date: v.union(
+    [CalendarDateSchema, MonthDaySchema],
+    'expected a date as YYYY-MM-DD or a recurring day as MM-DD',
+  ),
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a holiday needs a name')),
+});
+export type ExtraHoliday = v.InferOutput<typeof ExtraHolidaySchema>;
+
+/** Which holidays apply to an organisation or debtor beyond the national ones. */
+export const HolidayCalendarSchema = v.object({
+  state: v.exactOptional(UfSchema),
+  extra: v.exactOptional(v.array(ExtraHolidaySchema)),
+  /** Count Carnaval and Corpus Christi as holidays; default true. */
+  includeOptional: v.exactOptional(v.boolean()),
+});
+export type HolidayCalendar = v.InferOutput<typeof HolidayCalendarSchema>;
+
+/**
+ * Easter Sunday of a Gregorian year by the anonymous algorithm (Meeus/Jones/Butcher), which needs
+ * no table and holds for every year from 1583.
+ */
+export function easterSunday(year: number): CalendarDate {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return fromParts(year, month, day);
+}
+
+const FIXED_NATIONAL: readonly { monthDay: string; name: string; since?: number }[] = [
+  { monthDay: '01-01', name: 'Confraternização Universal' },
+  { monthDay: '04-21', name: 'Tiradentes' },
+  { monthDay: '05-01', name: 'Dia do Trabalho' },
+  { monthDay: '09-07', name: 'Independência do Brasil' },
+  { monthDay: '10-12', name: 'Nossa Senhora Aparecida' },
+  { monthDay: '11-02', name: 'Finados' },
+  { monthDay: '11-15', name: 'Proclamação da República' },
+  // Lei 14.759, of 21 December 2023, made it national from 2024 on.
+  { monthDay: '11-20', name: 'Dia Nacional de Zumbi e da Consciência Negra', since: 2024 },
+  { monthDay: '12-25', name: 'Natal' },
+];
+
+/**
+ * Fixed-date state holidays ("data magna" and similar, set by state law) that we are sure of; a
+ * starting point, not a complete list. States whose holidays move with the calendar (e.g. PE's
+ * Revolução Pernambucana) or that are missing here go in a calendar's `extra` list.
+ */
+export const STATE_HOLIDAYS: Readonly<
+  Partial<Record<UF, readonly { monthDay: string; name: string }[]>>
+> = {
+  AL: [{ monthDay: '09-16', name: 'Emancipação Política de Alagoas' }],
+  AM: [{ monthDay: '09-05', name: 'Elevação do Amazonas à categoria de Província' }],
+  BA: [{ monthDay: '07-02', name: 'Independência da Bahia' }],
+  CE: [{ monthDay: '03-25', name: 'Data Magna do Ceará' }],
+  MA: [{ monthDay: '07-28', name: 'Adesão do Maranhão à Independência' }],
+  MS: [{ monthDay: '10-11', name: 'Criação do Estado de Mato Grosso do Sul' }],
+  PA: [{ monthDay: '08-15', name: 'Adesão do Pará à Independência' }],
+  PI: [{ monthDay: '10-19', name: 'Dia do Piauí' }],
+  PR: [{ monthDay: '12-19', name: 'Emancipação Política do Paraná' }],
+  RJ: [{ monthDay: '04-23', name: 'Dia de São Jorge' }],
+  RN: [{ monthDay: '10-03', name: 'Mártires de Cunhaú e Uruaçu' }],
+  RR: [{ monthDay: '10-05', name: 'Criação do Estado de Roraima' }],
+  RS: [{ monthDay: '09-20', name: 'Revolução Farroupilha' }],
+  SE: [{ monthDay: '07-08', name: 'Emancipação Política de Sergipe' }],
+  SP: [{ monthDay: '07-09', name: 'Revolução Constitucionalista de 1932' }],
+  TO: [{ monthDay: '10-05', name: 'Criação do Estado do Tocantins' }],
+};
+
+function onMonthDay(year: number, monthDay: string): CalendarDate | undefined {
+  const month = Number(monthDay.slice(0, 2));
+  const day = Number(monthDay.slice(3, 5));
+  return day <= daysInMonth(year, month) ? fromParts(year, month, day) : undefined;
+}
+
+function byDate(a: Holiday, b: Holiday): number {
+  return a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+}
+
+const nationalCache = new Map<number, readonly Holiday[]>();
+
+/**
+ * National holidays of `year`, sorted by date: the fixed ones plus Carnaval Monday (Easter − 48)
+ * and Tuesday (Easter − 47), Sexta-feira Santa (Easter − 2) and Corpus Christi (Easter + 60);
+ * Carnaval and Corpus Christi have kind 'optional'.
+ */
+export function nationalHolidays(year: number): readonly Holiday[] {
+  const cached = nationalCache.get(year);
+  if (cached) return cached;
+  const holidays: Holiday[] = [];
+  for (const { monthDay, name, since } of FIXED_NATIONAL) {
+    if (since !== undefined && year < since) continue;
+    const date = onMonthDay(year, monthDay);
+    if (date) holidays.push({ date, name, kind: 'national' });
+  }
+  const easter = easterSunday(year);
+  holidays.push(
+    { date: addDays(easter, -48), name: 'Carnaval (segunda-feira)', kind: 'optional' },
+    { date: addDays(easter, -47), name: 'Carnaval (terça-feira)', kind: 'optional' },
+    { date: addDays(easter, -2), name: 'Sexta-feira Santa', kind: 'national' },
+    { date: addDays(easter, 60), name: 'Corpus Christi', kind: 'optional' },
+  );
+  holidays.sort(byDate);
+  const frozen = Object.freeze(holidays.map((h) => Object.freeze(h)));
+  nationalCache.set(year, frozen);
+  return frozen;
+}
+
+/**
+ * Every holiday of `year` that `calendar` observes, sorted by date: national (optional ones only
+ * when `includeOptional` is not false), the state's from `STATE_HOLIDAYS`, and the `extra` ones.
+ * Two holidays on one date are both listed.
+ */
+export function holidaysInYear(year: number, calendar: HolidayCalendar = {}): Holiday[] {
+  const includeOptional = calendar.includeOptional ?? true;
+  const holidays = nationalHolidays(year).filter((h) => includeOptional || h.kind !== 'optional');
+  if (calendar.state) {
+    for (const { monthDay, name } of STATE_HOLIDAYS[calendar.state] ?? []) {
+      const date = onMonthDay(year, monthDay);
+      if (date) holidays.push({ date, name, kind: 'state' });
+    }
+  }
+  for (const { date, name } of calendar.extra ?? []) {
+    if (v.is(MonthDaySchema, date)) {
+      const recurring = onMonthDay(year, date);
+      if (recurring) holidays.push({ date: recurring, name, kind: 'local' });
+    } else if (v.is(CalendarDateSchema, date)) {
+      if (dateParts(date).year === year) holidays.push({ date, name, kind: 'local' });
+    } else {
+      throw new RangeError(`holiday "${name}" has an invalid date: ${JSON.stringify(date)}`);
+    }
+  }
+  return holidays.sort(byDate);
+}
+
+/** The holidays on `date` under `calendar` (usually none or one). */
+export function holidaysOn(date: CalendarDate, calendar: HolidayCalendar = {}): Holiday[] {
+  return holidaysInYear(dateParts(date).year, calendar).filter((h) => h.date === date);
+}
+
+/** True when `date` is a holiday under `calendar` (national and optional ones by default). */
+export function isHoliday(date: CalendarDate, calendar: HolidayCalendar = {}): boolean {
+  return holidaysOn(date, calendar).length > 0;
+}
+
+/** The name of the holiday on `date` (national first when several coincide), or undefined. */
+export function holidayName(
+  date: CalendarDate,
+  calendar: HolidayCalendar = {},
+): string | undefined {
+  return holidaysOn(date, calendar)[0]?.name;
+}
