@@ -4,6 +4,7 @@
  * sent; the period depends on the debtor's state (reference/collections.md §(c)).
  */
 import * as v from 'valibot';
+import { DEFAULT_CADENCE_POLICY } from '../cadence/cadence.schema';
 import type { UF } from '../identity/uf';
 import { addDays, CalendarDateSchema, type CalendarDate } from '../time/calendar-date';
 import { TemplateIdSchema } from '../templates/template.schema';
@@ -25,18 +26,14 @@ export const NoticeMethodSchema = v.picklist(
 );
 export type NoticeMethod = v.InferOutput<typeof NoticeMethodSchema>;
 
-/** Waiting days by state as practised by bureaus (Asaas: MT 45, SP/PE 20, PI 15, others 10). */
-export const NOTICE_WAITING_DAYS: Readonly<Partial<Record<UF, number>>> = {
-  MT: 45,
-  SP: 20,
-  PE: 20,
-  PI: 15,
-};
-export const DEFAULT_NOTICE_WAITING_DAYS = 10;
-
-/** The waiting period for a debtor living in `uf` (10 days where no state rule is known). */
+/**
+ * The waiting period for a debtor living in `uf`, from the default régua's table (bureau practice
+ * reported by Asaas: MT 45, SP/PE 20, PI 15, others 10). An organisation's own cadence policy may
+ * change it; use `noticeDaysFor(policy, uf)` from shared/cadence where the policy is at hand.
+ */
 export function noticeWaitingDays(uf: UF | undefined): number {
-  return (uf && NOTICE_WAITING_DAYS[uf]) ?? DEFAULT_NOTICE_WAITING_DAYS;
+  const { noticeDays } = DEFAULT_CADENCE_POLICY;
+  return (uf && noticeDays.byState[uf]) ?? noticeDays.default;
 }
 
 const noticeFields = {
