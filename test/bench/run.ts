@@ -8,6 +8,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   shared: () => import('./shared.bench'),
   import: () => import('./import.bench'),
   cadence: () => import('./cadence.bench'),
+  extension: () => import('./extension.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

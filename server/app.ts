@@ -1,0 +1,136 @@
+/**
+ * The HTTP application: `createApp(deps)` mounts one sub-app per resource under /api. Every error
+ * leaves as application/problem+json (404, 405, validation, unexpected 500s without internals).
+ * Other resources mount here the same way: `.route('/api/debtors', debtorRoutes(deps))`, each
+ * route guarded by `requireRole(...)`.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { uuidv7 } from 'uuidv7';
+import type { Db } from './db/db';
+import { authenticate, type AppEnv } from './http/auth';
+import { problem, problemOf, problemResponse } from './http/problem';
+import { servePwa } from './http/static-pwa';
+import { openapiRoutes } from './openapi/openapi.routes';
+import { agreementRoutes } from './routes/agreements.routes';
+import { assignmentRoutes } from './routes/assignments.routes';
+import { contactRoutes } from './routes/contacts.routes';
+import { debtorRoutes } from './routes/debtors.routes';
+import { debtRoutes } from './routes/debts.routes';
+import { disputeRoutes } from './routes/disputes.routes';
+import { escalationRoutes } from './routes/escalations.routes';
+import { noticeRoutes } from './routes/notices.routes';
+import { paymentRoutes } from './routes/payments.routes';
+import { portfolioRoutes } from './routes/portfolio.routes';
+import { promiseRoutes } from './routes/promises.routes';
+import { authRoutes } from './routes/auth.routes';
+import { cadenceRoutes } from './routes/cadence.routes';
+import { healthRoutes } from './routes/health.routes';
+import { importRoutes } from './routes/import.routes';
+import { settingsRoutes } from './routes/settings.routes';
+import { setupRoutes } from './routes/setup.routes';
+import { userRoutes } from './routes/users.routes';
+
+/** What the app needs from the outside world. */
+export interface AppDeps {
+  db: Db;
+  version: string;
+  /** The clock (token expiry, rate-limit windows); tests pass a controllable one. */
+  now?: () => Date;
+  /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you control). */
+  trustProxy?: boolean;
+  /** Where unexpected errors are reported. */
+  logError?: (message: string, error: unknown) => void;
+  /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
+  pwaDir?: string;
+}
+
+/** AppDeps with defaults filled in, as routes receive them. */
+export interface Deps {
+  db: Db;
+  version: string;
+  now: () => Date;
+  trustProxy: boolean;
+  logError: (message: string, error: unknown) => void;
+}
+
+export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Builds the Hono app. */
+export function createApp(input: AppDeps): Hono<AppEnv> {
+  const deps: Deps = {
+    db: input.db,
+    version: input.version,
+    now: input.now ?? (() => new Date()),
+    trustProxy: input.trustProxy ?? false,
+    logError: input.logError ?? ((message, error) => console.error(message, error)),
+  };
+  const app = new Hono<AppEnv>();
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problemResponse(
+          problem(
+            405,
+            'method-not-allowed',
+            `${c.req.method} não é aceito aqui; use ${methods.join(', ')}`,
+          ),
+          { allow: methods.join(', ') },
+        ),
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    // CSV imports stream large bodies and set their own limit.
+    if (c.req.path.startsWith('/api/import/')) return next();
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT_BYTES,
+      onError: () =>
+        problemResponse(problem(413, 'payload-too-large', 'o corpo pode ter no máximo 1 MiB')),
+    })(c, next);
+  });
+  app.use('/api/*', authenticate(deps));
+  app.route('/api', healthRoutes(deps));
+  app.route('/api/auth', authRoutes(deps));
+  app.route('/api/setup', setupRoutes(deps));
+  app.route('/api/users', userRoutes(deps));
+  app.route('/api/debtors', debtorRoutes(deps));
+  app.route('/api/debts', debtRoutes(deps));
+  app.route('/api/payments', paymentRoutes(deps));
+  app.route('/api/promises', promiseRoutes(deps));
+  app.route('/api/agreements', agreementRoutes(deps));
+  app.route('/api/disputes', disputeRoutes(deps));
+  app.route('/api/contacts', contactRoutes(deps));
+  app.route('/api/notices', noticeRoutes(deps));
+  app.route('/api/escalations', escalationRoutes(deps));
+  app.route('/api/assignments', assignmentRoutes(deps));
+  app.route('/api/import', importRoutes(deps));
+  app.route('/api/settings', settingsRoutes(deps));
+  app.route('/api/cadence', cadenceRoutes(deps));
+  app.route('/api/portfolio', portfolioRoutes(deps));
+  app.route(
+    '/api',
+    openapiRoutes(deps, () => app.routes),
+  );
+  if (input.pwaDir) app.get('*', servePwa(input.pwaDir));
+  app.notFound((c) =>
+    problemResponse(problem(404, 'not-found', `nada em ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => {
+    const carried = problemOf(error);
+    if (carried) return problemResponse(carried.problem, carried.headers);
+    if (error instanceof HTTPException) {
+      if (error.status === 400 && /json/i.test(error.message))
+        return problemResponse(problem(400, 'malformed-json', 'o corpo não é um JSON válido'));
+      return problemResponse(problem(error.status, 'http-error'));
+    }
+    const errorId = uuidv7();
+    deps.logError(`unexpected error ${errorId} on ${c.req.method} ${c.req.path}`, error);
+    return problemResponse(
+      problem(500, 'internal', 'algo deu errado; tente novamente', { errorId }),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,219 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { CliIo } from '../command';
+import { main } from '../main';
+
+async function cli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    env: {},
+    cwd: process.cwd(),
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const BCB_EXAMPLE =
+  '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D';
+
+describe('quita pix', () => {
+  test('prints the BCB manual example through the real binary', () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'quita.js');
+    const out = execFileSync(
+      process.execPath,
+      [
+        bin,
+        'pix',
+        '--key',
+        '123e4567-e12b-12d1-a456-426655440000',
+        '--name',
+        'Fulano de Tal',
+        '--city',
+        'BRASILIA',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe(BCB_EXAMPLE);
+    expect(out.trim().endsWith('63041D3D')).toBe(true);
+  });
+
+  test('a name over 25 characters exits 2 with a one-line reason', () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'quita.js');
+    const res = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'pix',
+        '--key',
+        'fulano@example.com',
+        '--name',
+        'Comércio de Roupas e Calçados Ltda',
+        '--city',
+        'Recife',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(res.status).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/--name: .*25/);
+  });
+
+  test.each([
+    [['pix', '--name', 'A', '--city', 'B'], /missing --key/],
+    [
+      ['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--amount', '1.234'],
+      /--amount: .*ambiguous/i,
+    ],
+    [['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--txid', 'has space'], /--txid/],
+    [['pix', '--key', '123', '--name', 'A', '--city', 'B'], /--key/],
+    [['pix', '--parse', `${BCB_EXAMPLE.slice(0, -4)}0000`], /CRC/i],
+    [['pix', '--bogus'], /bogus/],
+  ])('%j is refused', async (argv, reason) => {
+    const res = await cli(argv);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(reason);
+  });
+
+  test('amount and txid go into the payload; --json and --parse round-trip', async () => {
+    const built = await cli([
+      'pix',
+      '--key',
+      'loja@example.com',
+      '--name',
+      'Padaria São José',
+      '--city',
+      'São Paulo',
+      '--amount',
+      '1.234,56',
+      '--txid',
+      'T0000001',
+      '--json',
+    ]);
+    expect(built.code).toBe(0);
+    const { payload, crc } = JSON.parse(built.stdout) as { payload: string; crc: string };
+    expect(payload).toContain('54071234.56');
+    expect(payload).toContain('5916Padaria Sao Jose');
+    expect(payload).toContain('6009Sao Paulo');
+    expect(payload).toContain('0508T0000001');
+    const parsed = await cli(['pix', '--parse', payload]);
+    expect(parsed.code).toBe(0);
+    expect(JSON.parse(parsed.stdout)).toMatchObject({ amount: 123456, txid: 'T0000001', crc });
+  });
+});
+
+describe('quita charges', () => {
+  test('itemises multa, juros and a payment imputed to interest first', async () => {
+    // R$ 1.000,00 due 2026-10-01, 30 days late on 2026-10-31: multa 2% = 20,00; juros 1% a.m. × 30/30 = 10,00.
+    const res = await cli([
+      'charges',
+      '--principal',
+      '1.000,00',
+      '--due',
+      '01/10/2026',
+      '--as-of',
+      '2026-10-31',
+    ]);
+    expect(res.code).toBe(0);
+    const b = JSON.parse(res.stdout) as Record<string, number>;
+    expect(b).toMatchObject({
+      principal: 100000,
+      fine: 2000,
+      interest: 1000,
+      totalDue: 103000,
+      daysOverdue: 30,
+    });
+    const paid = await cli([
+      'charges',
+      '--principal',
+      '1000.00',
+      '--due',
+      '2026-10-01',
+      '--as-of',
+      '2026-10-31',
+      '--payment',
+      '2026-10-31:15,00',
+    ]);
+    const p = JSON.parse(paid.stdout) as { open: Record<string, number>; totalDue: number };
+    expect(p.totalDue).toBe(101500);
+    expect(p.open.interest).toBe(0); // 10,00 of interest paid first…
+    expect(p.open.fine).toBe(1500); // …then 5,00 of the fine
+    expect(p.open.principal).toBe(100000);
+  });
+
+  test('a consumer multa above 2% is capped with a warning', async () => {
+    const res = await cli([
+      'charges',
+      '--principal',
+      '100,00',
+      '--due',
+      '2026-10-01',
+      '--as-of',
+      '2026-10-02',
+      '--fine-bps',
+      '1000',
+    ]);
+    const b = JSON.parse(res.stdout) as { fine: number; warnings: { code: string }[] };
+    expect(b.fine).toBe(200);
+    expect(b.warnings.map((w) => w.code)).toEqual(['consumer-fine-capped']);
+  });
+
+  test.each([
+    [['charges', '--due', '2026-10-01', '--as-of', '2026-10-02'], /missing --principal/],
+    [
+      ['charges', '--principal', 'abc', '--due', '2026-10-01', '--as-of', '2026-10-02'],
+      /--principal/,
+    ],
+    [['charges', '--principal', '10,00', '--due', '31/02/2026', '--as-of', '2026-10-02'], /--due/],
+    [
+      [
+        'charges',
+        '--principal',
+        '10,00',
+        '--due',
+        '2026-10-01',
+        '--as-of',
+        '2026-10-02',
+        '--kind',
+        'x',
+      ],
+      /--kind/,
+    ],
+    [
+      [
+        'charges',
+        '--principal',
+        '10,00',
+        '--due',
+        '2026-10-01',
+        '--as-of',
+        '2026-10-02',
+        '--issue',
+        '2026-11-01',
+      ],
+      /--due: .*issue/,
+    ],
+    [
+      [
+        'charges',
+        '--principal',
+        '10,00',
+        '--due',
+        '2026-10-01',
+        '--as-of',
+        '2026-10-02',
+        '--payment',
+        '2026-10-01',
+      ],
+      /--payment/,
+    ],
+  ])('%j is refused', async (argv, reason) => {
+    const res = await cli(argv);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(reason);
+  });
+});

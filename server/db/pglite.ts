@@ -1,0 +1,136 @@
+/**
+ * PGlite adapter: an embedded PostgreSQL (wasm) in one process, on disk or in memory.
+ * A lock file beside the data directory stops a second process from opening the same directory,
+ * which PGlite itself does not prevent and which would corrupt it.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import {
+  assertNotInTransaction,
+  OID,
+  parseDateArray,
+  parseInt8,
+  runAfterCommit,
+  runInTxScope,
+  type Db,
+  type Row,
+  type Tx,
+} from './db';
+
+export interface PgliteOptions {
+  /** Directory of the database; omitted = in memory. */
+  dataDir?: string;
+  /** A `dumpDataDir()` tarball to start from (tests start from a migrated dump). */
+  loadDataDir?: Blob;
+}
+
+/** A PGlite-backed Db that can also dump its data directory. */
+export interface PgliteDb extends Db {
+  readonly kind: 'pglite';
+  dump(): Promise<Blob>;
+}
+
+const parsers = {
+  [OID.int8]: (text: string) => parseInt8(text),
+  [OID.date]: (text: string) => text,
+  [OID.dateArray]: (text: string) => parseDateArray(text),
+};
+
+/** Opens (creating if needed) a PGlite database. */
+export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb> {
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const releaseLock = dataDir === undefined ? () => {} : acquireDirLock(dataDir);
+  let pg: PGlite;
+  try {
+    if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
+    pg = await PGlite.create({
+      ...(dataDir === undefined ? {} : { dataDir }),
+      ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+      parsers,
+    });
+    await pg.exec(`SET TIME ZONE 'UTC'`);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+  let closed = false;
+
+  return {
+    kind: 'pglite',
+    async query<T extends object = Row>(sql: string, params: readonly unknown[] = []) {
+      assertNotInTransaction('db.query');
+      const result = await pg.query<T>(sql, [...params]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      assertNotInTransaction('db.exec');
+      await pg.exec(sql);
+    },
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      assertNotInTransaction('db.transaction');
+      const after: (() => void | Promise<void>)[] = [];
+      // PGlite's transaction() holds its mutex from BEGIN to COMMIT/ROLLBACK: this is the queue.
+      const result = await pg.transaction((t) =>
+        runInTxScope('pglite', () =>
+          fn({
+            kind: 'pglite',
+            query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) =>
+              (await t.query<R>(sql, [...params])).rows,
+            exec: async (sql: string) => {
+              await t.exec(sql);
+            },
+            afterCommit: (cb) => {
+              after.push(cb);
+            },
+          }),
+        ),
+      );
+      await runAfterCommit(after);
+      return result;
+    },
+    async dump() {
+      return pg.dumpDataDir('gzip');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await pg.close();
+      } finally {
+        releaseLock();
+      }
+    },
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function acquireDirLock(dataDir: string): () => void {
+  const lockPath = `${dataDir}.lock`;
+  mkdirSync(dirname(lockPath), { recursive: true });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockPath, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid))
+        throw new Error(
+          `database directory ${dataDir} is in use by process ${pid}; stop it or set QUITA_DATA_DIR to another directory`,
+        );
+      rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`could not lock database directory ${dataDir} (${lockPath})`);
+}

@@ -1,0 +1,80 @@
+/**
+ * The server's configuration from environment variables, parsed once. Only `readEnv` looks at
+ * the environment; everything else receives an `Env`.
+ */
+import * as v from 'valibot';
+
+const PortSchema = v.pipe(
+  v.string(),
+  v.regex(/^\d{1,5}$/, 'deve ser um número de porta'),
+  v.transform(Number),
+  v.maxValue(65_535, 'deve ser uma porta entre 0 e 65535'),
+);
+
+const EnvSchema = v.object({
+  PORT: v.optional(PortSchema, '8787'),
+  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  DATABASE_URL: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^postgres(ql)?:\/\//, 'deve começar com postgres:// ou postgresql://'),
+    ),
+  ),
+  QUITA_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
+  QUITA_OWNER_EMAIL: v.optional(v.string()),
+  QUITA_OWNER_PASSWORD: v.optional(v.string()),
+  QUITA_OWNER_NAME: v.optional(v.string()),
+  QUITA_PUBLIC_URL: v.optional(v.pipe(v.string(), v.url('deve ser uma URL'))),
+  QUITA_TRUST_PROXY: v.optional(v.picklist(['0', '1', 'true', 'false'])),
+  SMTP_URL: v.optional(
+    v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'deve começar com smtp:// ou smtps://')),
+  ),
+  QUITA_PWA: v.optional(v.picklist(['0', '1', 'true', 'false'], 'deve ser 0 ou 1')),
+  QUITA_MAIL_FROM: v.optional(v.pipe(v.string(), v.email('deve ser um endereço de e-mail'))),
+});
+
+/** Parsed configuration. */
+export interface Env {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  ownerEmail: string | undefined;
+  ownerPassword: string | undefined;
+  ownerName: string | undefined;
+  publicUrl: string | undefined;
+  trustProxy: boolean;
+  /** Automatic e-mail steps are sent through this SMTP server; without it they wait as tasks. */
+  smtpUrl: string | undefined;
+  /** Build (when stale) and serve the PWA at `/`; QUITA_PWA=0 serves the API only. */
+  buildPwa: boolean;
+  /** Envelope sender of automatic e-mails (the display name is the creditor's legal name). */
+  mailFrom: string;
+}
+
+/** Parses `env`; throws a one-line error naming the variable. Empty strings count as unset. */
+export function readEnv(env: Readonly<Record<string, string | undefined>>): Env {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = v.safeParse(EnvSchema, present);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    throw new Error(`${v.getDotPath(issue) ?? 'environment'}: ${issue.message}`);
+  }
+  const e = parsed.output;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.QUITA_DATA_DIR,
+    ownerEmail: e.QUITA_OWNER_EMAIL,
+    ownerPassword: e.QUITA_OWNER_PASSWORD,
+    ownerName: e.QUITA_OWNER_NAME,
+    publicUrl: e.QUITA_PUBLIC_URL,
+    trustProxy: e.QUITA_TRUST_PROXY === '1' || e.QUITA_TRUST_PROXY === 'true',
+    smtpUrl: e.SMTP_URL,
+    buildPwa: e.QUITA_PWA === undefined || e.QUITA_PWA === '1' || e.QUITA_PWA === 'true',
+    mailFrom: e.QUITA_MAIL_FROM ?? 'cobranca@localhost',
+  };
+}

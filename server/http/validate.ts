@@ -1,0 +1,40 @@
+/**
+ * Request validation with shared valibot schemas, as Hono middleware so handlers read typed
+ * values with `c.req.valid('json')`. A body that is not JSON is 415, unparsable JSON is 400,
+ * JSON of the wrong overall shape is 400 and fields that fail their rules are 422, each naming
+ * the fields (see `#shared/api/problem`).
+ */
+import type { Context } from 'hono';
+import { validator } from 'hono/validator';
+import * as v from 'valibot';
+import { issuesToProblem } from '#shared/api/problem';
+import { problem, problemError, problemResponse } from './problem';
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
+
+/** Validates the JSON body against `schema`. */
+export function jsonBody<S extends v.GenericSchema>(schema: S) {
+  return validator('json', (value, c: Context) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    if (!JSON_TYPE.test(type))
+      return problemResponse(
+        problem(415, 'unsupported-media-type', 'envie o corpo como application/json'),
+      );
+    const parsed = v.safeParse(schema, value);
+    if (!parsed.success)
+      return problemResponse(
+        issuesToProblem(parsed.issues, { title: 'Dados inválidos', type: '/problems/validation' }),
+      );
+    return parsed.output as v.InferOutput<S>;
+  });
+}
+
+const UuidSchema = v.pipe(v.string(), v.uuid());
+
+/** The `name` path parameter as a UUID; anything else is a 404 (no such resource can exist). */
+export function uuidParam(c: Context, name: string): string {
+  const value = c.req.param(name);
+  if (!v.is(UuidSchema, value))
+    throw problemError(problem(404, 'not-found', 'recurso não encontrado'));
+  return value;
+}

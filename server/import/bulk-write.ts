@@ -1,0 +1,129 @@
+/**
+ * Batched equivalents of write.ts's `insertEntity`/`updateEntity` for imports and seeding: one
+ * statement per batch (unnest of typed arrays) instead of one per row, and the change-feed rows
+ * appended in one statement too. `recordChange` writes the first change, which also takes the
+ * feed's advisory lock for the transaction, so feed ordering stays exactly as write.ts defines it.
+ * (A `recordChanges(tx, list)` in write.ts would make that first call unnecessary.)
+ */
+import type { Row, Tx } from '../db/db';
+import { ENTITY_TABLES, recordChange, type ChangeOp, type Entity } from '../db/write';
+
+/** SQL type of each column, for the array casts (`$1::uuid[]`). */
+export type ColumnType =
+  | 'uuid'
+  | 'text'
+  | 'bigint'
+  | 'integer'
+  | 'date'
+  | 'boolean'
+  | 'jsonb'
+  | 'timestamptz';
+export type ColumnTypes = Readonly<Record<string, ColumnType>>;
+
+const COLUMN_RE = /^[a-z_][a-z0-9_]*$/;
+
+function columnList(types: ColumnTypes): string[] {
+  const names = Object.keys(types);
+  for (const name of names)
+    if (!COLUMN_RE.test(name)) throw new Error(`not a column name: ${name}`);
+  return names;
+}
+
+function arrays(names: readonly string[], types: ColumnTypes, rows: readonly Row[]): unknown[] {
+  return names.map((name) =>
+    rows.map((row) => {
+      const value = row[name];
+      if (value === undefined) return null;
+      return types[name] === 'jsonb' && value !== null ? JSON.stringify(value) : value;
+    }),
+  );
+}
+
+function unnest(names: readonly string[], types: ColumnTypes): string {
+  return `unnest(${names.map((n, i) => `$${i + 1}::${types[n]}[]`).join(', ')}) AS u(${names.join(', ')})`;
+}
+
+interface Written {
+  id: string;
+  version: number;
+  debtor_id?: string | null;
+}
+
+async function appendChanges(
+  tx: Tx,
+  entity: Entity,
+  op: ChangeOp,
+  written: readonly Written[],
+): Promise<void> {
+  const debtorOf = (w: Written): string | null =>
+    entity === 'debtor' ? w.id : (w.debtor_id ?? null);
+  const [first, ...rest] = written;
+  if (!first) return;
+  await recordChange(tx, {
+    entity,
+    entityId: first.id,
+    debtorId: debtorOf(first),
+    op,
+    version: first.version,
+  });
+  if (rest.length === 0) return;
+  await tx.query(
+    `INSERT INTO changes (entity, entity_id, debtor_id, op, version)
+     SELECT $1, u.entity_id, u.debtor_id, $2, u.version
+     FROM unnest($3::uuid[], $4::uuid[], $5::integer[]) WITH ORDINALITY AS u(entity_id, debtor_id, version, n)
+     ORDER BY u.n`,
+    [entity, op, rest.map((w) => w.id), rest.map(debtorOf), rest.map((w) => w.version)],
+  );
+}
+
+// Every entity table but these two carries debtor_id, which the feed routes changes by.
+function returning(entity: Entity): string {
+  return entity === 'debtor' || entity === 'user'
+    ? 'RETURNING t.id, t.version'
+    : 'RETURNING t.id, t.version, t.debtor_id';
+}
+
+/** Inserts rows (each with its `id`) of one entity and appends an 'insert' change per row. */
+export async function insertEntities(
+  tx: Tx,
+  entity: Entity,
+  types: ColumnTypes,
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columnList(types);
+  const written = await tx.query<Written>(
+    `INSERT INTO ${ENTITY_TABLES[entity]} AS t (${names.join(', ')})
+     SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${unnest(names, types)}
+     ${returning(entity)}`,
+    arrays(names, types, rows),
+  );
+  await appendChanges(tx, entity, 'insert', written);
+}
+
+/**
+ * Updates rows by `id` (which `types` must include): sets the other listed columns, bumps
+ * `version` and `updated_at`, and appends an 'update' change per row.
+ */
+export async function updateEntities(
+  tx: Tx,
+  entity: Entity,
+  types: ColumnTypes,
+  rows: readonly Row[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = columnList(types);
+  if (!names.includes('id')) throw new Error('updateEntities needs the id column');
+  const sets = names
+    .filter((n) => n !== 'id' && n !== 'version' && n !== 'updated_at')
+    .map((n) => `${n} = u.${n}`);
+  const written = await tx.query<Written>(
+    `UPDATE ${ENTITY_TABLES[entity]} AS t
+     SET ${[...sets, 'version = t.version + 1', 'updated_at = now()'].join(', ')}
+     FROM ${unnest(names, types)}
+     WHERE t.id = u.id
+     ${returning(entity)}`,
+    arrays(names, types, rows),
+  );
+  await appendChanges(tx, entity, 'update', written);
+}

@@ -1,0 +1,217 @@
+/**
+ * One CSV row of a debtor import, checked completely before anything is written: every failing
+ * column is reported (line + column + message), so a row either lands whole or not at all.
+ * Parsing uses shared/ (money, dates, CPF/CNPJ, phones, e-mails, UFs); their messages are the
+ * English "fit for a CSV import report" texts, and this module's own messages match them.
+ */
+import { tryParseMoney, type Cents } from '#shared/money/money';
+import { tryParseBrazilianDate, type CalendarDate } from '#shared/time/calendar-date';
+import { tryParseDocument } from '#shared/identity/document';
+import { isValidEmail, normalizeEmail } from '#shared/identity/email';
+import { tryToE164, type PhoneE164 } from '#shared/identity/phone';
+import { isUf, type UF } from '#shared/identity/uf';
+
+/** The columns every import file must have (any order, any case; extra columns are ignored). */
+export const IMPORT_COLUMNS = [
+  'external_id',
+  'name',
+  'document',
+  'email',
+  'phone',
+  'address',
+  'city',
+  'state',
+  'debt_id',
+  'description',
+  'amount',
+  'due_date',
+] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** Where each import column sits in a row. */
+export type ColumnIndex = Readonly<Record<ImportColumn, number>>;
+
+/** One problem found in the file; `column` is null when it concerns the whole row. */
+export interface RowError {
+  line: number;
+  column: ImportColumn | null;
+  message: string;
+}
+
+/** The debtor half of a row, normalised. */
+export interface DebtorFields {
+  externalId: string;
+  kind: 'person' | 'company';
+  name: string;
+  document: string;
+  addressLine: string | null;
+  city: string | null;
+  state: UF | null;
+  email: string | null;
+  phone: PhoneE164 | null;
+}
+
+/** The debt half of a row, normalised. */
+export interface DebtFields {
+  externalId: string;
+  description: string;
+  principalCents: Cents;
+  dueOn: CalendarDate;
+}
+
+/** A row that passed every check. */
+export interface ImportRow {
+  line: number;
+  debtor: DebtorFields;
+  debt: DebtFields;
+}
+
+const MAX_LENGTH: Partial<Record<ImportColumn, number>> = {
+  external_id: 64,
+  debt_id: 64,
+  name: 160,
+  address: 200,
+  city: 80,
+  description: 200,
+};
+
+/**
+ * Maps header names (trimmed, case-insensitive) to positions. Returns the missing required
+ * columns, and the columns given twice (which one would we read?), when there are any.
+ */
+export function resolveColumns(
+  header: readonly string[],
+): { ok: true; index: ColumnIndex } | { ok: false; missing: ImportColumn[]; duplicated: string[] } {
+  const positions = new Map<string, number[]>();
+  header.forEach((name, i) => {
+    const key = name.trim().toLowerCase();
+    positions.set(key, [...(positions.get(key) ?? []), i]);
+  });
+  const missing = IMPORT_COLUMNS.filter((column) => !positions.has(column));
+  const duplicated = IMPORT_COLUMNS.filter((column) => (positions.get(column)?.length ?? 0) > 1);
+  if (missing.length > 0 || duplicated.length > 0) return { ok: false, missing, duplicated };
+  const index = Object.fromEntries(
+    IMPORT_COLUMNS.map((column) => [column, positions.get(column)?.[0] ?? -1]),
+  ) as Record<ImportColumn, number>;
+  return { ok: true, index };
+}
+
+const NOT_UTF8 =
+  'contains bytes that are not valid UTF-8 (was the file saved as Latin-1/ANSI?); save it as "CSV UTF-8" and import again';
+
+/**
+ * Checks one data row. `fields` are the raw cell texts; `line` is the spreadsheet row number
+ * (the header is line 1).
+ */
+export function parseImportRow(
+  fields: readonly string[],
+  index: ColumnIndex,
+  line: number,
+): { ok: true; row: ImportRow } | { ok: false; errors: RowError[] } {
+  const errors: RowError[] = [];
+  const fail = (column: ImportColumn, message: string) => errors.push({ line, column, message });
+  const cell = (column: ImportColumn): string => {
+    const value = (fields[index[column]] ?? '').trim();
+    if (value.includes('\uFFFD')) fail(column, NOT_UTF8);
+    const max = MAX_LENGTH[column];
+    if (max !== undefined && value.length > max)
+      fail(column, `${column} has ${value.length} characters; at most ${max} are accepted`);
+    return value;
+  };
+  const optional = (value: string): string | null => (value === '' ? null : value);
+
+  const externalId = cell('external_id');
+  if (externalId === '')
+    fail('external_id', 'external_id is empty; it identifies the debtor across imports');
+  const name = cell('name');
+  if (name === '') fail('name', 'name is empty');
+
+  let kind: DebtorFields['kind'] = 'person';
+  let document = '';
+  const documentText = cell('document');
+  const parsedDocument = tryParseDocument(documentText);
+  if (parsedDocument.ok) {
+    kind = parsedDocument.value.kind === 'cpf' ? 'person' : 'company';
+    document = parsedDocument.value.value;
+  } else fail('document', parsedDocument.message);
+
+  let email: string | null = null;
+  const emailText = cell('email');
+  if (emailText !== '') {
+    email = normalizeEmail(emailText);
+    if (!isValidEmail(email)) fail('email', `email "${emailText}" is not a valid address`);
+  }
+
+  let phone: PhoneE164 | null = null;
+  const phoneText = cell('phone');
+  if (phoneText !== '') {
+    const parsed = tryToE164(phoneText);
+    if (parsed.ok) phone = parsed.value;
+    else fail('phone', parsed.message);
+  }
+
+  const addressLine = optional(cell('address'));
+  const city = optional(cell('city'));
+  let state: UF | null = null;
+  const stateText = cell('state').toUpperCase();
+  if (stateText !== '') {
+    if (isUf(stateText)) state = stateText;
+    else fail('state', `state "${stateText}" is not a Brazilian UF code such as SP or RJ`);
+  }
+
+  const debtId = cell('debt_id');
+  if (debtId === '') fail('debt_id', 'debt_id is empty; it identifies the debt across imports');
+  const description = cell('description');
+
+  let principalCents = 0 as Cents;
+  const amount = tryParseMoney(cell('amount'));
+  if (!amount.ok) fail('amount', amount.message);
+  else if (amount.value <= 0) fail('amount', 'amount must be greater than zero');
+  else principalCents = amount.value;
+
+  let dueOn = '' as CalendarDate;
+  const due = tryParseBrazilianDate(cell('due_date'));
+  if (due.ok) dueOn = due.value;
+  else fail('due_date', due.message);
+
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    row: {
+      line,
+      debtor: { externalId, kind, name, document, addressLine, city, state, email, phone },
+      debt: { externalId: debtId, description, principalCents, dueOn },
+    },
+  };
+}
+
+/** The debtor half as a comparable string: rows of one debtor must agree on it. */
+export function debtorFingerprint(debtor: DebtorFields): string {
+  return JSON.stringify([
+    debtor.name,
+    debtor.document,
+    debtor.addressLine,
+    debtor.city,
+    debtor.state,
+    debtor.email,
+    debtor.phone,
+  ]);
+}
+
+const FINGERPRINT_COLUMNS: readonly ImportColumn[] = [
+  'name',
+  'document',
+  'address',
+  'city',
+  'state',
+  'email',
+  'phone',
+];
+
+/** The first column where two fingerprints of the same debtor differ. */
+export function firstDifferentColumn(a: string, b: string): ImportColumn {
+  const left = JSON.parse(a) as unknown[];
+  const right = JSON.parse(b) as unknown[];
+  const i = left.findIndex((value, k) => value !== right[k]);
+  return FINGERPRINT_COLUMNS[i] ?? 'name';
+}

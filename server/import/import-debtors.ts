@@ -1,0 +1,550 @@
+/**
+ * The debtor import shared by `POST /api/import/debtors`, `quita import debtors` and `quita demo`.
+ *
+ * Flow: bytes are decoded and split into records as they arrive (csv-records.ts); the header is
+ * checked before anything else (a missing column refuses the whole file); each row is checked in
+ * full (debtor-row.ts) and against the rows before it in the file; valid rows are written in
+ * batches, one transaction per batch, through the batched write helpers so the change feed sees
+ * every row. A row is either written whole or reported; a batch the database refuses (a
+ * constraint we did not foresee) is retried row by row so only the offending row is lost.
+ *
+ * Idempotency: debtors are keyed by `external_id`, debts by `debt_id`. A row identical to what is
+ * stored counts as unchanged, a different one as updated; contact points from the file are added
+ * when the debtor does not have them yet and never removed (a collector may have added others).
+ */
+import { uuidv7 } from 'uuidv7';
+import { phoneMatchKeys } from '#shared/identity/phone';
+import { audit } from '../db/audit';
+import type { Db, Row, Tx } from '../db/db';
+import { insertEntities, updateEntities, type ColumnTypes } from './bulk-write';
+import { csvRecords, decodeUtf8, InputTooLargeError, type CsvRecord } from './csv-records';
+import {
+  debtorFingerprint,
+  firstDifferentColumn,
+  IMPORT_COLUMNS,
+  parseImportRow,
+  resolveColumns,
+  type ColumnIndex,
+  type ImportColumn,
+  type ImportRow,
+  type RowError,
+} from './debtor-row';
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * The answer of an import. `debtors` counts distinct debtors (a debtor on five rows counts once),
+ * `debts` counts rows. `errors` lists at most MAX_REPORTED_ERRORS problems; `errorCount` all.
+ * `complete` is false when reading stopped early (the file exceeded the size limit): the rows
+ * before that point were imported and an error says where it stopped.
+ */
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  debtors: ImportCounts;
+  debts: ImportCounts;
+  errors: RowError[];
+  errorCount: number;
+  complete: boolean;
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Who imports (null: the CLI or the system), for the audit log. */
+  actor: string | null;
+  ip?: string | null;
+  source: 'api' | 'cli' | 'demo';
+  maxBytes?: number;
+  batchSize?: number;
+  /** Called after each batch with the report so far. */
+  onProgress?: (report: ImportReport) => void | Promise<void>;
+}
+
+/** Why a whole file is refused before any row is read. */
+export type ImportFileProblem = 'empty' | 'missing-columns' | 'not-utf8';
+
+/** A file refused as a whole (nothing was written); `columns` names the missing or repeated ones. */
+export class ImportFileError extends Error {
+  readonly code: ImportFileProblem;
+  readonly columns: readonly string[];
+  constructor(code: ImportFileProblem, message: string, columns: readonly string[] = []) {
+    super(message);
+    this.code = code;
+    this.columns = columns;
+  }
+}
+
+export const MAX_REPORTED_ERRORS = 1000;
+export const DEFAULT_BATCH_SIZE = 500;
+
+interface SeenDebtor {
+  fingerprint: string;
+  line: number;
+  /** Set once the debtor is known to exist (or, in a dry run, would exist). */
+  id?: string;
+}
+
+/** Reads the header of `bytes`; resolves to a runner for the rows, or rejects with ImportFileError. */
+export async function openDebtorImport(
+  db: Db,
+  bytes: AsyncIterable<Uint8Array>,
+  options: ImportOptions,
+): Promise<{ run: (onProgress?: ImportOptions['onProgress']) => Promise<ImportReport> }> {
+  const records = csvRecords(decodeUtf8(bytes, options.maxBytes))[Symbol.asyncIterator]();
+  const header = await records.next();
+  let index: ColumnIndex;
+  try {
+    if (header.done)
+      throw new ImportFileError(
+        'empty',
+        `o arquivo está vazio; a primeira linha deve ter as colunas: ${IMPORT_COLUMNS.join(',')}`,
+      );
+    const names = header.value.fields;
+    if (names.some((name) => name.includes('\uFFFD') || name.includes('\u0000')))
+      throw new ImportFileError(
+        'not-utf8',
+        'o arquivo não está em UTF-8: salve-o como "CSV UTF-8" e envie de novo',
+      );
+    const resolved = resolveColumns(names);
+    if (!resolved.ok) {
+      const parts = [
+        ...(resolved.missing.length > 0
+          ? [`faltam as colunas ${resolved.missing.join(', ')}`]
+          : []),
+        ...(resolved.duplicated.length > 0
+          ? [`colunas repetidas: ${resolved.duplicated.join(', ')}`]
+          : []),
+      ];
+      throw new ImportFileError('missing-columns', `cabeçalho inválido: ${parts.join('; ')}`, [
+        ...resolved.missing,
+        ...resolved.duplicated,
+      ]);
+    }
+    index = resolved.index;
+  } catch (error) {
+    await records.return?.(undefined);
+    throw error;
+  }
+  const headerLength = header.value.fields.length;
+  return {
+    run: (onProgress) =>
+      runImport(
+        db,
+        records,
+        index,
+        headerLength,
+        onProgress ? { ...options, onProgress } : options,
+      ),
+  };
+}
+
+function emptyReport(dryRun: boolean): ImportReport {
+  const counts = () => ({ created: 0, updated: 0, unchanged: 0 });
+  return {
+    dryRun,
+    rows: 0,
+    debtors: counts(),
+    debts: counts(),
+    errors: [],
+    errorCount: 0,
+    complete: true,
+  };
+}
+
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  // SQLSTATE class 22 (data exception) and 23 (integrity constraint violation).
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+async function runImport(
+  db: Db,
+  records: AsyncIterator<CsvRecord>,
+  index: ColumnIndex,
+  headerLength: number,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const report = emptyReport(dryRun);
+  const seen = new Map<string, SeenDebtor>();
+  const debtLines = new Map<string, number>();
+  const addError = (error: RowError) => {
+    report.errorCount += 1;
+    if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error);
+  };
+  const add = (into: ImportCounts, from: ImportCounts) => {
+    into.created += from.created;
+    into.updated += from.updated;
+    into.unchanged += from.unchanged;
+  };
+
+  const flush = async (batch: readonly ImportRow[]): Promise<void> => {
+    let outcome: BatchOutcome;
+    try {
+      outcome = await db.transaction((tx) => applyBatch(tx, batch, seen, dryRun));
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      if (batch.length > 1) {
+        for (const row of batch) await flush([row]);
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      addError({
+        line: batch[0]?.line ?? 0,
+        column: null,
+        message: `the database refused this row: ${message}`,
+      });
+      return;
+    }
+    add(report.debtors, outcome.debtors);
+    add(report.debts, outcome.debts);
+    for (const error of outcome.errors) addError(error);
+    for (const [externalId, id] of outcome.resolved) {
+      const entry = seen.get(externalId);
+      if (entry) entry.id = id;
+    }
+  };
+
+  let batch: ImportRow[] = [];
+  let lastLine = 1;
+  try {
+    for (let next = await records.next(); !next.done; next = await records.next()) {
+      const record = next.value;
+      lastLine = record.line;
+      report.rows += 1;
+      if (record.error !== undefined) {
+        addError({
+          line: record.line,
+          column: null,
+          message: `the row could not be read: ${record.error}`,
+        });
+        continue;
+      }
+      if (record.fields.length !== headerLength) {
+        addError({
+          line: record.line,
+          column: null,
+          message: `the row has ${record.fields.length} fields but the header has ${headerLength} (a comma inside a value needs quotes)`,
+        });
+        continue;
+      }
+      const parsed = parseImportRow(record.fields, index, record.line);
+      if (!parsed.ok) {
+        for (const error of parsed.errors) addError(error);
+        continue;
+      }
+      const { row } = parsed;
+      const earlierDebt = debtLines.get(row.debt.externalId);
+      if (earlierDebt !== undefined) {
+        addError({
+          line: row.line,
+          column: 'debt_id',
+          message: `debt_id "${row.debt.externalId}" already appears on line ${earlierDebt}`,
+        });
+        continue;
+      }
+      const fingerprint = debtorFingerprint(row.debtor);
+      const earlier = seen.get(row.debtor.externalId);
+      if (earlier && earlier.fingerprint !== fingerprint) {
+        const column = firstDifferentColumn(earlier.fingerprint, fingerprint);
+        addError({
+          line: row.line,
+          column,
+          message: `${column} differs from line ${earlier.line} for the same external_id "${row.debtor.externalId}"; all rows of one debtor must agree`,
+        });
+        continue;
+      }
+      debtLines.set(row.debt.externalId, row.line);
+      if (!earlier) seen.set(row.debtor.externalId, { fingerprint, line: row.line });
+      batch.push(row);
+      if (batch.length >= batchSize) {
+        await flush(batch);
+        batch = [];
+        await options.onProgress?.(report);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof InputTooLargeError)) throw error;
+    report.complete = false;
+    addError({
+      line: lastLine + 1,
+      column: null,
+      message: `the file exceeds the limit of ${Math.round(error.maxBytes / 1024 / 1024)} MB; nothing from this line on was read`,
+    });
+  }
+  if (batch.length > 0) await flush(batch);
+  await options.onProgress?.(report);
+  if (!dryRun)
+    await db.transaction((tx) =>
+      audit(tx, {
+        actor: options.actor,
+        ip: options.ip ?? null,
+        action: 'debtors.import',
+        entity: 'import',
+        entityId: uuidv7(),
+        detail: {
+          source: options.source,
+          rows: report.rows,
+          debtors: report.debtors,
+          debts: report.debts,
+          errorCount: report.errorCount,
+          complete: report.complete,
+        },
+      }),
+    );
+  return report;
+}
+
+interface BatchOutcome {
+  debtors: ImportCounts;
+  debts: ImportCounts;
+  errors: RowError[];
+  /** external_id → debtor id of every debtor this batch created or found. */
+  resolved: Map<string, string>;
+}
+
+interface StoredDebtor {
+  id: string;
+  external_id: string;
+  kind: string;
+  name: string;
+  document: string | null;
+  address_line: string | null;
+  city: string | null;
+  state: string | null;
+  anonymised_at: Date | null;
+}
+
+interface StoredDebt {
+  id: string;
+  external_id: string;
+  debtor_id: string;
+  description: string;
+  principal_cents: number;
+  due_on: string;
+}
+
+const DEBTOR_TYPES: ColumnTypes = {
+  id: 'uuid',
+  external_id: 'text',
+  kind: 'text',
+  name: 'text',
+  document: 'text',
+  address_line: 'text',
+  city: 'text',
+  state: 'text',
+};
+const DEBTOR_UPDATE_TYPES: ColumnTypes = { ...DEBTOR_TYPES };
+const CONTACT_POINT_TYPES: ColumnTypes = {
+  id: 'uuid',
+  debtor_id: 'uuid',
+  kind: 'text',
+  value: 'text',
+  match_key: 'text',
+};
+const DEBT_TYPES: ColumnTypes = {
+  id: 'uuid',
+  debtor_id: 'uuid',
+  external_id: 'text',
+  description: 'text',
+  principal_cents: 'bigint',
+  due_on: 'date',
+};
+const DEBT_UPDATE_TYPES: ColumnTypes = {
+  id: 'uuid',
+  description: 'text',
+  principal_cents: 'bigint',
+  due_on: 'date',
+};
+
+/**
+ * Decides and (unless `dryRun`) writes one batch. It must not touch anything outside `tx`:
+ * PostgreSQL may run it again after a serialisation failure, so what it learnt goes back in
+ * the outcome and is applied by the caller after the commit.
+ */
+async function applyBatch(
+  tx: Tx,
+  rows: readonly ImportRow[],
+  seen: ReadonlyMap<string, SeenDebtor>,
+  dryRun: boolean,
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = {
+    debtors: { created: 0, updated: 0, unchanged: 0 },
+    debts: { created: 0, updated: 0, unchanged: 0 },
+    errors: [],
+    resolved: new Map(),
+  };
+  const unknownDebtors = [
+    ...new Set(rows.map((r) => r.debtor.externalId).filter((e) => seen.get(e)?.id === undefined)),
+  ];
+  const storedDebtors = new Map(
+    (
+      await tx.query<StoredDebtor>(
+        `SELECT id, external_id, kind, name, document, address_line, city, state, anonymised_at
+         FROM debtors WHERE external_id = ANY($1::text[])`,
+        [unknownDebtors],
+      )
+    ).map((d) => [d.external_id, d]),
+  );
+  const knownContacts = new Set(
+    (
+      await tx.query<{ debtor_id: string; kind: string; value: string }>(
+        'SELECT debtor_id, kind, value FROM contact_points WHERE debtor_id = ANY($1::uuid[])',
+        [[...storedDebtors.values()].map((d) => d.id)],
+      )
+    ).map((c) => `${c.debtor_id} ${c.kind} ${c.value}`),
+  );
+  const storedDebts = new Map(
+    (
+      await tx.query<StoredDebt>(
+        `SELECT id, external_id, debtor_id, description, principal_cents, due_on
+         FROM debts WHERE external_id = ANY($1::text[])`,
+        [rows.map((r) => r.debt.externalId)],
+      )
+    ).map((d) => [d.external_id, d]),
+  );
+
+  const debtorInserts: Row[] = [];
+  const debtorUpdates: Row[] = [];
+  const contactInserts: Row[] = [];
+  const debtInserts: Row[] = [];
+  const debtUpdates: Row[] = [];
+  const fail = (line: number, column: ImportColumn, message: string) =>
+    outcome.errors.push({ line, column, message });
+
+  for (const { line, debtor, debt } of rows) {
+    const known = seen.get(debtor.externalId)?.id ?? outcome.resolved.get(debtor.externalId);
+    const stored = known === undefined ? storedDebtors.get(debtor.externalId) : undefined;
+    if (stored?.anonymised_at) {
+      fail(
+        line,
+        'external_id',
+        `debtor "${debtor.externalId}" was anonymised (LGPD retention); it is not imported again`,
+      );
+      continue;
+    }
+    const storedDebt = storedDebts.get(debt.externalId);
+    const ownerId = known ?? stored?.id;
+    if (storedDebt && storedDebt.debtor_id !== ownerId) {
+      fail(line, 'debt_id', `debt_id "${debt.externalId}" already belongs to another debtor`);
+      continue;
+    }
+
+    let debtorId: string;
+    if (known !== undefined) debtorId = known;
+    else {
+      const fields = {
+        external_id: debtor.externalId,
+        kind: debtor.kind,
+        name: debtor.name,
+        document: debtor.document,
+        address_line: debtor.addressLine,
+        city: debtor.city,
+        state: debtor.state,
+      };
+      let changed: boolean;
+      if (stored) {
+        debtorId = stored.id;
+        changed =
+          stored.kind !== fields.kind ||
+          stored.name !== fields.name ||
+          stored.document !== fields.document ||
+          stored.address_line !== fields.address_line ||
+          stored.city !== fields.city ||
+          stored.state !== fields.state;
+        if (changed) debtorUpdates.push({ id: debtorId, ...fields });
+      } else {
+        debtorId = uuidv7();
+        changed = true;
+        debtorInserts.push({ id: debtorId, ...fields });
+      }
+      const points = [
+        ...(debtor.phone === null
+          ? []
+          : [
+              {
+                kind: 'phone',
+                value: debtor.phone,
+                match_key: phoneMatchKeys(debtor.phone).at(-1) ?? debtor.phone,
+              },
+            ]),
+        ...(debtor.email === null
+          ? []
+          : [{ kind: 'email', value: debtor.email, match_key: debtor.email }]),
+      ];
+      let addedContact = false;
+      for (const point of points) {
+        const key = `${debtorId} ${point.kind} ${point.value}`;
+        if (knownContacts.has(key)) continue;
+        knownContacts.add(key);
+        contactInserts.push({ id: uuidv7(), debtor_id: debtorId, ...point });
+        addedContact = true;
+      }
+      if (!stored) outcome.debtors.created += 1;
+      else if (changed || addedContact) outcome.debtors.updated += 1;
+      else outcome.debtors.unchanged += 1;
+      outcome.resolved.set(debtor.externalId, debtorId);
+    }
+
+    const debtFields = {
+      description: debt.description,
+      principal_cents: debt.principalCents,
+      due_on: debt.dueOn,
+    };
+    if (!storedDebt) {
+      debtInserts.push({
+        id: uuidv7(),
+        debtor_id: debtorId,
+        external_id: debt.externalId,
+        ...debtFields,
+      });
+      outcome.debts.created += 1;
+    } else if (
+      storedDebt.description !== debtFields.description ||
+      storedDebt.principal_cents !== debtFields.principal_cents ||
+      storedDebt.due_on !== debtFields.due_on
+    ) {
+      debtUpdates.push({ id: storedDebt.id, ...debtFields });
+      outcome.debts.updated += 1;
+    } else outcome.debts.unchanged += 1;
+  }
+
+  if (dryRun) return outcome;
+  await insertEntities(tx, 'debtor', DEBTOR_TYPES, debtorInserts);
+  await updateEntities(tx, 'debtor', DEBTOR_UPDATE_TYPES, debtorUpdates);
+  await insertEntities(tx, 'contact_point', CONTACT_POINT_TYPES, contactInserts);
+  await insertContactKeys(tx, contactInserts);
+  await insertEntities(tx, 'debt', DEBT_TYPES, debtInserts);
+  await updateEntities(tx, 'debt', DEBT_UPDATE_TYPES, debtUpdates);
+  return outcome;
+}
+
+/** The lookup keys of new contact points (contact_point_keys, migration 0010), as the ledger writes them. */
+async function insertContactKeys(tx: Tx, points: readonly Row[]): Promise<void> {
+  const keys = points.flatMap((p) => {
+    const value = String(p['value']);
+    const all = p['kind'] === 'phone' ? phoneMatchKeys(value) : [value];
+    return all.map((key) => ({
+      id: String(p['id']),
+      debtor: String(p['debtor_id']),
+      kind: String(p['kind']),
+      key,
+    }));
+  });
+  if (keys.length === 0) return;
+  await tx.query(
+    `INSERT INTO contact_point_keys (contact_point_id, debtor_id, kind, key)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
+    [
+      keys.map((k) => k.id),
+      keys.map((k) => k.debtor),
+      keys.map((k) => k.kind),
+      keys.map((k) => k.key),
+    ],
+  );
+}

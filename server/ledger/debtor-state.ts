@@ -1,0 +1,457 @@
+/**
+ * Everything derived about a debtor, from the stored facts and shared/ rules only: each debt's
+ * itemised balance as of today (`balanceOn`), promise statuses (`promiseStatus`), the régua's plan
+ * (`planNextActions`), the send-time verdict (`mayContactNow`), the contact budget left and the
+ * status badge. Nothing here is stored: balances are never typed in, they are recomputed.
+ */
+import * as v from 'valibot';
+import type { BalanceTotals, DebtorStatus } from '#shared/api/ledger.schema';
+import {
+  ContactChannels as CadenceChannels,
+  PreferableChannels,
+  type CadenceStep,
+  type ContactChannel as CadenceChannel,
+  type ContactLogEntry,
+  type DebtorContactProfile,
+} from '#shared/cadence/cadence.schema';
+import { contactClock, mayContactNow, type ContactDecision } from '#shared/cadence/contact-guard';
+import { planNextActions, type CadencePlan } from '#shared/cadence/plan-next-actions';
+import { balanceOn } from '#shared/charges/balance';
+import { FeeSchema, type Breakdown, type DebtTerms } from '#shared/charges/charges.schema';
+import { isUf } from '#shared/identity/uf';
+import { cents } from '#shared/money/money';
+import { promiseStatus } from '#shared/negotiation/promise';
+import { addDays, daysBetween, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
+import type { Queryable } from '../db/db';
+import type {
+  AgreementRow,
+  AssignmentRow,
+  ContactPointRow,
+  ContactRow,
+  DebtorRow,
+  DebtRow,
+  DisputeRow,
+  EscalationRow,
+  InstallmentRow,
+  NoticeRow,
+  PaymentRow,
+  PromiseRow,
+  VisitRow,
+} from './rows';
+import { todayFor, type LedgerSettings } from './settings';
+
+/** The stored facts of one debtor. */
+export interface DebtorFacts {
+  debtor: DebtorRow;
+  contactPoints: ContactPointRow[];
+  debts: DebtRow[];
+  payments: PaymentRow[];
+  promises: PromiseRow[];
+  agreements: AgreementRow[];
+  installments: InstallmentRow[];
+  disputes: DisputeRow[];
+  notices: NoticeRow[];
+  escalations: EscalationRow[];
+  contacts: ContactRow[];
+  visits: VisitRow[];
+  assignment: AssignmentRow | null;
+}
+
+function groupBy<T extends { debtor_id: string }>(rows: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = map.get(row.debtor_id);
+    if (list) list.push(row);
+    else map.set(row.debtor_id, [row]);
+  }
+  return map;
+}
+
+/** Loads the facts of several debtors with one query per table (never one per debtor). */
+export async function loadDebtorFacts(
+  q: Queryable,
+  debtorIds: readonly string[],
+): Promise<Map<string, DebtorFacts>> {
+  const result = new Map<string, DebtorFacts>();
+  if (debtorIds.length === 0) return result;
+  const ids = [...new Set(debtorIds)];
+  const of = <T extends object>(sql: string) => q.query<T>(sql, [ids]);
+  const [
+    debtors,
+    points,
+    debts,
+    payments,
+    promises,
+    agreements,
+    installments,
+    disputes,
+    notices,
+    escalations,
+    contacts,
+    visits,
+    assignments,
+  ] = await Promise.all([
+    of<DebtorRow>('SELECT * FROM debtors WHERE id = ANY($1::uuid[])'),
+    of<ContactPointRow>(
+      'SELECT * FROM contact_points WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ),
+    of<DebtRow>('SELECT * FROM debts WHERE debtor_id = ANY($1::uuid[]) ORDER BY due_on, id'),
+    of<PaymentRow>(
+      'SELECT * FROM payments WHERE debtor_id = ANY($1::uuid[]) ORDER BY paid_on, created_at, id',
+    ),
+    of<PromiseRow>(
+      'SELECT * FROM promises WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ),
+    of<AgreementRow>(
+      'SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ),
+    of<InstallmentRow & { debtor_id: string }>(
+      'SELECT * FROM installments WHERE debtor_id = ANY($1::uuid[]) ORDER BY agreement_id, seq',
+    ),
+    of<DisputeRow>(
+      'SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ),
+    of<NoticeRow>('SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id'),
+    of<EscalationRow>(
+      'SELECT * FROM escalations WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+    ),
+    of<ContactRow>('SELECT * FROM contact_log WHERE debtor_id = ANY($1::uuid[]) ORDER BY at, id'),
+    of<VisitRow>('SELECT * FROM visits WHERE debtor_id = ANY($1::uuid[]) ORDER BY visited_at, id'),
+    of<AssignmentRow>(
+      `SELECT a.id, a.debtor_id, a.collector_id, u.name AS collector_name, a.started_at
+       FROM assignments a JOIN users u ON u.id = a.collector_id
+       WHERE a.debtor_id = ANY($1::uuid[]) AND a.ended_at IS NULL`,
+    ),
+  ]);
+  const g = {
+    points: groupBy(points),
+    debts: groupBy(debts),
+    payments: groupBy(payments),
+    promises: groupBy(promises),
+    agreements: groupBy(agreements),
+    installments: groupBy(installments),
+    disputes: groupBy(disputes),
+    notices: groupBy(notices),
+    escalations: groupBy(escalations),
+    contacts: groupBy(contacts),
+    visits: groupBy(visits),
+    assignments: groupBy(assignments),
+  };
+  for (const debtor of debtors) {
+    const id = debtor.id;
+    result.set(id, {
+      debtor,
+      contactPoints: g.points.get(id) ?? [],
+      debts: g.debts.get(id) ?? [],
+      payments: g.payments.get(id) ?? [],
+      promises: g.promises.get(id) ?? [],
+      agreements: g.agreements.get(id) ?? [],
+      installments: g.installments.get(id) ?? [],
+      disputes: g.disputes.get(id) ?? [],
+      notices: g.notices.get(id) ?? [],
+      escalations: g.escalations.get(id) ?? [],
+      contacts: g.contacts.get(id) ?? [],
+      visits: g.visits.get(id) ?? [],
+      assignment: g.assignments.get(id)?.[0] ?? null,
+    });
+  }
+  return result;
+}
+
+const FeesSchema = v.array(FeeSchema);
+
+/** The `balanceOn` terms of a stored debt. */
+export function debtTerms(row: DebtRow): DebtTerms {
+  const fees = v.safeParse(FeesSchema, row.fees);
+  return {
+    principal: cents(row.principal_cents),
+    issueDate: (row.issued_on ?? row.due_on) as CalendarDate,
+    dueDate: row.due_on as CalendarDate,
+    kind: row.debt_kind,
+    fineBps: row.fine_bps,
+    monthlyInterestBps: row.interest_monthly_bps,
+    fees: fees.success ? fees.output : [],
+    graceDays: row.grace_days,
+    ...(row.punctuality_discount_bps === null
+      ? {}
+      : { punctualityDiscountBps: row.punctuality_discount_bps }),
+  };
+}
+
+/** Confirmed payments of one debt, as `balanceOn` reads them. */
+export function confirmedPaymentsOf(payments: readonly PaymentRow[], debtId: string) {
+  return payments
+    .filter((p) => p.status === 'confirmed' && p.debt_id === debtId)
+    .map((p) => ({ id: p.id, date: p.paid_on as CalendarDate, amount: cents(p.amount_cents) }));
+}
+
+/** The balance of one debt as of `asOf`. */
+export function debtBalance(
+  row: DebtRow,
+  payments: readonly PaymentRow[],
+  asOf: CalendarDate,
+): Breakdown {
+  return balanceOn(debtTerms(row), confirmedPaymentsOf(payments, row.id), asOf);
+}
+
+/** Sums the breakdowns of several debts line by line. */
+export function totalsOf(breakdowns: readonly Breakdown[], asOf: CalendarDate): BalanceTotals {
+  const sum = (
+    key: 'principal' | 'fine' | 'interest' | 'fees' | 'paid' | 'discount' | 'totalDue' | 'credit',
+  ) => cents(breakdowns.reduce((acc, b) => acc + b[key], 0));
+  return {
+    asOf,
+    principal: sum('principal'),
+    fine: sum('fine'),
+    interest: sum('interest'),
+    fees: sum('fees'),
+    paid: sum('paid'),
+    discount: sum('discount'),
+    totalDue: sum('totalDue'),
+    credit: sum('credit'),
+  };
+}
+
+/** The promise's status as of `today`: stored terminal states win, 'open' is derived. */
+export function derivedPromiseStatus(
+  promise: PromiseRow,
+  payments: readonly PaymentRow[],
+  today: CalendarDate,
+): 'active' | 'kept' | 'broken' | 'cancelled' {
+  if (promise.status === 'cancelled' || promise.status === 'kept' || promise.status === 'broken')
+    return promise.status;
+  const madeOn = promise.made_on ?? promise.created_at.toISOString().slice(0, 10);
+  const covered = new Set(promise.debt_ids);
+  const since = payments
+    .filter(
+      (p) =>
+        p.status === 'confirmed' &&
+        p.paid_on >= madeOn &&
+        // Money recorded before the promise was made belongs to an earlier commitment.
+        p.created_at >= promise.created_at &&
+        (covered.size === 0 || (p.debt_id !== null && covered.has(p.debt_id))),
+    )
+    .map((p) => ({ date: p.paid_on as CalendarDate, amount: cents(p.amount_cents) }));
+  return promiseStatus(
+    { amount: cents(promise.amount_cents), dueDate: promise.promised_on as CalendarDate },
+    since,
+    today,
+  );
+}
+
+const isCadenceChannel = (c: string): c is CadenceChannel =>
+  (CadenceChannels as readonly string[]).includes(c);
+
+/** What the cadence rules need to know about the debtor. */
+export function contactProfile(debtor: DebtorRow, settings: LedgerSettings): DebtorContactProfile {
+  const preferred = debtor.preferred_channel;
+  return {
+    id: debtor.id,
+    state: debtor.state !== null && isUf(debtor.state) ? debtor.state : settings.state,
+    doNotContact: {
+      all: debtor.do_not_contact,
+      channels: debtor.blocked_channels.filter(isCadenceChannel),
+    },
+    ...(preferred !== null && (PreferableChannels as readonly string[]).includes(preferred)
+      ? { preferredChannel: preferred as (typeof PreferableChannels)[number] }
+      : {}),
+    ...(debtor.preferred_hours ? { preferredHours: debtor.preferred_hours } : {}),
+  };
+}
+
+/** The contact log as the cadence reads it; letters are not in its channel list (not timed). */
+export function contactHistory(contacts: readonly ContactRow[]): ContactLogEntry[] {
+  return contacts.flatMap((c) =>
+    isCadenceChannel(c.channel) && c.status !== 'failed' && c.status !== 'queued'
+      ? [
+          {
+            at: c.at.getTime(),
+            channel: c.channel,
+            direction: c.direction,
+            automated: c.automated,
+            ...(c.cadence_step === null ? {} : { stepId: c.cadence_step }),
+            ...(c.debt_id === null ? {} : { debtId: c.debt_id }),
+          },
+        ]
+      : [],
+  );
+}
+
+/** Everything derived about one debtor as of `now`. */
+export interface DebtorState {
+  today: CalendarDate;
+  debts: { row: DebtRow; balance: Breakdown }[];
+  totals: BalanceTotals;
+  daysOverdue: number;
+  promiseStatuses: Map<string, 'active' | 'kept' | 'broken' | 'cancelled'>;
+  plan: CadencePlan;
+  status: DebtorStatus;
+  profile: DebtorContactProfile;
+  history: ContactLogEntry[];
+  budgetLeft: { today: number; last7Days: number };
+  /** The step whose turn it is for the carrying debt (for discountUnlocked), even when paused. */
+  currentStep: CadenceStep | undefined;
+}
+
+const WINDOW_REFUSALS = new Set(['outside_window', 'sunday', 'holiday', 'preferred_hours']);
+
+/** Derives the debtor's state; pure apart from reading `now`. */
+export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: Date): DebtorState {
+  const today = todayFor(settings, now);
+  const debts = facts.debts.map((row) => ({
+    row,
+    balance: debtBalance(row, facts.payments, today),
+  }));
+  const live = debts.filter((d) => d.row.status !== 'cancelled');
+  const owed = live.filter((d) => d.row.status === 'open' && d.balance.totalDue > 0);
+  const daysOverdue = Math.max(0, ...owed.map((d) => d.balance.daysOverdue));
+  const promiseStatuses = new Map(
+    facts.promises.map((p) => [p.id, derivedPromiseStatus(p, facts.payments, today)] as const),
+  );
+  const profile = contactProfile(facts.debtor, settings);
+  const history = contactHistory(facts.contacts);
+  const plan = planNextActions({
+    debtor: profile,
+    debts: live.map((d) => ({
+      id: d.row.id,
+      dueDate: d.row.due_on as CalendarDate,
+      status: d.row.status === 'open' ? ('open' as const) : ('paid' as const),
+      balance: d.balance.totalDue,
+    })),
+    history,
+    promises: facts.promises.flatMap((p) => {
+      const status = promiseStatuses.get(p.id);
+      return status === undefined || status === 'cancelled'
+        ? []
+        : [{ dueDate: p.promised_on as CalendarDate, amount: cents(p.amount_cents), status }];
+    }),
+    agreements: facts.agreements.flatMap((a) =>
+      a.status === 'active' || a.status === 'broken' || a.status === 'completed'
+        ? [{ status: a.status }]
+        : [],
+    ),
+    disputes: facts.disputes.map((d) => ({
+      status: d.status === 'open' ? ('open' as const) : ('resolved' as const),
+    })),
+    notices: facts.notices.map((n) => ({ sentOn: n.sent_on as CalendarDate, debtId: n.debt_id })),
+    policy: settings.cadence,
+    now: now.getTime(),
+    holidays: settings.holidays,
+  });
+  const carrying = plan.carrying;
+  const currentStep =
+    carrying === undefined
+      ? undefined
+      : [...settings.cadence.steps]
+          .sort((a, b) => a.offsetDays - b.offsetDays)
+          .filter((s) => s.offsetDays <= carrying.daysOverdue)
+          .at(-1);
+
+  let status: DebtorStatus = 'em_dia';
+  if (facts.disputes.some((d) => d.status === 'open')) status = 'disputa';
+  else if (facts.escalations.some((e) => e.status === 'listed' || e.status === 'removal_due'))
+    status = 'negativado';
+  else if (facts.agreements.some((a) => a.status === 'active')) status = 'acordo';
+  else if ([...promiseStatuses.values()].includes('active')) status = 'promessa';
+  else if (daysOverdue > 0) status = 'vencido';
+
+  const clock = contactClock(profile, history, settings.cadence, settings.holidays);
+  const localToday = localDateTime(now.getTime(), clock.timeZone).date;
+  const weekStart = addDays(localToday, -6);
+  const usedToday = clock.contactDates.filter((d) => d === localToday).length;
+  const usedWeek = clock.contactDates.filter((d) => d >= weekStart && d <= localToday).length;
+  return {
+    today,
+    debts,
+    totals: totalsOf(
+      live.map((d) => d.balance),
+      today,
+    ),
+    daysOverdue,
+    promiseStatuses,
+    plan,
+    status,
+    profile,
+    history,
+    budgetLeft: {
+      today: Math.max(0, settings.cadence.budget.maxPerDay - usedToday),
+      last7Days: Math.max(0, settings.cadence.budget.maxPer7Days - usedWeek),
+    },
+    currentStep,
+  };
+}
+
+/** The send-time guard for `channel` now; letters are posted, not timed, and always pass. */
+export function contactVerdict(
+  state: DebtorState,
+  settings: LedgerSettings,
+  channel: string,
+  now: Date,
+  automated: boolean,
+): ContactDecision {
+  if (!isCadenceChannel(channel)) return { allowed: true };
+  return mayContactNow({
+    debtor: state.profile,
+    history: state.history,
+    now: now.getTime(),
+    channel,
+    policy: settings.cadence,
+    holidays: settings.holidays,
+    cadenceState: state.plan.state,
+    automated,
+  });
+}
+
+/** Whether the legal window (and preferred hours) is open now, budget aside. */
+export function windowOpen(
+  state: DebtorState,
+  settings: LedgerSettings,
+  channel: string,
+  now: Date,
+): boolean {
+  if (!isCadenceChannel(channel)) return true;
+  const verdict = mayContactNow({
+    debtor: state.profile,
+    history: [],
+    now: now.getTime(),
+    channel,
+    policy: settings.cadence,
+    holidays: settings.holidays,
+    automated: false,
+  });
+  return verdict.allowed || !WINDOW_REFUSALS.has(verdict.reason);
+}
+
+/** The step due now and not done yet, in the lookup's shape. */
+export function stepDue(state: DebtorState) {
+  const action = state.plan.actions.find((a) => a.dueOn <= state.today);
+  if (!action) return null;
+  return {
+    stepId: action.stepId,
+    channel: action.channel,
+    templateId: action.templateId,
+    kind: action.kind,
+    mode: action.mode,
+    allowsDiscount: action.allowsDiscount,
+    dueOn: action.dueOn,
+    earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
+  };
+}
+
+/** The verdict as JSON (instants as ISO strings). */
+export function verdictJson(decision: ContactDecision) {
+  if (decision.allowed) return { allowed: true as const };
+  return {
+    allowed: false as const,
+    reason: decision.reason,
+    message: decision.message,
+    ...(decision.nextAllowedAt === undefined
+      ? {}
+      : { nextAllowedAt: new Date(decision.nextAllowedAt).toISOString() }),
+  };
+}
+
+/** Days between two dates, never negative (for "days since"). */
+export function daysSince(from: CalendarDate, to: CalendarDate): number {
+  return Math.max(0, daysBetween(from, to));
+}

@@ -1,0 +1,120 @@
+/**
+ * What the OpenAPI document says about each operation, keyed by "METHOD /hono/path". Routes not
+ * listed still appear (generated from `app.routes`); add an entry to give one a summary, its roles
+ * and its request schema. Schemas are the shared ones the routes validate with.
+ */
+import * as v from 'valibot';
+import {
+  LoginRequestSchema,
+  NewApiTokenSchema,
+  SetupRequestSchema,
+} from '#shared/auth/auth.schema';
+import { NewUserSchema, UserPatchSchema } from '#shared/auth/user.schema';
+import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
+import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema';
+import { PromisePolicySchema } from '#shared/negotiation/promise';
+import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
+import { TemplateSchema } from '#shared/templates/template.schema';
+import { HolidayCalendarSchema } from '#shared/time/holidays';
+import type { OperationDoc } from './document';
+import { TodayQuerySchema } from '../routes/cadence.routes';
+import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
+
+const ALL = ['owner', 'staff', 'collector'] as const;
+const OWNER = ['owner'] as const;
+
+export const OPERATIONS: Record<string, OperationDoc> = {
+  'GET /api/health': { summary: 'Saúde do servidor e do banco', roles: 'public' },
+  'GET /api/openapi.json': { summary: 'Este documento', roles: 'public' },
+  'POST /api/auth/login': {
+    summary: 'Entrar (token de sessão)',
+    roles: 'public',
+    body: LoginRequestSchema,
+  },
+  'POST /api/auth/logout': { summary: 'Sair (revoga o token atual)', roles: ALL },
+  'GET /api/auth/me': { summary: 'Usuário atual', roles: ALL },
+  'GET /api/auth/tokens': { summary: 'Tokens pessoais de API', roles: ALL },
+  'POST /api/auth/tokens': {
+    summary: 'Criar token pessoal (extensão)',
+    roles: ALL,
+    body: NewApiTokenSchema,
+  },
+  'DELETE /api/auth/tokens/:id': { summary: 'Revogar token pessoal', roles: ALL },
+  'POST /api/setup': {
+    summary: 'Criar o primeiro proprietário (link de configuração)',
+    roles: 'public',
+    body: SetupRequestSchema,
+  },
+  'GET /api/users': { summary: 'Listar usuários', roles: OWNER },
+  'POST /api/users': { summary: 'Criar usuário', roles: OWNER, body: NewUserSchema },
+  'GET /api/users/:id': { summary: 'Ver usuário', roles: OWNER },
+  'PATCH /api/users/:id': { summary: 'Alterar usuário', roles: OWNER, body: UserPatchSchema },
+
+  'GET /api/settings': { summary: 'Todas as configurações (padrões onde não salvas)', roles: ALL },
+  'GET /api/settings/organisation': {
+    summary: 'Identificação do credor (CDC art. 42-A), PIX, fuso, UF',
+    roles: ALL,
+  },
+  'PUT /api/settings/organisation': {
+    summary: 'Salvar identificação do credor',
+    roles: OWNER,
+    body: OrganisationSettingsSchema,
+  },
+  'GET /api/settings/cadence': { summary: 'Régua de cobrança', roles: ALL },
+  'PUT /api/settings/cadence': {
+    summary: 'Salvar régua de cobrança',
+    roles: OWNER,
+    body: CadencePolicySchema,
+  },
+  'GET /api/settings/contact-windows': {
+    summary: 'Horários de contato e limite de contatos',
+    roles: ALL,
+  },
+  'PUT /api/settings/contact-windows': {
+    summary: 'Salvar horários de contato e limite',
+    roles: OWNER,
+    body: ContactWindowsSettingsSchema,
+  },
+  'GET /api/settings/negotiation': { summary: 'Política de negociação', roles: ALL },
+  'PUT /api/settings/negotiation': {
+    summary: 'Salvar política de negociação',
+    roles: OWNER,
+    body: NegotiationPolicySchema,
+  },
+  'GET /api/settings/promise': { summary: 'Política de promessas de pagamento', roles: ALL },
+  'PUT /api/settings/promise': {
+    summary: 'Salvar política de promessas',
+    roles: OWNER,
+    body: PromisePolicySchema,
+  },
+  'GET /api/settings/holidays': { summary: 'Feriados estaduais e municipais', roles: ALL },
+  'PUT /api/settings/holidays': {
+    summary: 'Salvar feriados',
+    roles: OWNER,
+    body: HolidayCalendarSchema,
+  },
+  'GET /api/settings/templates': {
+    summary: 'Modelos de mensagem com o resultado do verificador',
+    roles: ALL,
+  },
+  'POST /api/settings/templates/lint': {
+    summary: 'Verificar um modelo sem salvar',
+    roles: ['owner', 'staff'],
+    body: TemplateSchema,
+  },
+  'PUT /api/settings/templates/:id': {
+    summary: 'Salvar modelo (422 com erros do verificador)',
+    roles: OWNER,
+    body: TemplateSchema,
+  },
+  'DELETE /api/settings/templates/:id': {
+    summary: 'Voltar ao modelo padrão / apagar modelo próprio',
+    roles: OWNER,
+  },
+
+  'GET /api/cadence/today': {
+    summary: 'Fila de trabalho do dia (mensagens, visitas, tarefas automáticas, escalonamentos)',
+    roles: ALL,
+    query: v.partial(TodayQuerySchema),
+  },
+};

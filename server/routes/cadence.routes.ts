@@ -1,0 +1,54 @@
+/**
+ * `/api/cadence`: the day's work queue. Every role may ask; what comes back depends on the role
+ * (see server/cadence/queue.ts): collectors get only their assigned debtors' visits.
+ *
+ * `GET /api/cadence/today?limit=500&cursor=<debtorId>&channel=email` pages through debtors with
+ * open debts by id; `limit` counts debtors scanned (1–5000), `nextCursor` continues, null at the
+ * end. The message of each item is rendered; automatic e-mail steps show their outbox task.
+ */
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import { issuesToProblem } from '#shared/api/problem';
+import { ChannelSchema } from '#shared/templates/template.schema';
+import type { Deps } from '../app';
+import { cadenceToday } from '../cadence/today';
+import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
+import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
+import { problemResponse } from '../http/problem';
+
+export const TodayQuerySchema = v.object({
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, 'limit deve ser um número inteiro'),
+      v.transform(Number),
+      v.minValue(1, 'limit deve ser pelo menos 1'),
+      v.maxValue(MAX_PAGE_DEBTORS, `limit pode ser no máximo ${MAX_PAGE_DEBTORS}`),
+    ),
+    String(DEFAULT_PAGE_DEBTORS),
+  ),
+  cursor: v.optional(v.pipe(v.string(), v.uuid('cursor inválido'))),
+  channel: v.optional(ChannelSchema),
+});
+
+/** `/api/cadence`. */
+export function cadenceRoutes({ db, now }: Deps) {
+  return new Hono<AppEnv>().get('/today', requireRole(...ANY_ROLE), async (c) => {
+    const parsed = v.safeParse(TodayQuerySchema, c.req.query());
+    if (!parsed.success)
+      return problemResponse(
+        issuesToProblem(parsed.issues, { title: 'Dados inválidos', type: '/problems/validation' }),
+      );
+    const user = c.get('user');
+    const { limit, cursor, channel } = parsed.output;
+    return c.json(
+      await cadenceToday(db, now(), {
+        role: user.role,
+        userId: user.id,
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(channel === undefined ? {} : { channel }),
+      }),
+    );
+  });
+}

@@ -1,0 +1,511 @@
+/**
+ * `/api/debtors`: search, create, detail (itemised balances as of today, cadence state), patch
+ * (version-checked), timeline, and the extension's lookup by e-mail or phone. Every read of a
+ * debtor's data is audit-logged (LGPD: who looked at what), searches and lookups included.
+ */
+import { Hono } from 'hono';
+import { uuidv7 } from 'uuidv7';
+import {
+  DebtorLookupQuerySchema,
+  DebtorPatchSchema,
+  DebtorSearchQuerySchema,
+  type DebtorLookupMatch,
+} from '#shared/api/ledger.schema';
+import { NewDebtorSchema, type NewDebtor } from '#shared/domain/debtor.schema';
+import { normalizeEmail } from '#shared/identity/email';
+import { phoneMatchKeys } from '#shared/identity/phone';
+import type { Deps } from '../app';
+import { audit } from '../db/audit';
+import type { Tx } from '../db/db';
+import { insertEntity, updateEntity } from '../db/write';
+import { debtorScope } from '../http/access';
+import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
+import { problem, problemError } from '../http/problem';
+import { jsonBody, uuidParam } from '../http/validate';
+import {
+  contactVerdict,
+  debtorState,
+  loadDebtorFacts,
+  stepDue,
+  verdictJson,
+  windowOpen,
+  type DebtorFacts,
+} from '../ledger/debtor-state';
+import { accessibleFacts, conflict, queryParams, uniqueViolation } from '../ledger/http';
+import { replaceContactPoints } from '../ledger/ledger.repo';
+import {
+  agreementJson,
+  contactJson,
+  debtJson,
+  debtorJson,
+  debtorSummaryJson,
+  disputeJson,
+  escalationJson,
+  noticeJson,
+  paymentJson,
+  promiseJson,
+  type DebtorRow,
+} from '../ledger/rows';
+import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+
+/** Columns of `debtors` written from the shared Address (the flat ones serve imports and SQL). */
+function addressColumns(address: NewDebtor['address'] | null) {
+  return {
+    address: address === null || address === undefined ? null : JSON.stringify(address),
+    address_line:
+      address == null
+        ? null
+        : [address.street, address.number, address.complement].filter(Boolean).join(', '),
+    district: address?.district ?? null,
+    city: address?.city ?? null,
+    state: address?.state ?? null,
+    postal_code: address?.postalCode ?? null,
+  };
+}
+
+const cursorOf = (row: DebtorRow) =>
+  Buffer.from(JSON.stringify([row.name.toLowerCase(), row.id])).toString('base64url');
+
+function parseCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      /^[0-9a-f-]{36}$/.test(value[1])
+    )
+      return [value[0], value[1]];
+  } catch {
+    // Falls through to the problem below.
+  }
+  throw problemError(
+    problem(422, 'validation', 'cursor: cursor inválido; recomece a busca', {
+      errors: [{ field: 'cursor', message: 'cursor inválido' }],
+    }),
+  );
+}
+
+/** Reading a debtor is audited inside its own short transaction (the read itself is not one). */
+async function auditRead(
+  deps: Deps,
+  entry: {
+    actor: string;
+    ip: string;
+    action: string;
+    entityId: string | null;
+    detail?: Record<string, unknown>;
+  },
+): Promise<void> {
+  await deps.db.transaction((tx: Tx) =>
+    audit(tx, { ...entry, entity: 'debtor', detail: entry.detail ?? {} }),
+  );
+}
+
+function detailJson(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+  const state = debtorState(facts, settings, now);
+  const activePromise = facts.promises.find((p) => state.promiseStatuses.get(p.id) === 'active');
+  const activeAgreement = facts.agreements.find(
+    (a) => a.status === 'active' || a.status === 'pending_approval',
+  );
+  const openDispute = facts.disputes.find((d) => d.status === 'open');
+  return {
+    debtor: debtorJson(facts.debtor, facts.contactPoints),
+    status: state.status,
+    daysOverdue: state.daysOverdue,
+    totals: state.totals,
+    debts: state.debts.map((d) => ({ ...debtJson(d.row), balance: d.balance })),
+    activePromise: activePromise ? promiseJson(activePromise, 'active') : null,
+    activeAgreement: activeAgreement ? agreementJson(activeAgreement, facts.installments) : null,
+    openDispute: openDispute ? disputeJson(openDispute) : null,
+    pendingPayments: facts.payments.filter((p) => p.status === 'pending').map(paymentJson),
+    assignment: facts.assignment
+      ? {
+          collectorId: facts.assignment.collector_id,
+          collectorName: facts.assignment.collector_name,
+          since: facts.assignment.started_at.toISOString(),
+        }
+      : null,
+    cadence: {
+      state: state.plan.state,
+      reason: state.plan.reason,
+      carrying: state.plan.carrying ?? null,
+      currentStepId: state.currentStep?.id ?? null,
+      actions: state.plan.actions.map((a) => ({
+        ...a,
+        earliestAt: a.earliestAt === null ? null : new Date(a.earliestAt).toISOString(),
+      })),
+    },
+    contactBudgetLeft: state.budgetLeft,
+  };
+}
+
+function timelineJson(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+  const state = debtorState(facts, settings, now);
+  type Event = { at: string; type: string; data: unknown };
+  const events: Event[] = [
+    ...facts.visits.map((r) => ({
+      at: r.visited_at.toISOString(),
+      type: 'visit',
+      data: { id: r.id, collectorId: r.collector_id, outcome: r.outcome, note: r.note },
+    })),
+    ...facts.contacts.map((r) => ({
+      at: r.at.toISOString(),
+      type: 'contact',
+      data: contactJson(r),
+    })),
+    ...facts.payments.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'payment',
+      data: paymentJson(r),
+    })),
+    ...facts.promises.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'promise',
+      data: promiseJson(r, state.promiseStatuses.get(r.id) ?? 'active'),
+    })),
+    ...facts.agreements.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'agreement',
+      data: agreementJson(r, facts.installments),
+    })),
+    ...facts.disputes.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'dispute',
+      data: disputeJson(r),
+    })),
+    ...facts.notices.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'notice',
+      data: noticeJson(r),
+    })),
+    ...facts.escalations.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'escalation',
+      data: escalationJson(r, state.today),
+    })),
+  ];
+  // Newest first; ties keep a stable order by type so the answer is deterministic.
+  events.sort((a, b) => (a.at === b.at ? a.type.localeCompare(b.type) : a.at < b.at ? 1 : -1));
+  return { debtorId: facts.debtor.id, events };
+}
+
+/** `/api/debtors`. */
+export function debtorRoutes(deps: Deps) {
+  const { db, now } = deps;
+  return new Hono<AppEnv>()
+    .get('/lookup', requireRole(...ANY_ROLE), queryParams(DebtorLookupQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      const user = c.get('user');
+      const kind = query.email !== undefined ? 'email' : 'phone';
+      const keys =
+        query.email !== undefined
+          ? [normalizeEmail(query.email)]
+          : phoneMatchKeys(query.phone ?? '');
+      const scope = debtorScope(user, 'k.debtor_id', 3);
+      const hits =
+        keys.length === 0
+          ? []
+          : await db.query<{ debtor_id: string; verified: boolean }>(
+              `SELECT k.debtor_id, bool_or(p.verified) AS verified
+                 FROM contact_point_keys k JOIN contact_points p ON p.id = k.contact_point_id
+                 WHERE k.kind = $1 AND k.key = ANY($2::text[]) AND ${scope.sql}
+                 GROUP BY k.debtor_id ORDER BY k.debtor_id LIMIT 20`,
+              [kind, keys, ...scope.params],
+            );
+      const at = now();
+      const settings = await loadLedgerSettings(db);
+      const facts = await loadDebtorFacts(
+        db,
+        hits.map((h) => h.debtor_id),
+      );
+      const channel = kind === 'email' ? 'email' : 'whatsapp';
+      const matches: DebtorLookupMatch[] = hits.flatMap((hit) => {
+        const f = facts.get(hit.debtor_id);
+        if (!f) return [];
+        const state = debtorState(f, settings, at);
+        const last = f.contacts.at(-1);
+        const verdict = verdictJson(contactVerdict(state, settings, channel, at, false));
+        return [
+          {
+            id: f.debtor.id,
+            name: f.debtor.name,
+            status: state.status,
+            daysOverdue: state.daysOverdue,
+            balance: state.totals,
+            lastContact: last
+              ? { at: last.at.toISOString(), channel: last.channel, direction: last.direction }
+              : null,
+            contactBudgetLeft: state.budgetLeft,
+            contactWindowOpen: windowOpen(state, settings, channel, at),
+            contactNow: verdict,
+            cadenceState: state.plan.state,
+            cadenceStepDue: stepDue(state),
+            contactPointVerified: hit.verified,
+          },
+        ];
+      });
+      await auditRead(deps, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'debtor.lookup',
+        entityId: null,
+        detail: { by: kind, matches: matches.map((m) => m.id) },
+      });
+      return c.json({ matches });
+    })
+    .get('/', requireRole(...ANY_ROLE), queryParams(DebtorSearchQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      const user = c.get('user');
+      const params: unknown[] = [];
+      const where: string[] = [];
+      const scope = debtorScope(user, 'd.id', params.length + 1);
+      params.push(...scope.params);
+      where.push(scope.sql);
+      const q = query.q ?? '';
+      if (q !== '') {
+        params.push(q.toLowerCase());
+        const text = `$${params.length}`;
+        const alternatives = [
+          `position(${text} in lower(d.name)) > 0`,
+          `lower(d.external_id) = ${text}`,
+        ];
+        const digits = q.replace(/\D/g, '');
+        if (digits.length >= 3 && digits.length === q.replace(/[\s.\-/]/g, '').length) {
+          params.push(`${digits}%`);
+          alternatives.push(`d.document LIKE $${params.length}`);
+        }
+        const keys = [...phoneMatchKeys(q), ...(q.includes('@') ? [normalizeEmail(q)] : [])];
+        if (keys.length > 0) {
+          params.push(keys);
+          alternatives.push(
+            `EXISTS (SELECT 1 FROM contact_point_keys k WHERE k.debtor_id = d.id AND k.key = ANY($${params.length}::text[]))`,
+          );
+        }
+        where.push(`(${alternatives.join(' OR ')})`);
+      }
+      if (query.collector !== undefined) {
+        params.push(query.collector);
+        where.push(
+          `EXISTS (SELECT 1 FROM assignments ca WHERE ca.debtor_id = d.id AND ca.ended_at IS NULL AND ca.collector_id = $${params.length})`,
+        );
+      }
+      const settings = await loadLedgerSettings(db);
+      const at = now();
+      const items: ReturnType<typeof debtorSummaryJson>[] = [];
+      let after = query.cursor === undefined ? null : parseCursor(query.cursor);
+      let last: DebtorRow | undefined;
+      let exhausted = false;
+      // A status filter is on derived data: scan keyset batches until the page fills (bounded).
+      for (let batch = 0; batch < 10 && items.length < query.limit && !exhausted; batch++) {
+        const batchParams = [...params];
+        let keyset = '';
+        if (after) {
+          batchParams.push(after[0], after[1]);
+          keyset = ` AND (lower(d.name), d.id) > ($${batchParams.length - 1}, $${batchParams.length}::uuid)`;
+        }
+        const size = query.status === undefined ? query.limit + 1 : query.limit * 2;
+        batchParams.push(size);
+        const rows = await db.query<DebtorRow>(
+          `SELECT d.* FROM debtors d WHERE ${where.join(' AND ')}${keyset}
+             ORDER BY lower(d.name), d.id LIMIT $${batchParams.length}`,
+          batchParams,
+        );
+        exhausted = rows.length < size;
+        const facts = await loadDebtorFacts(
+          db,
+          rows.map((r) => r.id),
+        );
+        for (const row of rows) {
+          if (items.length >= query.limit) {
+            exhausted = false;
+            break;
+          }
+          const f = facts.get(row.id);
+          if (!f) continue;
+          last = row;
+          const state = debtorState(f, settings, at);
+          if (query.status !== undefined && state.status !== query.status) continue;
+          items.push(
+            debtorSummaryJson(
+              row,
+              {
+                status: state.status,
+                totalDue: state.totals.totalDue,
+                daysOverdue: state.daysOverdue,
+              },
+              f.assignment
+                ? { id: f.assignment.collector_id, name: f.assignment.collector_name }
+                : null,
+            ),
+          );
+        }
+        if (last) after = [last.name.toLowerCase(), last.id];
+      }
+      await auditRead(deps, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'debtor.search',
+        entityId: null,
+        detail: { q, status: query.status ?? null, results: items.map((i) => i.id) },
+      });
+      return c.json({ items, nextCursor: !exhausted && last ? cursorOf(last) : null });
+    })
+    .post('/', requireRole('owner', 'staff'), jsonBody(NewDebtorSchema), async (c) => {
+      const input = c.req.valid('json');
+      const user = c.get('user');
+      const id = input.id ?? uuidv7();
+      try {
+        await db.transaction(async (tx) => {
+          await insertEntity(tx, 'debtor', {
+            id,
+            external_id: input.externalId ?? null,
+            kind: input.kind,
+            name: input.name,
+            document: input.document ?? null,
+            ...addressColumns(input.address),
+            preferred_channel: input.preferredChannel ?? null,
+            preferred_hours: input.preferredHours ? JSON.stringify(input.preferredHours) : null,
+            do_not_contact: input.doNotContact.all,
+            blocked_channels: input.doNotContact.channels,
+            do_not_contact_at_work: input.doNotContact.atWork,
+            tags: JSON.stringify(input.tags),
+          });
+          await replaceContactPoints(tx, id, input.contactPoints);
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'debtor.create',
+            entity: 'debtor',
+            entityId: id,
+          });
+        });
+      } catch (error) {
+        const constraint = uniqueViolation(error);
+        if (constraint !== null)
+          throw conflict(
+            constraint.includes('external') ? 'duplicate-external-id' : 'duplicate-id',
+            constraint.includes('external')
+              ? 'já existe um devedor com este externalId'
+              : 'já existe um devedor com este id',
+          );
+        throw error;
+      }
+      const facts = await accessibleFacts(db, user, id);
+      return c.json(debtorJson(facts.debtor, facts.contactPoints), 201);
+    })
+    .get('/:id', requireRole(...ANY_ROLE), async (c) => {
+      const id = uuidParam(c, 'id');
+      const user = c.get('user');
+      const facts = await accessibleFacts(db, user, id);
+      const body = detailJson(facts, await loadLedgerSettings(db), now());
+      await auditRead(deps, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'debtor.view',
+        entityId: id,
+      });
+      return c.json(body);
+    })
+    .get('/:id/timeline', requireRole(...ANY_ROLE), async (c) => {
+      const id = uuidParam(c, 'id');
+      const user = c.get('user');
+      const facts = await accessibleFacts(db, user, id);
+      const body = timelineJson(facts, await loadLedgerSettings(db), now());
+      await auditRead(deps, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'debtor.timeline',
+        entityId: id,
+      });
+      return c.json(body);
+    })
+    .patch('/:id', requireRole(...ANY_ROLE), jsonBody(DebtorPatchSchema), async (c) => {
+      const id = uuidParam(c, 'id');
+      const patch = c.req.valid('json');
+      const user = c.get('user');
+      await accessibleFacts(db, user, id);
+      // A collector corrects contact data in the field; identity and flags stay with the office.
+      const collectorFields = new Set([
+        'version',
+        'contactPoints',
+        'preferredChannel',
+        'preferredHours',
+      ]);
+      const forbidden = Object.keys(patch).filter((k) => !collectorFields.has(k));
+      if (user.role === 'collector' && forbidden.length > 0)
+        throw problemError(
+          problem(403, 'forbidden', `um cobrador não pode alterar: ${forbidden.join(', ')}`, {
+            fields: forbidden,
+          }),
+        );
+      const columns: Record<string, unknown> = {};
+      if (patch.kind !== undefined) columns['kind'] = patch.kind;
+      if (patch.name !== undefined) columns['name'] = patch.name;
+      if (patch.document !== undefined) columns['document'] = patch.document;
+      if (patch.address !== undefined) Object.assign(columns, addressColumns(patch.address));
+      if (patch.preferredChannel !== undefined)
+        columns['preferred_channel'] = patch.preferredChannel;
+      if (patch.preferredHours !== undefined)
+        columns['preferred_hours'] =
+          patch.preferredHours === null ? null : JSON.stringify(patch.preferredHours);
+      if (patch.doNotContact !== undefined) {
+        columns['do_not_contact'] = patch.doNotContact.all;
+        columns['blocked_channels'] = patch.doNotContact.channels;
+        columns['do_not_contact_at_work'] = patch.doNotContact.atWork;
+      }
+      if (patch.externalId !== undefined) columns['external_id'] = patch.externalId;
+      if (patch.tags !== undefined) columns['tags'] = JSON.stringify(patch.tags);
+      if (patch.notes !== undefined) columns['notes'] = patch.notes;
+      try {
+        await db.transaction(async (tx) => {
+          const updated = await updateEntity<DebtorRow>(tx, 'debtor', id, columns, {
+            expectedVersion: patch.version,
+          });
+          if (!updated) {
+            const [current] = await tx.query<{ version: number }>(
+              'SELECT version FROM debtors WHERE id = $1',
+              [id],
+            );
+            throw conflict(
+              'stale-version',
+              'o devedor foi alterado por outra pessoa; recarregue e tente de novo',
+              { currentVersion: current?.version ?? null },
+            );
+          }
+          if (
+            updated.kind === 'person'
+              ? updated.document?.length === 14
+              : updated.document?.length === 11
+          )
+            throw problemError(
+              problem(422, 'validation', 'document: CPF para pessoa física, CNPJ para empresa', {
+                errors: [
+                  {
+                    field: 'document',
+                    message: 'document must be a CPF for a person and a CNPJ for a company',
+                  },
+                ],
+              }),
+            );
+          if (patch.contactPoints !== undefined)
+            await replaceContactPoints(tx, id, patch.contactPoints);
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'debtor.update',
+            entity: 'debtor',
+            entityId: id,
+            detail: { changed: Object.keys(patch).filter((k) => k !== 'version') },
+          });
+        });
+      } catch (error) {
+        if (uniqueViolation(error) !== null)
+          throw conflict('duplicate-external-id', 'já existe um devedor com este externalId');
+        throw error;
+      }
+      const facts = await accessibleFacts(db, user, id);
+      return c.json(debtorJson(facts.debtor, facts.contactPoints));
+    });
+}

@@ -1,0 +1,685 @@
+/**
+ * The authorisation matrix: EVERY route of the app (enumerated from `app.routes`, so a new route
+ * without an entry here fails) × role (owner, staff, collector, anonymous) × target debtor
+ * (assigned to the collector or not). Expected: anonymous → 401 on protected routes; a role the
+ * route does not admit → 403; a collector on a debtor not assigned to them → 404 (never 403: the
+ * debtor's existence must not leak); an admitted caller → anything but 401/403/404/5xx (a 409 or
+ * 422 still proves the gate let them through).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Role } from '#shared/auth/user.schema';
+import { createApp } from '../server/app';
+import type { Db } from '../server/db/db';
+import { forEachDb, openTestDb } from './helpers/test-db';
+import { seedUser, testClock, type SeededUser } from './helpers/auth';
+import { call } from './helpers/http';
+import { assign, createDebt, createDebtor } from './helpers/ledger';
+
+type Who = Role | 'anonymous';
+type Target = 'assigned' | 'unassigned';
+
+/** The rows of one debtor the matrix acts on. */
+interface Rows {
+  debtor: string;
+  debt: string;
+  payment: string;
+  promise: string;
+  agreement: string;
+  dispute: string;
+  escalation: string;
+}
+
+interface Fixture {
+  assigned: Rows;
+  unassigned: Rows;
+  spare: string;
+  users: Record<Role, SeededUser>;
+  otherCollector: SeededUser;
+}
+
+interface Req {
+  path: string;
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+interface Entry {
+  /** Who may call it; 'public' routes need no session. */
+  roles: readonly Role[] | 'public';
+  /** A collector reaches it only for assigned debtors (404 otherwise). */
+  scoped: boolean;
+  request: (f: Fixture, r: Rows) => Req;
+  /** Statuses an admitted caller may get, when the default (not 401/403/404/5xx) is too strict. */
+  allowed?: readonly number[];
+  /** Use a throwaway session (the route ends it). */
+  freshSession?: boolean;
+}
+
+const ALL: readonly Role[] = ['owner', 'staff', 'collector'];
+const OFFICE: readonly Role[] = ['owner', 'staff'];
+const OWNER: readonly Role[] = ['owner'];
+const NO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+
+const MATRIX: Record<string, Entry> = {
+  'GET /api/health': { roles: 'public', scoped: false, request: () => ({ path: '/api/health' }) },
+  'GET /api/openapi.json': {
+    roles: 'public',
+    scoped: false,
+    request: () => ({ path: '/api/openapi.json' }),
+  },
+  'POST /api/auth/login': {
+    roles: 'public',
+    scoped: false,
+    allowed: [401, 429],
+    request: () => ({
+      path: '/api/auth/login',
+      json: { email: 'nobody@example.com', password: 'wrong password here' },
+    }),
+  },
+  'POST /api/setup': {
+    roles: 'public',
+    scoped: false,
+    allowed: [400, 401, 403, 404, 409, 410, 422],
+    request: () => ({
+      path: '/api/setup',
+      json: {
+        token: 'not-a-token',
+        email: 'x@example.com',
+        name: 'X',
+        password: 'a long enough password',
+      },
+    }),
+  },
+  'POST /api/auth/logout': {
+    roles: ALL,
+    scoped: false,
+    freshSession: true,
+    request: () => ({ path: '/api/auth/logout' }),
+  },
+  'GET /api/auth/me': { roles: ALL, scoped: false, request: () => ({ path: '/api/auth/me' }) },
+  'GET /api/auth/tokens': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/auth/tokens' }),
+  },
+  'POST /api/auth/tokens': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/auth/tokens', json: { name: 'extensão', days: 30 } }),
+  },
+  'DELETE /api/auth/tokens/:id': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [200, 204, 404],
+    request: () => ({ path: `/api/auth/tokens/${NO_ID}` }),
+  },
+  'GET /api/users': { roles: OWNER, scoped: false, request: () => ({ path: '/api/users' }) },
+  'POST /api/users': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({
+      path: '/api/users',
+      json: {
+        email: 'matrix@example.com',
+        name: 'M',
+        role: 'staff',
+        password: 'a long enough password',
+      },
+    }),
+  },
+  'GET /api/users/:id': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.staff.user.id}` }),
+  },
+  'PATCH /api/users/:id': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.staff.user.id}`, json: { name: 'Equipe' } }),
+  },
+
+  'GET /api/debtors/lookup': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/debtors/lookup?phone=11987654321' }),
+  },
+  'GET /api/debtors': { roles: ALL, scoped: false, request: () => ({ path: '/api/debtors?q=a' }) },
+  'POST /api/debtors': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/debtors', json: { kind: 'person', name: 'Nova' } }),
+  },
+  'GET /api/debtors/:id': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}` }),
+  },
+  'GET /api/debtors/:id/timeline': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/timeline` }),
+  },
+  'PATCH /api/debtors/:id': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/debtors/${r.debtor}`,
+      json: { version: 1, preferredChannel: 'sms' },
+    }),
+  },
+
+  'GET /api/debts': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debts?debtorId=${r.debtor}` }),
+  },
+  'POST /api/debts': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/debts',
+      json: {
+        debtorId: r.debtor,
+        description: 'X',
+        principal: 1_000,
+        issueDate: '2025-01-01',
+        dueDate: '2025-02-01',
+        kind: 'consumer',
+      },
+    }),
+  },
+  'GET /api/debts/:id': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debts/${r.debt}` }),
+  },
+  'PATCH /api/debts/:id': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debts/${r.debt}`, json: { version: 99, description: 'Y' } }),
+  },
+  'POST /api/debts/:id/cancel': {
+    roles: OFFICE,
+    scoped: true,
+    // An unknown id: admitted callers get as far as the lookup (404 is the route's own answer).
+    allowed: [404],
+    request: () => ({ path: `/api/debts/${NO_ID}/cancel`, json: { reason: 'teste' } }),
+  },
+
+  'GET /api/payments': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/payments?debtorId=${r.debtor}` }),
+  },
+  'POST /api/payments': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/payments',
+      json: { debtId: r.debt, date: '2025-03-10', amount: 100, method: 'pix' },
+    }),
+  },
+  'POST /api/payments/reported': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/payments/reported',
+      json: {
+        debtId: r.debt,
+        date: '2025-03-10',
+        amount: 100,
+        method: 'cash',
+        receiptNumber: 'M-1',
+        reportedAt: '2025-03-10T11:00:00.000Z',
+      },
+    }),
+  },
+  'POST /api/payments/:id/confirm': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/payments/${r.payment}/confirm` }),
+  },
+  'POST /api/payments/:id/reject': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/payments/${r.payment}/reject`, json: { reason: 'não' } }),
+  },
+
+  'GET /api/promises': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/promises?debtorId=${r.debtor}` }),
+  },
+  'POST /api/promises': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/promises',
+      json: {
+        debtorId: r.debtor,
+        debtIds: [r.debt],
+        amount: 5_000,
+        dueDate: '2025-03-12',
+        channel: 'visit',
+      },
+    }),
+  },
+  'POST /api/promises/:id/cancel': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/promises/${r.promise}/cancel`, json: { reason: 'teste' } }),
+  },
+
+  'GET /api/agreements': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/agreements?debtorId=${r.debtor}` }),
+  },
+  'GET /api/agreements/:id': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/agreements/${r.agreement}` }),
+  },
+  'POST /api/agreements': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/agreements',
+      json: {
+        debtorId: r.debtor,
+        debtIds: [r.debt],
+        downPayment: 1_000,
+        installments: 0,
+        firstDueDate: '2025-03-12',
+      },
+    }),
+  },
+  'POST /api/agreements/:id/approve': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/agreements/${r.agreement}/approve` }),
+  },
+  'POST /api/agreements/:id/reject': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/agreements/${r.agreement}/reject`,
+      json: { reason: 'não' },
+    }),
+  },
+
+  'GET /api/disputes': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/disputes?debtorId=${r.debtor}` }),
+  },
+  'POST /api/disputes': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/disputes',
+      json: { debtorId: r.debtor, debtId: r.debt, reason: 'other' },
+    }),
+  },
+  'POST /api/disputes/:id/resolve': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/disputes/${r.dispute}/resolve`,
+      json: { outcome: 'rejected', note: 'ok' },
+    }),
+  },
+  'POST /api/disputes/:id/withdraw': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/disputes/${r.dispute}/withdraw`, json: { reason: 'ok' } }),
+  },
+
+  'GET /api/contacts': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/contacts?debtorId=${r.debtor}` }),
+  },
+  'POST /api/contacts': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: '/api/contacts', json: { debtorId: r.debtor, channel: 'visit' } }),
+  },
+  'GET /api/notices': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/notices?debtorId=${r.debtor}` }),
+  },
+  'POST /api/notices': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/notices',
+      json: {
+        debtorId: r.debtor,
+        debtId: r.debt,
+        purpose: 'protesto',
+        method: 'letter',
+        sentTo: 'Rua A',
+        sentOn: '2025-03-01',
+        amountStated: 100,
+      },
+    }),
+  },
+  'GET /api/escalations': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/escalations?debtorId=${r.debtor}` }),
+  },
+  'POST /api/escalations': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({
+      path: '/api/escalations',
+      json: { debtorId: r.debtor, debtId: r.debt, kind: 'protesto' },
+    }),
+  },
+  'POST /api/escalations/:id/listed': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/escalations/${r.escalation}/listed`,
+      json: { listedOn: '2025-03-10' },
+    }),
+  },
+  'POST /api/escalations/:id/removed': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/escalations/${r.escalation}/removed`,
+      json: { removedOn: '2025-03-10' },
+    }),
+  },
+  'POST /api/escalations/:id/cancel': {
+    roles: OWNER,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/escalations/${r.escalation}/cancel`,
+      json: { reason: 'ok' },
+    }),
+  },
+  'GET /api/assignments': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/assignments' }),
+  },
+  'POST /api/assignments': {
+    roles: OWNER,
+    scoped: false,
+    // Re-assigning to the same collector changes nothing, so the matrix never moves its targets.
+    request: (f) => ({
+      path: '/api/assignments',
+      json: { collectorId: f.users.collector.user.id, debtorIds: [f.assigned.debtor] },
+    }),
+  },
+  'POST /api/assignments/unassign': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: '/api/assignments/unassign', json: { debtorIds: [f.spare] } }),
+  },
+
+  'POST /api/import/debtors': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [200, 201, 400, 415, 422],
+    request: () => ({
+      path: '/api/import/debtors?dry_run=1',
+      body: 'external_id,name,document,email,phone,address,city,state,debt_id,description,amount,due_date\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/cadence/today': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/cadence/today' }),
+  },
+  'GET /api/portfolio': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/portfolio' }),
+  },
+  'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
+  'GET /api/settings/organisation': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/organisation' }),
+  },
+  'PUT /api/settings/organisation': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/organisation', json: {} }),
+  },
+  'GET /api/settings/cadence': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/cadence' }),
+  },
+  'PUT /api/settings/cadence': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/cadence', json: {} }),
+  },
+  'GET /api/settings/contact-windows': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/contact-windows' }),
+  },
+  'PUT /api/settings/contact-windows': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/contact-windows', json: {} }),
+  },
+  'GET /api/settings/negotiation': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/negotiation' }),
+  },
+  'PUT /api/settings/negotiation': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/negotiation', json: {} }),
+  },
+  'GET /api/settings/promise': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/promise' }),
+  },
+  'PUT /api/settings/promise': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/promise', json: {} }),
+  },
+  'GET /api/settings/holidays': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/holidays' }),
+  },
+  'PUT /api/settings/holidays': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/holidays', json: [] }),
+  },
+  'GET /api/settings/templates': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/templates' }),
+  },
+  'POST /api/settings/templates/lint': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/settings/templates/lint', json: {} }),
+  },
+  'PUT /api/settings/templates/:id': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/templates/matrix.sms', json: {} }),
+  },
+  'DELETE /api/settings/templates/:id': {
+    roles: OWNER,
+    scoped: false,
+    allowed: [200, 204, 404, 409],
+    request: () => ({ path: '/api/settings/templates/matrix.sms' }),
+  },
+};
+
+/** Every distinct `METHOD /path` under /api the app answers. */
+function appRoutes(app: ReturnType<typeof createApp>): string[] {
+  const keys = app.routes
+    .filter((r) => r.method !== 'ALL' && r.path.startsWith('/api'))
+    .map((r) => `${r.method} ${r.path}`);
+  return [...new Set(keys)].sort();
+}
+
+function expected(entry: Entry, who: Who, target: Target): 'admitted' | number {
+  if (entry.roles === 'public') return 'admitted';
+  if (who === 'anonymous') return 401;
+  if (!entry.roles.includes(who)) return 403;
+  if (who === 'collector' && entry.scoped && target === 'unassigned') return 404;
+  return 'admitted';
+}
+
+async function rowsFor(
+  app: ReturnType<typeof createApp>,
+  owner: SeededUser,
+  name: string,
+  receipt: string,
+): Promise<Rows> {
+  const debtor = await createDebtor(app, owner, {
+    name,
+    contactPoints: [{ kind: 'phone', value: name === 'Alvo' ? '11 98765-4321' : '11 97777-0000' }],
+    address: {
+      street: 'Rua A',
+      number: '1',
+      district: 'Centro',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01001000',
+    },
+  });
+  // 61 days late and large enough that an agreement needs the owner's approval.
+  const debt = await createDebt(app, owner, debtor, {
+    principal: 2_000_000,
+    dueDate: '2025-01-08',
+    issueDate: '2024-12-08',
+  });
+  const h = owner.headers;
+  const ok = async <T>(method: string, path: string, json: unknown) => {
+    const res = await call<T & { id: string }>(app, method, path, { headers: h, json });
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).toBe(201);
+    return res.body.id;
+  };
+  await ok('POST', '/api/notices', {
+    debtorId: debtor,
+    debtId: debt,
+    purpose: 'negativacao',
+    method: 'letter',
+    sentTo: 'Rua A, 1',
+    sentOn: '2025-02-01',
+    amountStated: 2_000_000,
+  });
+  const escalation = await ok('POST', '/api/escalations', {
+    debtorId: debtor,
+    debtId: debt,
+    kind: 'negativacao',
+  });
+  const payment = await ok('POST', '/api/payments/reported', {
+    debtId: debt,
+    date: '2025-03-10',
+    amount: 1_000,
+    method: 'cash',
+    receiptNumber: receipt,
+    reportedAt: '2025-03-10T11:00:00.000Z',
+  });
+  const agreement = await ok('POST', '/api/agreements', {
+    debtorId: debtor,
+    debtIds: [debt],
+    downPayment: 300_000,
+    installments: 9,
+    firstDueDate: '2025-03-14',
+  });
+  const promise = await ok('POST', '/api/promises', {
+    debtorId: debtor,
+    debtIds: [debt],
+    amount: 50_000,
+    dueDate: '2025-03-13',
+    channel: 'phone',
+  });
+  const dispute = await ok('POST', '/api/disputes', {
+    debtorId: debtor,
+    debtId: debt,
+    reason: 'wrong_amount',
+  });
+  return { debtor, debt, payment, promise, agreement, dispute, escalation };
+}
+
+forEachDb((kind) => {
+  let db: Db;
+  let app: ReturnType<typeof createApp>;
+  const clock = testClock('2025-03-10T12:00:00Z');
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind);
+    app = createApp({ db, version: 'test', now: clock.now });
+    const users = {} as Record<Role, SeededUser>;
+    for (const role of ['owner', 'staff', 'collector'] as const)
+      users[role] = await seedUser(db, role, { now: clock.now() });
+    const otherCollector = await seedUser(db, 'collector', { now: clock.now() });
+    const assigned = await rowsFor(app, users.owner, 'Alvo', 'A-1');
+    const unassigned = await rowsFor(app, users.owner, 'Outro', 'B-1');
+    const spare = await createDebtor(app, users.owner, { name: 'Reserva' });
+    await assign(app, users.owner, users.collector.user.id, [assigned.debtor]);
+    await assign(app, users.owner, otherCollector.user.id, [unassigned.debtor, spare]);
+    fixture = { assigned, unassigned, spare, users, otherCollector };
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  test('every /api route has a matrix entry and every entry a route', () => {
+    const routes = appRoutes(app);
+    expect(
+      routes.filter((r) => !(r in MATRIX)),
+      'routes without a matrix entry',
+    ).toEqual([]);
+    expect(
+      Object.keys(MATRIX).filter((k) => !routes.includes(k)),
+      'entries without a route',
+    ).toEqual([]);
+  });
+
+  describe.each(Object.keys(MATRIX).sort())('%s', (key) => {
+    const entry = MATRIX[key] as Entry;
+    const method = key.split(' ')[0] as string;
+    test.each(
+      (['anonymous', 'collector', 'staff', 'owner'] as const).flatMap((who) =>
+        (['unassigned', 'assigned'] as const).map((target) => ({ who, target })),
+      ),
+    )('$who on the $target debtor', async ({ who, target }) => {
+      const req = entry.request(fixture, fixture[target]);
+      let auth: Record<string, string> = {};
+      if (who !== 'anonymous')
+        auth = entry.freshSession
+          ? (await seedUser(db, who, { now: clock.now() })).headers
+          : fixture.users[who].headers;
+      const res = await call(app, method, req.path, {
+        headers: { ...req.headers, ...auth },
+        ...(req.json === undefined ? {} : { json: req.json }),
+        ...(req.body === undefined ? {} : { body: req.body }),
+      });
+      const want = expected(entry, who, target);
+      const detail = `${who} ${target}: ${res.status} ${JSON.stringify(res.body)}`;
+      expect(res.status, detail).toBeLessThan(500);
+      if (want !== 'admitted') expect(res.status, detail).toBe(want);
+      else if (entry.allowed && res.status >= 400)
+        expect(entry.allowed, detail).toContain(res.status);
+      else if (!entry.allowed) expect([401, 403, 404], detail).not.toContain(res.status);
+    });
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * CSV import of ~100,000 rows (50,000 debtors from the reference generator) through the real
+ * importer (streamed parse, full row checks, batched writes with the change feed), beside a plain
+ * `COPY` of the same file into a bare 12-text-column staging table: the floor of what the engine
+ * can load. Each subject run starts from empty debtor tables (a TRUNCATE, timed with the run, as
+ * the baseline's TRUNCATE is), so every round imports 100k new rows rather than 100k unchanged.
+ *
+ * PGlite: the import runs on an in-memory PGlite with every migration; the COPY runs on a second
+ * bare in-memory PGlite (`COPY … FROM '/dev/blob'`), since the Db interface does not expose COPY.
+ * PostgreSQL: set QUITA_BENCH_DATABASE_URL or QUITA_TEST_DATABASE_URL (an admin URL able to
+ * CREATE DATABASE); the baseline is a server-side `COPY FROM 'file'`, which needs a superuser on
+ * the same machine. Without a URL the PostgreSQL figures are skipped with a note.
+ * Rounds: QUITA_BENCH_IMPORT_ROUNDS (default 1) after one warm-up, so a run stays within minutes.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Db } from '../../server/db/db';
+import { migrate } from '../../server/db/migrate';
+import { openPglite } from '../../server/db/pglite';
+import { openPostgres } from '../../server/db/postgres';
+import { openDebtorImport } from '../../server/import/import-debtors';
+import { portfolioCsvPath } from '../portfolio';
+import { compare, type BenchResult } from './harness';
+
+const DEBTORS = 50_000;
+const STAGING = `CREATE TABLE staging (external_id text, name text, document text, email text, phone text,
+  address text, city text, state text, debt_id text, description text, amount text, due_date text)`;
+const RESET = 'TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE';
+
+async function importFile(db: Db, path: string): Promise<number> {
+  await db.exec(RESET);
+  const importer = await openDebtorImport(db, createReadStream(path), {
+    actor: null,
+    source: 'cli',
+  });
+  const report = await importer.run();
+  if (report.errorCount > 0)
+    throw new Error(`bench import had ${report.errorCount} errors: ${report.errors[0]?.message}`);
+  return report.rows;
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const path = portfolioCsvPath(DEBTORS);
+  const bytes = readFileSync(path);
+  const rows = bytes.toString('utf8').trimEnd().split('\n').length - 1;
+  const unit = `${rows.toLocaleString('en')} CSV rows`;
+  const rounds = Number(process.env['QUITA_BENCH_IMPORT_ROUNDS'] ?? '1');
+  const results: BenchResult[] = [];
+
+  {
+    const db = await openPglite();
+    await migrate(db);
+    const bare = await PGlite.create();
+    await bare.exec(STAGING);
+    try {
+      const result = await compare(
+        'import (PGlite)',
+        unit,
+        { name: 'POST /api/import/debtors core', run: () => importFile(db, path) },
+        {
+          name: 'COPY into staging table',
+          run: async () => {
+            await bare.exec('TRUNCATE staging');
+            await bare.query(`COPY staging FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
+              blob: new Blob([bytes]),
+            });
+          },
+        },
+        rounds,
+      );
+      results.push(result);
+    } finally {
+      await db.close();
+      await bare.close();
+    }
+  }
+
+  const adminUrl =
+    process.env['QUITA_BENCH_DATABASE_URL'] ?? process.env['QUITA_TEST_DATABASE_URL'];
+  if (!adminUrl) {
+    console.error(
+      'bench import: PostgreSQL skipped (set QUITA_BENCH_DATABASE_URL or QUITA_TEST_DATABASE_URL)',
+    );
+    return results;
+  }
+  const name = `quita_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = openPostgres(url.toString(), { max: 2 });
+  try {
+    await migrate(db);
+    await db.exec(STAGING);
+    try {
+      await db.exec(
+        `COPY staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+      );
+    } catch (error) {
+      console.error(
+        `bench import: PostgreSQL skipped: server-side COPY FROM file failed (needs a local superuser): ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return results;
+    }
+    results.push(
+      await compare(
+        'import (PostgreSQL)',
+        unit,
+        { name: 'POST /api/import/debtors core', run: () => importFile(db, path) },
+        {
+          name: 'COPY into staging table',
+          run: () =>
+            db.exec(
+              `TRUNCATE staging; COPY staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+            ),
+        },
+        rounds,
+      ),
+    );
+  } finally {
+    await db.close();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+  return results;
+}

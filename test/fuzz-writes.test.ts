@@ -1,0 +1,256 @@
+/**
+ * Fuzzing every JSON write endpoint of the app (enumerated from `app.routes`, so new ones are
+ * fuzzed too) with arbitrary JSON and with valid bodies whose fields were replaced by arbitrary
+ * JSON, as each role. Two properties: never a 5xx (nor an unexpected error logged), and a rejected
+ * request (status ≥ 400) writes nothing: the row count of every table is the same before and after.
+ * PGlite only and ~200 runs in total: the point is breadth, the route suites prove the rules.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Role } from '#shared/auth/user.schema';
+import { createApp } from '../server/app';
+import type { Db } from '../server/db/db';
+import { openTestDb } from './helpers/test-db';
+import { seedUser, testClock, type SeededUser } from './helpers/auth';
+import { call } from './helpers/http';
+import { assign, createDebt, createDebtor } from './helpers/ledger';
+
+const RUNS = 200;
+const NO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+// Not JSON endpoints, or ones whose side effects are sessions and rate limits, covered elsewhere.
+const SKIPPED = new Set([
+  'POST /api/import/debtors',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'POST /api/setup',
+]);
+
+let db: Db;
+let app: ReturnType<typeof createApp>;
+const errors: unknown[] = [];
+const users = {} as Record<Role, SeededUser>;
+let ids: Record<string, string>;
+
+/** Valid bodies to start mutations from (endpoints missing here start from `{}`). */
+function templates(): Record<string, Record<string, unknown>> {
+  const { debtor, debt } = ids as { debtor: string; debt: string };
+  return {
+    'POST /api/debtors': {
+      kind: 'person',
+      name: 'Fuzz',
+      contactPoints: [{ kind: 'phone', value: '11 98888-7777' }],
+    },
+    'PATCH /api/debtors/:id': { version: 1, name: 'Fuzz', preferredChannel: 'sms' },
+    'POST /api/debts': {
+      debtorId: debtor,
+      description: 'F',
+      principal: 1_000,
+      issueDate: '2025-01-01',
+      dueDate: '2025-02-01',
+      kind: 'consumer',
+    },
+    'PATCH /api/debts/:id': { version: 1, description: 'F' },
+    'POST /api/debts/:id/cancel': { reason: 'f' },
+    'POST /api/payments': { debtId: debt, date: '2025-03-10', amount: 100, method: 'pix' },
+    'POST /api/payments/reported': {
+      debtId: debt,
+      date: '2025-03-10',
+      amount: 100,
+      method: 'cash',
+      receiptNumber: 'F-1',
+      reportedAt: '2025-03-10T11:00:00.000Z',
+    },
+    'POST /api/payments/:id/reject': { reason: 'f' },
+    'POST /api/promises': {
+      debtorId: debtor,
+      debtIds: [debt],
+      amount: 5_000,
+      dueDate: '2025-03-12',
+      channel: 'visit',
+    },
+    'POST /api/promises/:id/cancel': { reason: 'f' },
+    'POST /api/agreements': {
+      debtorId: debtor,
+      debtIds: [debt],
+      downPayment: 1_000,
+      installments: 2,
+      firstDueDate: '2025-03-12',
+    },
+    'POST /api/agreements/:id/reject': { reason: 'f' },
+    'POST /api/disputes': { debtorId: debtor, debtId: debt, reason: 'other' },
+    'POST /api/disputes/:id/resolve': { outcome: 'upheld', note: 'f' },
+    'POST /api/disputes/:id/withdraw': { reason: 'f' },
+    'POST /api/contacts': { debtorId: debtor, channel: 'whatsapp', override: { reason: 'f' } },
+    'POST /api/notices': {
+      debtorId: debtor,
+      debtId: debt,
+      purpose: 'negativacao',
+      method: 'letter',
+      sentTo: 'Rua A',
+      sentOn: '2025-01-20',
+      amountStated: 100,
+    },
+    'POST /api/escalations': { debtorId: debtor, debtId: debt, kind: 'negativacao' },
+    'POST /api/escalations/:id/listed': { listedOn: '2025-03-10' },
+    'POST /api/escalations/:id/removed': { removedOn: '2025-03-10' },
+    'POST /api/escalations/:id/cancel': { reason: 'f' },
+    'POST /api/assignments': { collectorId: users.collector.user.id, debtorIds: [debtor] },
+    'POST /api/assignments/unassign': { debtorIds: [debtor] },
+  };
+}
+
+async function rowCounts(): Promise<Record<string, number>> {
+  const tables = await db.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  );
+  const rows = await db.query<{ t: string; n: number }>(
+    tables
+      .map((t) => `SELECT '${t.table_name}' AS t, count(*)::int AS n FROM "${t.table_name}"`)
+      .join(' UNION ALL '),
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
+beforeAll(async () => {
+  db = await openTestDb('pglite');
+  const clock = testClock('2025-03-10T12:00:00Z');
+  app = createApp({ db, version: 'test', now: clock.now, logError: (_m, e) => errors.push(e) });
+  for (const role of ['owner', 'staff', 'collector'] as const)
+    users[role] = await seedUser(db, role, { now: clock.now() });
+  const debtor = await createDebtor(app, users.owner, {
+    address: {
+      street: 'Rua A',
+      number: '1',
+      district: 'Centro',
+      city: 'São Paulo',
+      state: 'SP',
+      postalCode: '01001000',
+    },
+  });
+  const debt = await createDebt(app, users.owner, debtor, {
+    dueDate: '2025-01-08',
+    issueDate: '2024-12-08',
+  });
+  await assign(app, users.owner, users.collector.user.id, [debtor]);
+  const h = users.owner.headers;
+  const made = async (path: string, json: unknown) => {
+    const res = await call<{ id: string }>(app, 'POST', path, { headers: h, json });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id;
+  };
+  ids = {
+    debtor,
+    debt,
+    payment: await made('/api/payments/reported', {
+      debtId: debt,
+      date: '2025-03-10',
+      amount: 500,
+      method: 'pix',
+      receiptNumber: 'S-1',
+      reportedAt: '2025-03-10T11:00:00.000Z',
+    }),
+    notice: await made('/api/notices', {
+      debtorId: debtor,
+      debtId: debt,
+      purpose: 'negativacao',
+      method: 'letter',
+      sentTo: 'Rua A',
+      sentOn: '2025-01-20',
+      amountStated: 100,
+    }),
+  };
+  ids['escalation'] = await made('/api/escalations', {
+    debtorId: debtor,
+    debtId: debt,
+    kind: 'negativacao',
+  });
+  ids['promise'] = await made('/api/promises', {
+    debtorId: debtor,
+    debtIds: [debt],
+    amount: 5_000,
+    dueDate: '2025-03-12',
+    channel: 'visit',
+  });
+  ids['dispute'] = await made('/api/disputes', { debtorId: debtor, debtId: debt, reason: 'other' });
+  ids['agreement'] = NO_ID;
+  ids['user'] = users.staff.user.id;
+});
+afterAll(async () => {
+  await db.close();
+});
+
+/** The id a path parameter of `path` most plausibly takes. */
+function idFor(path: string): string[] {
+  const resource = /^\/api\/([a-z-]+)/.exec(path)?.[1] ?? '';
+  const byResource: Record<string, string | undefined> = {
+    debtors: ids['debtor'],
+    debts: ids['debt'],
+    payments: ids['payment'],
+    promises: ids['promise'],
+    agreements: ids['agreement'],
+    disputes: ids['dispute'],
+    escalations: ids['escalation'],
+    users: ids['user'],
+  };
+  return [byResource[resource] ?? NO_ID, NO_ID, 'not-a-uuid', 'fuzz.sms'];
+}
+
+test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejection writes nothing`, async () => {
+  const endpoints = [
+    ...new Set(
+      app.routes
+        .filter(
+          (r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && r.path.startsWith('/api'),
+        )
+        .map((r) => `${r.method} ${r.path}`),
+    ),
+  ].filter((k) => !SKIPPED.has(k));
+  expect(endpoints.length).toBeGreaterThan(25);
+  const bases = templates();
+  const body = (key: string) =>
+    fc.oneof(
+      { weight: 1, arbitrary: fc.jsonValue() },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(
+            fc.subarray(Object.keys(bases[key] ?? {})),
+            fc.dictionary(
+              fc.constantFrom(...Object.keys(bases[key] ?? { x: 1 }), 'extra'),
+              fc.jsonValue(),
+              { maxKeys: 3 },
+            ),
+          )
+          .map(([dropped, replaced]) => {
+            const out: Record<string, unknown> = { ...bases[key] };
+            for (const k of dropped.slice(0, 1)) delete out[k];
+            return { ...out, ...replaced };
+          }),
+      },
+    );
+  const scenario = fc.constantFrom(...endpoints).chain((key) =>
+    fc.record({
+      key: fc.constant(key),
+      id: fc.constantFrom(...idFor(key.split(' ')[1] ?? '')),
+      who: fc.constantFrom<Role>('owner', 'owner', 'staff', 'collector'),
+      body: body(key),
+    }),
+  );
+  const seed = process.env['QUITA_FUZZ_SEED'];
+  await fc.assert(
+    fc.asyncProperty(scenario, async ({ key, id, who, body }) => {
+      const [method = 'POST', pattern = ''] = key.split(' ');
+      const path = pattern.replace(/:[a-z]+/g, encodeURIComponent(id));
+      const before = await rowCounts();
+      const res = await call(app, method, path, { headers: users[who].headers, json: body });
+      expect(
+        res.status,
+        `${key} ${JSON.stringify(body)} → ${JSON.stringify(res.body)}`,
+      ).toBeLessThan(500);
+      expect(errors).toEqual([]);
+      if (res.status >= 400)
+        expect(await rowCounts(), `${key} ${res.status} wrote rows`).toEqual(before);
+    }),
+    { numRuns: RUNS, ...(seed ? { seed: Number(seed) } : {}) },
+  );
+}, 240_000);
