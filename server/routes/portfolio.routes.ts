@@ -124,7 +124,11 @@ export function portfolioRoutes({ db, now }: Deps) {
       .map(([id, f]) => ({ id, ...f }))
       // Named collectors alphabetically, the unassigned pile last.
       .sort((a, b) =>
-        a.id === null ? 1 : b.id === null ? -1 : (a.name ?? '').localeCompare(b.name ?? '', 'pt-BR'),
+        a.id === null
+          ? 1
+          : b.id === null
+            ? -1
+            : (a.name ?? '').localeCompare(b.name ?? '', 'pt-BR'),
       );
     return c.json({
       asOf: at.toISOString(),
