@@ -9,23 +9,20 @@
  *   root), stopped and deleted in teardown. Without either, CI fails and a local run warns loudly
  *   and runs the suite on PGlite only.
  */
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadMigrations, migrate } from '../server/db/migrate';
+import { PG_BIN, startCluster } from './helpers/postgres-cluster';
 import { openPglite } from '../server/db/pglite';
 
 declare module 'vitest' {
@@ -37,7 +34,6 @@ declare module 'vitest' {
   }
 }
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
 const ROOT = join(import.meta.dirname, '..');
 
 async function pgliteDump(): Promise<string> {
@@ -70,85 +66,6 @@ async function pgliteDump(): Promise<string> {
     await db.close();
   }
   return path;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-function quote(arg: string): string {
-  return `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-async function startCluster(): Promise<{ url: string; stop: () => void }> {
-  const isRoot = process.getuid?.() === 0;
-  const dir = mkdtempSync(join(tmpdir(), 'quita-pg-'));
-  const run = (args: string[]) => {
-    const command = args.map(quote).join(' ');
-    return isRoot
-      ? execFileSync('su', ['postgres', '-s', '/bin/bash', '-c', command], { stdio: 'pipe' })
-      : execFileSync('/bin/bash', ['-c', command], { stdio: 'pipe' });
-  };
-  const data = join(dir, 'data');
-  try {
-    if (isRoot) execFileSync('chown', ['postgres:postgres', dir]);
-    run([
-      `${PG_BIN}/initdb`,
-      '-D',
-      data,
-      '-U',
-      'postgres',
-      '--auth=trust',
-      '-E',
-      'UTF8',
-      '--locale=C',
-      '--no-sync',
-    ]);
-    const port = await freePort();
-    run([
-      `${PG_BIN}/pg_ctl`,
-      '-D',
-      data,
-      '-l',
-      join(dir, 'server.log'),
-      '-w',
-      '-t',
-      '30',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
-      'start',
-    ]);
-    return {
-      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      stop: () => {
-        try {
-          run([`${PG_BIN}/pg_ctl`, '-D', data, '-m', 'fast', '-w', 'stop']);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    };
-  } catch (error) {
-    const log = existsSync(join(dir, 'server.log'))
-      ? readFileSync(join(dir, 'server.log'), 'utf8')
-      : '';
-    rmSync(dir, { recursive: true, force: true });
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(
-      `could not start a throwaway PostgreSQL cluster: ${(error as Error).message}\n${stderr}\n${log}`,
-    );
-  }
 }
 
 export default async function setup(project: TestProject): Promise<() => void> {

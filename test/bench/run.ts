@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark module, each figure printed beside its baseline measured in
  * the same run. Pass module names to run a subset: `npm run bench -- shared cadence`.
  */
+import { existsSync } from 'node:fs';
+import { PG_BIN, startCluster } from '../helpers/postgres-cluster';
 import { formatResults, type BenchResult } from './harness';
 
 const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> }>> = {
@@ -13,27 +15,44 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = wanted.length > 0 ? wanted : Object.keys(MODULES);
+const unknown = names.filter((n) => !(n in MODULES));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown module '${unknown[0]}' (known: ${Object.keys(MODULES).join(', ')})`,
+  );
+  process.exit(2);
+}
 const all: BenchResult[] = [];
-for (const name of names) {
-  const load = MODULES[name];
-  if (!load) {
-    console.error(`bench: unknown module '${name}' (known: ${Object.keys(MODULES).join(', ')})`);
-    process.exit(2);
+// PostgreSQL figures need a server: use the one named in the environment, else a throwaway
+// cluster for this run (stopped at the end), so `npm run bench` measures both databases.
+let cluster: { url: string; stop: () => void } | undefined;
+if (!process.env['QUITA_BENCH_DATABASE_URL'] && !process.env['QUITA_TEST_DATABASE_URL']) {
+  if (existsSync(`${PG_BIN}/initdb`)) {
+    cluster = await startCluster();
+    process.env['QUITA_BENCH_DATABASE_URL'] = cluster.url;
+    console.error(`bench: throwaway PostgreSQL at ${cluster.url}`);
+  } else console.error('bench: PostgreSQL 15 not installed; PostgreSQL rows are skipped');
+}
+try {
+  for (const name of names) {
+    const load = MODULES[name] as (typeof MODULES)[string];
+    let mod;
+    try {
+      mod = await load();
+    } catch (error) {
+      console.error(
+        `bench: ${name}: cannot load (${error instanceof Error ? error.message : String(error)})`,
+      );
+      process.exitCode = 1;
+      continue;
+    }
+    console.error(`bench: running ${name}…`);
+    const results = await mod.run();
+    all.push(...results);
+    console.log(formatResults(results));
   }
-  let mod;
-  try {
-    mod = await load();
-  } catch (error) {
-    console.error(
-      `bench: ${name}: cannot load (${error instanceof Error ? error.message : String(error)})`,
-    );
-    process.exitCode = 1;
-    continue;
-  }
-  console.error(`bench: running ${name}…`);
-  const results = await mod.run();
-  all.push(...results);
-  console.log(formatResults(results));
+} finally {
+  cluster?.stop();
 }
 console.log(`\n## All results (${new Date().toISOString()}, node ${process.version})\n`);
 console.log(formatResults(all));
