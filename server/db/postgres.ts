@@ -45,13 +45,22 @@ export function openPostgres(connectionString: string, options: { max?: number }
     let broken = false;
     try {
       await client.query(begin);
+      // One connection runs one statement at a time: callers may fire several reads at once
+      // (Promise.all), so queue them here instead of relying on pg's deprecated implicit queue.
+      let queue: Promise<unknown> = Promise.resolve();
+      const serial = <R>(run: () => Promise<R>): Promise<R> => {
+        const next = queue.then(run, run);
+        queue = next.catch(() => undefined);
+        return next;
+      };
       const tx: Tx = {
         kind: 'postgres',
-        query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) =>
-          (await client.query<R & pg.QueryResultRow>(sql, [...params])).rows,
-        exec: async (sql: string) => {
-          await client.query(sql);
-        },
+        query: <R extends object = Row>(sql: string, params: readonly unknown[] = []) =>
+          serial(async () => (await client.query<R & pg.QueryResultRow>(sql, [...params])).rows),
+        exec: (sql: string) =>
+          serial(async () => {
+            await client.query(sql);
+          }),
         afterCommit: (cb) => {
           after.push(cb);
         },
