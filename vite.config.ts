@@ -1,15 +1,57 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { pwaIcons } from './pwa/build/icons';
 
 const here = import.meta.dirname;
+const { version } = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 // One config, two jobs: `vite build` builds the PWA from pwa/ into dist/pwa; Vitest runs every
 // suite from the repository root.
 export default defineConfig({
   root: resolve(here, 'pwa'),
-  plugins: [preact()],
+  plugins: [
+    preact(),
+    pwaIcons((data) => deflateSync(data)),
+    VitePWA({
+      strategies: 'generateSW',
+      // 'prompt', not 'autoUpdate': an update must never reload over a form being filled in
+      // (reference/sync.md §4.4). The app registers the worker itself with workbox-window.
+      registerType: 'prompt',
+      injectRegister: null,
+      manifest: {
+        name: 'Quita — cobrança amigável',
+        short_name: 'Quita',
+        description: 'Cobrança amigável para pequenos negócios, também sem internet.',
+        lang: 'pt-BR',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f6f8f7',
+        theme_color: '#0b6e4f',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: '/index.html',
+        // The API is never served from the cache: owners need live data, and collectors' data
+        // goes through the sync engine and IndexedDB.
+        navigateFallbackDenylist: [/^\/api\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  define: { __APP_VERSION__: JSON.stringify(version) },
   build: { outDir: resolve(here, 'dist/pwa'), emptyOutDir: true },
   test: {
     root: here,

@@ -30,6 +30,8 @@ import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
 import { importRoutes } from './routes/import.routes';
 import { settingsRoutes } from './routes/settings.routes';
+import { statusRoutes } from './routes/status.routes';
+import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
 
@@ -110,6 +112,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));
+  app.route('/api/sync', syncRoutes(deps));
+  app.route('/api/status', statusRoutes(deps));
   app.route(
     '/api',
     openapiRoutes(deps, () => app.routes),

@@ -60,6 +60,21 @@ const ALL: readonly Role[] = ['owner', 'staff', 'collector'];
 const OFFICE: readonly Role[] = ['owner', 'staff'];
 const OWNER: readonly Role[] = ['owner'];
 const NO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+const SYNC_DEVICE = '6f1c2b1e-9a0b-4c5d-8e7f-001122334455';
+const SYNC_NOW = '2025-03-10T09:00:00-03:00';
+const SYNC_HEALTH = {
+  app_version: '1.0.0',
+  schema_version: 1,
+  outbox_pending: 0,
+  outbox_oldest_pending_at: null,
+  outbox_rejected: 0,
+  persisted: true,
+  storage_usage: 1,
+  storage_quota: 100,
+  installed: true,
+  last_error: null,
+  user_agent: 'authz-matrix',
+};
 
 const MATRIX: Record<string, Entry> = {
   'GET /api/health': { roles: 'public', scoped: false, request: () => ({ path: '/api/health' }) },
@@ -443,6 +458,69 @@ const MATRIX: Record<string, Entry> = {
     roles: OFFICE,
     scoped: false,
     request: () => ({ path: '/api/portfolio' }),
+  },
+  // Sync is per collector: the feed is the collector's scope, so office roles get 403.
+  'POST /api/sync/devices': {
+    roles: ['collector'],
+    scoped: false,
+    allowed: [200, 201],
+    request: () => ({
+      path: '/api/sync/devices',
+      json: { protocol: 1, device_id: SYNC_DEVICE, device_now: SYNC_NOW, health: SYNC_HEALTH },
+    }),
+  },
+  'POST /api/sync/push': {
+    roles: ['collector'],
+    scoped: false,
+    request: () => ({
+      path: '/api/sync/push',
+      json: {
+        protocol: 1,
+        device_id: SYNC_DEVICE,
+        app_version: '1.0.0',
+        schema_version: 1,
+        device_now: SYNC_NOW,
+        health: SYNC_HEALTH,
+        mutations: [],
+      },
+    }),
+  },
+  'GET /api/sync/pull': {
+    roles: ['collector'],
+    scoped: false,
+    request: () => ({
+      path: '/api/sync/pull?limit=50',
+      headers: { 'x-quita-device': SYNC_DEVICE },
+    }),
+  },
+  'POST /api/sync/integrity': {
+    roles: ['collector'],
+    scoped: false,
+    request: (_f, r) => ({
+      path: '/api/sync/integrity',
+      json: {
+        protocol: 1,
+        device_id: SYNC_DEVICE,
+        device_now: SYNC_NOW,
+        health: SYNC_HEALTH,
+        debtor_ids: [r.debtor],
+      },
+    }),
+  },
+  'GET /api/status/devices': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/devices' }),
+  },
+  'GET /api/status/conflicts': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/conflicts' }),
+  },
+  'GET /api/status/rejections': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/rejections' }),
   },
   'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
   'GET /api/settings/organisation': {

@@ -19,6 +19,7 @@ import { importDebtorsCommand } from './commands/import';
 import { migrateCommand } from './commands/migrate';
 import { pixCommand } from './commands/pix';
 import { serveCommand } from './commands/serve';
+import { syncBumpEpochCommand, syncReprocessCommand } from './commands/sync';
 import { userAddCommand } from './commands/user-add';
 
 /** Every subcommand, in the order `quita --help` lists them. */
@@ -32,6 +33,8 @@ export const COMMANDS: readonly Command[] = [
   cadencePlanCommand,
   importDebtorsCommand,
   demoCommand,
+  syncReprocessCommand,
+  syncBumpEpochCommand,
 ];
 
 /** The CLI's io bound to this process. */

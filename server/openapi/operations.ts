@@ -15,6 +15,12 @@ import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema'
 import { PromisePolicySchema } from '#shared/negotiation/promise';
 import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { TemplateSchema } from '#shared/templates/template.schema';
+import {
+  IntegrityRequestSchema,
+  PullQuerySchema,
+  PushRequestSchema,
+  RegisterDeviceRequestSchema,
+} from '#shared/sync/protocol.schema';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OperationDoc } from './document';
 import { TodayQuerySchema } from '../routes/cadence.routes';
@@ -116,5 +122,38 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Fila de trabalho do dia (mensagens, visitas, tarefas automáticas, escalonamentos)',
     roles: ALL,
     query: v.partial(TodayQuerySchema),
+  },
+
+  'POST /api/sync/devices': {
+    summary: 'Registrar aparelho do cobrador (idempotente; health incluso)',
+    roles: ['collector'],
+    body: RegisterDeviceRequestSchema,
+  },
+  'POST /api/sync/push': {
+    summary: 'Enviar fatos do aparelho (exatamente uma vez; sequência por aparelho)',
+    roles: ['collector'],
+    body: PushRequestSchema,
+  },
+  'GET /api/sync/pull': {
+    summary: 'Receber mudanças da carteira do cobrador (cursor opaco; cabeçalho X-Quita-Device)',
+    roles: ['collector'],
+    query: v.partial(PullQuerySchema),
+  },
+  'POST /api/sync/integrity': {
+    summary: 'Conferir os devedores guardados no aparelho (remover / faltando)',
+    roles: ['collector'],
+    body: IntegrityRequestSchema,
+  },
+  'GET /api/status/devices': {
+    summary: 'Situação de sincronização de cada aparelho (verde/amarelo/vermelho, "em")',
+    roles: OWNER,
+  },
+  'GET /api/status/conflicts': {
+    summary: 'Correções de cadastro feitas sobre uma versão antiga (para revisão)',
+    roles: OWNER,
+  },
+  'GET /api/status/rejections': {
+    summary: 'Registros recusados ou adiados pelo servidor (com o conteúdo enviado)',
+    roles: OWNER,
   },
 };

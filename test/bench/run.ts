@@ -11,6 +11,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   import: () => import('./import.bench'),
   cadence: () => import('./cadence.bench'),
   extension: () => import('./extension.bench'),
+  sync: () => import('./sync.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

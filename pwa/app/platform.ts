@@ -1,0 +1,102 @@
+/**
+ * What the browser tells us about the app's place on the device: connectivity, service-worker
+ * updates (offered as a prompt, never applied over a dirty form), persistent storage, and the
+ * install prompt. Everything is a signal the shell renders.
+ */
+import { signal } from '@preact/signals';
+import type { Workbox } from 'workbox-window';
+import { dirty } from './dirty';
+
+export const online = signal(navigator.onLine);
+addEventListener('online', () => (online.value = true));
+addEventListener('offline', () => (online.value = false));
+
+// ---- Service-worker updates (registerType 'prompt', reference/sync.md §4.4)
+
+/** A new version is installed and waiting. */
+export const updateReady = signal(false);
+export const swActive = signal(false);
+let workbox: Workbox | undefined;
+
+const HOUR = 3_600_000;
+
+export async function registerServiceWorker(): Promise<void> {
+  // Not under the Vite dev server (no /sw.js there). `import.meta.hot` rather than
+  // `import.meta.env.PROD`: a build made inside a test run (NODE_ENV=test) is still a real build.
+  if (!('serviceWorker' in navigator) || import.meta.hot) return;
+  const { Workbox } = await import('workbox-window');
+  const wb = new Workbox('/sw.js', { updateViaCache: 'none' });
+  workbox = wb;
+  wb.addEventListener('waiting', () => (updateReady.value = true));
+  wb.addEventListener('activated', () => (swActive.value = true));
+  // Another tab accepted the update: reload only when nothing here would be lost; otherwise the
+  // old page keeps working until the user saves and reloads.
+  wb.addEventListener('controlling', () => {
+    if (!dirty.value) location.reload();
+  });
+  const registration = await wb.register();
+  swActive.value = registration?.active != null;
+  // Updates are only checked on navigation unless asked; a field app may stay open for days.
+  setInterval(() => void wb.update(), HOUR);
+  addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void wb.update();
+  });
+}
+
+/** Applies the waiting version; refuses while a form holds unsaved changes. */
+export function applyUpdate(): boolean {
+  if (dirty.value || !workbox) return false;
+  workbox.messageSkipWaiting();
+  return true;
+}
+
+// ---- Persistent storage
+
+export type PersistState = 'unknown' | 'granted' | 'denied' | 'unsupported';
+export const persist = signal<PersistState>('unknown');
+
+export async function requestPersistence(): Promise<void> {
+  if (!navigator.storage?.persist) {
+    persist.value = 'unsupported';
+    return;
+  }
+  try {
+    const already = await navigator.storage.persisted();
+    persist.value = already || (await navigator.storage.persist()) ? 'granted' : 'denied';
+  } catch {
+    persist.value = 'unsupported';
+  }
+}
+
+// ---- Install prompt
+
+interface InstallPromptEvent extends Event {
+  prompt(): Promise<void>;
+  userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
+export const installable = signal(false);
+export const installed = signal(
+  matchMedia('(display-mode: standalone)').matches ||
+    matchMedia('(display-mode: fullscreen)').matches,
+);
+let deferred: InstallPromptEvent | undefined;
+
+addEventListener('beforeinstallprompt', (event) => {
+  event.preventDefault();
+  deferred = event as InstallPromptEvent;
+  installable.value = true;
+});
+addEventListener('appinstalled', () => {
+  installed.value = true;
+  installable.value = false;
+});
+
+export async function promptInstall(): Promise<void> {
+  if (!deferred) return;
+  await deferred.prompt();
+  const choice = await deferred.userChoice;
+  deferred = undefined;
+  installable.value = false;
+  if (choice.outcome === 'accepted') installed.value = true;
+}

@@ -1,0 +1,69 @@
+/** The screens behind the navigation, by role; each is loaded on first visit. */
+import type { ComponentType } from 'preact';
+import type { Role } from '#shared/auth/user.schema';
+import type { MessageKey } from '../i18n/messages';
+
+type Lazy = () => Promise<ComponentType>;
+
+export interface Route {
+  path: string;
+  label: MessageKey;
+  roles: readonly Role[];
+  load: Lazy;
+  /** Reached from other screens (a debtor's page), not from the navigation. */
+  hidden?: boolean;
+}
+
+const OFFICE: readonly Role[] = ['owner', 'staff'];
+
+export const ROUTES: readonly Route[] = [
+  {
+    path: '/hoje',
+    label: 'nav.today',
+    roles: ['collector'],
+    load: () => import('../screens/collector/today').then((m) => m.Today),
+  },
+  {
+    path: '/cliente',
+    label: 'nav.today',
+    roles: ['collector'],
+    hidden: true,
+    load: () => import('../screens/collector/debtor').then((m) => m.Debtor),
+  },
+  {
+    path: '/carteira',
+    label: 'nav.portfolio',
+    roles: OFFICE,
+    load: () => import('../screens/owner/portfolio').then((m) => m.Portfolio),
+  },
+  {
+    path: '/trabalho',
+    label: 'nav.work',
+    roles: OFFICE,
+    load: () => import('../screens/owner/work').then((m) => m.Work),
+  },
+  {
+    path: '/revisao',
+    label: 'nav.review',
+    roles: OFFICE,
+    load: () => import('../screens/owner/review').then((m) => m.Review),
+  },
+  {
+    path: '/dispositivos',
+    label: 'nav.devices',
+    roles: ['owner'],
+    load: () => import('../screens/owner/devices').then((m) => m.Devices),
+  },
+  {
+    path: '/ajustes',
+    label: 'nav.settings',
+    roles: OFFICE,
+    load: () => import('../screens/owner/settings').then((m) => m.Settings),
+  },
+  {
+    path: '/pix',
+    label: 'nav.pix',
+    roles: ['owner', 'staff', 'collector'],
+    load: () => import('../screens/collector/pix').then((m) => m.Pix),
+  },
+];

@@ -1,0 +1,305 @@
+/**
+ * The collector's one local database (reference/sync.md §5.2).
+ *
+ * Three kinds of tables, with one writer each:
+ * - server state (`debtors`, `debts`, `facts`, `settings`): written ONLY by the pull applier
+ *   (pwa/sync/pull-apply.ts); the UI never writes them, so a pull can always replace them;
+ * - the outbox: written by `recordFact` (one strict-durability transaction that allocates the
+ *   gapless `device_seq`) and by the push loop (state transitions only; payloads are frozen);
+ * - `device` (a singleton) and `meta`: sync bookkeeping.
+ *
+ * Upgrades are additive only: never change a primary key, never drop the outbox, and every
+ * upgrade function is an idempotent repair (a rolled-back app may have written rows without the
+ * new fields, and Dexie never re-runs an upgrade — Dexie#2097).
+ */
+import Dexie, { type EntityTable, type Transaction } from 'dexie';
+import { payloadHash } from '#shared/sync/payload-hash';
+
+export type OutboxState = 'pending' | 'sending' | 'acked' | 'rejected';
+
+/** One local fact waiting for (or recently through) push. Its shape is frozen: new fields optional. */
+export interface OutboxRow {
+  /** UUIDv7, also the event id on the server. */
+  mutation_id: string;
+  /** The device that made it (kept on the row: the hash covers it). */
+  device_id: string;
+  /** Gapless per device, 1, 2, 3…: the push order. */
+  device_seq: number;
+  state: OutboxState;
+  type: string;
+  type_version: number;
+  debtor_id: string;
+  base_version?: number;
+  /** Device clock (ISO with offset): data, never control. */
+  occurred_at: string;
+  payload: unknown;
+  payload_hash: string;
+  attempts: number;
+  last_error?: string;
+  created_at_device: string;
+  /** Server status once known: applied, duplicate, rejected, conflict, deferred. */
+  result_status?: string;
+  reason?: string;
+}
+
+/** Server copy of a debtor in this collector's scope, as the last pull delivered it. */
+export interface SrvDebtor {
+  id: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+/** Server copy of a debt (título) of a debtor in scope. */
+export interface SrvDebt {
+  id: string;
+  debtor_id: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+/** Server copy of an append-only fact (visit, payment, promise, …) about a debtor in scope. */
+export interface SrvFact {
+  id: string;
+  debtor_id: string;
+  type: string;
+  version: number;
+  data: Record<string, unknown>;
+}
+
+/** A server settings section snapshot (templates, policies…), by key. */
+export interface SrvSetting {
+  key: string;
+  version: number;
+  value: unknown;
+}
+
+/** The device singleton (key = 'device'). */
+export interface DeviceRow {
+  key: 'device';
+  device_id: string;
+  collector_id: string;
+  next_seq: number;
+  /** Opaque pull cursor from the server; null before the first page. */
+  cursor: string | null;
+  epoch: string | null;
+  schema_version: number;
+  last_push_ok_at: string | null;
+  last_pull_ok_at: string | null;
+  last_error: string | null;
+  /** Set once the server knows this device (POST /api/sync/devices). */
+  registered_at?: string | null;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export type QuitaDb = Dexie & {
+  device: EntityTable<DeviceRow, 'key'>;
+  outbox: EntityTable<OutboxRow, 'mutation_id'>;
+  debtors: EntityTable<SrvDebtor, 'id'>;
+  debts: EntityTable<SrvDebt, 'id'>;
+  facts: EntityTable<SrvFact, 'id'>;
+  settings: EntityTable<SrvSetting, 'key'>;
+  meta: EntityTable<MetaRow, 'key'>;
+};
+
+/** The tables the pull applier owns (wiped on reset; the outbox is never among them). */
+export const SERVER_TABLES = ['debtors', 'debts', 'facts', 'settings'] as const;
+
+const V1 = {
+  device: 'key',
+  outbox: 'mutation_id, &device_seq, state, debtor_id',
+  debtors: 'id',
+  debts: 'id, debtor_id',
+  facts: 'id, debtor_id',
+  settings: 'key',
+  meta: 'key',
+};
+
+/**
+ * Each schema version: the stores it declares and an idempotent repair. Append new versions at
+ * the end; never edit a released one.
+ */
+export const SCHEMA_VERSIONS: readonly {
+  version: number;
+  stores: Record<string, string>;
+  repair?: (tx: Transaction) => Promise<void>;
+}[] = [
+  { version: 1, stores: V1 },
+  {
+    // v2: ordered scans of what is left to push without sorting the whole outbox. The repair
+    // fills `attempts` on rows written by an app that predates it (also after a rollback).
+    version: 2,
+    stores: { ...V1, outbox: 'mutation_id, &device_seq, state, debtor_id, [state+device_seq]' },
+    repair: async (tx) => {
+      await tx
+        .table<OutboxRow>('outbox')
+        .toCollection()
+        .modify((row) => {
+          if (typeof row.attempts !== 'number') row.attempts = 0;
+        });
+    },
+  },
+];
+
+export const SCHEMA_VERSION = SCHEMA_VERSIONS.at(-1)?.version ?? 1;
+
+export interface OpenDbOptions {
+  name?: string;
+  /** An IndexedDB factory (fake-indexeddb in tests, one per simulated device). */
+  indexedDB?: IDBFactory;
+  IDBKeyRange?: typeof IDBKeyRange;
+  /** Declare only versions ≤ this (tests simulate an older app). */
+  upToVersion?: number;
+  /** Another tab upgraded the database: this connection is closed; prompt a reload. */
+  onVersionChange?: () => void;
+}
+
+export const DEFAULT_DB_NAME = 'quita';
+
+/**
+ * Builds (does not open) the database. Strict durability: "saved" must mean flushed to disk
+ * (Chrome 121+ otherwise fires `complete` before the OS flush); writes are rare, so it is cheap.
+ */
+export function createDb(options: OpenDbOptions = {}): QuitaDb {
+  const db = new Dexie(options.name ?? DEFAULT_DB_NAME, {
+    chromeTransactionDurability: 'strict',
+    autoOpen: false,
+    ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+    ...(options.IDBKeyRange ? { IDBKeyRange: options.IDBKeyRange } : {}),
+  }) as QuitaDb;
+  const upTo = options.upToVersion ?? SCHEMA_VERSION;
+  for (const step of SCHEMA_VERSIONS) {
+    if (step.version > upTo) break;
+    const v = db.version(step.version).stores(step.stores);
+    if (step.repair) v.upgrade(step.repair);
+  }
+  db.on('versionchange', () => {
+    // Another tab wants a newer schema: get out of its way (it would block otherwise) and let the
+    // app prompt a reload. Nothing is lost: every save is already committed or not started.
+    db.close();
+    options.onVersionChange?.();
+    return false;
+  });
+  return db;
+}
+
+/** Why the database could not be opened, in terms the app can act on. */
+export type OpenFailure =
+  | { kind: 'newer-data'; message: string }
+  | { kind: 'error'; message: string; error: unknown };
+
+/**
+ * Opens the database. A `VersionError` means the data on disk was written by a NEWER app (a
+ * deploy rollback, Dexie#1599): we do not touch it and tell the caller to reload into the new app.
+ */
+export async function openDb(
+  options: OpenDbOptions = {},
+): Promise<{ ok: true; db: QuitaDb } | { ok: false; failure: OpenFailure }> {
+  const db = createDb(options);
+  try {
+    await db.open();
+    return { ok: true, db };
+  } catch (error) {
+    db.close();
+    if (error instanceof Dexie.VersionError || (error as Error | null)?.name === 'VersionError')
+      return {
+        ok: false,
+        failure: {
+          kind: 'newer-data',
+          message:
+            'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
+        },
+      };
+    return {
+      ok: false,
+      failure: { kind: 'error', message: (error as Error).message ?? String(error), error },
+    };
+  }
+}
+
+/** The device singleton, or undefined before `ensureDevice`. */
+export function getDevice(db: QuitaDb): Promise<DeviceRow | undefined> {
+  return db.device.get('device');
+}
+
+/**
+ * Creates the device singleton once (a new install = a new device id). If it already exists for
+ * another collector, the old one is kept: switching users on one phone is not supported yet and
+ * must not silently re-attribute a pending outbox.
+ */
+export async function ensureDevice(
+  db: QuitaDb,
+  input: { collectorId: string; newId: () => string },
+): Promise<DeviceRow> {
+  return db.transaction('rw', db.device, async () => {
+    const existing = await db.device.get('device');
+    if (existing) return existing;
+    const row: DeviceRow = {
+      key: 'device',
+      device_id: input.newId(),
+      collector_id: input.collectorId,
+      next_seq: 1,
+      cursor: null,
+      epoch: null,
+      schema_version: SCHEMA_VERSION,
+      last_push_ok_at: null,
+      last_pull_ok_at: null,
+      last_error: null,
+      registered_at: null,
+    };
+    await db.device.add(row);
+    return row;
+  });
+}
+
+/** A fact the UI saves: everything but the bookkeeping the outbox adds. */
+export interface NewFact {
+  mutation_id: string;
+  type: string;
+  type_version: number;
+  debtor_id: string;
+  base_version?: number;
+  occurred_at: string;
+  payload: unknown;
+}
+
+/**
+ * Saves a fact: ONE rw transaction allocates `device_seq = next_seq++` and inserts the outbox
+ * row, so either both are written or neither (no gap, no orphan). Errors are never swallowed:
+ * the caller must show "not saved".
+ */
+export async function recordFact(
+  db: QuitaDb,
+  fact: NewFact,
+  createdAtDevice: string,
+): Promise<OutboxRow> {
+  return db.transaction('rw', db.device, db.outbox, async () => {
+    const device = await db.device.get('device');
+    if (!device) throw new Error('device not initialised (ensureDevice first)');
+    const envelope = {
+      mutation_id: fact.mutation_id,
+      device_id: device.device_id,
+      device_seq: device.next_seq,
+      type: fact.type,
+      type_version: fact.type_version,
+      debtor_id: fact.debtor_id,
+      ...(fact.base_version === undefined ? {} : { base_version: fact.base_version }),
+      occurred_at: fact.occurred_at,
+      payload: fact.payload,
+    };
+    const row: OutboxRow = {
+      ...envelope,
+      state: 'pending',
+      // Synchronous (pure-TS SHA-256), so it fits inside the IDB transaction with the seq.
+      payload_hash: payloadHash(envelope),
+      attempts: 0,
+      created_at_device: createdAtDevice,
+    };
+    await db.outbox.add(row);
+    await db.device.update('device', { next_seq: device.next_seq + 1 });
+    return row;
+  });
+}

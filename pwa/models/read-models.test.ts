@@ -1,0 +1,81 @@
+// Dexie's liveQuery only runs when a global indexedDB exists (read when Dexie loads).
+import 'fake-indexeddb/auto';
+import { signal } from '@preact/signals';
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { uuidv7 } from 'uuidv7';
+import { describe, expect, test } from 'vitest';
+import { ensureDevice, openDb, recordFact, type QuitaDb } from '../db/db';
+import { debtorsModel, syncStatusModel } from './read-models';
+
+async function until(condition: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function freshDb(): Promise<QuitaDb> {
+  const opened = await openDb({ indexedDB: new IDBFactory(), IDBKeyRange });
+  if (!opened.ok) throw new Error(opened.failure.message);
+  await ensureDevice(opened.db, { collectorId: 'c', newId: () => crypto.randomUUID() });
+  return opened.db;
+}
+
+const pay = (db: QuitaDb, debtorId: string, amount: number) =>
+  recordFact(
+    db,
+    {
+      mutation_id: uuidv7(),
+      type: 'payment.recorded',
+      type_version: 1,
+      debtor_id: debtorId,
+      occurred_at: '2025-03-10T09:00:00-03:00',
+      payload: { amount },
+    },
+    '2025-03-10T12:00:00Z',
+  );
+
+describe('read models (signals over liveQuery)', () => {
+  test('the debtor list follows saves and pulls with its provisional balance', async () => {
+    const db = await freshDb();
+    const model = debtorsModel(db);
+    await db.debtors.bulkPut([
+      { id: 'b', version: 1, data: { name: 'Bruna', totalDue: 5000 } },
+      { id: 'a', version: 1, data: { name: 'Ana', totalDue: 10_000 } },
+    ]);
+    await until(() => model.value.value.length === 2);
+    await pay(db, 'a', 2500);
+    await until(() => model.value.value[0]?.provisionalBalance === 7500);
+    expect(model.value.value.map((d) => [d.id, d.provisionalBalance, d.pending])).toEqual([
+      ['a', 7500, 1],
+      ['b', 5000, 0],
+    ]);
+    // Revocation (pull applier deletes the debtor): gone from the list, outbox untouched.
+    await db.debtors.delete('a');
+    await until(() => model.value.value.length === 1);
+    expect(await db.outbox.count()).toBe(1);
+    model.dispose();
+    db.close();
+  });
+
+  test('sync status: pending count, rejects with reasons, online and syncing inputs', async () => {
+    const db = await freshDb();
+    const online = signal(true);
+    const syncing = signal(false);
+    const status = syncStatusModel(db, { online, syncing });
+    const row = await pay(db, 'a', 100);
+    await pay(db, 'a', 200);
+    await until(() => status.value.value.pending === 2);
+    await db.outbox.update(row.mutation_id, { state: 'rejected', reason: 'debt_cancelled' });
+    await until(() => status.value.value.rejected.length === 1);
+    online.value = false;
+    expect(status.value.value).toMatchObject({
+      online: false,
+      pending: 1,
+      rejected: [{ mutation_id: row.mutation_id, reason: 'debt_cancelled' }],
+    });
+    status.dispose();
+    db.close();
+  });
+});

@@ -1,0 +1,83 @@
+/**
+ * The collector's reads, as signals: server tables overlaid with the outbox (pure merges in
+ * ./merge.ts). Each reads every table it merges inside ONE liveQuery, i.e. one IndexedDB read
+ * transaction, so a pull page and the outbox cleanup that goes with it are seen together or not
+ * at all — the no-flicker guarantee depends on it.
+ */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { QuitaDb } from '../db/db';
+import { liveSignal, type LiveSignal } from './live-signal';
+import {
+  debtorList,
+  debtorView,
+  mergeTimeline,
+  syncStatus,
+  type DebtorView,
+  type SyncStatus,
+  type TimelineItem,
+} from './merge';
+
+/** Every debtor in scope with its provisional balance. */
+export function debtorsModel(db: QuitaDb): LiveSignal<DebtorView[]> {
+  return liveSignal(
+    () =>
+      db.transaction('r', db.debtors, db.facts, db.outbox, async () => {
+        const [debtors, facts, outbox] = await Promise.all([
+          db.debtors.toArray(),
+          db.facts.toArray(),
+          db.outbox.toArray(),
+        ]);
+        return debtorList(debtors, facts, outbox);
+      }),
+    [],
+  );
+}
+
+/** One debtor (null once revoked or before the first pull) and its merged timeline. */
+export function debtorModel(
+  db: QuitaDb,
+  debtorId: string,
+): LiveSignal<{ debtor: DebtorView | null; timeline: TimelineItem[] }> {
+  return liveSignal(
+    () =>
+      db.transaction('r', db.debtors, db.facts, db.outbox, async () => {
+        const [debtor, facts, outbox] = await Promise.all([
+          db.debtors.get(debtorId),
+          db.facts.where('debtor_id').equals(debtorId).toArray(),
+          db.outbox.where('debtor_id').equals(debtorId).toArray(),
+        ]);
+        return {
+          debtor: debtor ? debtorView(debtor, facts, outbox) : null,
+          // Local facts about a debtor no longer in scope stay visible: they are still pushed.
+          timeline: mergeTimeline(facts, outbox),
+        };
+      }),
+    { debtor: null, timeline: [] },
+  );
+}
+
+/** The sync status line; `online` and `syncing` are fed by the app and the engine's events. */
+export function syncStatusModel(
+  db: QuitaDb,
+  inputs: { online: ReadonlySignal<boolean>; syncing: ReadonlySignal<boolean> } = {
+    online: signal(true),
+    syncing: signal(false),
+  },
+): { value: ReadonlySignal<SyncStatus>; dispose(): void } {
+  const raw = liveSignal(
+    () =>
+      db.transaction('r', db.outbox, db.device, async () => ({
+        outbox: await db.outbox.toArray(),
+        device: await db.device.get('device'),
+      })),
+    { outbox: [], device: undefined },
+  );
+  const value = computed(() =>
+    syncStatus({
+      ...raw.value.value,
+      online: inputs.online.value,
+      syncing: inputs.syncing.value,
+    }),
+  );
+  return { value, dispose: raw.dispose };
+}

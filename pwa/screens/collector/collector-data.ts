@@ -1,0 +1,188 @@
+/**
+ * What the collector screens derive from the pulled data: days overdue, the cadence step the
+ * debtor is at, and the order of the Today list. Pure functions over the read models' rows.
+ */
+import * as v from 'valibot';
+import {
+  CadencePolicySchema,
+  DEFAULT_CADENCE_POLICY,
+  type CadencePolicy,
+  type CadenceStep,
+} from '#shared/cadence/cadence.schema';
+import {
+  daysBetween,
+  DEFAULT_TIME_ZONE,
+  todayIn,
+  type CalendarDate,
+} from '#shared/time/calendar-date';
+import { balanceOn } from '#shared/charges/balance';
+import { DebtTermsSchema, type Breakdown } from '#shared/charges/charges.schema';
+import { cents } from '#shared/money/money';
+import type { SrvDebt } from '../../db/db';
+import type { DebtorView } from '../../models/merge';
+import type { OrgSettings } from '../../app/collector';
+
+export interface ContactPoint {
+  id: string;
+  kind: 'phone' | 'email';
+  value: string;
+  label: string | null;
+  isWhatsapp: boolean;
+  verified: boolean;
+}
+
+export function contactPoints(data: Record<string, unknown>): ContactPoint[] {
+  const list = data['contactPoints'];
+  return Array.isArray(list) ? (list as ContactPoint[]) : [];
+}
+
+export function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** The pulled cadence policy when the office's settings are cached, else the shared default. */
+export function cadencePolicy(settings: OrgSettings | null): CadencePolicy {
+  const parsed = v.safeParse(CadencePolicySchema, settings?.cadence);
+  return parsed.success ? parsed.output : DEFAULT_CADENCE_POLICY;
+}
+
+export function orgTimeZone(settings: OrgSettings | null): string {
+  return settings?.organisation?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+export function today(settings: OrgSettings | null): CalendarDate {
+  return todayIn(Date.now(), orgTimeZone(settings));
+}
+
+/** Open debts grouped by debtor. */
+export function openDebtsBy(debts: readonly SrvDebt[]): Map<string, SrvDebt[]> {
+  const out = new Map<string, SrvDebt[]>();
+  for (const d of debts) {
+    if (d.data['status'] !== 'open') continue;
+    const list = out.get(d.debtor_id);
+    if (list) list.push(d);
+    else out.set(d.debtor_id, [d]);
+  }
+  return out;
+}
+
+/** Days past the oldest open due date (negative: days until it), null without open debts. */
+export function daysOverdue(
+  open: readonly SrvDebt[] | undefined,
+  day: CalendarDate,
+): number | null {
+  let oldest: string | null = null;
+  for (const d of open ?? []) {
+    const due = str(d.data['dueDate']);
+    if (due && (oldest === null || due < oldest)) oldest = due;
+  }
+  return oldest === null ? null : daysBetween(oldest as CalendarDate, day);
+}
+
+/** The latest cadence step already reached at `days` overdue (the one to act on now). */
+export function currentStep(policy: CadencePolicy, days: number | null): CadenceStep | null {
+  if (days === null) return null;
+  let step: CadenceStep | null = null;
+  for (const s of policy.steps)
+    if (s.offsetDays <= days && (!step || s.offsetDays >= step.offsetDays)) step = s;
+  return step;
+}
+
+export interface TodayRow {
+  id: string;
+  name: string;
+  search: string;
+  days: number | null;
+  step: CadenceStep | null;
+  balance: number;
+  status: string;
+  pending: number;
+  rejected: number;
+}
+
+/**
+ * The Today order, following the cadence queue: the most overdue first (they are furthest along
+ * the régua), then those coming due, then those without open debts; by name within a tie.
+ */
+export function todayRows(
+  debtors: readonly DebtorView[],
+  debts: readonly SrvDebt[],
+  policy: CadencePolicy,
+  day: CalendarDate,
+): TodayRow[] {
+  const open = openDebtsBy(debts);
+  const rows = debtors.map((d): TodayRow => {
+    const days = daysOverdue(open.get(d.id), day);
+    const name = str(d.data['name']);
+    const phones = contactPoints(d.data)
+      .map((c) => c.value.replace(/\D/g, ''))
+      .join(' ');
+    return {
+      id: d.id,
+      name,
+      search: `${name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()} ${phones}`,
+      days,
+      step: currentStep(policy, days),
+      balance: d.provisionalBalance,
+      status: str(d.data['status']),
+      pending: d.pending,
+      rejected: d.rejected,
+    };
+  });
+  return rows.sort((a, b) => {
+    const da = a.days ?? Number.NEGATIVE_INFINITY;
+    const db = b.days ?? Number.NEGATIVE_INFINITY;
+    if (da !== db) return db - da;
+    return a.name.localeCompare(b.name, 'pt-BR');
+  });
+}
+
+export type TodayFilter = 'all' | 'overdue' | 'promise' | 'pending';
+
+export function filterRows(
+  rows: readonly TodayRow[],
+  text: string,
+  filter: TodayFilter,
+): TodayRow[] {
+  const q = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+  const digits = q.replace(/\D/g, '');
+  return rows.filter((r) => {
+    if (filter === 'overdue' && !(r.days !== null && r.days > 0)) return false;
+    if (filter === 'promise' && r.status !== 'promessa' && r.status !== 'acordo') return false;
+    if (filter === 'pending' && r.pending === 0 && r.rejected === 0) return false;
+    if (!q) return true;
+    return r.search.includes(q) || (digits.length >= 4 && r.search.includes(digits));
+  });
+}
+
+/**
+ * The itemised balance of a pulled debt as of `day` (shared `balanceOn`, the server's own rule),
+ * from its terms and the CONFIRMED payments the pull delivered; null if the terms are incomplete.
+ */
+export function debtBreakdown(
+  debt: SrvDebt,
+  confirmed: readonly { debtId: string; date: string; amount: number }[],
+  day: CalendarDate,
+): Breakdown | null {
+  const d = debt.data;
+  const terms = v.safeParse(DebtTermsSchema, {
+    principal: d['principal'],
+    issueDate: d['issueDate'] ?? d['dueDate'],
+    dueDate: d['dueDate'],
+    kind: d['kind'],
+    ...(typeof d['fineBps'] === 'number' ? { fineBps: d['fineBps'] } : {}),
+    ...(typeof d['monthlyInterestBps'] === 'number'
+      ? { monthlyInterestBps: d['monthlyInterestBps'] }
+      : {}),
+    ...(Array.isArray(d['fees']) ? { fees: d['fees'] } : {}),
+    ...(typeof d['graceDays'] === 'number' ? { graceDays: d['graceDays'] } : {}),
+    ...(typeof d['punctualityDiscountBps'] === 'number'
+      ? { punctualityDiscountBps: d['punctualityDiscountBps'] }
+      : {}),
+  });
+  if (!terms.success) return null;
+  const payments = confirmed
+    .filter((p) => p.debtId === debt.id && p.amount > 0 && p.date <= day)
+    .map((p) => ({ date: p.date as CalendarDate, amount: cents(p.amount) }));
+  return balanceOn(terms.output, payments, day);
+}

@@ -1,0 +1,170 @@
+/**
+ * One-tap contact links with the current cadence step's template rendered (shared
+ * `renderTemplate`, creditor identified), guarded by the contact window and budget (shared
+ * `mayContactNow`): when a contact is not allowed now, the screen shows why instead of the link.
+ */
+import * as v from 'valibot';
+import { mayContactNow } from '#shared/cadence/contact-guard';
+import type {
+  CadencePolicy,
+  ContactChannel,
+  ContactLogEntry,
+} from '#shared/cadence/cadence.schema';
+import { UfSchema } from '#shared/identity/uf';
+import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
+import { renderTemplate } from '#shared/templates/render-message';
+import type { MessageFacts } from '#shared/templates/placeholders';
+import { TemplateSchema, type Channel, type Template } from '#shared/templates/template.schema';
+import type { CalendarDate } from '#shared/time/calendar-date';
+import { cents } from '#shared/money/money';
+import { buildPixPayload } from '#shared/pix/pix-payload';
+import type { OrgSettings } from '../../app/collector';
+import type { TimelineItem } from '../../models/merge';
+import { currentStep, str } from './collector-data';
+
+export type Link = { ok: true; href: string; text: string } | { ok: false; why: string };
+
+function templateFor(
+  settings: OrgSettings | null,
+  policy: CadencePolicy,
+  days: number | null,
+  channel: Channel,
+  verified: boolean,
+): Template | undefined {
+  if (!verified) return privacySafeVariant(channel);
+  const step = currentStep(policy, days) ?? policy.steps[0];
+  if (!step) return undefined;
+  const key = step.templateId.split('.')[0] ?? step.id;
+  const id = `${key}.${channel}`;
+  for (const raw of settings?.templates ?? []) {
+    const parsed = v.safeParse(TemplateSchema, raw);
+    if (parsed.success && parsed.output.id === id) return parsed.output;
+  }
+  return defaultTemplate(id);
+}
+
+export function creditorFacts(settings: OrgSettings | null): MessageFacts {
+  const org = settings?.organisation;
+  const name = org?.tradeName ?? org?.legalName ?? '';
+  const a = org?.address;
+  const address = a
+    ? [
+        [a.street, a.number].filter(Boolean).join(', '),
+        a.district,
+        [a.city, a.state].filter(Boolean).join('/'),
+      ]
+        .filter(Boolean)
+        .join(' - ')
+    : '';
+  const facts: MessageFacts = {};
+  if (name) facts.creditor_name = name;
+  if (org?.document) facts.creditor_document = org.document;
+  if (address) facts.creditor_address = address;
+  if (org?.phone) facts.creditor_phone = org.phone;
+  return facts;
+}
+
+/** The static PIX code for `amount`, when the creditor's key is known on this device. */
+export function pixCode(settings: OrgSettings | null, amount: number): string | null {
+  const org = settings?.organisation;
+  if (!org?.pix || amount <= 0) return null;
+  const built = buildPixPayload({
+    key: org.pix.key,
+    keyType: org.pix.keyType,
+    name: org.pixMerchantName ?? org.tradeName ?? org.legalName ?? '',
+    city: org.pixMerchantCity ?? org.address?.city ?? '',
+    amount: cents(amount),
+    truncate: true,
+  });
+  return built.ok ? built.value : null;
+}
+
+export function debtorFacts(input: {
+  data: Record<string, unknown>;
+  balance: number;
+  days: number | null;
+  oldestDue: string | null;
+  original: number;
+  reference: string;
+  collectorName: string;
+  pix: string | null;
+  day: CalendarDate;
+}): MessageFacts {
+  const { data, balance, days, oldestDue, day } = input;
+  const name = str(data['name']);
+  const facts: MessageFacts = { today: day };
+  if (input.collectorName) facts.collector_name = input.collectorName;
+  if (input.original > 0) facts.original_amount = cents(input.original);
+  if (input.reference) facts.debt_reference = input.reference;
+  if (input.pix) facts.pix_copy_paste = input.pix;
+  if (name) {
+    facts.debtor_name = name;
+    facts.debtor_first_name = name.split(/\s+/)[0] ?? name;
+  }
+  if (balance > 0) facts.amount_due = cents(balance);
+  if (days !== null) facts.days_overdue = Math.max(0, days);
+  if (oldestDue) facts.due_date = oldestDue as CalendarDate;
+  return facts;
+}
+
+/** Visits (local or pulled) count against the one contact budget across channels. */
+export function contactHistory(timeline: readonly TimelineItem[]): ContactLogEntry[] {
+  return timeline
+    .filter((i) => i.type === 'visit' && i.origin !== 'rejected')
+    .map((i) => ({
+      at: Date.parse(i.occurred_at),
+      channel: 'visit' as const,
+      direction: 'outbound' as const,
+      automated: false,
+    }))
+    .filter((e) => Number.isSafeInteger(e.at));
+}
+
+export function guard(
+  data: Record<string, unknown>,
+  history: readonly ContactLogEntry[],
+  channel: ContactChannel,
+  policy: CadencePolicy,
+): string | null {
+  const address = data['address'] as { state?: unknown } | null | undefined;
+  const uf = v.safeParse(UfSchema, address?.state);
+  const decision = mayContactNow({
+    debtor: {
+      id: str(data['id']) || 'debtor',
+      state: uf.success ? uf.output : 'SP',
+      doNotContact: { all: data['doNotContact'] === true },
+    },
+    history,
+    now: Date.now(),
+    channel,
+    policy,
+    automated: false,
+  });
+  return decision.allowed ? null : decision.message;
+}
+
+export function message(
+  settings: OrgSettings | null,
+  policy: CadencePolicy,
+  days: number | null,
+  channel: Channel,
+  verified: boolean,
+  facts: MessageFacts,
+): { ok: true; text: string; subject?: string } | { ok: false; why: string } {
+  const template = templateFor(settings, policy, days, channel, verified);
+  if (!template) return { ok: false, why: 'sem modelo de mensagem para este passo' };
+  try {
+    const rendered = renderTemplate(template, facts);
+    return rendered.subject === undefined
+      ? { ok: true, text: rendered.body }
+      : { ok: true, text: rendered.body, subject: rendered.subject };
+  } catch (error) {
+    return { ok: false, why: (error as Error).message };
+  }
+}
+
+/** wa.me wants the number in international format, digits only. */
+export function waDigits(value: string): string {
+  const digits = value.replace(/\D/g, '');
+  return digits.startsWith('55') ? digits : `55${digits}`;
+}

@@ -1,0 +1,452 @@
+/**
+ * One debtor on the collector's phone: identity, contact links (guarded), debts and balance,
+ * the merged timeline (server facts + this device's outbox), the active promise or agreement,
+ * the recording forms and the PIX button. Everything reads the device database: works offline.
+ */
+import { Fragment } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { orgSettings, runtime } from '../../app/collector';
+import { query } from '../../app/router';
+import { session } from '../../app/session';
+import type { QuitaDb, SrvDebt } from '../../db/db';
+import { liveSignal } from '../../models/live-signal';
+import type { DebtorView, TimelineItem } from '../../models/merge';
+import { debtorModel } from '../../models/read-models';
+import { brl, date as fmtDate, dateTime } from '../../i18n/format';
+import { t, type MessageKey } from '../../i18n/messages';
+import {
+  cadencePolicy,
+  contactPoints,
+  currentStep,
+  daysOverdue,
+  debtBreakdown,
+  str,
+  today,
+  type ContactPoint,
+} from './collector-data';
+import {
+  contactHistory,
+  creditorFacts,
+  debtorFacts,
+  guard,
+  message,
+  pixCode,
+  waDigits,
+} from './contact';
+import { PaymentForm, PromiseForm, VisitForm } from './forms';
+import { reasonText } from '../../ui/sync-indicator';
+import { AgreementForm } from './agreement';
+import type { Breakdown } from '#shared/charges/charges.schema';
+import type { CadencePolicy, ContactLogEntry } from '#shared/cadence/cadence.schema';
+import type { MessageFacts } from '#shared/templates/placeholders';
+
+type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
+
+function ContactLinks({
+  point,
+  data,
+  history,
+  policy,
+  days,
+  facts,
+}: {
+  point: ContactPoint;
+  data: Record<string, unknown>;
+  history: readonly ContactLogEntry[];
+  policy: CadencePolicy;
+  days: number | null;
+  facts: MessageFacts;
+}) {
+  const settings = orgSettings.value;
+  const digits = point.value.replace(/[^\d+]/g, '');
+  if (point.kind === 'email') {
+    const why = guard(data, history, 'email', policy);
+    const msg = message(settings, policy, days, 'email', point.verified, facts);
+    return (
+      <li>
+        <span>{point.value}</span>
+        {why ? (
+          <p class="blocked">{why}</p>
+        ) : msg.ok ? (
+          <div class="contact-actions">
+            <a
+              class="button"
+              href={`mailto:${point.value}?subject=${encodeURIComponent(msg.subject ?? '')}&body=${encodeURIComponent(msg.text)}`}
+            >
+              {t('debtor.email')}
+            </a>
+          </div>
+        ) : (
+          <p class="blocked">
+            {t('debtor.noTemplate')}: {msg.why}
+          </p>
+        )}
+      </li>
+    );
+  }
+  const callWhy = guard(data, history, 'phone', policy);
+  const channels = point.isWhatsapp ? (['whatsapp', 'sms'] as const) : (['sms'] as const);
+  return (
+    <li>
+      <span>
+        {point.value}
+        {point.label ? ` (${point.label})` : ''}
+      </span>
+      <div class="contact-actions">
+        {callWhy ? null : (
+          <a class="button" href={`tel:${digits}`}>
+            {t('debtor.call')}
+          </a>
+        )}
+        {channels.map((channel) => {
+          const why = guard(data, history, channel, policy);
+          if (why) return null;
+          const msg = message(settings, policy, days, channel, point.verified, facts);
+          if (!msg.ok) return null;
+          const href =
+            channel === 'whatsapp'
+              ? `https://wa.me/${waDigits(point.value)}?text=${encodeURIComponent(msg.text)}`
+              : `sms:${digits}?body=${encodeURIComponent(msg.text)}`;
+          return (
+            <a class="button" href={href} key={channel} data-testid={`link-${channel}`}>
+              {t(channel === 'whatsapp' ? 'debtor.whatsapp' : 'debtor.sms')}
+            </a>
+          );
+        })}
+      </div>
+      {channels.map((channel) => {
+        const why = guard(data, history, channel, policy);
+        const msg = why ? null : message(settings, policy, days, channel, point.verified, facts);
+        const reason = why ?? (msg && !msg.ok ? msg.why : null);
+        if (!reason) return null;
+        return (
+          <p class="blocked" key={channel} data-testid={`blocked-${channel}`}>
+            {t(channel === 'whatsapp' ? 'debtor.whatsapp' : 'debtor.sms')}:{' '}
+            {why ? `${t('debtor.blocked')} — ${why}` : `${t('debtor.noTemplate')} — ${reason}`}
+          </p>
+        );
+      })}
+      {callWhy ? (
+        <p class="blocked">
+          {t('debtor.call')}: {t('debtor.blocked')} — {callWhy}
+        </p>
+      ) : null}
+    </li>
+  );
+}
+
+function itemText(item: TimelineItem): string {
+  const d = item.data;
+  switch (item.type) {
+    case 'visit': {
+      const outcome = str(d['outcome']);
+      return outcome ? t(`visit.${outcome}` as MessageKey) : '';
+    }
+    case 'payment':
+    case 'promise':
+      return typeof d['amount'] === 'number'
+        ? `${brl(d['amount'])}${str(d['dueDate']) ? ` · ${fmtDate(str(d['dueDate']))}` : ''}`
+        : '';
+    case 'agreement':
+      return typeof d['total'] === 'number' ? brl(d['total']) : '';
+    default:
+      return '';
+  }
+}
+
+function Timeline({ items }: { items: readonly TimelineItem[] }) {
+  if (items.length === 0) return <p class="muted">{t('debtor.timelineEmpty')}</p>;
+  return (
+    <ul class="timeline" data-testid="timeline">
+      {items.map((item) => (
+        <li key={item.id} class={item.origin === 'server' ? '' : 'local'}>
+          <strong>{t(`entity.${item.type}` as MessageKey) ?? item.type}</strong> {itemText(item)}
+          <br />
+          <span class="small muted">
+            {item.occurred_at.length > 10 ? dateTime(item.occurred_at) : fmtDate(item.occurred_at)}
+          </span>{' '}
+          {item.origin === 'rejected' ? (
+            <span class="badge rejected-badge">
+              {t('sync.rejectedBadge')}: {reasonText(item.reason ?? '')}
+            </span>
+          ) : item.origin !== 'server' ? (
+            <span class="badge">{t('sync.pendingBadge')}</span>
+          ) : str(item.data['status']) ? (
+            <span class="small muted">{str(item.data['status'])}</span>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function BreakdownTable({
+  breakdown,
+  principal,
+}: {
+  breakdown: Breakdown | undefined;
+  principal: number;
+}) {
+  if (!breakdown)
+    return (
+      <p class="small">
+        {t('debtor.principal')} {brl(principal)}
+      </p>
+    );
+  const rows: [string, number][] = [
+    [t('debtor.breakdown.original'), breakdown.principal],
+    [t('debtor.breakdown.fine'), breakdown.fine],
+    [t('debtor.breakdown.interest'), breakdown.interest],
+    [t('debtor.breakdown.fees'), breakdown.fees],
+    [t('debtor.breakdown.paid'), -breakdown.paid],
+    [t('debtor.breakdown.discount'), -breakdown.discount],
+  ];
+  return (
+    <dl class="facts small" data-testid="breakdown">
+      {rows
+        .filter(([, amount], i) => i === 0 || amount !== 0)
+        .map(([label, amount]) => (
+          <Fragment key={label}>
+            <dt>{label}</dt>
+            <dd>{brl(amount)}</dd>
+          </Fragment>
+        ))}
+      <dt>
+        <strong>{t('debtor.breakdown.due')}</strong>
+      </dt>
+      <dd>
+        <strong>{brl(breakdown.totalDue)}</strong>
+      </dd>
+    </dl>
+  );
+}
+
+function activeOf(items: readonly TimelineItem[]): TimelineItem | undefined {
+  return items.find(
+    (i) =>
+      (i.type === 'promise' || i.type === 'agreement') &&
+      i.origin !== 'rejected' &&
+      (i.origin !== 'server' ||
+        ['open', 'active', 'pending_approval'].includes(str(i.data['status']))),
+  );
+}
+
+function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
+  const models = useMemo(
+    () => ({
+      debtor: debtorModel(db, id),
+      debts: liveSignal<SrvDebt[]>(() => db.debts.where('debtor_id').equals(id).toArray(), []),
+    }),
+    [db, id],
+  );
+  useEffect(
+    () => () => {
+      models.debtor.dispose();
+      models.debts.dispose();
+    },
+    [models],
+  );
+  const [tab, setTab] = useState<Tab | null>(null);
+  const { debtor, timeline } = models.debtor.value.value;
+  const debts = models.debts.value.value;
+  const settings = orgSettings.value;
+  if (!debtor)
+    return (
+      <>
+        <h1 tabIndex={-1}>{t('debtor.notFound')}</h1>
+        <p>
+          <a href="/hoje">{t('debtor.back')}</a>
+        </p>
+      </>
+    );
+  const view: DebtorView = debtor;
+  const day = today(settings);
+  const policy = cadencePolicy(settings);
+  const open = debts.filter((d) => d.data['status'] === 'open');
+  const days = daysOverdue(open, day);
+  const oldestDue = open.map((d) => str(d.data['dueDate'])).sort()[0] ?? null;
+  const name = str(view.data['name']);
+  const confirmed = timeline
+    .filter(
+      (i) => i.type === 'payment' && i.origin === 'server' && i.data['status'] === 'confirmed',
+    )
+    .map((i) => ({
+      debtId: str(i.data['debtId']),
+      date: str(i.data['date']),
+      amount: typeof i.data['amount'] === 'number' ? i.data['amount'] : 0,
+    }));
+  const balances = open.flatMap((d) => {
+    const breakdown = debtBreakdown(d, confirmed, day);
+    return breakdown ? [{ debtId: d.id, breakdown }] : [];
+  });
+  const breakdownOf = new Map(balances.map((b) => [b.debtId, b.breakdown]));
+  const discountOffered = balances.reduce(
+    (sum, b) => sum + (b.breakdown.discountStatus === 'offered' ? b.breakdown.discount : 0),
+    0,
+  );
+  const step = currentStep(policy, days);
+  const principal = (d: SrvDebt) =>
+    typeof d.data['principal'] === 'number' ? d.data['principal'] : 0;
+  const facts = {
+    ...creditorFacts(settings),
+    ...debtorFacts({
+      data: view.data,
+      balance: view.provisionalBalance,
+      days,
+      oldestDue,
+      original: open.reduce((sum, d) => sum + principal(d), 0),
+      reference: open.map((d) => str(d.data['description'])).join(', '),
+      collectorName: session.value?.user.name ?? '',
+      pix: pixCode(settings, view.provisionalBalance),
+      day,
+    }),
+  };
+  const history = contactHistory(timeline);
+  const points = contactPoints(view.data);
+  const active = activeOf(timeline);
+  const broken = timeline.filter(
+    (i) => i.type === 'promise' && i.data['status'] === 'broken',
+  ).length;
+  return (
+    <>
+      <p class="small">
+        <a href="/hoje">{t('debtor.back')}</a>
+      </p>
+      <h1 tabIndex={-1}>{name}</h1>
+      <dl class="facts">
+        <dt>{t('debtor.status')}</dt>
+        <dd>{str(view.data['status'])}</dd>
+        <dt>{t('debtor.balance')}</dt>
+        <dd data-testid="debtor-balance">
+          {brl(view.provisionalBalance)}
+          {view.provisionalBalance !== view.serverBalance ? (
+            <span class="small muted"> {t('debtor.provisional')}</span>
+          ) : null}
+          {str(view.data['balanceAsOf']) ? (
+            <span class="small muted">
+              {' '}
+              · {t('debtor.asOf')} {fmtDate(str(view.data['balanceAsOf']))}
+            </span>
+          ) : null}
+        </dd>
+      </dl>
+      <p>
+        <a
+          class="button-link"
+          href={`/pix?valor=${Math.max(0, view.provisionalBalance + discountOffered)}&cliente=${encodeURIComponent(id)}`}
+        >
+          {t('debtor.pixFull')}
+        </a>
+        {discountOffered > 0 ? (
+          <>
+            {' · '}
+            <a
+              href={`/pix?valor=${Math.max(0, view.provisionalBalance)}&cliente=${encodeURIComponent(id)}`}
+            >
+              {t('debtor.pixDiscount')}
+            </a>
+          </>
+        ) : null}
+      </p>
+
+      <h2>{t('debtor.contacts')}</h2>
+      {view.data['doNotContact'] === true ? (
+        <p class="blocked">{t('debtor.doNotContact')}</p>
+      ) : null}
+      {points.length === 0 ? (
+        <p class="muted">{t('debtor.noContacts')}</p>
+      ) : (
+        <ul class="plain">
+          {points.map((p) => (
+            <ContactLinks
+              key={p.id}
+              point={p}
+              data={{ ...view.data, id }}
+              history={history}
+              policy={policy}
+              days={days}
+              facts={facts}
+            />
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('debtor.debts')}</h2>
+      <ul class="plain">
+        {debts.map((d) => (
+          <li key={d.id}>
+            {str(d.data['description'])} — {t('debtor.due')} {fmtDate(str(d.data['dueDate']))} ·{' '}
+            {str(d.data['status'])}
+            <BreakdownTable breakdown={breakdownOf.get(d.id)} principal={principal(d)} />
+          </li>
+        ))}
+      </ul>
+
+      <h2>{t('debtor.active')}</h2>
+      {active ? (
+        <p data-testid="active">
+          {t(`entity.${active.type}` as MessageKey)} {itemText(active)}{' '}
+          {active.origin === 'server' ? null : <span class="badge">{t('sync.pendingBadge')}</span>}
+        </p>
+      ) : (
+        <p class="muted">{t('debtor.noActive')}</p>
+      )}
+
+      <h2>{t('debtor.record')}</h2>
+      <div class="record-tabs">
+        {(['visit', 'payment', 'promise', 'agreement'] as const).map((x) => (
+          <button
+            type="button"
+            key={x}
+            aria-pressed={tab === x}
+            onClick={() => setTab(tab === x ? null : x)}
+          >
+            {t(`${x}.title` as MessageKey)}
+          </button>
+        ))}
+      </div>
+      {tab === 'visit' ? <VisitForm debtorId={id} onDone={() => undefined} /> : null}
+      {tab === 'payment' ? (
+        <PaymentForm
+          debtorId={id}
+          debtorName={name}
+          debts={open}
+          day={day}
+          onDone={() => undefined}
+        />
+      ) : null}
+      {tab === 'promise' ? (
+        <PromiseForm
+          debtorId={id}
+          debts={open}
+          balance={view.provisionalBalance}
+          broken={broken}
+          day={day}
+          onDone={() => undefined}
+        />
+      ) : null}
+
+      {tab === 'agreement' ? (
+        <AgreementForm
+          debtorId={id}
+          balances={balances}
+          discountUnlocked={step?.allowsDiscount === true}
+          day={day}
+        />
+      ) : null}
+
+      <h2>{t('debtor.timeline')}</h2>
+      <Timeline items={timeline} />
+    </>
+  );
+}
+
+export function Debtor() {
+  const rt = runtime.value;
+  const id = query.value.get('id') ?? '';
+  return (
+    <section>
+      {rt ? <DebtorBody db={rt.db} id={id} /> : <p class="muted">{t('common.loading')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+/**
+ * PIX on the spot: a static BR Code (shared `buildPixPayload`) for the amount typed, drawn as an
+ * SVG QR code plus the copy-and-paste text. The creditor's key and names come from the
+ * organisation settings (for now fetched; the collector build will read them from the device).
+ */
+import { useMemo, useState } from 'preact/hooks';
+import qrcode from 'qrcode-generator';
+import { buildPixPayload } from '#shared/pix/pix-payload';
+import { tryParseMoney } from '#shared/money/money';
+import { api } from '../../app/api';
+import { orgSettings } from '../../app/collector';
+import { query } from '../../app/router';
+import { Failure, Loading, useLoad } from '../../ui/async';
+import { brl } from '../../i18n/format';
+import { t } from '../../i18n/messages';
+
+interface OrgPix {
+  legalName: string | null;
+  tradeName: string | null;
+  address: { city: string } | null;
+  pix: { key: string; keyType: 'email' | 'cpf' | 'cnpj' | 'phone' | 'evp' } | null;
+  pixMerchantName: string | null;
+  pixMerchantCity: string | null;
+}
+
+/** The QR modules as one SVG path (no innerHTML; crisp at any size). */
+export function QrSvg({ text, label }: { text: string; label: string }) {
+  const { size, d } = useMemo(() => {
+    const qr = qrcode(0, 'M');
+    qr.addData(text);
+    qr.make();
+    const count = qr.getModuleCount();
+    let path = '';
+    // One rectangle per horizontal run of dark modules: a shorter path and no seams between cells.
+    for (let r = 0; r < count; r++)
+      for (let c = 0; c < count; c++) {
+        if (!qr.isDark(r, c)) continue;
+        let run = 1;
+        while (c + run < count && qr.isDark(r, c + run)) run++;
+        path += `M${c + 4} ${r + 4}h${run}v1h-${run}z`;
+        c += run - 1;
+      }
+    return { size: count + 8, d: path };
+  }, [text]);
+  return (
+    <svg
+      class="qr"
+      viewBox={`0 0 ${size} ${size}`}
+      role="img"
+      aria-label={label}
+      shape-rendering="crispEdges"
+    >
+      <rect width={size} height={size} fill="#fff" />
+      <path d={d} fill="#000" />
+    </svg>
+  );
+}
+
+/** `?valor=` in centavos (from a debtor's page) as the text the amount field shows. */
+function initialAmount(): string {
+  const raw = query.value.get('valor');
+  if (!raw || !/^\d{1,12}$/.test(raw) || Number(raw) <= 0) return '';
+  const n = Number(raw);
+  return `${Math.floor(n / 100)},${String(n % 100).padStart(2, '0')}`;
+}
+
+export function Pix() {
+  const [org, reload] = useLoad(() => api<OrgPix>('GET', '/api/settings/organisation'));
+  const [amountText, setAmountText] = useState(initialAmount);
+  const [copied, setCopied] = useState(false);
+  // Offline, a collector uses the creditor settings cached at the last sync.
+  const cached = orgSettings.value?.organisation as OrgPix | undefined;
+  if (org.state === 'loading') return <Loading />;
+  if (org.state === 'error' && !cached) return <Failure message={org.message} retry={reload} />;
+  const o = org.state === 'error' ? (cached as OrgPix) : org.value;
+  const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
+  const amount = parsed?.ok ? parsed.value : null;
+  const payload =
+    o.pix && amount !== null && amount > 0
+      ? buildPixPayload({
+          key: o.pix.key,
+          keyType: o.pix.keyType,
+          name: o.pixMerchantName ?? o.tradeName ?? o.legalName ?? '',
+          city: o.pixMerchantCity ?? o.address?.city ?? '',
+          amount,
+          truncate: true,
+        })
+      : null;
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('pix.title')}</h1>
+      {!o.pix ? (
+        <p class="notice error" role="alert">
+          {t('pix.noKey')}
+        </p>
+      ) : (
+        <>
+          <label for="pix-amount">{t('pix.amount')}</label>
+          <input
+            id="pix-amount"
+            inputMode="decimal"
+            autocomplete="off"
+            placeholder="0,00"
+            value={amountText}
+            aria-invalid={parsed !== null && !parsed.ok}
+            aria-describedby="pix-amount-help"
+            onInput={(e) => {
+              setAmountText(e.currentTarget.value);
+              setCopied(false);
+            }}
+          />
+          <p id="pix-amount-help" class="small muted">
+            {parsed !== null && !parsed.ok
+              ? t('pix.badAmount')
+              : amount !== null
+                ? brl(amount)
+                : t('pix.amountHelp')}
+          </p>
+          {payload && !payload.ok ? (
+            <p class="notice error" role="alert">
+              {t('pix.failed')}
+            </p>
+          ) : null}
+          {payload?.ok ? (
+            <div class="pix">
+              <QrSvg
+                text={payload.value}
+                label={`${t('pix.qrLabel')} ${amount === null ? '' : brl(amount)}`}
+              />
+              <label for="pix-code">{t('pix.copyPaste')}</label>
+              <textarea
+                id="pix-code"
+                readOnly
+                rows={4}
+                value={payload.value}
+                data-testid="pix-code"
+              />
+              <button
+                type="button"
+                class="primary"
+                onClick={() =>
+                  void navigator.clipboard?.writeText(payload.value).then(() => setCopied(true))
+                }
+              >
+                {copied ? t('pix.copied') : t('pix.copy')}
+              </button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Home: who is signed in, and this device's place in the world — connection, persistent storage
+ * (requested here, result shown), install, app version. Owners get shortcuts to their screens.
+ */
+import { useEffect } from 'preact/hooks';
+import {
+  installable,
+  installed,
+  online,
+  persist,
+  promptInstall,
+  requestPersistence,
+  swActive,
+} from '../app/platform';
+import { role, session } from '../app/session';
+import { ROUTES } from '../app/routes';
+import { t, type MessageKey } from '../i18n/messages';
+
+const PERSIST: Record<string, MessageKey> = {
+  unknown: 'device.persist.unknown',
+  granted: 'device.persist.granted',
+  denied: 'device.persist.denied',
+  unsupported: 'device.persist.unsupported',
+};
+
+export function Home() {
+  useEffect(() => {
+    if (persist.value === 'unknown') void requestPersistence();
+  }, []);
+  const s = session.value;
+  const r = role.value;
+  return (
+    <section>
+      <h1 tabIndex={-1}>
+        {t('home.hello')}, {s?.user.name}
+      </h1>
+      <p class="muted">{r ? t(`role.${r}`) : ''}</p>
+      {r === 'collector' ? <p class="notice">{t('home.collectorSoon')}</p> : null}
+      <ul class="tiles">
+        {ROUTES.filter((x) => r && x.roles.includes(r)).map((x) => (
+          <li key={x.path}>
+            <a href={x.path}>{t(x.label)}</a>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('device.title')}</h2>
+      <dl class="facts">
+        <dt>{t('device.connection')}</dt>
+        <dd>{online.value ? t('status.online') : t('status.offline')}</dd>
+        <dt>{t('device.offlineReady')}</dt>
+        <dd data-testid="sw-state">{swActive.value ? t('common.yes') : t('common.no')}</dd>
+        <dt>{t('device.persist')}</dt>
+        <dd data-testid="persist-state">{t(PERSIST[persist.value] ?? 'device.persist.unknown')}</dd>
+        <dt>{t('device.installed')}</dt>
+        <dd>{installed.value ? t('common.yes') : t('common.no')}</dd>
+        <dt>{t('device.version')}</dt>
+        <dd>{__APP_VERSION__}</dd>
+      </dl>
+      {installable.value && !installed.value ? (
+        <button type="button" class="primary" onClick={() => void promptInstall()}>
+          {t('device.install')}
+        </button>
+      ) : null}
+    </section>
+  );
+}

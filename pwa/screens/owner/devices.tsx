@@ -1,0 +1,125 @@
+/**
+ * Sync status of every collector's device (reference/sync.md §5.9), from `GET /api/status/devices`
+ * (server/routes/status.routes.ts). The server decides green/amber/red and the reasons (shared
+ * `deviceStatus`); values are the LAST REPORTED ones, so each card says "as of" its last contact.
+ * If the endpoint is missing (an older server: 404) the screen says "indisponível".
+ */
+import type { DeviceLevel, DeviceReason } from '#shared/sync/device-status';
+import { api, ApiError } from '../../app/api';
+import { Failure, Loading, useLoad } from '../../ui/async';
+import { dateTime, num } from '../../i18n/format';
+import { t, type MessageKey } from '../../i18n/messages';
+
+/** One item of `GET /api/status/devices` (the fields this screen shows). */
+export interface DeviceItem {
+  deviceId: string;
+  collector: { id: string; name: string };
+  level: DeviceLevel;
+  reasons: DeviceReason[];
+  asOf: string | null;
+  lastPushOkAt: string | null;
+  lastPullOkAt: string | null;
+  appVersion: string | null;
+  clockOffsetMs: number | null;
+  outboxPending: number;
+  outboxOldestPendingAt: string | null;
+  outboxRejected: number;
+  persisted: boolean | null;
+  installed: boolean | null;
+  lastError: string | null;
+}
+
+type Light = DeviceLevel;
+
+const LIGHT: Record<Light, MessageKey> = {
+  green: 'devices.green',
+  amber: 'devices.amber',
+  red: 'devices.red',
+};
+
+const when = (iso: string | null) => (iso ? dateTime(iso) : '—');
+const yesNo = (b: boolean | null) => (b === null ? '—' : b ? t('common.yes') : t('common.no'));
+
+export function Devices() {
+  const [loaded, reload] = useLoad(async () => {
+    try {
+      return await api<{ items: DeviceItem[]; serverNow: string }>('GET', '/api/status/devices');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  });
+  return (
+    <section>
+      <h1 tabIndex={-1}>{t('devices.title')}</h1>
+      {loaded.state === 'loading' ? <Loading /> : null}
+      {loaded.state === 'error' ? <Failure message={loaded.message} retry={reload} /> : null}
+      {loaded.state === 'ready' && loaded.value === null ? (
+        <p class="notice" data-testid="devices-unavailable">
+          {t('common.unavailable')}
+        </p>
+      ) : null}
+      {loaded.state === 'ready' && loaded.value ? (
+        <>
+          <p class="small muted">
+            {t('devices.checked')} {dateTime(loaded.value.serverNow)}
+          </p>
+          {loaded.value.items.length === 0 ? <p class="muted">{t('devices.none')}</p> : null}
+          <ul class="items">
+            {loaded.value.items.map((d) => (
+              <li key={d.deviceId} class={`light-${d.level}`} data-testid="device">
+                <p>
+                  <span class={`dot ${d.level}`} aria-hidden="true" />
+                  <strong>{d.collector.name}</strong> · {t(LIGHT[d.level])}
+                </p>
+                <p class="small muted">
+                  {t('common.asOf')} {when(d.asOf)}
+                </p>
+                {d.reasons.length > 0 ? (
+                  <ul class="small">
+                    {d.reasons.map((r) => (
+                      <li key={r.code}>{r.message}</li>
+                    ))}
+                  </ul>
+                ) : null}
+                <dl class="facts small">
+                  <dt>{t('devices.lastPush')}</dt>
+                  <dd>{when(d.lastPushOkAt)}</dd>
+                  <dt>{t('devices.lastPull')}</dt>
+                  <dd>{when(d.lastPullOkAt)}</dd>
+                  <dt>{t('devices.pending')}</dt>
+                  <dd>
+                    {num(d.outboxPending)}
+                    {d.outboxOldestPendingAt
+                      ? ` (${t('devices.since')} ${when(d.outboxOldestPendingAt)})`
+                      : ''}
+                  </dd>
+                  <dt>{t('devices.rejected')}</dt>
+                  <dd>{num(d.outboxRejected)}</dd>
+                  <dt>{t('devices.version')}</dt>
+                  <dd>{d.appVersion ?? '—'}</dd>
+                  <dt>{t('devices.clock')}</dt>
+                  <dd>
+                    {d.clockOffsetMs === null
+                      ? '—'
+                      : `${num(Math.round(d.clockOffsetMs / 1000))} s`}
+                  </dd>
+                  <dt>{t('device.persist')}</dt>
+                  <dd>{yesNo(d.persisted)}</dd>
+                  <dt>{t('device.installed')}</dt>
+                  <dd>{yesNo(d.installed)}</dd>
+                  {d.lastError ? (
+                    <>
+                      <dt>{t('devices.lastError')}</dt>
+                      <dd>{d.lastError}</dd>
+                    </>
+                  ) : null}
+                </dl>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,227 @@
+/**
+ * TEST ONLY: a tiny in-memory server speaking the sync protocol (shared/sync/protocol.schema.ts),
+ * for fast engine unit tests. It is not the contract — test/sync-faults.test.ts runs the engine
+ * against the real server — but it follows the same rules: per-device sequence, stored results
+ * returned for duplicates, feed with latest op per entity, epoch in the cursor.
+ */
+import type {
+  PullResponse,
+  PushResult,
+  SyncChange,
+  SyncEntity,
+} from '#shared/sync/protocol.schema';
+
+interface Entity {
+  entity: SyncEntity;
+  id: string;
+  data: Record<string, unknown>;
+}
+
+export interface FakeSyncServer {
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+  putDebtor(id: string, data?: Record<string, unknown>): void;
+  removeDebtor(id: string): void;
+  /** Restore from backup / compaction: the next pull with an old cursor gets reset_required. */
+  bumpEpoch(): void;
+  entities: Map<string, Entity>;
+  /** Every request body received, by path. */
+  received: { path: string; body: unknown }[];
+  /** Mutation ids applied, in order (a duplicate would show twice). */
+  applied: string[];
+  /** Makes the next N requests to a path prefix answer `status`. */
+  failNext(pathPrefix: string, status: number, times?: number): void;
+}
+
+export function createFakeSyncServer(
+  options: { now?: () => Date; collectorId?: string } = {},
+): FakeSyncServer {
+  const now = options.now ?? (() => new Date('2025-03-10T12:00:00Z'));
+  const entities = new Map<string, Entity>();
+  const feed: { seq: number; key: string; op: 'put' | 'remove' }[] = [];
+  const lastSeq = new Map<string, number>();
+  const results = new Map<string, { status: 'applied' | 'rejected'; reason?: string }>();
+  const received: { path: string; body: unknown }[] = [];
+  const applied: string[] = [];
+  const failures: { prefix: string; status: number; times: number }[] = [];
+  let epoch = 1;
+  let seq = 0;
+
+  function put(entity: SyncEntity, id: string, data: Record<string, unknown>) {
+    const key = `${entity}:${id}`;
+    const prev = entities.get(key);
+    const version = (typeof prev?.data['version'] === 'number' ? prev.data['version'] : 0) + 1;
+    entities.set(key, { entity, id, data: { ...data, id, version } });
+    feed.push({ seq: ++seq, key, op: 'put' });
+  }
+
+  function json(body: unknown, status = 200): Response {
+    return new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+  }
+
+  function push(body: {
+    device_id: string;
+    mutations: {
+      mutation_id: string;
+      device_seq: number;
+      type: string;
+      debtor_id: string;
+      payload: Record<string, unknown>;
+    }[];
+  }): PushResult {
+    let last = lastSeq.get(body.device_id) ?? 0;
+    const out: PushResult['results'] = [];
+    for (const m of [...body.mutations].sort((a, b) => a.device_seq - b.device_seq)) {
+      if (m.device_seq <= last) {
+        const stored = results.get(m.mutation_id);
+        out.push({
+          mutation_id: m.mutation_id,
+          status: 'duplicate',
+          ...(stored
+            ? {
+                original: {
+                  status: stored.status,
+                  ...(stored.reason ? { reason: stored.reason } : {}),
+                },
+              }
+            : {}),
+        });
+        continue;
+      }
+      if (m.device_seq > last + 1) break;
+      const amount = m.payload['amount'];
+      if (m.type === 'payment.recorded' && (typeof amount !== 'number' || amount <= 0)) {
+        results.set(m.mutation_id, { status: 'rejected', reason: 'invalid_payload: amount' });
+        out.push({
+          mutation_id: m.mutation_id,
+          status: 'rejected',
+          reason: 'invalid_payload: amount',
+        });
+      } else {
+        if (m.type === 'payment.recorded')
+          put('payment', m.mutation_id, {
+            debtorId: m.debtor_id,
+            amount,
+            status: 'pending',
+            date: '2025-03-10',
+          });
+        else if (m.type === 'visit.recorded')
+          put('visit', m.mutation_id, { debtorId: m.debtor_id, ...m.payload });
+        results.set(m.mutation_id, { status: 'applied' });
+        applied.push(m.mutation_id);
+        out.push({ mutation_id: m.mutation_id, status: 'applied' });
+      }
+      last = m.device_seq;
+      lastSeq.set(body.device_id, last);
+    }
+    return {
+      acked_through_seq: last,
+      results: out,
+      server_now: now().toISOString(),
+      clock_offset_ms: 0,
+      clock_flagged: false,
+    };
+  }
+
+  function pull(url: URL, deviceId: string): PullResponse {
+    const cursor = url.searchParams.get('cursor');
+    const limit = Number(url.searchParams.get('limit') ?? '500');
+    const base = {
+      server_now: now().toISOString(),
+      epoch,
+      acked_through_seq: lastSeq.get(deviceId) ?? 0,
+    };
+    let from = 0;
+    if (cursor) {
+      const [e, s] = cursor.split('.').map(Number);
+      if (e !== epoch)
+        return {
+          ...base,
+          changes: [],
+          cursor: `${epoch}.0`,
+          has_more: false,
+          reset_required: true,
+        };
+      from = s ?? 0;
+    }
+    const entries = feed.filter((f) => f.seq > from).slice(0, limit);
+    const latest = new Map<string, SyncChange>();
+    for (const entry of entries) {
+      const entity = entities.get(entry.key);
+      const [kind, id] = entry.key.split(':') as [SyncEntity, string];
+      latest.delete(entry.key);
+      latest.set(
+        entry.key,
+        entry.op === 'remove' || !entity
+          ? { op: 'remove', entity: kind, id }
+          : { op: 'put', entity: kind, id, data: entity.data },
+      );
+    }
+    const end = entries.at(-1)?.seq ?? from;
+    return {
+      ...base,
+      changes: [...latest.values()],
+      cursor: `${epoch}.${end}`,
+      has_more: feed.some((f) => f.seq > end),
+    };
+  }
+
+  return {
+    entities,
+    received,
+    applied,
+    putDebtor(id, data = {}) {
+      put('debtor', id, { name: `Devedor ${id}`, totalDue: 10_000, ...data });
+    },
+    removeDebtor(id) {
+      entities.delete(`debtor:${id}`);
+      feed.push({ seq: ++seq, key: `debtor:${id}`, op: 'remove' });
+    },
+    bumpEpoch() {
+      epoch++;
+      // A restore re-numbers the feed: everything current is "new" in the new epoch.
+      const current = [...entities.keys()];
+      feed.length = 0;
+      seq = 0;
+      for (const key of current) feed.push({ seq: ++seq, key, op: 'put' });
+    },
+    failNext(prefix, status, times = 1) {
+      failures.push({ prefix, status, times });
+    },
+    async fetch(input, init) {
+      const url = new URL(input, 'http://quita.test');
+      const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+      received.push({ path: url.pathname, body });
+      const failure = failures.find((f) => url.pathname.startsWith(f.prefix) && f.times > 0);
+      if (failure) {
+        failure.times--;
+        return json({ title: 'indisponível' }, failure.status);
+      }
+      switch (url.pathname) {
+        case '/api/sync/devices':
+          return json({
+            device_id: body.device_id,
+            collector_id: options.collectorId ?? 'c',
+            acked_through_seq: lastSeq.get(body.device_id) ?? 0,
+            epoch,
+            server_now: now().toISOString(),
+            created: true,
+          });
+        case '/api/sync/push':
+          return json(push(body));
+        case '/api/sync/pull':
+          return json(pull(url, new Headers(init?.headers).get('x-quita-device') ?? ''));
+        case '/api/sync/integrity':
+          return json({
+            remove: (body.debtor_ids as string[]).filter((id) => !entities.has(`debtor:${id}`)),
+            missing: [],
+            server_now: now().toISOString(),
+          });
+        default:
+          return json({ title: 'not found' }, 404);
+      }
+    },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The pull applier: the ONLY writer of the server-state tables (reference/sync.md §5.4–5.5).
+ *
+ * Each page is applied in ONE Dexie transaction together with its cursor, so a crash between
+ * pages re-pulls that page and applying a page twice changes nothing (puts are upserts by id that
+ * never go back in version). A `remove` deletes the debtor and its cached debts and facts; it
+ * never touches the outbox: revocation is not a user delete, and facts recorded in the field are
+ * still pushed.
+ */
+import type { PullResponse, SyncChange } from '#shared/sync/protocol.schema';
+import { SERVER_TABLES, type QuitaDb, type SrvDebt, type SrvDebtor, type SrvFact } from '../db/db';
+
+const FACT_ENTITIES: ReadonlySet<string> = new Set(['payment', 'promise', 'agreement', 'visit']);
+
+function versionOf(data: Record<string, unknown>): number {
+  const version = data['version'];
+  return typeof version === 'number' ? version : 0;
+}
+
+function debtorIdOf(data: Record<string, unknown>): string {
+  const id = data['debtorId'];
+  return typeof id === 'string' ? id : '';
+}
+
+/** Deletes a debtor and everything cached about it from the server tables (never the outbox). */
+export async function removeDebtorLocally(db: QuitaDb, debtorId: string): Promise<void> {
+  await db.debtors.delete(debtorId);
+  await db.debts.where('debtor_id').equals(debtorId).delete();
+  await db.facts.where('debtor_id').equals(debtorId).delete();
+}
+
+/** Upsert that never goes back in version (a replayed older page is a no-op). */
+async function putIfNewer<T extends { id: string; version: number }>(
+  table: { get(id: string): Promise<T | undefined>; put(row: T): Promise<unknown> },
+  row: T,
+): Promise<void> {
+  const existing = await table.get(row.id);
+  if (existing && existing.version > row.version) return;
+  await table.put(row);
+}
+
+async function applyChange(db: QuitaDb, change: SyncChange): Promise<void> {
+  if (change.op === 'remove') {
+    if (change.entity === 'debtor') await removeDebtorLocally(db, change.id);
+    else if (change.entity === 'debt') await db.debts.delete(change.id);
+    else await db.facts.delete(change.id);
+    return;
+  }
+  const { data } = change;
+  const version = versionOf(data);
+  if (change.entity === 'debtor')
+    await putIfNewer<SrvDebtor>(db.debtors, { id: change.id, version, data });
+  else if (change.entity === 'debt')
+    await putIfNewer<SrvDebt>(db.debts, {
+      id: change.id,
+      debtor_id: debtorIdOf(data),
+      version,
+      data,
+    });
+  else if (FACT_ENTITIES.has(change.entity))
+    await putIfNewer<SrvFact>(db.facts, {
+      id: change.id,
+      debtor_id: debtorIdOf(data),
+      type: change.entity,
+      version,
+      data,
+    });
+}
+
+/**
+ * Applies one page and its cursor atomically. On the last page (`has_more` false) it also deletes
+ * the acked outbox rows in `deliveredAcks`: rows acked BEFORE this pull began, so this pull's
+ * snapshot contains their server copy — from now on the overlay shows that copy instead (§5.6).
+ * Returns the number of changes applied.
+ */
+export async function applyPullPage(
+  db: QuitaDb,
+  page: PullResponse,
+  options: { deliveredAcks?: readonly string[]; now: string },
+): Promise<number> {
+  return db.transaction('rw', [db.debtors, db.debts, db.facts, db.device, db.outbox], async () => {
+    for (const change of page.changes) await applyChange(db, change);
+    const done = !page.has_more;
+    await db.device.update('device', {
+      cursor: page.cursor,
+      epoch: String(page.epoch),
+      ...(done ? { last_pull_ok_at: options.now } : {}),
+    });
+    if (done && options.deliveredAcks && options.deliveredAcks.length > 0) {
+      const rows = await db.outbox.bulkGet([...options.deliveredAcks]);
+      const deletable = rows
+        .filter((row) => row?.state === 'acked' && row.device_seq <= page.acked_through_seq)
+        .map((row) => row?.mutation_id ?? '');
+      await db.outbox.bulkDelete(deletable);
+    }
+    return page.changes.length;
+  });
+}
+
+/**
+ * Epoch changed on the server (restore, compaction): wipe the server tables and the cursor in one
+ * transaction, KEEP the outbox (its rows are pushed again or already acked; the re-pull brings
+ * their server copies back).
+ */
+export async function resetServerState(db: QuitaDb): Promise<void> {
+  await db.transaction(
+    'rw',
+    [...SERVER_TABLES.map((name) => db.table(name)), db.device],
+    async () => {
+      for (const name of SERVER_TABLES) await db.table(name).clear();
+      await db.device.update('device', { cursor: null, epoch: null });
+    },
+  );
+}

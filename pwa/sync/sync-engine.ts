@@ -1,0 +1,595 @@
+/**
+ * The sync engine (reference/sync.md §5): push the outbox, then pull the collector's feed.
+ *
+ * - Everything from outside is injected (fetch, clock, randomness, Web Locks, browser probes),
+ *   so tests run several simulated devices against the real server with a faulty network.
+ * - One runner per origin: `navigator.locks` (when given) serialises tabs; within a tab,
+ *   `requestSync` calls coalesce into the running cycle plus at most one follow-up.
+ * - Push sends pending rows in `device_seq` order; rows are frozen once sent (a retry resends the
+ *   same bytes). The server's `acked_through_seq` and per-row results move rows to `acked` or
+ *   `rejected`; a permanent reject never blocks later rows. Transient failures (network, 5xx,
+ *   408/429) back off with full jitter; other 4xx are surfaced and not hammered.
+ * - Pull applies each page with its cursor in one transaction (./pull-apply.ts); acked rows leave
+ *   the outbox only in the final page's transaction of a pull that began after their ack.
+ * - `reset_required` wipes the server tables (never the outbox) and re-pulls from scratch.
+ */
+import * as v from 'valibot';
+import { uuidv7 } from 'uuidv7';
+import {
+  DEVICE_HEADER,
+  HEALTH_HEADER,
+  IntegrityResponseSchema,
+  MAX_PUSH_BATCH,
+  PROTOCOL_VERSION,
+  PullResponseSchema,
+  PushResultSchema,
+  RegisterDeviceResponseSchema,
+  type MutationPayloadInputs,
+  type MutationType,
+  type PullResponse,
+} from '#shared/sync/protocol.schema';
+import { recordFact, SCHEMA_VERSION, type OutboxRow, type QuitaDb } from '../db/db';
+import { backoffDelay } from './backoff';
+import { collectHealth, type HealthEnv } from './health';
+import { applyPullPage, removeDebtorLocally, resetServerState } from './pull-apply';
+
+export type SyncReason =
+  | 'start'
+  | 'online'
+  | 'visible'
+  | 'save'
+  | 'timer'
+  | 'retry'
+  | 'manual'
+  | (string & {});
+
+export type SyncEvent =
+  | { type: 'sync-start'; reasons: string[] }
+  | {
+      type: 'sync-end';
+      ok: boolean;
+      pushed: number;
+      pulled: number;
+      error?: SyncFailure;
+    }
+  | { type: 'progress'; phase: 'pull'; firstSync: boolean; pages: number; changes: number }
+  | { type: 'rejected'; mutationId: string; reason: string }
+  | { type: 'reset' }
+  | { type: 'upgrade-required' }
+  | { type: 'clock'; offsetMs: number; flagged: boolean }
+  | { type: 'retry-scheduled'; inMs: number }
+  | { type: 'busy' };
+
+/** Why a cycle stopped. `transient` is retried with backoff; the others need a person. */
+export interface SyncFailure {
+  kind: 'transient' | 'auth' | 'permanent';
+  message: string;
+  status?: number;
+}
+
+export interface SyncOutcome {
+  ok: boolean;
+  pushed: number;
+  pulled: number;
+  error?: SyncFailure;
+  /** Another tab held the sync lock; it does the work. */
+  busy?: boolean;
+}
+
+/** The subset of the Web Locks API the engine uses (`navigator.locks`). */
+export interface LockManagerLike {
+  request<T>(
+    name: string,
+    options: { ifAvailable: boolean },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>;
+}
+
+export interface Timers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface SyncEngineDeps {
+  db: QuitaDb;
+  /** Carries the session (Authorization) itself: the engine only adds the device header. */
+  fetch: FetchLike;
+  now: () => Date;
+  /** [0, 1): backoff jitter. */
+  random: () => number;
+  locks?: LockManagerLike;
+  onEvent?: (event: SyncEvent) => void;
+  health?: HealthEnv;
+  appVersion?: string;
+  /** Prefix of the API (default '' → same origin '/api/sync/…'). */
+  baseUrl?: string;
+  /** New fact ids (default: monotonic UUIDv7). */
+  newId?: () => string;
+  timers?: Timers;
+  pageLimit?: number;
+  batchSize?: number;
+  /** Foreground poll interval once started (default 5 min, CommCare's). */
+  pollMs?: number;
+  /** Run the integrity check every N successful cycles (and after every reset). */
+  integrityEvery?: number;
+}
+
+/** What the UI saves; the engine adds ids, sequence, device and times. */
+export interface SaveInput<K extends MutationType = MutationType> {
+  type: K;
+  debtorId: string;
+  payload: MutationPayloadInputs[K];
+  typeVersion?: number;
+  baseVersion?: number;
+  /** Defaults to the device clock now. */
+  occurredAt?: string;
+}
+
+export interface SyncEngine {
+  /** Saves a fact to the outbox (one transaction) and triggers a sync. Throws if not saved. */
+  save<K extends MutationType>(input: SaveInput<K>): Promise<OutboxRow>;
+  requestSync(reason: SyncReason): Promise<SyncOutcome>;
+  /** Wires browser triggers (online, visible, pageshow, timer) and syncs once. Returns stop. */
+  start(target?: BrowserTarget): () => void;
+  /** Whether a cycle is running in this tab. */
+  readonly running: boolean;
+  /** Resolves when no cycle is running (tests; a UI awaiting "synced"). */
+  whenIdle(): Promise<void>;
+}
+
+/** Where the browser triggers come from (window and document), injectable for tests. */
+export interface BrowserTarget {
+  addEventListener(type: string, fn: () => void): void;
+  removeEventListener(type: string, fn: () => void): void;
+  visibilityState?: () => string;
+}
+
+class HttpFailure extends Error {
+  readonly failure: SyncFailure;
+  constructor(failure: SyncFailure) {
+    super(failure.message);
+    this.failure = failure;
+  }
+}
+
+const LOCK_NAME = 'quita-sync';
+const MAX_PULL_PAGES_PER_CYCLE = 10_000;
+
+/** ISO instant with the device's UTC offset (what the phone's clock believed, §5.7). */
+export function isoWithOffset(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, -1);
+  if (offset === 0) return `${local}Z`;
+  const sign = offset > 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+function classify(status: number, body: unknown): SyncFailure {
+  const detail =
+    typeof body === 'object' && body !== null && 'detail' in body
+      ? String((body as { detail: unknown }).detail)
+      : typeof body === 'object' && body !== null && 'title' in body
+        ? String((body as { title: unknown }).title)
+        : `HTTP ${status}`;
+  if (status >= 500 || status === 408 || status === 429)
+    return { kind: 'transient', message: detail, status };
+  if (status === 401) return { kind: 'auth', message: detail, status };
+  return { kind: 'permanent', message: detail, status };
+}
+
+function isClosedConnection(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  const inner = (error as { inner?: { name?: unknown } } | null)?.inner?.name;
+  return (
+    name === 'DatabaseClosedError' ||
+    name === 'InvalidStateError' ||
+    inner === 'InvalidStateError' ||
+    (name === 'UnknownError' &&
+      /connection|closing/i.test(String((error as Error | null)?.message ?? '')))
+  );
+}
+
+export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
+  const { db } = deps;
+  const base = deps.baseUrl ?? '';
+  const appVersion = deps.appVersion ?? '0.0.0';
+  const newId = deps.newId ?? uuidv7;
+  const pageLimit = deps.pageLimit ?? 500;
+  const batchSize = Math.min(deps.batchSize ?? 100, MAX_PUSH_BATCH);
+  const integrityEvery = deps.integrityEvery ?? 20;
+  const emit = (event: SyncEvent) => deps.onEvent?.(event);
+  const timers: Timers = deps.timers ?? {
+    set: (fn, ms) => setTimeout(fn, ms),
+    clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
+
+  let running: Promise<SyncOutcome> | null = null;
+  let again = false;
+  const reasons = new Set<string>();
+  let failures = 0;
+  let cycles = 0;
+  let started = false;
+  let timer: unknown;
+
+  async function device() {
+    const row = await db.device.get('device');
+    if (!row) throw new HttpFailure({ kind: 'permanent', message: 'device not initialised' });
+    return row;
+  }
+
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    deviceId: string,
+    schema: v.GenericSchema<unknown, T>,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await deps.fetch(`${base}${path}`, {
+        method,
+        headers: {
+          accept: 'application/json',
+          [DEVICE_HEADER]: deviceId,
+          ...extraHeaders,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new HttpFailure({
+        kind: 'transient',
+        message: `sem conexão: ${(error as Error)?.message ?? String(error)}`,
+      });
+    }
+    let parsed: unknown;
+    try {
+      const text = await res.text();
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch (error) {
+      // The body was cut off in transit: the request may or may not have been applied. Push is
+      // idempotent, so this is a plain retry.
+      throw new HttpFailure({
+        kind: 'transient',
+        message: `resposta incompleta: ${(error as Error)?.message ?? String(error)}`,
+      });
+    }
+    if (!res.ok) throw new HttpFailure(classify(res.status, parsed));
+    const result = v.safeParse(schema, parsed);
+    if (!result.success)
+      throw new HttpFailure({
+        kind: 'permanent',
+        message: `resposta inesperada do servidor em ${path}: ${result.issues[0].message}`,
+      });
+    return result.output;
+  }
+
+  async function envelope(deviceId: string) {
+    return {
+      protocol: PROTOCOL_VERSION,
+      device_id: deviceId,
+      device_now: isoWithOffset(deps.now()),
+      health: await collectHealth(db, deps.health ?? {}, appVersion),
+    };
+  }
+
+  async function register(): Promise<void> {
+    const dev = await device();
+    if (dev.registered_at) return;
+    await call(
+      'POST',
+      '/api/sync/devices',
+      dev.device_id,
+      RegisterDeviceResponseSchema,
+      await envelope(dev.device_id),
+    );
+    await db.device.update('device', { registered_at: deps.now().toISOString() });
+  }
+
+  async function nextBatch(): Promise<OutboxRow[]> {
+    return db.outbox
+      .orderBy('device_seq')
+      .filter((row) => row.state === 'pending' || row.state === 'sending')
+      .limit(batchSize)
+      .toArray();
+  }
+
+  async function push(): Promise<number> {
+    let pushed = 0;
+    for (;;) {
+      const batch = await nextBatch();
+      if (batch.length === 0) return pushed;
+      const dev = await device();
+      // Freeze: from here on these rows are resent byte-for-byte until the server answers.
+      await db.transaction('rw', db.outbox, async () => {
+        for (const row of batch)
+          await db.outbox.update(row.mutation_id, {
+            state: 'sending',
+            attempts: (row.attempts ?? 0) + 1,
+          });
+      });
+      const mutations = batch.map((row) => ({
+        mutation_id: row.mutation_id,
+        device_id: row.device_id,
+        device_seq: row.device_seq,
+        type: row.type,
+        type_version: row.type_version,
+        debtor_id: row.debtor_id,
+        ...(row.base_version === undefined ? {} : { base_version: row.base_version }),
+        occurred_at: row.occurred_at,
+        payload: row.payload,
+      }));
+      const result = await call('POST', '/api/sync/push', dev.device_id, PushResultSchema, {
+        ...(await envelope(dev.device_id)),
+        app_version: appVersion,
+        schema_version: SCHEMA_VERSION,
+        mutations,
+      });
+      emit({ type: 'clock', offsetMs: result.clock_offset_ms, flagged: result.clock_flagged });
+      const byId = new Map(result.results.map((r) => [r.mutation_id, r]));
+      let progressed = 0;
+      const rejected: { mutationId: string; reason: string }[] = [];
+      await db.transaction('rw', db.outbox, db.device, async () => {
+        for (const row of batch) {
+          const r = byId.get(row.mutation_id);
+          // No result: outcome unknown (even if within acked_through_seq, it may have been
+          // rejected), so the row stays frozen and is resent; the server answers its stored result.
+          if (!r) continue;
+          // A duplicate carries the outcome stored the first time: a reject stays a reject.
+          const status = r.status === 'duplicate' && r.original ? r.original.status : r.status;
+          const reason = r.status === 'duplicate' && r.original ? r.original.reason : r.reason;
+          if (status === 'rejected') {
+            const why = reason ?? 'rejected';
+            await db.outbox.update(row.mutation_id, {
+              state: 'rejected',
+              result_status: status,
+              reason: why,
+            });
+            rejected.push({ mutationId: row.mutation_id, reason: why });
+          } else
+            await db.outbox.update(row.mutation_id, {
+              state: 'acked',
+              result_status: status,
+              ...(reason === undefined ? {} : { reason }),
+            });
+          progressed++;
+        }
+        await db.device.update('device', {
+          last_push_ok_at: deps.now().toISOString(),
+          last_error: null,
+        });
+      });
+      for (const r of rejected) emit({ type: 'rejected', ...r });
+      pushed += progressed;
+      if (progressed === 0)
+        throw new HttpFailure({
+          kind: 'permanent',
+          message: `o servidor não aceitou a sequência deste aparelho (recebido até ${result.acked_through_seq}, próximo ${batch[0]?.device_seq})`,
+        });
+    }
+  }
+
+  async function pull(): Promise<number> {
+    // Acked before this pull starts ⇒ committed before the snapshot it reads: once this pull
+    // completes, their server copies are local and the overlay rows can go (no flicker).
+    const delivered = (await db.outbox.where('state').equals('acked').primaryKeys()) as string[];
+    const firstSync = (await device()).cursor === null;
+    let pages = 0;
+    let changes = 0;
+    let resets = 0;
+    for (let i = 0; i < MAX_PULL_PAGES_PER_CYCLE; i++) {
+      const dev = await device();
+      const query = new URLSearchParams({ limit: String(pageLimit) });
+      if (dev.cursor) query.set('cursor', dev.cursor);
+      // A GET has no body: the health block rides in a header.
+      const { device_now, health } = await envelope(dev.device_id);
+      const page: PullResponse = await call(
+        'GET',
+        `/api/sync/pull?${query.toString()}`,
+        dev.device_id,
+        PullResponseSchema,
+        undefined,
+        { [HEALTH_HEADER]: encodeURIComponent(JSON.stringify({ device_now, health })) },
+      );
+      if (page.reset_required) {
+        if (++resets > 2)
+          throw new HttpFailure({ kind: 'permanent', message: 'o servidor pediu reset em laço' });
+        await resetServerState(db);
+        emit({ type: 'reset' });
+        continue;
+      }
+      changes += await applyPullPage(db, page, {
+        deliveredAcks: delivered,
+        now: deps.now().toISOString(),
+      });
+      pages++;
+      emit({ type: 'progress', phase: 'pull', firstSync, pages, changes });
+      if (page.upgrade_required) emit({ type: 'upgrade-required' });
+      if (!page.has_more) break;
+    }
+    if (resets > 0) await integrity(true);
+    return changes;
+  }
+
+  /** §5.5 backstop: drop debtors the server says are out of scope; re-pull if some are missing. */
+  async function integrity(afterReset = false): Promise<void> {
+    const dev = await device();
+    const ids = (await db.debtors.toCollection().primaryKeys()) as string[];
+    const answer = await call(
+      'POST',
+      '/api/sync/integrity',
+      dev.device_id,
+      IntegrityResponseSchema,
+      {
+        ...(await envelope(dev.device_id)),
+        debtor_ids: ids,
+      },
+    );
+    if (answer.remove.length > 0)
+      await db.transaction('rw', db.debtors, db.debts, db.facts, async () => {
+        for (const id of answer.remove) await removeDebtorLocally(db, id);
+      });
+    if (answer.missing.length > 0 && !afterReset) {
+      await resetServerState(db);
+      emit({ type: 'reset' });
+      await pull();
+    }
+  }
+
+  async function cycle(): Promise<SyncOutcome> {
+    let pushed = 0;
+    let pulled = 0;
+    try {
+      await register();
+      // A push the server will not move forward (e.g. its sequence is behind after a restore)
+      // must not also freeze the collector's view: pull anyway, and report the push failure.
+      let pushFailure: SyncFailure | undefined;
+      try {
+        pushed = await push();
+      } catch (error) {
+        if (!(error instanceof HttpFailure) || error.failure.kind !== 'permanent') throw error;
+        pushFailure = error.failure;
+      }
+      pulled = await pull();
+      cycles++;
+      if (cycles % integrityEvery === 0) await integrity();
+      failures = 0;
+      await db.device.update('device', { last_error: pushFailure?.message.slice(0, 1000) ?? null });
+      return pushFailure
+        ? { ok: false, pushed, pulled, error: pushFailure }
+        : { ok: true, pushed, pulled };
+    } catch (error) {
+      const failure: SyncFailure =
+        error instanceof HttpFailure
+          ? error.failure
+          : { kind: 'permanent', message: (error as Error)?.message ?? String(error) };
+      if (failure.kind === 'transient') failures++;
+      try {
+        await db.device.update('device', { last_error: failure.message.slice(0, 1000) });
+      } catch {
+        // The database itself may be the failure (closed connection): reported below anyway.
+      }
+      return { ok: false, pushed, pulled, error: failure };
+    }
+  }
+
+  async function locked(): Promise<SyncOutcome> {
+    if (!deps.locks) return cycle();
+    return deps.locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => {
+      if (!lock) {
+        emit({ type: 'busy' });
+        return { ok: true, pushed: 0, pulled: 0, busy: true };
+      }
+      return cycle();
+    });
+  }
+
+  function schedule(outcome: SyncOutcome): void {
+    if (!started) return;
+    if (timer !== undefined) timers.clear(timer);
+    let ms: number;
+    if (!outcome.ok && outcome.error?.kind === 'transient') {
+      ms = backoffDelay(failures, deps.random);
+      emit({ type: 'retry-scheduled', inMs: ms });
+    } else ms = deps.pollMs ?? 5 * 60_000;
+    timer = timers.set(() => {
+      timer = undefined;
+      void requestSync(outcome.ok || outcome.error?.kind !== 'transient' ? 'timer' : 'retry');
+    }, ms);
+  }
+
+  function requestSync(reason: SyncReason): Promise<SyncOutcome> {
+    reasons.add(reason);
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let outcome: SyncOutcome;
+      do {
+        again = false;
+        const list = [...reasons];
+        reasons.clear();
+        emit({ type: 'sync-start', reasons: list });
+        outcome = await locked();
+        emit({
+          type: 'sync-end',
+          ok: outcome.ok,
+          pushed: outcome.pushed,
+          pulled: outcome.pulled,
+          ...(outcome.error ? { error: outcome.error } : {}),
+        });
+        // A transient failure is not retried in a tight loop: the backoff timer does that.
+      } while (again && (outcome.ok || outcome.error?.kind !== 'transient'));
+      running = null;
+      schedule(outcome);
+      return outcome;
+    })();
+    return running;
+  }
+
+  async function save<K extends MutationType>(input: SaveInput<K>): Promise<OutboxRow> {
+    const at = isoWithOffset(deps.now());
+    const fact = {
+      mutation_id: newId(),
+      type: input.type,
+      type_version: input.typeVersion ?? 1,
+      debtor_id: input.debtorId,
+      ...(input.baseVersion === undefined ? {} : { base_version: input.baseVersion }),
+      occurred_at: input.occurredAt ?? at,
+      payload: input.payload,
+    };
+    let row: OutboxRow;
+    try {
+      row = await recordFact(db, fact, at);
+    } catch (error) {
+      // WebKit drops IndexedDB connections after backgrounding (Dexie#1139, Expensify#87864):
+      // reopen ONCE and retry the same fact (same id, so never twice); any other failure, or a
+      // second one, reaches the caller, which must show "not saved".
+      if (!isClosedConnection(error)) throw error;
+      await db.open();
+      row = await recordFact(db, fact, at);
+    }
+    void requestSync('save');
+    return row;
+  }
+
+  function start(target?: BrowserTarget): () => void {
+    started = true;
+    const onOnline = () => void requestSync('online');
+    const onVisible = () => {
+      if (!target?.visibilityState || target.visibilityState() === 'visible')
+        void requestSync('visible');
+    };
+    target?.addEventListener('online', onOnline);
+    target?.addEventListener('visibilitychange', onVisible);
+    target?.addEventListener('pageshow', onVisible);
+    void requestSync('start');
+    return () => {
+      started = false;
+      target?.removeEventListener('online', onOnline);
+      target?.removeEventListener('visibilitychange', onVisible);
+      target?.removeEventListener('pageshow', onVisible);
+      if (timer !== undefined) {
+        timers.clear(timer);
+        timer = undefined;
+      }
+    };
+  }
+
+  return {
+    save,
+    requestSync,
+    start,
+    get running() {
+      return running !== null;
+    },
+    async whenIdle() {
+      while (running) await running;
+    },
+  };
+}

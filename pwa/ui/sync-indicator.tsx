@@ -1,0 +1,86 @@
+/**
+ * The collector's sync line, on every screen: connection, items waiting, last successful sync and
+ * the items the server refused (with its reason), plus the first sync's progress bar.
+ */
+import { firstSync, lastSyncError, runtime, runtimeError, syncing } from '../app/collector';
+import { dateTime, num } from '../i18n/format';
+import { t, type MessageKey } from '../i18n/messages';
+import './collector.css';
+
+export function typeLabel(type: string): string {
+  const key = `type.${type}` as MessageKey;
+  return t(key) ?? type;
+}
+
+/** The server's reason code in words; policy refusals already carry their pt-BR message. */
+export function reasonText(reason: string): string {
+  if (reason.startsWith('policy: ')) return reason.slice('policy: '.length);
+  const key = `reject.${reason}` as MessageKey;
+  return t(key) ?? reason;
+}
+
+export function SyncIndicator() {
+  const rt = runtime.value;
+  if (runtimeError.value)
+    return (
+      <p class="notice error" role="alert">
+        {t('sync.dbError')} {runtimeError.value}
+      </p>
+    );
+  if (!rt) return null;
+  const s = rt.status.value;
+  const first = firstSync.value;
+  const last = s.lastPullOkAt ?? s.lastPushOkAt;
+  return (
+    <section class="syncbar" aria-label={t('sync.details')} data-testid="sync-indicator">
+      <div class="syncline">
+        <span class={`pill ${s.online ? 'on' : 'off'}`}>
+          {s.online ? t('sync.online') : t('sync.offline')}
+        </span>
+        <span data-testid="sync-waiting" class={s.pending > 0 ? 'waiting' : 'muted'}>
+          {s.pending > 0 ? `${num(s.pending)} ${t('sync.waiting')}` : t('sync.allSent')}
+        </span>
+        <span class="small muted">
+          {t('sync.lastOk')}: {last ? dateTime(last) : t('sync.never')}
+        </span>
+        <button
+          type="button"
+          class="link small"
+          disabled={!s.online || syncing.value}
+          onClick={() => void rt.engine.requestSync('manual')}
+        >
+          {syncing.value && s.online ? t('sync.syncing') : t('sync.now')}
+        </button>
+      </div>
+      {first ? (
+        <div class="first-sync" role="status">
+          <label for="first-sync">{t('sync.first')}</label>
+          <progress id="first-sync" data-testid="first-sync" />
+          <span class="small">
+            {num(first.changes)} {t('sync.firstCount')}
+          </span>
+        </div>
+      ) : null}
+      {lastSyncError.value && s.online ? (
+        <p class="small error-text">
+          {t('sync.error')}: {lastSyncError.value}
+        </p>
+      ) : null}
+      {s.rejected.length > 0 ? (
+        <details class="rejected" data-testid="sync-rejected" open>
+          <summary>
+            {num(s.rejected.length)} {t('sync.rejected')}
+          </summary>
+          <ul>
+            {s.rejected.map((r) => (
+              <li key={r.mutation_id}>
+                <a href={`/cliente?id=${encodeURIComponent(r.debtor_id)}`}>{typeLabel(r.type)}</a>:{' '}
+                {reasonText(r.reason)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </section>
+  );
+}

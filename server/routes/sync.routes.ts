@@ -1,0 +1,209 @@
+/**
+ * `/api/sync`: the offline protocol of shared/sync/protocol.schema.ts (reference/sync.md §5).
+ * Collectors only: the feed is per collector. The session token authenticates the user; the
+ * device id (body, or the X-Quita-Device header on pull) is bound to that user on first contact.
+ * Every request stores the device's health block and the measured clock offset.
+ */
+import { Hono } from 'hono';
+import * as v from 'valibot';
+import {
+  decodeCursor,
+  DEVICE_HEADER,
+  DeviceIdSchema,
+  HEALTH_HEADER,
+  IntegrityRequestSchema,
+  PullHealthSchema,
+  PullQuerySchema,
+  PushRequestSchema,
+  RegisterDeviceRequestSchema,
+  type IntegrityResponse,
+  type PushResult,
+  type RegisterDeviceResponse,
+} from '#shared/sync/protocol.schema';
+import type { Deps } from '../app';
+import { requireRole, type AppEnv } from '../http/auth';
+import { problem, problemError } from '../http/problem';
+import { jsonBody } from '../http/validate';
+import { queryParams } from '../ledger/http';
+import {
+  CLOCK_FLAG_MS,
+  clockOffsetMs,
+  ensureDevice,
+  READ_COMMITTED,
+  recordHealth,
+} from '../sync/devices';
+import { readPullPage } from '../sync/pull';
+import { pushMutations } from '../sync/push';
+
+function badHeader(name: string, detail: string): Error {
+  return problemError(
+    problem(400, 'invalid-header', `${name}: ${detail}`, {
+      errors: [{ field: name, message: detail }],
+    }),
+  );
+}
+
+/** `/api/sync`. */
+export function syncRoutes({ db, now, logError }: Deps) {
+  return new Hono<AppEnv>()
+    .post(
+      '/devices',
+      requireRole('collector'),
+      jsonBody(RegisterDeviceRequestSchema),
+      async (c) => {
+        const input = c.req.valid('json');
+        const user = c.get('user');
+        const serverNow = now();
+        const { created } = await db.transaction(
+          (tx) => ensureDevice(tx, input.device_id, user.id),
+          READ_COMMITTED,
+        );
+        const device = await recordHealth(db, {
+          deviceId: input.device_id,
+          collectorId: user.id,
+          health: input.health,
+          deviceNow: input.device_now,
+          serverNow,
+        });
+        const [state] = await db.query<{ epoch: number }>(
+          'SELECT epoch FROM sync_state WHERE id = 1',
+        );
+        const body: RegisterDeviceResponse = {
+          device_id: device.id,
+          collector_id: user.id,
+          acked_through_seq: Number(device.last_seq),
+          epoch: state?.epoch ?? 1,
+          server_now: serverNow.toISOString(),
+          created,
+        };
+        return c.json(body, created ? 201 : 200);
+      },
+    )
+    .post('/push', requireRole('collector'), jsonBody(PushRequestSchema), async (c) => {
+      const request = c.req.valid('json');
+      const user = c.get('user');
+      const serverNow = now();
+      const offset = clockOffsetMs(serverNow, request.device_now);
+      const device = await recordHealth(db, {
+        deviceId: request.device_id,
+        collectorId: user.id,
+        health: request.health,
+        deviceNow: request.device_now,
+        serverNow,
+      });
+      const outcome = await pushMutations(db, {
+        request,
+        collectorId: user.id,
+        now: serverNow,
+        clockOffsetMs: offset,
+        lastSeq: Number(device.last_seq),
+      });
+      const body: PushResult = {
+        acked_through_seq: outcome.acked_through_seq,
+        results: outcome.results,
+        server_now: serverNow.toISOString(),
+        clock_offset_ms: offset,
+        clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
+      };
+      if (outcome.transientError !== undefined) {
+        // Nothing past acked_through_seq was committed; the client backs off and resends.
+        logError('sync push stopped by a transient error', outcome.transientError);
+        return c.json(
+          {
+            ...problem(503, 'sync-unavailable', 'servidor indisponível; tente novamente'),
+            ...body,
+          },
+          503,
+          { 'content-type': 'application/problem+json', 'retry-after': '5' },
+        );
+      }
+      await db.query('UPDATE sync_devices SET last_push_ok_at = $2 WHERE id = $1', [
+        request.device_id,
+        serverNow,
+      ]);
+      return c.json(body);
+    })
+    .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
+      const query = c.req.valid('query');
+      const user = c.get('user');
+      const serverNow = now();
+      const deviceParsed = v.safeParse(DeviceIdSchema, c.req.header(DEVICE_HEADER) ?? '');
+      if (!deviceParsed.success) throw badHeader(DEVICE_HEADER, 'send the device id (a UUID)');
+      const deviceId = deviceParsed.output;
+      let cursor = null;
+      if (query.cursor !== undefined && query.cursor !== '') {
+        cursor = decodeCursor(query.cursor);
+        if (cursor === null)
+          throw problemError(
+            problem(422, 'validation', 'cursor: not a cursor this server issued', {
+              errors: [{ field: 'cursor', message: 'not a cursor this server issued' }],
+            }),
+          );
+      }
+      const rawHealth = c.req.header(HEALTH_HEADER);
+      let health: v.InferOutput<typeof PullHealthSchema> | null = null;
+      if (rawHealth !== undefined) {
+        let json: unknown;
+        try {
+          json = JSON.parse(decodeURIComponent(rawHealth));
+        } catch {
+          throw badHeader(HEALTH_HEADER, 'expected URI-encoded JSON');
+        }
+        const parsed = v.safeParse(PullHealthSchema, json);
+        if (!parsed.success) throw badHeader(HEALTH_HEADER, parsed.issues[0].message);
+        health = parsed.output;
+      }
+      const device = health
+        ? await recordHealth(db, {
+            deviceId,
+            collectorId: user.id,
+            health: health.health,
+            deviceNow: health.device_now,
+            serverNow,
+          })
+        : (await db.transaction((tx) => ensureDevice(tx, deviceId, user.id), READ_COMMITTED))
+            .device;
+      const page = await db.transaction((tx) =>
+        readPullPage(tx, {
+          collectorId: user.id,
+          deviceId,
+          cursor,
+          limit: query.limit,
+          now: serverNow,
+          schemaVersion: health?.health.schema_version ?? device.schema_version ?? 0,
+        }),
+      );
+      await db.query(
+        'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
+        [deviceId, serverNow, query.cursor ?? null],
+      );
+      return c.json(page);
+    })
+    .post('/integrity', requireRole('collector'), jsonBody(IntegrityRequestSchema), async (c) => {
+      const input = c.req.valid('json');
+      const user = c.get('user');
+      const serverNow = now();
+      await recordHealth(db, {
+        deviceId: input.device_id,
+        collectorId: user.id,
+        health: input.health,
+        deviceNow: input.device_now,
+        serverNow,
+      });
+      const scope = new Set(
+        (
+          await db.query<{ debtor_id: string }>(
+            'SELECT debtor_id FROM assignments WHERE collector_id = $1 AND ended_at IS NULL',
+            [user.id],
+          )
+        ).map((r) => r.debtor_id),
+      );
+      const held = new Set(input.debtor_ids);
+      const body: IntegrityResponse = {
+        remove: [...held].filter((id) => !scope.has(id)).sort(),
+        missing: [...scope].filter((id) => !held.has(id)).sort(),
+        server_now: serverNow.toISOString(),
+      };
+      return c.json(body);
+    });
+}

@@ -1,0 +1,435 @@
+/**
+ * Applying one pushed fact to the ledger (reference/sync.md §5.1, §5.5). Each applier runs inside
+ * the push transaction, after the device row is locked and the sequence checked; it either
+ * returns the outcome or throws. A thrown `SyncRejection` (or a problem/constraint error) is a
+ * permanent error: the caller rolls back to its savepoint and records `rejected` without wedging
+ * the device's queue. Entity rows go through server/db/write.ts so the pull feed sees them.
+ */
+import { uuidv7 } from 'uuidv7';
+import type { MutationPayloads, ParsedMutation } from '#shared/sync/protocol.schema';
+import { cents } from '#shared/money/money';
+import { validatePromise } from '#shared/negotiation/promise';
+import { validateProposal } from '#shared/negotiation/validate-proposal';
+import { audit } from '../db/audit';
+import type { Tx } from '../db/db';
+import { insertEntity, updateEntity } from '../db/write';
+import { debtorState, derivedPromiseStatus, loadDebtorFacts } from '../ledger/debtor-state';
+import { replaceContactPoints } from '../ledger/ledger.repo';
+import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
+import { loadLedgerSettings, todayFor } from '../ledger/settings';
+
+/** A permanent, expected refusal: recorded as `rejected` with this stable reason code. */
+export class SyncRejection extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(reason);
+    this.reason = reason;
+  }
+}
+
+/** Facts received this long after the collector lost the debtor are still accepted (§5.5). */
+export const UNASSIGNED_GRACE_MS = 30 * 24 * 3_600_000;
+
+export interface ApplyContext {
+  mutationId: string;
+  deviceId: string;
+  collectorId: string;
+  debtorId: string;
+  baseVersion: number | undefined;
+  /** Device time of the fact (data only). */
+  occurredAt: Date;
+  now: Date;
+}
+
+export interface ApplyOutcome {
+  status: 'applied' | 'conflict';
+  reason?: string;
+  /** A field edit made over a version the device had not seen, for owner review. */
+  conflict?: {
+    field: string;
+    baseVersion: number;
+    currentVersion: number;
+    oldValue: unknown;
+    newValue: unknown;
+  };
+}
+
+type Scope = 'assigned' | 'formerly_assigned';
+
+/**
+ * Whether the collector may record facts about the debtor now: currently assigned, or assigned
+ * until recently (facts made before the revocation, or arriving within the grace window, are
+ * accepted and flagged), else a rejection.
+ */
+async function scopeOf(tx: Tx, ctx: ApplyContext): Promise<Scope> {
+  // The debtor row lock serialises facts about one debtor (one active promise, one agreement…)
+  // across devices and processes; the push transaction runs READ COMMITTED under these locks.
+  const [debtor] = await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [ctx.debtorId]);
+  if (!debtor) throw new SyncRejection('debtor_not_found');
+  const rows = await tx.query<{ ended_at: Date | null }>(
+    'SELECT ended_at FROM assignments WHERE debtor_id = $1 AND collector_id = $2',
+    [ctx.debtorId, ctx.collectorId],
+  );
+  if (rows.some((r) => r.ended_at === null)) return 'assigned';
+  const ended = rows.map((r) => r.ended_at?.getTime() ?? 0).sort((a, b) => b - a)[0];
+  if (
+    ended !== undefined &&
+    (ctx.occurredAt.getTime() < ended || ctx.now.getTime() - ended <= UNASSIGNED_GRACE_MS)
+  )
+    return 'formerly_assigned';
+  throw new SyncRejection('not_assigned');
+}
+
+const flagged = (scope: Scope): Pick<ApplyOutcome, 'reason'> =>
+  scope === 'formerly_assigned' ? { reason: 'recorded_while_unassigned' } : {};
+
+async function debtOf(tx: Tx, ctx: ApplyContext, debtId: string): Promise<DebtRow> {
+  const [debt] = await tx.query<DebtRow>('SELECT * FROM debts WHERE id = $1 AND debtor_id = $2', [
+    debtId,
+    ctx.debtorId,
+  ]);
+  if (!debt) throw new SyncRejection('debt_not_found');
+  return debt;
+}
+
+async function visitRecorded(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['visit.recorded'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  await insertEntity(tx, 'visit', {
+    id: ctx.mutationId,
+    debtor_id: ctx.debtorId,
+    collector_id: ctx.collectorId,
+    visited_at: ctx.occurredAt,
+    outcome: p.outcome,
+    note: p.notes ?? null,
+    device_id: ctx.deviceId,
+    geolocation: p.geolocation === undefined ? null : JSON.stringify(p.geolocation),
+    promise_id: p.promiseId ?? null,
+    reported_payment_id: p.reportedPaymentId ?? null,
+    recorded_while_unassigned: scope === 'formerly_assigned',
+  });
+  // A visit spends the debtor's one contact budget like any message (DESIGN: field visits included).
+  await insertEntity(tx, 'contact', {
+    id: uuidv7(),
+    debtor_id: ctx.debtorId,
+    channel: 'visit',
+    direction: 'outbound',
+    automated: false,
+    status: 'sent',
+    at: ctx.occurredAt,
+    user_id: ctx.collectorId,
+    body: p.notes ?? null,
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+async function paymentRecorded(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['payment.recorded'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const debt = await debtOf(tx, ctx, p.debtId);
+  if (debt.status === 'cancelled') throw new SyncRejection('debt_cancelled');
+  // The report changes no balance until the office confirms it; a date "in the future" only
+  // means the phone's clock is wrong, which is flagged on the device, never a reason to refuse.
+  await insertEntity(tx, 'payment', {
+    id: ctx.mutationId,
+    debtor_id: ctx.debtorId,
+    debt_id: debt.id,
+    amount_cents: p.amount,
+    paid_on: p.date,
+    method: p.method,
+    status: 'pending',
+    receipt_number: p.receiptNumber,
+    reported_by: ctx.collectorId,
+    reported_at: ctx.occurredAt,
+    device_id: ctx.deviceId,
+    visit_id: p.visitId ?? null,
+    note: p.note ?? null,
+    recorded_while_unassigned: scope === 'formerly_assigned',
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+async function promiseCreated(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['promise.created'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const facts = (await loadDebtorFacts(tx, [ctx.debtorId])).get(ctx.debtorId);
+  if (!facts) throw new SyncRejection('debtor_not_found');
+  const settings = await loadLedgerSettings(tx);
+  const state = debtorState(facts, settings, ctx.now);
+  const covered = state.debts.filter((d) => p.debtIds.includes(d.row.id));
+  if (covered.length !== p.debtIds.length) throw new SyncRejection('debt_not_found');
+  if ([...state.promiseStatuses.values()].includes('active'))
+    throw new SyncRejection('promise_active');
+  const verdict = validatePromise(
+    settings.promise,
+    { amount: p.amount, dueDate: p.dueDate },
+    {
+      // Judged as of the day it was made on the device, not the day the phone found signal.
+      today: p.madeOn < state.today ? p.madeOn : state.today,
+      balance: cents(
+        covered
+          .filter((d) => d.row.status === 'open')
+          .reduce((sum, d) => sum + d.balance.totalDue, 0),
+      ),
+      brokenPromisesCount: [...state.promiseStatuses.values()].filter((s) => s === 'broken').length,
+    },
+  );
+  if (!verdict.ok)
+    throw new SyncRejection(`policy: ${verdict.violations.map((v) => v.message).join(' ')}`);
+  if (verdict.needsApproval)
+    throw new SyncRejection(
+      `needs_approval: ${verdict.approvalReasons.map((v) => v.message).join(' ')}`,
+    );
+  await insertEntity(tx, 'promise', {
+    id: ctx.mutationId,
+    debtor_id: ctx.debtorId,
+    debt_id: p.debtIds[0] ?? null,
+    debt_ids: JSON.stringify(p.debtIds),
+    amount_cents: p.amount,
+    promised_on: p.dueDate,
+    made_on: p.madeOn,
+    channel: p.channel,
+    status: 'open',
+    created_by: ctx.collectorId,
+    device_id: ctx.deviceId,
+    note: p.note ?? null,
+    visit_id: p.visitId ?? null,
+    recorded_while_unassigned: scope === 'formerly_assigned',
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+async function promiseCancelled(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['promise.cancelled'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const [row] = await tx.query<PromiseRow>(
+    'SELECT * FROM promises WHERE id = $1 AND debtor_id = $2',
+    [p.promiseId, ctx.debtorId],
+  );
+  if (!row) throw new SyncRejection('not_found');
+  const payments = await tx.query<PaymentRow>(
+    `SELECT * FROM payments WHERE debtor_id = $1 AND status = 'confirmed'`,
+    [ctx.debtorId],
+  );
+  const settings = await loadLedgerSettings(tx);
+  const today = todayFor(settings, ctx.now);
+  if (derivedPromiseStatus(row, payments, today) !== 'active')
+    throw new SyncRejection('promise_not_active');
+  await updateEntity(tx, 'promise', row.id, {
+    status: 'cancelled',
+    resolved_at: ctx.now,
+    note: row.note ? `${row.note}\n${p.reason}` : p.reason,
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+async function paymentVoided(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['payment.voided'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const [row] = await tx.query<PaymentRow>(
+    'SELECT * FROM payments WHERE id = $1 AND debtor_id = $2',
+    [p.paymentId, ctx.debtorId],
+  );
+  if (!row || row.reported_by !== ctx.collectorId) throw new SyncRejection('not_found');
+  if (row.status !== 'pending') throw new SyncRejection('not_pending');
+  await updateEntity(tx, 'payment', row.id, {
+    status: 'rejected',
+    rejection_reason: `anulado pelo cobrador: ${p.reason}`,
+    reconciled_by: ctx.collectorId,
+    reconciled_at: ctx.now,
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+async function agreementProposed(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['agreement.proposed'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const facts = (await loadDebtorFacts(tx, [ctx.debtorId])).get(ctx.debtorId);
+  if (!facts) throw new SyncRejection('debtor_not_found');
+  const settings = await loadLedgerSettings(tx);
+  const state = debtorState(facts, settings, ctx.now);
+  if (facts.agreements.some((a) => a.status === 'active'))
+    throw new SyncRejection('agreement_active');
+  const verdict = validateProposal(settings.negotiation, p, {
+    today: state.today,
+    discountUnlocked: state.currentStep?.allowsDiscount ?? false,
+    balances: state.debts
+      .filter((d) => d.row.status === 'open')
+      .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
+    calendar: { ...settings.holidays, state: state.profile.state },
+  });
+  if (!verdict.ok)
+    throw new SyncRejection(`policy: ${verdict.violations.map((v) => v.message).join(' ')}`);
+  const status = verdict.needsApproval ? 'pending_approval' : 'active';
+  await insertEntity(tx, 'agreement', {
+    id: ctx.mutationId,
+    debtor_id: ctx.debtorId,
+    status,
+    total_cents: verdict.agreedTotal,
+    down_payment_cents: p.downPayment,
+    discount_cents: verdict.concessions.discount,
+    waived_fine_cents: verdict.concessions.fineWaived,
+    waived_interest_cents: verdict.concessions.interestWaived,
+    installment_count: verdict.schedule.length,
+    agreed_on: state.today,
+    terms: JSON.stringify({
+      proposal: p,
+      balance: verdict.balance,
+      daysOverdue: verdict.daysOverdue,
+      maxDiscountBps: verdict.maxDiscountBps,
+      approvalReasons: verdict.approvalReasons,
+      policy: settings.negotiation,
+      viaSync: { deviceId: ctx.deviceId, occurredAt: ctx.occurredAt.toISOString() },
+    }),
+    proposed_by: ctx.collectorId,
+    note: p.note ?? null,
+  });
+  for (const debtId of p.debtIds)
+    await tx.query('INSERT INTO agreement_debts (agreement_id, debt_id) VALUES ($1, $2)', [
+      ctx.mutationId,
+      debtId,
+    ]);
+  for (const entry of verdict.schedule)
+    await insertEntity(tx, 'installment', {
+      id: uuidv7(),
+      agreement_id: ctx.mutationId,
+      debtor_id: ctx.debtorId,
+      seq: entry.number,
+      due_on: entry.dueDate,
+      amount_cents: entry.amount,
+    });
+  await audit(tx, {
+    actor: ctx.collectorId,
+    action: 'agreement.propose',
+    entity: 'agreement',
+    entityId: ctx.mutationId,
+    detail: { status, total: verdict.agreedTotal, viaSync: true },
+  });
+  return { status: 'applied', ...flagged(scope) };
+}
+
+/** The stored value of an editable field, as the device sees it. */
+function fieldValue(row: DebtorRow & { geo_pin?: unknown }, field: string, points: unknown[]) {
+  switch (field) {
+    case 'contactPoints':
+      return points;
+    case 'address':
+      return row.address ?? null;
+    case 'preferredChannel':
+      return row.preferred_channel;
+    case 'preferredHours':
+      return row.preferred_hours;
+    default:
+      return row.geo_pin ?? null;
+  }
+}
+
+async function fieldUpdated(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['debtor.field_updated'],
+): Promise<ApplyOutcome> {
+  // Mutable fields of a debtor the collector no longer has are refused (§5.5), never LWW'd in.
+  if ((await scopeOf(tx, ctx)) !== 'assigned') throw new SyncRejection('not_assigned');
+  const [row] = await tx.query<DebtorRow & { geo_pin?: unknown }>(
+    'SELECT * FROM debtors WHERE id = $1 FOR UPDATE',
+    [ctx.debtorId],
+  );
+  if (!row) throw new SyncRejection('debtor_not_found');
+  const base = ctx.baseVersion ?? 0;
+  const points = await tx.query<{ kind: string; value: string }>(
+    'SELECT kind, value FROM contact_points WHERE debtor_id = $1 ORDER BY created_at, id',
+    [ctx.debtorId],
+  );
+  const oldValue = fieldValue(row, p.field, points);
+  // Last writer (in server receive order) wins; a stale base version is kept for the owner.
+  switch (p.field) {
+    case 'contactPoints':
+      await replaceContactPoints(tx, ctx.debtorId, p.new_value);
+      await updateEntity(tx, 'debtor', ctx.debtorId, {});
+      break;
+    case 'address': {
+      const a = p.new_value;
+      await updateEntity(tx, 'debtor', ctx.debtorId, {
+        address: a === null ? null : JSON.stringify(a),
+        address_line:
+          a === null ? null : [a.street, a.number, a.complement].filter(Boolean).join(', '),
+        district: a?.district ?? null,
+        city: a?.city ?? null,
+        state: a?.state ?? null,
+        postal_code: a?.postalCode ?? null,
+      });
+      break;
+    }
+    case 'preferredChannel':
+      await updateEntity(tx, 'debtor', ctx.debtorId, { preferred_channel: p.new_value });
+      break;
+    case 'preferredHours':
+      await updateEntity(tx, 'debtor', ctx.debtorId, {
+        preferred_hours: p.new_value === null ? null : JSON.stringify(p.new_value),
+      });
+      break;
+    case 'geoPin':
+      await updateEntity(tx, 'debtor', ctx.debtorId, {
+        geo_pin: p.new_value === null ? null : JSON.stringify(p.new_value),
+      });
+      break;
+  }
+  await audit(tx, {
+    actor: ctx.collectorId,
+    action: 'debtor.field_update',
+    entity: 'debtor',
+    entityId: ctx.debtorId,
+    detail: { field: p.field, baseVersion: base, version: row.version, viaSync: true },
+  });
+  if (base === row.version) return { status: 'applied' };
+  return {
+    status: 'conflict',
+    reason: 'base_version_mismatch',
+    conflict: {
+      field: p.field,
+      baseVersion: base,
+      currentVersion: row.version,
+      oldValue,
+      newValue: p.new_value,
+    },
+  };
+}
+
+/** Applies a validated fact; throws SyncRejection (or a DB error) on a permanent failure. */
+export function applyMutation(tx: Tx, ctx: ApplyContext, m: ParsedMutation): Promise<ApplyOutcome> {
+  switch (m.type) {
+    case 'visit.recorded':
+      return visitRecorded(tx, ctx, m.payload);
+    case 'payment.recorded':
+      return paymentRecorded(tx, ctx, m.payload);
+    case 'promise.created':
+      return promiseCreated(tx, ctx, m.payload);
+    case 'promise.cancelled':
+      return promiseCancelled(tx, ctx, m.payload);
+    case 'payment.voided':
+      return paymentVoided(tx, ctx, m.payload);
+    case 'agreement.proposed':
+      return agreementProposed(tx, ctx, m.payload);
+    case 'debtor.field_updated':
+      return fieldUpdated(tx, ctx, m.payload);
+  }
+}

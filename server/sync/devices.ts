@@ -1,0 +1,136 @@
+/**
+ * Devices (reference/sync.md §5.9): an install is bound to the collector who first used it; the
+ * health block of every sync request is stored on its row with the measured clock offset, so the
+ * owner's dashboard shows the last reported values "as of" the last contact.
+ */
+import { CLOCK_OFFSET_RED_MS } from '#shared/sync/device-status';
+import type { DeviceHealth } from '#shared/sync/protocol.schema';
+import type { Db, Tx } from '../db/db';
+import { problem, problemError } from '../http/problem';
+
+export interface DeviceRow {
+  id: string;
+  collector_id: string;
+  last_seq: number;
+  first_seen_at: Date;
+  last_seen_at: Date | null;
+  last_push_ok_at: Date | null;
+  last_pull_ok_at: Date | null;
+  acked_cursor: string | null;
+  app_version: string | null;
+  schema_version: number | null;
+  clock_offset_ms: number | null;
+  persisted: boolean | null;
+  storage_usage: number | null;
+  storage_quota: number | null;
+  outbox_pending: number;
+  outbox_oldest_pending_at: Date | null;
+  outbox_rejected: number;
+  installed: boolean;
+  display_mode: string | null;
+  last_error: string | null;
+  user_agent: string | null;
+  replaced_with_pending_at: Date | null;
+}
+
+/** Beyond this the device's clock is flagged (never a reason to reject: §5.7). */
+export const CLOCK_FLAG_MS = CLOCK_OFFSET_RED_MS;
+
+/** server_now − device_now. */
+export function clockOffsetMs(serverNow: Date, deviceNow: string): number {
+  return serverNow.getTime() - Date.parse(deviceNow);
+}
+
+function notYours(): Error {
+  // Another user's device id: answered like an unknown resource, never confirming it exists.
+  return problemError(
+    problem(403, 'device-not-yours', 'este aparelho está registrado para outro usuário'),
+  );
+}
+
+/**
+ * Finds or creates the device for `collectorId` (idempotent; safe under concurrent first pushes).
+ * A new device of a collector whose other device last reported pending items marks that one
+ * `replaced_with_pending` (possible eviction or lost phone: red on the dashboard).
+ */
+export async function ensureDevice(
+  tx: Tx,
+  deviceId: string,
+  collectorId: string,
+): Promise<{ device: DeviceRow; created: boolean }> {
+  const inserted = await tx.query<DeviceRow>(
+    `INSERT INTO sync_devices (id, collector_id) VALUES ($1, $2)
+     ON CONFLICT (id) DO NOTHING RETURNING *`,
+    [deviceId, collectorId],
+  );
+  const created = inserted.length > 0;
+  const [device] = created
+    ? inserted
+    : await tx.query<DeviceRow>('SELECT * FROM sync_devices WHERE id = $1', [deviceId]);
+  if (!device) throw new Error('device row vanished');
+  if (device.collector_id !== collectorId) throw notYours();
+  if (created)
+    await tx.query(
+      `UPDATE sync_devices SET replaced_with_pending_at = now()
+       WHERE collector_id = $1 AND id <> $2 AND outbox_pending > 0 AND replaced_with_pending_at IS NULL`,
+      [collectorId, deviceId],
+    );
+  return { device, created };
+}
+
+/** Stores the health block and the contact; `ok` marks a successful push or pull. */
+export async function recordHealth(
+  db: Db,
+  input: {
+    deviceId: string;
+    collectorId: string;
+    health: DeviceHealth;
+    deviceNow: string;
+    serverNow: Date;
+    ok?: 'push' | 'pull';
+    ackedCursor?: string | null;
+  },
+): Promise<DeviceRow> {
+  // READ COMMITTED: health is a last-reported snapshot (last writer wins by design), and
+  // concurrent requests from one device must not abort each other on this row.
+  return db.transaction(async (tx) => {
+    await ensureDevice(tx, input.deviceId, input.collectorId);
+    const h = input.health;
+    const oldest =
+      h.outbox_oldest_pending_at === null ? null : new Date(Date.parse(h.outbox_oldest_pending_at));
+    const [row] = await tx.query<DeviceRow>(
+      `UPDATE sync_devices SET
+         last_seen_at = $2, app_version = $3, schema_version = $4, clock_offset_ms = $5,
+         persisted = $6, storage_usage = $7, storage_quota = $8, outbox_pending = $9,
+         outbox_oldest_pending_at = $10, outbox_rejected = $11, installed = $12,
+         display_mode = $13, last_error = $14, user_agent = $15,
+         last_push_ok_at = CASE WHEN $16 = 'push' THEN $2 ELSE last_push_ok_at END,
+         last_pull_ok_at = CASE WHEN $16 = 'pull' THEN $2 ELSE last_pull_ok_at END,
+         acked_cursor = CASE WHEN $16 = 'pull' THEN $17 ELSE acked_cursor END
+       WHERE id = $1 RETURNING *`,
+      [
+        input.deviceId,
+        input.serverNow,
+        h.app_version,
+        h.schema_version,
+        clockOffsetMs(input.serverNow, input.deviceNow),
+        h.persisted,
+        h.storage_usage,
+        h.storage_quota,
+        h.outbox_pending,
+        oldest,
+        h.outbox_rejected,
+        h.installed,
+        h.display_mode ?? null,
+        h.last_error,
+        h.user_agent,
+        input.ok ?? '',
+        input.ackedCursor ?? null,
+      ],
+    );
+    if (!row) throw new Error('device row vanished');
+    return row;
+  }, READ_COMMITTED);
+}
+
+export const READ_COMMITTED = { isolation: 'read committed' } as const;

@@ -1,0 +1,276 @@
+/**
+ * Pull (reference/sync.md §5.4, §5.5): one collector's view of the `changes` feed, read in ONE
+ * transaction (a single snapshot), so `acked_through_seq` is never visible without the effects of
+ * those mutations and a page is internally consistent.
+ *
+ * Why the cursor never skips a committed row: writers take an advisory lock before their first
+ * `changes` insert and hold it until commit (server/db/write.ts), so change ids become visible in
+ * id order. A snapshot that sees id N sees every committed id below N; the cursor can therefore
+ * advance to the largest id the snapshot sees.
+ *
+ * Two phases:
+ * - no cursor: a snapshot of every debtor assigned now, paged by debtor id; the cursor carries the
+ *   feed high-water mark read at the first page, and incremental reading starts there (anything
+ *   that changed meanwhile has a larger change id and is delivered again: puts are idempotent);
+ * - incremental: feed rows past the cursor about debtors the collector has or had; the current
+ *   state of what changed is loaded at read time (latest-state, not replay). An assignment change
+ *   for a debtor no longer theirs becomes an explicit `remove`.
+ */
+import type { SyncChange, SyncCursor } from '#shared/sync/protocol.schema';
+import { CURRENT_SCHEMA_VERSION, encodeCursor } from '#shared/sync/protocol.schema';
+import type { Tx } from '../db/db';
+import { debtorState, loadDebtorFacts, type DebtorFacts } from '../ledger/debtor-state';
+import { agreementJson, debtJson, paymentJson, promiseJson } from '../ledger/rows';
+import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+
+export interface PullPage {
+  changes: SyncChange[];
+  cursor: string;
+  has_more: boolean;
+  epoch: number;
+  acked_through_seq: number;
+  server_now: string;
+  reset_required?: true;
+  upgrade_required?: true;
+}
+
+interface VisitRowFull {
+  id: string;
+  debtor_id: string;
+  collector_id: string;
+  visited_at: Date;
+  outcome: string;
+  note: string | null;
+  version: number;
+}
+
+type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit';
+
+function debtorData(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+  const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
+  const state = debtorState(facts, settings, now);
+  return {
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    address: r.address ?? null,
+    contactPoints: facts.contactPoints.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      value: p.value,
+      label: p.label,
+      isWhatsapp: p.is_whatsapp,
+      verified: p.verified,
+    })),
+    preferredChannel: r.preferred_channel,
+    preferredHours: r.preferred_hours,
+    geoPin: r.geo_pin ?? null,
+    doNotContact: r.do_not_contact,
+    status: state.status,
+    totalDue: state.totals.totalDue,
+    balanceAsOf: state.today,
+    version: r.version,
+  };
+}
+
+/** Every synced entity of one debtor, current state. */
+function entitiesOf(
+  facts: DebtorFacts,
+  visits: readonly VisitRowFull[],
+  settings: LedgerSettings,
+  now: Date,
+): Map<string, SyncChange> {
+  const out = new Map<string, SyncChange>();
+  const put = (entity: EntityKey, id: string, data: Record<string, unknown>) =>
+    out.set(`${entity}:${id}`, { op: 'put', entity, id, data });
+  const state = debtorState(facts, settings, now);
+  put('debtor', facts.debtor.id, debtorData(facts, settings, now));
+  for (const d of facts.debts) put('debt', d.id, debtJson(d));
+  for (const p of facts.payments) put('payment', p.id, paymentJson(p));
+  for (const p of facts.promises)
+    put('promise', p.id, promiseJson(p, state.promiseStatuses.get(p.id) ?? 'active'));
+  for (const a of facts.agreements) put('agreement', a.id, agreementJson(a, facts.installments));
+  for (const v of visits)
+    put('visit', v.id, {
+      id: v.id,
+      debtorId: v.debtor_id,
+      collectorId: v.collector_id,
+      visitedAt: v.visited_at.toISOString(),
+      outcome: v.outcome,
+      notes: v.note,
+      version: v.version,
+    });
+  return out;
+}
+
+async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSettings, now: Date) {
+  const facts = await loadDebtorFacts(tx, debtorIds);
+  const visits = await tx.query<VisitRowFull>(
+    'SELECT id, debtor_id, collector_id, visited_at, outcome, note, version FROM visits WHERE debtor_id = ANY($1::uuid[]) ORDER BY visited_at, id',
+    [debtorIds],
+  );
+  const byDebtor = new Map<string, Map<string, SyncChange>>();
+  for (const id of debtorIds) {
+    const f = facts.get(id);
+    if (!f) continue;
+    byDebtor.set(
+      id,
+      entitiesOf(
+        f,
+        visits.filter((v) => v.debtor_id === id),
+        settings,
+        now,
+      ),
+    );
+  }
+  return byDebtor;
+}
+
+/** How many debtors one snapshot page holds: each expands into its debts, payments, visits… */
+const ENTRIES_PER_DEBTOR = 5;
+
+/** Entities whose change re-puts the debtor summary (balance, status, contact points). */
+const SYNCED: Record<string, EntityKey | null> = {
+  debtor: 'debtor',
+  debt: 'debt',
+  payment: 'payment',
+  promise: 'promise',
+  agreement: 'agreement',
+  installment: 'agreement',
+  visit: 'visit',
+};
+
+export async function readPullPage(
+  tx: Tx,
+  input: {
+    collectorId: string;
+    deviceId: string;
+    cursor: SyncCursor | null;
+    limit: number;
+    now: Date;
+    schemaVersion: number;
+  },
+): Promise<PullPage> {
+  const [state] = await tx.query<{ epoch: number }>('SELECT epoch FROM sync_state WHERE id = 1');
+  const epoch = state?.epoch ?? 1;
+  const [device] = await tx.query<{ last_seq: number }>(
+    'SELECT last_seq FROM sync_devices WHERE id = $1',
+    [input.deviceId],
+  );
+  const [high] = await tx.query<{ max: number | null }>('SELECT max(id) AS max FROM changes');
+  const highWater = Number(high?.max ?? 0);
+  const base = {
+    epoch,
+    acked_through_seq: Number(device?.last_seq ?? 0),
+    server_now: input.now.toISOString(),
+    ...(input.schemaVersion < CURRENT_SCHEMA_VERSION - 1
+      ? { upgrade_required: true as const }
+      : {}),
+  };
+  const cursor = input.cursor;
+  // A cursor from another epoch, or ahead of the feed (the database was restored from a backup
+  // older than what the device saw): the device must start over, keeping its outbox.
+  if (cursor !== null && (cursor.epoch !== epoch || cursor.seq > highWater))
+    return {
+      ...base,
+      changes: [],
+      cursor: encodeCursor({ epoch, seq: 0 }),
+      has_more: true,
+      reset_required: true,
+    };
+  const settings = await loadLedgerSettings(tx);
+
+  if (cursor === null || cursor.after !== undefined) {
+    const startSeq = cursor?.seq ?? highWater;
+    const perPage = Math.max(1, Math.floor(input.limit / ENTRIES_PER_DEBTOR));
+    const ids = await tx.query<{ debtor_id: string }>(
+      `SELECT debtor_id FROM assignments
+       WHERE collector_id = $1 AND ended_at IS NULL AND debtor_id > $2
+       ORDER BY debtor_id LIMIT $3`,
+      [input.collectorId, cursor?.after ?? '00000000-0000-0000-0000-000000000000', perPage],
+    );
+    const debtorIds = ids.map((r) => r.debtor_id);
+    const loaded = await loadAll(tx, debtorIds, settings, input.now);
+    const changes = debtorIds.flatMap((id) => [...(loaded.get(id)?.values() ?? [])]);
+    const last = debtorIds.at(-1);
+    const full = debtorIds.length === perPage && last !== undefined;
+    return {
+      ...base,
+      changes,
+      cursor: encodeCursor(full ? { epoch, seq: startSeq, after: last } : { epoch, seq: startSeq }),
+      // After the last snapshot page, whatever changed since the high-water mark follows.
+      has_more: full || highWater > startSeq,
+    };
+  }
+
+  const rows = await tx.query<{
+    id: number;
+    entity: string;
+    entity_id: string;
+    debtor_id: string;
+    op: string;
+  }>(
+    `SELECT id, entity, entity_id, debtor_id, op FROM changes
+     WHERE id > $1 AND debtor_id IN (SELECT debtor_id FROM assignments WHERE collector_id = $2)
+     ORDER BY id LIMIT $3`,
+    [cursor.seq, input.collectorId, input.limit],
+  );
+  const touched = [...new Set(rows.map((r) => r.debtor_id))];
+  const mine = new Set(
+    (
+      await tx.query<{ debtor_id: string }>(
+        `SELECT debtor_id FROM assignments
+         WHERE collector_id = $1 AND ended_at IS NULL AND debtor_id = ANY($2::uuid[])`,
+        [input.collectorId, touched],
+      )
+    ).map((r) => r.debtor_id),
+  );
+  const reassigned = new Set(rows.filter((r) => r.entity === 'assignment').map((r) => r.debtor_id));
+  const loaded = await loadAll(
+    tx,
+    touched.filter((id) => mine.has(id)),
+    settings,
+    input.now,
+  );
+  const out = new Map<string, SyncChange>();
+  const emit = (change: SyncChange) => {
+    const key = `${change.entity}:${change.id}`;
+    // Latest op per entity wins; Map re-insertion keeps the page in feed order of last touch.
+    out.delete(key);
+    out.set(key, change);
+  };
+  for (const row of rows) {
+    const debtorId = row.debtor_id;
+    if (!mine.has(debtorId)) {
+      if (reassigned.has(debtorId)) emit({ op: 'remove', entity: 'debtor', id: debtorId });
+      continue;
+    }
+    const all = loaded.get(debtorId);
+    if (!all) continue;
+    if (row.entity === 'assignment') {
+      // Newly (re)assigned: the debtor and its whole history.
+      for (const change of all.values()) emit(change);
+      continue;
+    }
+    const summary = all.get(`debtor:${debtorId}`);
+    if (summary) emit(summary);
+    const kind = SYNCED[row.entity];
+    if (!kind || kind === 'debtor') continue;
+    if (row.entity === 'installment') {
+      // Installments travel inside their agreement: re-put the debtor's agreements.
+      for (const change of all.values()) if (change.entity === 'agreement') emit(change);
+      continue;
+    }
+    const current = all.get(`${kind}:${row.entity_id}`);
+    emit(current ?? { op: 'remove', entity: kind, id: row.entity_id });
+  }
+  const lastRow = rows.at(-1);
+  const full = rows.length === input.limit && lastRow !== undefined;
+  return {
+    ...base,
+    changes: [...out.values()],
+    // A full page continues after its last row; otherwise everything visible was read.
+    cursor: encodeCursor({ epoch, seq: full ? Number(lastRow.id) : highWater }),
+    has_more: full,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The owner's traffic light per device (reference/sync.md §5.9), from the last health report the
+ * server stored. Pure: `now` is a parameter. The dashboard must label it "as of last_seen_at": the
+ * server cannot know what an offline phone holds now.
+ */
+
+export type DeviceLevel = 'green' | 'amber' | 'red';
+
+export type DeviceReasonCode =
+  | 'never_seen'
+  | 'not_seen_recently'
+  | 'outbox_stuck'
+  | 'no_recent_pull'
+  | 'not_persisted'
+  | 'not_installed'
+  | 'old_app'
+  | 'rejected_mutations'
+  | 'clock_offset'
+  | 'storage_pressure'
+  | 'silent_with_pending'
+  | 'replaced_with_pending';
+
+export interface DeviceReason {
+  code: DeviceReasonCode;
+  level: Exclude<DeviceLevel, 'green'>;
+  /** pt-BR, for the owner's screen. */
+  message: string;
+}
+
+/** The stored health of one device (times as epoch ms; null when never reported). */
+export interface DeviceHealthRow {
+  lastSeenAt: number | null;
+  lastPullOkAt: number | null;
+  outboxPending: number;
+  /** Device time of the oldest pending row, corrected by the measured clock offset when known. */
+  outboxOldestPendingAt: number | null;
+  outboxRejected: number;
+  persisted: boolean | null;
+  storageUsage: number | null;
+  storageQuota: number | null;
+  installed: boolean;
+  schemaVersion: number;
+  clockOffsetMs: number | null;
+  /** A newer device of the same collector registered while this one reported pending items. */
+  replacedWithPending: boolean;
+}
+
+export interface DeviceStatusOptions {
+  /** The server's client schema version; N−1 is still fine. */
+  currentSchemaVersion: number;
+  /** Green needs contact within this many hours (default 24). */
+  seenWithinHours?: number;
+  /** Pending items older than this many hours turn amber (default 4). */
+  stuckAfterHours?: number;
+}
+
+export interface DeviceStatus {
+  level: DeviceLevel;
+  reasons: DeviceReason[];
+}
+
+const HOUR = 3_600_000;
+export const CLOCK_OFFSET_RED_MS = 5 * 60_000;
+export const CLOCK_OFFSET_FLAG_MS = 2 * HOUR;
+
+function hours(ms: number): string {
+  const h = Math.floor(ms / HOUR);
+  return h >= 48 ? `${Math.floor(h / 24)} dias` : `${h} h`;
+}
+
+export function deviceStatus(
+  row: DeviceHealthRow,
+  now: number,
+  options: DeviceStatusOptions,
+): DeviceStatus {
+  const seenWithin = (options.seenWithinHours ?? 24) * HOUR;
+  const stuckAfter = (options.stuckAfterHours ?? 4) * HOUR;
+  const reasons: DeviceReason[] = [];
+  const red = (code: DeviceReasonCode, message: string): void => {
+    reasons.push({ code, level: 'red', message });
+  };
+  const amber = (code: DeviceReasonCode, message: string): void => {
+    reasons.push({ code, level: 'amber', message });
+  };
+
+  if (row.lastSeenAt === null) {
+    amber('never_seen', 'O aparelho nunca sincronizou.');
+  } else {
+    const silence = now - row.lastSeenAt;
+    if (silence > 3 * 24 * HOUR && row.outboxPending > 0)
+      red(
+        'silent_with_pending',
+        `Sem contato há ${hours(silence)} com ${row.outboxPending} registro(s) pendente(s).`,
+      );
+    else if (silence > seenWithin) amber('not_seen_recently', `Sem contato há ${hours(silence)}.`);
+  }
+  if (row.replacedWithPending)
+    red(
+      'replaced_with_pending',
+      'O cobrador passou a usar outro aparelho enquanto este tinha registros pendentes (possível perda de dados).',
+    );
+  if (row.outboxRejected > 0)
+    red('rejected_mutations', `${row.outboxRejected} registro(s) recusado(s) pelo servidor.`);
+  if (row.clockOffsetMs !== null && Math.abs(row.clockOffsetMs) > CLOCK_OFFSET_RED_MS)
+    red(
+      'clock_offset',
+      `O relógio do aparelho está ${Math.round(Math.abs(row.clockOffsetMs) / 60_000)} min ${row.clockOffsetMs > 0 ? 'atrasado' : 'adiantado'}.`,
+    );
+  if (
+    row.storageUsage !== null &&
+    row.storageQuota !== null &&
+    row.storageQuota > 0 &&
+    row.storageUsage / row.storageQuota > 0.8
+  )
+    red(
+      'storage_pressure',
+      `Armazenamento ${Math.round((100 * row.storageUsage) / row.storageQuota)}% cheio.`,
+    );
+
+  if (
+    row.outboxPending > 0 &&
+    row.outboxOldestPendingAt !== null &&
+    now - row.outboxOldestPendingAt > stuckAfter
+  )
+    amber(
+      'outbox_stuck',
+      `${row.outboxPending} registro(s) aguardando envio há ${hours(now - row.outboxOldestPendingAt)}.`,
+    );
+  if (row.lastSeenAt !== null && (row.lastPullOkAt === null || now - row.lastPullOkAt > 24 * HOUR))
+    amber('no_recent_pull', 'Sem receber atualizações há mais de 24 h.');
+  if (row.persisted === false)
+    amber(
+      'not_persisted',
+      'O navegador pode apagar os dados do aplicativo (armazenamento não persistente).',
+    );
+  if (!row.installed) amber('not_installed', 'O aplicativo não está instalado na tela inicial.');
+  if (row.schemaVersion < options.currentSchemaVersion - 1)
+    amber('old_app', 'Versão do aplicativo desatualizada.');
+
+  const level: DeviceLevel = reasons.some((r) => r.level === 'red')
+    ? 'red'
+    : reasons.length > 0
+      ? 'amber'
+      : 'green';
+  return { level, reasons };
+}

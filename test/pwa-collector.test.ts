@@ -1,0 +1,447 @@
+/**
+ * The collector's PWA end to end, in real headless Chromium (playwright-core, /usr/bin/chromium)
+ * against the real server in-process serving the BUILT app with its real service worker, as in
+ * test/pwa-e2e.test.ts: sign in → first sync (device registered) → offline → reload still works
+ * → record a visit, a payment and a promise (each "aguardando sincronização") → online → the
+ * server holds each exactly once and the owner's device status is green with nothing waiting.
+ * axe-core on Today and Debtor (no serious/critical); screenshots at 360×640 in
+ * test-output/screenshots/.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../server/app';
+import type { Db } from '../server/db/db';
+import { ensurePwaBuilt } from '../server/pwa-build';
+import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
+import { call } from './helpers/http';
+import { assign, createDebt, createDebtor } from './helpers/ledger';
+import { openTestDb } from './helpers/test-db';
+
+const SHOTS = join(import.meta.dirname, '..', 'test-output', 'screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const COLLECTOR_EMAIL = 'carlos.campo@padaria.example.com.br';
+const DAY = 86_400_000;
+
+/** 'YYYY-MM-DD' `days` from today in São Paulo (negative: in the past); the app uses the real clock. */
+function spDay(days: number): string {
+  return new Date(Date.now() - 3 * 3_600_000 + days * DAY).toISOString().slice(0, 10);
+}
+
+/** Rows of `table` about one debtor. */
+async function count(db: Db, debtorId: string, table: 'visits' | 'payments' | 'promises') {
+  const rows = await db.query<{ n: number | string }>(
+    `SELECT count(*) AS n FROM ${table} WHERE debtor_id = $1`,
+    [debtorId],
+  );
+  return Number(rows[0]?.n);
+}
+
+interface DeviceStatusItem {
+  deviceId: string;
+  collector: { id: string };
+  level: string;
+  reasons: { code: string }[];
+  outboxPending: number;
+  outboxRejected: number;
+}
+
+describe('collector PWA in Chromium', () => {
+  let db: Db;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let owner: SeededUser;
+  let collector: SeededUser;
+  let app: ReturnType<typeof createApp>;
+  let served: string;
+  let anaId: string;
+  const pageErrors: string[] = [];
+
+  async function axe(name: string): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const result = await (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: Document,
+              options: object,
+            ): Promise<{
+              violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
+            }>;
+          };
+        }
+      ).axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
+      }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
+  }
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+
+  const waiting = () => page.getByTestId('sync-waiting').textContent();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const [pwaDir, opened] = await Promise.all([
+      ensurePwaBuilt(() => undefined),
+      openTestDb('pglite'),
+    ]);
+    if (!pwaDir) throw new Error('the PWA could not be built (is Vite installed?)');
+    db = opened;
+    served = mkdtempSync(join(tmpdir(), 'quita-pwa-'));
+    cpSync(pwaDir, served, { recursive: true });
+    app = createApp({ db, version: 'test', pwaDir: served, logError: () => undefined });
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((done) => server.once('listening', done));
+    // localhost is a secure context (service workers, Web Locks).
+    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    owner = await seedUser(db, 'owner', { name: 'Rosa Almeida' });
+    collector = await seedUser(db, 'collector', { email: COLLECTOR_EMAIL, name: 'Carlos Campo' });
+    const put = await call(app, 'PUT', '/api/settings/organisation', {
+      headers: owner.headers,
+      json: {
+        legalName: 'Padaria Pão Quente Ltda',
+        tradeName: 'Pão Quente',
+        document: '11.222.333/0001-81',
+        address: {
+          street: 'Rua das Flores',
+          number: '123',
+          district: 'Centro',
+          city: 'Campinas',
+          state: 'SP',
+          postalCode: '13010-000',
+        },
+        pix: { key: '11.222.333/0001-81', keyType: 'cnpj' },
+      },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const ids: string[] = [];
+    // 40 assigned debtors (the list renders a window of them) plus one not assigned.
+    for (let i = 0; i < 40; i++) {
+      const name = i === 0 ? 'Ana Beatriz Lima' : `Cliente ${String(i).padStart(2, '0')}`;
+      const id = await createDebtor(app, owner, {
+        name,
+        address: {
+          street: 'Rua A',
+          number: String(i + 1),
+          district: 'Centro',
+          city: 'Campinas',
+          state: 'SP',
+          postalCode: '13010-000',
+        },
+        ...(i === 0
+          ? {
+              contactPoints: [
+                { kind: 'phone', value: '(19) 99876-5432', isWhatsapp: true, verified: true },
+              ],
+            }
+          : {}),
+      });
+      await createDebt(app, owner, id, {
+        issueDate: spDay(-200),
+        // Ana is the most overdue (step d+10, a WhatsApp reminder): first in the cadence order.
+        dueDate: spDay(i === 0 ? -12 : -(i % 10) - 1),
+        principal: 50_000 + i * 100,
+      });
+      ids.push(id);
+    }
+    anaId = ids[0] ?? '';
+    await assign(app, owner, collector.user.id, ids);
+    await createDebtor(app, owner, { name: 'Zé Não Atribuído' });
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({
+      viewport: { width: 360, height: 640 },
+      deviceScaleFactor: 1,
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
+    // Headless Chromium cannot install a PWA nor be granted persistent storage; the device then
+    // reports "not installed / not persisted" (amber). Present it as the installed app a field
+    // phone runs, so the owner's status can be green when nothing is waiting.
+    await context.addInitScript(() => {
+      const original = window.matchMedia.bind(window);
+      window.matchMedia = (q: string) => {
+        const list = original(q);
+        // An own property shadows the prototype's getter; the listeners keep working.
+        if (q.includes('display-mode: standalone'))
+          Object.defineProperty(list, 'matches', { value: true });
+        return list;
+      };
+      if (navigator.storage) {
+        navigator.storage.persisted = () => Promise.resolve(true);
+        navigator.storage.persist = () => Promise.resolve(true);
+      }
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => server?.close(done));
+    await db?.close();
+    if (served) rmSync(served, { recursive: true, force: true });
+  });
+
+  test('sign in, first sync, Today in cadence order with search', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('E-mail').fill(COLLECTOR_EMAIL);
+    await page.getByLabel('Senha').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Olá, Carlos Campo' }).waitFor();
+    // The service worker precaches the whole build before it activates: slow on a busy machine.
+    await expect
+      .poll(() => page.getByTestId('sw-state').textContent(), { timeout: 20_000 })
+      .toBe('sim');
+    await page.getByTestId('sync-indicator').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hoje' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('today-count').textContent(), { timeout: 10_000 })
+      .toBe('40 clientes');
+    await expect.poll(waiting, { timeout: 10_000 }).toBe('tudo enviado');
+    expect(await page.getByTestId('first-sync').count()).toBe(0);
+    // A window of rows, not all of them; the most overdue first; the unassigned one absent.
+    const rendered = await page.locator('.vrow').count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(40);
+    expect(await page.locator('.vrow .name').first().textContent()).toBe('Ana Beatriz Lima');
+    expect(await page.getByText('Zé Não Atribuído').count()).toBe(0);
+    await page.getByLabel('Buscar por nome ou telefone').fill('cliente 1');
+    await expect.poll(() => page.getByTestId('today-count').textContent()).toBe('10 clientes');
+    await page.getByLabel('Buscar por nome ou telefone').fill('');
+    await axe('collector-today');
+    await shot('20-collector-today');
+  });
+
+  test('offline: reload works; a visit, a payment and a promise wait for sync', async () => {
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Hoje' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('today-count').textContent(), { timeout: 10_000 })
+      .toBe('40 clientes');
+    expect(await page.getByTestId('sync-indicator').locator('.pill').textContent()).toBe(
+      'Sem conexão',
+    );
+
+    await page.getByRole('link', { name: /Ana Beatriz Lima/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ana Beatriz Lima' }).waitFor();
+    // The WhatsApp link carries the rendered template with the creditor identified, or says why not.
+    const wa = page.getByTestId('link-whatsapp');
+    if ((await wa.count()) > 0) {
+      const href = (await wa.getAttribute('href')) ?? '';
+      expect(href).toMatch(/^https:\/\/wa\.me\/5519998765432\?text=/);
+      expect(decodeURIComponent(href)).toContain('Pão Quente');
+    } else expect(await page.getByTestId('blocked-whatsapp').textContent()).toContain('WhatsApp');
+    await axe('collector-debtor');
+    await shot('21-collector-debtor');
+    // The itemised balance (shared balanceOn over the pulled terms): 12 days late has multa and juros.
+    const breakdown = await page.getByTestId('breakdown').first().textContent();
+    expect(breakdown).toContain('Multa');
+    expect(breakdown).toContain('Juros');
+
+    // The agreement simulator: policy limits, a schedule, discounts locked at this step.
+    await page.getByRole('button', { name: 'Proposta de acordo', exact: true }).click();
+    await page.getByLabel('Parcelas').fill('3');
+    await page.getByLabel('Entrada').fill('100,00');
+    // The down payment, then three installments.
+    await expect.poll(() => page.getByTestId('schedule').locator('li').count()).toBe(4);
+    expect(await page.getByLabel('Desconto (%)').isDisabled()).toBe(true);
+    await shot('24-collector-agreement');
+    // Closing the simulator discards it (and releases the dirty flag).
+    await page.getByRole('button', { name: 'Proposta de acordo', exact: true }).click();
+
+    await page.getByRole('button', { name: 'Visita', exact: true }).click();
+    await page.getByLabel('Não estava').check();
+    await page.getByLabel('Observações (opcional)').fill('Portão fechado, vizinha avisou.');
+    await page.getByRole('button', { name: 'Salvar visita' }).click();
+    await page.getByTestId('form-saved').waitFor();
+    await expect.poll(waiting, { timeout: 10_000 }).toBe('1 aguardando envio');
+
+    await page.getByRole('button', { name: 'Pagamento recebido', exact: true }).click();
+    await page.getByLabel('Valor recebido').fill('50,00');
+    await page.getByRole('button', { name: 'Salvar pagamento' }).click();
+    await page.getByTestId('receipt').waitFor();
+    expect(await page.getByTestId('receipt').textContent()).toContain('50,00');
+    await shot('22-collector-receipt');
+    await expect.poll(waiting, { timeout: 10_000 }).toBe('2 aguardando envio');
+
+    await page.getByRole('button', { name: 'Promessa de pagamento', exact: true }).click();
+    await page.getByLabel('Valor prometido').fill('100,00');
+    await page.getByLabel('Data prometida').fill(spDay(5));
+    await page.getByRole('button', { name: 'Salvar promessa' }).click();
+    await page.getByTestId('form-saved').waitFor();
+    await expect.poll(waiting, { timeout: 10_000 }).toBe('3 aguardando envio');
+    await expect
+      .poll(() => page.getByTestId('timeline').getByText('aguardando sincronização').count())
+      .toBe(3);
+
+    // PIX for the balance, offline, with the creditor settings cached at sign-in.
+    await page.getByRole('link', { name: 'PIX do saldo total' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Cobrar com PIX' }).waitFor();
+    expect(await page.getByTestId('pix-code').inputValue()).toMatch(/^000201.*6304[0-9A-F]{4}$/);
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Ana Beatriz Lima' }).waitFor();
+
+    // Still there after a reload while offline (the outbox is on disk).
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Ana Beatriz Lima' }).waitFor();
+    await expect.poll(waiting, { timeout: 10_000 }).toBe('3 aguardando envio');
+    await shot('23-collector-offline-waiting');
+  });
+
+  test('back online: the server holds each fact once; the owner sees the device green', async () => {
+    await context.setOffline(false);
+    await expect.poll(waiting, { timeout: 20_000 }).toBe('tudo enviado');
+    // The pull brings them back as server facts: no "waiting" badge left on the timeline.
+    await expect
+      .poll(() => page.getByTestId('timeline').getByText('aguardando sincronização').count())
+      .toBe(0);
+
+    expect(await count(db, anaId, 'visits')).toBe(1);
+    expect(await count(db, anaId, 'payments')).toBe(1);
+    expect(await count(db, anaId, 'promises')).toBe(1);
+    const mutations = await db.query<{ status: string }>(`SELECT status FROM sync_mutations`);
+    expect(mutations.map((m) => m.status).sort()).toEqual(['applied', 'applied', 'applied']);
+
+    const status = await call<{ items: DeviceStatusItem[] }>(app, 'GET', '/api/status/devices', {
+      headers: owner.headers,
+    });
+    expect(status.status).toBe(200);
+    const mine = status.body.items.filter((d) => d.collector.id === collector.user.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0], JSON.stringify(mine[0])).toMatchObject({
+      level: 'green',
+      outboxPending: 0,
+      outboxRejected: 0,
+    });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a refused fact is shown to the collector with the reason, and to the owner', async () => {
+    // A second promise while the first is active: the server refuses it (promise_active).
+    await page.getByRole('button', { name: 'Promessa de pagamento', exact: true }).click();
+    await page.getByLabel('Valor prometido').fill('80,00');
+    await page.getByLabel('Data prometida').fill(spDay(3));
+    await page.getByRole('button', { name: 'Salvar promessa' }).click();
+    const rejected = page.getByTestId('sync-rejected');
+    await rejected.waitFor({ timeout: 20_000 });
+    expect(await rejected.textContent()).toContain('já existe uma promessa ativa');
+    await expect.poll(() => page.getByTestId('timeline').getByText('recusado').count()).toBe(1);
+    await shot('26-collector-rejected');
+    const status = await call<{ items: DeviceStatusItem[] }>(app, 'GET', '/api/status/devices', {
+      headers: owner.headers,
+    });
+    const mine = status.body.items.find((d) => d.collector.id === collector.user.id);
+    expect(mine?.level).toBe('red');
+    expect(mine?.outboxRejected).toBe(1);
+    expect(mine?.reasons.map((r) => r.code)).toContain('rejected_mutations');
+    expect(await count(db, anaId, 'promises')).toBe(1);
+  });
+
+  test('5,000 debtors on the device: a window of rows, search and scroll stay responsive', async () => {
+    // Written straight into the device database (as a big pull would leave it), offline so the
+    // integrity check does not remove them; the app reads them after a reload.
+    await context.setOffline(true);
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const req = indexedDB.open('quita');
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => fail(req.error);
+      });
+      const tx = db.transaction(['debtors', 'debts'], 'readwrite');
+      const day = new Date(Date.now() - 3 * 3_600_000).toISOString().slice(0, 10);
+      for (let i = 0; i < 5000; i++) {
+        const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+        tx.objectStore('debtors').put({
+          id,
+          version: 1,
+          data: {
+            id,
+            kind: 'person',
+            name: `Carga ${String(i).padStart(4, '0')}`,
+            contactPoints: [],
+            doNotContact: false,
+            status: 'vencido',
+            totalDue: 10_000 + i,
+            balanceAsOf: day,
+          },
+        });
+        tx.objectStore('debts').put({
+          id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          debtor_id: id,
+          version: 1,
+          data: { status: 'open', dueDate: day, principal: 10_000, description: 'Carga' },
+        });
+      }
+      await new Promise((ok) => (tx.oncomplete = ok));
+      db.close();
+    });
+    const started = Date.now();
+    await page.goto(`${base}/hoje`);
+    await expect
+      .poll(() => page.getByTestId('today-count').textContent(), { timeout: 20_000 })
+      .toBe('5.040 clientes');
+    const firstRender = Date.now() - started;
+    expect(await page.locator('.vrow').count()).toBeLessThan(40);
+    await page.evaluate(() => {
+      const w = window as unknown as { longTasks: number[] };
+      w.longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    const list = page.getByRole('region', { name: 'Clientes do dia, ordenados pela régua' });
+    for (let y = 0; y <= 20; y++) await list.evaluate((el, top) => (el.scrollTop = top), y * 4_000);
+    await page
+      .getByLabel('Buscar por nome ou telefone')
+      .pressSequentially('carga 49', { delay: 20 });
+    await expect.poll(() => page.getByTestId('today-count').textContent()).toBe('100 clientes');
+    const longTasks = await page.evaluate(
+      () => (window as unknown as { longTasks: number[] }).longTasks,
+    );
+    // Reported, not asserted tightly: the machine is shared; the bound only catches a regression
+    // to rendering every row.
+    console.info(
+      `5,040 debtors: first render ${firstRender} ms; long tasks while scrolling/searching: ${JSON.stringify(longTasks.map(Math.round))}`,
+    );
+    expect(Math.max(0, ...longTasks)).toBeLessThan(1_000);
+    await shot('25-collector-today-5000');
+    await context.setOffline(false);
+  });
+});

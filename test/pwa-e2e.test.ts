@@ -1,0 +1,399 @@
+/**
+ * The owner's PWA end to end, in real headless Chromium (Debian /usr/bin/chromium through
+ * playwright-core) against the real server in-process (createApp + @hono/node-server on a random
+ * port, a PGlite test database) serving the BUILT app with its real service worker:
+ * sign in → portfolio → CSV import with progress and per-row errors → bulk assignment → offline
+ * reload still renders the shell → the other screens. axe-core checks each main screen (no serious
+ * or critical violations) and screenshots at 360×640 land in test-output/screenshots/.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { formatBRL, cents } from '#shared/money/money';
+import { createApp } from '../server/app';
+import type { Db } from '../server/db/db';
+import { ensurePwaBuilt, PWA_DIST } from '../server/pwa-build';
+import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
+import { call } from './helpers/http';
+import { cpf, createDebt, createDebtor } from './helpers/ledger';
+import { openTestDb } from './helpers/test-db';
+
+const SHOTS = join(import.meta.dirname, '..', 'test-output', 'screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const OWNER_EMAIL = 'dona.rosa@padaria.example.com.br';
+const DAY = 86_400_000;
+
+/** 'YYYY-MM-DD' `days` before today in São Paulo (the app runs on the real clock here). */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - 3 * 3_600_000 - days * DAY).toISOString().slice(0, 10);
+}
+
+const HEADER =
+  'external_id,name,document,email,phone,address,city,state,debt_id,description,amount,due_date';
+
+function importCsv(): { text: string; good: number; bad: number[] } {
+  const rows: string[] = [];
+  for (let i = 0; i < 20; i++)
+    rows.push(
+      `IMP-${i},Cliente Importado ${String(i).padStart(2, '0')},${cpf(9000 + i)},,,,Campinas,SP,IMP-D${i},Compra,${100 + i}.50,${daysAgo(10 + i * 5)}`,
+    );
+  // Line numbers count the header as line 1: these are lines 22 and 23.
+  rows.push(`IMP-BAD1,CPF Errado,181.590.830-00,,,,,,IMP-DB1,Compra,10.00,${daysAgo(3)}`);
+  rows.push(`IMP-BAD2,Data Errada,${cpf(9100)},,,,,,IMP-DB2,Compra,10.00,31/02/2026`);
+  return { text: [HEADER, ...rows].join('\n') + '\n', good: 20, bad: [22, 23] };
+}
+
+describe('owner PWA in Chromium', () => {
+  let db: Db;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let owner: SeededUser;
+  let collector: SeededUser;
+  let app: ReturnType<typeof createApp>;
+  let served: string;
+  const pageErrors: string[] = [];
+
+  async function axe(name: string): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const result = await (
+        window as unknown as {
+          axe: {
+            run(
+              ctx: Document,
+              options: object,
+            ): Promise<{
+              violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
+            }>;
+          };
+        }
+      ).axe.run(document, { resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
+      }));
+    });
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
+  }
+
+  const shot = (name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+
+  async function go(label: string, heading: string): Promise<void> {
+    await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const [pwaDir, opened] = await Promise.all([
+      ensurePwaBuilt(() => undefined),
+      openTestDb('pglite'),
+    ]);
+    if (!pwaDir) throw new Error('the PWA could not be built (is Vite installed?)');
+    expect(pwaDir).toBe(PWA_DIST);
+    db = opened;
+    // A private copy of the build, so the update test can ship a "new" service worker.
+    served = mkdtempSync(join(tmpdir(), 'quita-pwa-'));
+    cpSync(pwaDir, served, { recursive: true });
+    app = createApp({ db, version: 'test', pwaDir: served, logError: () => undefined });
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((done) => server.once('listening', done));
+    // localhost (not 127.0.0.1) is a secure context, which service workers require.
+    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+
+    owner = await seedUser(db, 'owner', { email: OWNER_EMAIL, name: 'Rosa Almeida' });
+    collector = await seedUser(db, 'collector', { name: 'Carlos Cobrador' });
+    const put = await call(app, 'PUT', '/api/settings/organisation', {
+      headers: owner.headers,
+      json: {
+        legalName: 'Padaria Pão Quente Ltda',
+        tradeName: 'Pão Quente',
+        document: '11.222.333/0001-81',
+        address: {
+          street: 'Rua das Flores',
+          number: '123',
+          district: 'Centro',
+          city: 'Campinas',
+          state: 'SP',
+          postalCode: '13010-000',
+        },
+        pix: { key: '11.222.333/0001-81', keyType: 'cnpj' },
+      },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    for (const [name, due] of [
+      ['Ana Beatriz Lima', daysAgo(20)],
+      ['Bruno Costa', daysAgo(45)],
+      ['Célia Ramos', daysAgo(120)],
+    ] as const) {
+      const id = await createDebtor(app, owner, { name });
+      await createDebt(app, owner, id, { issueDate: daysAgo(200), dueDate: due });
+    }
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({
+      viewport: { width: 360, height: 640 },
+      deviceScaleFactor: 1,
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => {
+      // Failed requests are expected here (a wrong password, offline, the 404 of a missing
+      // endpoint); the screens handle them. Anything else logged as an error is a bug.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        pageErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => server?.close(done));
+    await db?.close();
+    if (served) rmSync(served, { recursive: true, force: true });
+  });
+
+  test('sign in; the service worker takes control', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { level: 1, name: 'Entrar' }).waitFor();
+    await axe('sign-in');
+    await shot('01-sign-in');
+    await page.getByLabel('E-mail').fill(OWNER_EMAIL);
+    await page.getByLabel('Senha').fill('not the password');
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('e-mail ou senha incorretos');
+    await page.getByLabel('Senha').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
+    const active = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      return reg.active?.scriptURL ?? null;
+    });
+    expect(active).toBe(`${base}/sw.js`);
+    await expect.poll(() => page.getByTestId('sw-state').textContent()).toBe('sim');
+    // Headless Chromium answers persist() without a prompt; either answer is shown, never "verificando".
+    await expect
+      .poll(() => page.getByTestId('persist-state').textContent())
+      .toMatch(/concedido|negado|não suportado/);
+    await axe('home');
+    await shot('02-home');
+  });
+
+  test('portfolio: total overdue, aging chart, per collector', async () => {
+    await go('Carteira', 'Carteira');
+    const res = await call<{ totalOverdue: number }>(app, 'GET', '/api/portfolio', {
+      headers: owner.headers,
+    });
+    await expect
+      .poll(() => page.getByTestId('total-overdue').textContent())
+      .toBe(formatBRL(cents(res.body.totalOverdue)));
+    const chart = page.getByRole('img', { name: /Atraso por faixa de dias/ });
+    await chart.waitFor();
+    expect(await chart.locator('rect.bar').count()).toBe(4);
+    await axe('portfolio');
+    await shot('03-portfolio');
+  });
+
+  test('work: CSV import with progress and per-row errors, then bulk assignment', async () => {
+    await go('Trabalho', 'Trabalho');
+    const csv = importCsv();
+    await page.getByLabel('Arquivo CSV').setInputFiles({
+      name: 'devedores.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.text, 'utf8'),
+    });
+    await page.getByRole('button', { name: 'Importar' }).click();
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    await expect.poll(() => report.textContent()).toContain('20 novos');
+    const progress = page.locator('progress#import-progress');
+    expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
+    expect(await page.getByTestId('import-rows').textContent()).toContain('22 linhas');
+    const lines = await page
+      .getByTestId('import-errors')
+      .locator('tbody tr td:first-child')
+      .allTextContents();
+    expect(lines.map(Number)).toEqual(csv.bad);
+    await axe('work-import');
+    await shot('04-import');
+
+    // Bulk assignment: search the imported debtors, pick two, give them to the collector.
+    await page.getByRole('searchbox').fill('Cliente Importado 0');
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.getByLabel(/Cliente Importado 00/).check();
+    await page.getByLabel(/Cliente Importado 01/).check();
+    await page.getByLabel('Cobrador', { exact: true }).selectOption({ label: 'Carlos Cobrador' });
+    await page.getByRole('button', { name: /Atribuir selecionados/ }).click();
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'atribuídos' }).textContent())
+      .toContain('2 atribuídos');
+    const mine = await call<{ items: { name: string }[] }>(
+      app,
+      'GET',
+      `/api/debtors?collector=${collector.user.id}`,
+      { headers: owner.headers },
+    );
+    expect(mine.body.items.map((d) => d.name).sort()).toEqual([
+      'Cliente Importado 00',
+      'Cliente Importado 01',
+    ]);
+    await axe('work-assign');
+    await shot('05-assign');
+  });
+
+  test('offline: a reload still renders the shell, owner screens say they need a connection', async () => {
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Trabalho' }).waitFor();
+    expect(await page.locator('.pill').textContent()).toBe('Sem conexão');
+    await go('Carteira', 'Carteira');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Esta tela precisa de conexão');
+    await shot('06-offline');
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Tentar de novo' }).click();
+    await page.getByTestId('total-overdue').waitFor();
+  });
+
+  test('review, settings (SMS segments as you type), devices and PIX screens', async () => {
+    await go('Revisão', 'Revisão');
+    await page.getByText('Nenhum pagamento aguardando.').waitFor();
+    await axe('review');
+
+    await go('Ajustes', 'Ajustes');
+    // Contact windows: Saturday until 13:00, saved with the version read (If-Match).
+    const windows = page.locator('form[aria-labelledby="win-title"]');
+    await windows.locator('#saturday-to').fill('13:00');
+    await windows.getByRole('button', { name: 'Salvar' }).click();
+    await windows.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
+    const saved = await call<{ value: { windows: { saturday: { to: string } | null } } }>(
+      app,
+      'GET',
+      '/api/settings/contact-windows',
+      { headers: owner.headers },
+    );
+    expect(saved.body.value.windows.saturday?.to).toBe('13:00');
+    const body = page.getByLabel('Texto', { exact: true });
+    await body.waitFor();
+    await body.fill('Olá');
+    await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/1 partes · 3/);
+    await body.fill('x'.repeat(161));
+    await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/2 partes · 161/);
+    await axe('settings');
+    await shot('07-settings');
+    // The edited template makes the page dirty: leaving asks first (dismissed = stay).
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).click();
+    expect(new URL(page.url()).pathname).toBe('/ajustes');
+    // A collector's phone reports in (not installed, storage not persistent): the owner sees it.
+    const registered = await call(app, 'POST', '/api/sync/devices', {
+      headers: collector.headers,
+      json: {
+        protocol: 1,
+        device_id: crypto.randomUUID(),
+        device_now: new Date().toISOString(),
+        health: {
+          app_version: '0.1.0',
+          schema_version: 1,
+          outbox_pending: 0,
+          outbox_oldest_pending_at: null,
+          outbox_rejected: 0,
+          persisted: false,
+          storage_usage: null,
+          storage_quota: null,
+          installed: false,
+          last_error: null,
+          user_agent: 'e2e',
+        },
+      },
+    });
+    expect(registered.status, JSON.stringify(registered.body)).toBeLessThan(300);
+    page.once('dialog', (d) => void d.accept());
+    await go('Dispositivos', 'Sincronização dos aparelhos');
+    const device = page.getByTestId('device');
+    await device.waitFor();
+    expect(await device.textContent()).toContain('Carlos Cobrador');
+    expect(await device.getAttribute('class')).toMatch(/light-(green|amber|red)/);
+    await axe('devices');
+    await shot('08-devices');
+
+    await go('PIX', 'Cobrar com PIX');
+    await page.getByLabel('Valor').fill('150,00');
+    const code = await page.getByTestId('pix-code').inputValue();
+    expect(code.startsWith('000201')).toBe(true);
+    expect(code).toContain('5406150.00');
+    await page.getByRole('img', { name: /QR Code PIX de R\$\s150,00/ }).waitFor();
+    await axe('pix');
+    await shot('09-pix');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('a service-worker update is offered as a prompt and never reloads over a dirty form', async () => {
+    await go('Ajustes', 'Ajustes');
+    const body = page.getByLabel('Texto', { exact: true });
+    await body.waitFor();
+    await body.fill('Rascunho que não pode se perder');
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+    // Ship a new version: any byte change to sw.js makes the browser install it as "waiting".
+    appendFileSync(join(served, 'sw.js'), '\n// next version\n');
+    await page.evaluate(async () => {
+      await (await navigator.serviceWorker.getRegistration())?.update();
+    });
+    await page.getByText('Nova versão disponível.').waitFor();
+    await shot('10-update-prompt');
+    await page.getByRole('button', { name: 'Atualizar agora' }).click();
+    await page.getByText('Salve ou descarte o formulário aberto antes de atualizar.').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await body.inputValue()).toBe('Rascunho que não pode se perder');
+    expect(
+      await page.evaluate(
+        async () => (await navigator.serviceWorker.getRegistration())?.waiting != null,
+      ),
+    ).toBe(true);
+
+    // Leaving the form (confirmed) clears the dirty flag; now the update applies and reloads.
+    page.once('dialog', (d) => void d.accept());
+    await go('Início', 'Olá, Rosa Almeida');
+    await Promise.all([
+      page.waitForEvent('load'),
+      page.getByRole('button', { name: 'Atualizar agora' }).click(),
+    ]);
+    await page.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(
+      undefined,
+    );
+    expect(await page.getByText('Nova versão disponível.').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
