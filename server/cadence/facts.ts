@@ -10,62 +10,26 @@ import type { PlannedAction } from '#shared/cadence/plan-next-actions';
 import { noticeDaysFor } from '#shared/cadence/plan-next-actions';
 import type { DebtorContactProfile } from '#shared/cadence/cadence.schema';
 import type { Breakdown } from '#shared/charges/charges.schema';
-import { formatDocument, tryParseDocument } from '#shared/identity/document';
-import { applyRateBps, cents, roundDiv, type Cents } from '#shared/money/money';
-import type { NegotiationPolicy } from '#shared/negotiation/negotiation.schema';
-import { buildPixPayload } from '#shared/pix/pix-payload';
-import { pixTxidFor } from '#shared/pix/pix-txid';
-import { formatAddress } from '#shared/settings/settings.schema';
+import { applyRateBps, cents, roundDiv } from '#shared/money/money';
+import { maxDiscountBpsFor } from '#shared/negotiation/validate-proposal';
+import {
+  creditorFacts as sharedCreditorFacts,
+  paymentLink,
+  pixCopyPaste,
+} from '#shared/templates/creditor-facts';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { addDays, type CalendarDate } from '#shared/time/calendar-date';
 import type { EffectiveSettings, OrganisationView } from '../settings/settings.repo';
 
 const creditorMemo = new WeakMap<OrganisationView, MessageFacts>();
 
-/** The creditor's part of the facts; empty fields stay absent (computed once per settings load). */
+/** The creditor's part of the facts, computed once per settings load (the queue renders thousands). */
 export function creditorFacts(org: OrganisationView): MessageFacts {
   const memo = creditorMemo.get(org);
   if (memo) return memo;
-  const facts = creditorFactsOf(org);
+  const facts = sharedCreditorFacts(org);
   creditorMemo.set(org, facts);
   return facts;
-}
-
-function creditorFactsOf(org: OrganisationView): MessageFacts {
-  const doc = org.document === null ? undefined : tryParseDocument(org.document);
-  return {
-    ...(org.legalName === null ? {} : { creditor_name: org.legalName }),
-    ...(doc?.ok ? { creditor_document: formatDocument(doc.value.value) } : {}),
-    ...(org.address === null ? {} : { creditor_address: formatAddress(org.address) }),
-    ...(org.phone === null ? {} : { creditor_phone: org.phone }),
-  };
-}
-
-/** The static BR Code for `amount` to the organisation's key, or undefined without a key. */
-export function pixCopyPaste(
-  org: OrganisationView,
-  debtId: string,
-  amount: Cents,
-): string | undefined {
-  if (org.pix === null) return undefined;
-  const built = buildPixPayload({
-    key: org.pix.key,
-    keyType: org.pix.keyType,
-    name: org.pixMerchantName ?? org.tradeName ?? org.legalName ?? '',
-    city: org.pixMerchantCity ?? org.address?.city ?? '',
-    ...(amount > 0 ? { amount } : {}),
-    txid: pixTxidFor(debtId),
-    truncate: true,
-  });
-  return built.ok ? built.value : undefined;
-}
-
-/** The largest discount the policy allows this many days overdue (bands are ascending). */
-export function maxDiscountBps(policy: NegotiationPolicy, daysOverdue: number): number {
-  let bps = 0;
-  for (const band of policy.discountBands)
-    if (band.minDaysOverdue <= daysOverdue) bps = band.maxDiscountBps;
-  return bps;
 }
 
 export interface StepFactsInput {
@@ -83,8 +47,8 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
   const { settings, balance, today } = input;
   const org = settings.organisation;
   const amount = balance.totalDue;
-  const txid = pixTxidFor(input.debt.id);
   const pix = pixCopyPaste(org, input.debt.id, amount);
+  const link = paymentLink(org, input.debt.id);
   const firstName = input.debtor.name.trim().split(/\s+/)[0] ?? input.debtor.name;
   const facts: MessageFacts = {
     ...creditorFacts(org),
@@ -98,9 +62,7 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
     due_date: balance.dueDate,
     days_overdue: Math.max(0, balance.daysOverdue),
     ...(pix === undefined ? {} : { pix_copy_paste: pix }),
-    ...(org.paymentLinkTemplate === null
-      ? {}
-      : { payment_link: org.paymentLinkTemplate.replaceAll('{txid}', txid) }),
+    ...(link === undefined ? {} : { payment_link: link }),
     ...(input.collectorName === null ? {} : { collector_name: input.collectorName }),
     notice_deadline: addDays(today, noticeDaysFor(settings.cadence, input.debtor.profile.state)),
     today,
@@ -114,7 +76,10 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
   Object.assign(facts, { installment_count: count, installment_amount: roundDiv(amount, count) });
   // Discounts are a last resort: only at the steps that unlock them, within the policy's band.
   if (input.action.allowsDiscount) {
-    const discount = applyRateBps(amount, maxDiscountBps(policy, balance.daysOverdue));
+    const discount = applyRateBps(
+      amount,
+      maxDiscountBpsFor(policy.discountBands, balance.daysOverdue),
+    );
     Object.assign(facts, {
       discount_amount: discount,
       discounted_amount: cents(amount - discount),
