@@ -26,6 +26,7 @@ import type { Queryable } from '../db/db';
 import {
   contactVerdict,
   debtorState,
+  groupBy,
   verdictJson,
   type DebtorFacts,
   type DebtorState,
@@ -93,16 +94,6 @@ export interface PageOptions {
   collectorId?: string;
   /** Only these debtors (the worker re-checks one debtor before sending). */
   debtorIds?: readonly string[];
-}
-
-function groupBy<T extends { debtor_id: string }>(rows: readonly T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = map.get(row.debtor_id);
-    if (list) list.push(row);
-    else map.set(row.debtor_id, [row]);
-  }
-  return map;
 }
 
 /** Loads one page of debtors that have an open debt, with their facts (one query per table). */

@@ -57,7 +57,8 @@ export interface DebtorFacts {
   assignment: AssignmentRow | null;
 }
 
-function groupBy<T extends { debtor_id: string }>(rows: readonly T[]): Map<string, T[]> {
+/** Rows grouped by their debtor, in query order. */
+export function groupBy<T extends { debtor_id: string }>(rows: readonly T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const row of rows) {
     const list = map.get(row.debtor_id);
