@@ -52,7 +52,12 @@ export async function startCollector(collectorId: string): Promise<void> {
         else if (event.type === 'sync-end') {
           syncing.value = false;
           lastSyncError.value = event.ok ? null : (event.error?.message ?? null);
-          if (event.ok) firstSync.value = null;
+          if (event.ok) {
+            firstSync.value = null;
+            // Creditor identity, policies and templates are not in the sync feed: refresh the
+            // cached copy while the connection is known to work.
+            void refreshSettings();
+          }
         } else if (event.type === 'progress' && event.firstSync)
           firstSync.value = { pages: event.pages, changes: event.changes };
       },

@@ -88,6 +88,9 @@ export function currentStep(policy: CadencePolicy, days: number | null): Cadence
   return step;
 }
 
+/** One collator for every comparison: `localeCompare(x, 'pt-BR')` builds one per call. */
+const byName = new Intl.Collator('pt-BR');
+
 export interface TodayRow {
   id: string;
   name: string;
@@ -133,7 +136,7 @@ export function todayRows(
     const da = a.days ?? Number.NEGATIVE_INFINITY;
     const db = b.days ?? Number.NEGATIVE_INFINITY;
     if (da !== db) return db - da;
-    return a.name.localeCompare(b.name, 'pt-BR');
+    return byName.compare(a.name, b.name);
   });
 }
 

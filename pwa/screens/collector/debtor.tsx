@@ -39,6 +39,12 @@ import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
 import type { CadencePolicy, ContactLogEntry } from '#shared/cadence/cadence.schema';
 import type { MessageFacts } from '#shared/templates/placeholders';
+import { formatPhoneBR, tryToE164 } from '#shared/identity/phone';
+
+/** "(11) 98765-4321" for a Brazilian number; anything else exactly as stored. */
+function shownPhone(value: string): string {
+  return tryToE164(value).ok ? formatPhoneBR(value) : value;
+}
 
 type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
 
@@ -89,7 +95,7 @@ function ContactLinks({
   return (
     <li>
       <span>
-        {point.value}
+        {shownPhone(point.value)}
         {point.label ? ` (${point.label})` : ''}
       </span>
       <div class="contact-actions">
