@@ -11,7 +11,7 @@
  *   as one integer numerator and rounded once per event, so splitting a period never adds a
  *   centavo and the charge can only grow with time.
  * - Grace days: a payment (or `asOf`) inside the window counts as made on the due date: no fine,
- *   no interest. Once the window closes, both run from the due date, as if there were no window.
+ *   no interest. Once the grace period ends, both run from the due date, as if there were none.
  * - Imputation (CC art. 354: "primeiro nos juros vencidos, e depois no capital"): interest →
  *   fine → fees → principal. Art. 354 orders only interest before capital; the fine and fees are
  *   accessories like interest, so they also go before the capital. Only the principal bears

@@ -82,7 +82,7 @@ export const PostalCodeSchema = v.pipe(
   v.regex(/^\d{8}$/, 'postal code (CEP) must have 8 digits'),
 );
 
-/** A Brazilian postal address, as CDC art. 42-A requires it on every collection document. */
+/** A Brazilian postal address, as CDC art. 42-A requires it on every collection notice. */
 export const AddressSchema = entity({
   street: text('street', 120),
   /** "S/N" when the building has no number. */

@@ -111,7 +111,8 @@ interface DebtorChecked {
 }
 
 function documentMatchesKind(d: DebtorChecked): boolean {
-  return d.document === undefined || (d.document.length === 11) === (d.kind === 'person');
+  const doc = d.document;
+  return doc === undefined || (doc.length === 11) === (d.kind === 'person');
 }
 
 function contactsAreUnique(d: DebtorChecked): boolean {

@@ -216,8 +216,8 @@ export function parseDocument(text: string): ParsedDocument {
 }
 
 /** 'cpf' or 'cnpj' for an already normalised document (from `DocumentSchema`). */
-export function documentKind(document: Cpf | Cnpj): DocumentKind {
-  return document.length === 11 ? 'cpf' : 'cnpj';
+export function documentKind(doc: Cpf | Cnpj): DocumentKind {
+  return doc.length === 11 ? 'cpf' : 'cnpj';
 }
 
 /** The document punctuated for display: CPF "123.456.789-09", CNPJ "12.ABC.345/01DE-35". */

@@ -123,11 +123,11 @@ export function renderText(text: string, facts: MessageFacts): string {
   return out + text.slice(last);
 }
 
-function documentLabel(document: string): string {
-  if (/^\s*(cpf|cnpj)\b/i.test(document)) return document;
-  const digits = document.replace(/\D/g, '').length;
+function documentLabel(doc: string): string {
+  if (/^\s*(cpf|cnpj)\b/i.test(doc)) return doc;
+  const digits = doc.replace(/\D/g, '').length;
   const label = digits === 14 ? 'CNPJ' : digits === 11 ? 'CPF' : 'CPF/CNPJ';
-  return `${label} ${document}`;
+  return `${label} ${doc}`;
 }
 
 /**
