@@ -7,24 +7,16 @@
  * axe-core on Today and Debtor (no serious/critical); screenshots at 360×640 in
  * test-output/screenshots/.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../server/app';
+import type { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
-import { ensurePwaBuilt } from '../server/pwa-build';
 import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 import { openTestDb } from './helpers/test-db';
+import { expectAxeClean, screenshot, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 
-const SHOTS = join(import.meta.dirname, '..', 'test-output', 'screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const COLLECTOR_EMAIL = 'carlos.campo@padaria.example.com.br';
 const DAY = 86_400_000;
 
@@ -53,7 +45,6 @@ interface DeviceStatusItem {
 
 describe('collector PWA in Chromium', () => {
   let db: Db;
-  let server: ServerType;
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -61,55 +52,20 @@ describe('collector PWA in Chromium', () => {
   let owner: SeededUser;
   let collector: SeededUser;
   let app: ReturnType<typeof createApp>;
-  let served: string;
+  let pwa: PwaServer | undefined;
   let anaId: string;
   const pageErrors: string[] = [];
 
-  async function axe(name: string): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (
-        window as unknown as {
-          axe: {
-            run(
-              ctx: Document,
-              options: object,
-            ): Promise<{
-              violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
-            }>;
-          };
-        }
-      ).axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
-      }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
-  }
+  const axe = (name: string) => expectAxeClean(page, name);
 
-  const shot = (name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  const shot = (name: string) => screenshot(page, name);
 
   const waiting = () => page.getByTestId('sync-waiting').textContent();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const [pwaDir, opened] = await Promise.all([
-      ensurePwaBuilt(() => undefined),
-      openTestDb('pglite'),
-    ]);
-    if (!pwaDir) throw new Error('the PWA could not be built (is Vite installed?)');
-    db = opened;
-    served = mkdtempSync(join(tmpdir(), 'quita-pwa-'));
-    cpSync(pwaDir, served, { recursive: true });
-    app = createApp({ db, version: 'test', pwaDir: served, logError: () => undefined });
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((done) => server.once('listening', done));
-    // localhost is a secure context (service workers, Web Locks).
-    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+    db = await openTestDb('pglite');
+    pwa = await startPwaServer(db);
+    ({ app, base } = pwa);
 
     owner = await seedUser(db, 'owner', { name: 'Rosa Almeida' });
     collector = await seedUser(db, 'collector', { email: COLLECTOR_EMAIL, name: 'Carlos Campo' });
@@ -212,9 +168,8 @@ describe('collector PWA in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((done) => server?.close(done));
+    await pwa?.close();
     await db?.close();
-    if (served) rmSync(served, { recursive: true, force: true });
   });
 
   test('sign in, first sync, Today in cadence order with search', async () => {

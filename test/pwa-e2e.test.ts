@@ -6,25 +6,19 @@
  * reload still renders the shell → the other screens. axe-core checks each main screen (no serious
  * or critical violations) and screenshots at 360×640 land in test-output/screenshots/.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBRL, cents } from '#shared/money/money';
-import { createApp } from '../server/app';
+import type { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
-import { ensurePwaBuilt, PWA_DIST } from '../server/pwa-build';
 import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { cpf, createDebt, createDebtor } from './helpers/ledger';
 import { openTestDb } from './helpers/test-db';
+import { expectAxeClean, screenshot, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 
-const SHOTS = join(import.meta.dirname, '..', 'test-output', 'screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const OWNER_EMAIL = 'dona.rosa@padaria.example.com.br';
 const DAY = 86_400_000;
 
@@ -50,7 +44,6 @@ function importCsv(): { text: string; good: number; bad: number[] } {
 
 describe('owner PWA in Chromium', () => {
   let db: Db;
-  let server: ServerType;
   let base: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -58,36 +51,12 @@ describe('owner PWA in Chromium', () => {
   let owner: SeededUser;
   let collector: SeededUser;
   let app: ReturnType<typeof createApp>;
-  let served: string;
+  let pwa: PwaServer | undefined;
   const pageErrors: string[] = [];
 
-  async function axe(name: string): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const result = await (
-        window as unknown as {
-          axe: {
-            run(
-              ctx: Document,
-              options: object,
-            ): Promise<{
-              violations: { id: string; impact: string | null; nodes: { target: unknown }[] }[];
-            }>;
-          };
-        }
-      ).axe.run(document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)).slice(0, 3),
-      }));
-    });
-    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious, `${name}: ${JSON.stringify(serious)}`).toEqual([]);
-  }
+  const axe = (name: string) => expectAxeClean(page, name);
 
-  const shot = (name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  const shot = (name: string) => screenshot(page, name);
 
   async function go(label: string, heading: string): Promise<void> {
     await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
@@ -95,22 +64,9 @@ describe('owner PWA in Chromium', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const [pwaDir, opened] = await Promise.all([
-      ensurePwaBuilt(() => undefined),
-      openTestDb('pglite'),
-    ]);
-    if (!pwaDir) throw new Error('the PWA could not be built (is Vite installed?)');
-    expect(pwaDir).toBe(PWA_DIST);
-    db = opened;
-    // A private copy of the build, so the update test can ship a "new" service worker.
-    served = mkdtempSync(join(tmpdir(), 'quita-pwa-'));
-    cpSync(pwaDir, served, { recursive: true });
-    app = createApp({ db, version: 'test', pwaDir: served, logError: () => undefined });
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((done) => server.once('listening', done));
-    // localhost (not 127.0.0.1) is a secure context, which service workers require.
-    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+    db = await openTestDb('pglite');
+    pwa = await startPwaServer(db);
+    ({ app, base } = pwa);
 
     owner = await seedUser(db, 'owner', { email: OWNER_EMAIL, name: 'Rosa Almeida' });
     collector = await seedUser(db, 'collector', { name: 'Carlos Cobrador' });
@@ -173,9 +129,8 @@ describe('owner PWA in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((done) => server?.close(done));
+    await pwa?.close();
     await db?.close();
-    if (served) rmSync(served, { recursive: true, force: true });
   });
 
   test('sign in; the service worker takes control', async () => {
@@ -365,7 +320,8 @@ describe('owner PWA in Chromium', () => {
       (window as unknown as { marker: number }).marker = 42;
     });
     // Ship a new version: any byte change to sw.js makes the browser install it as "waiting".
-    appendFileSync(join(served, 'sw.js'), '\n// next version\n');
+    if (!pwa) throw new Error('the server did not start');
+    appendFileSync(join(pwa.served, 'sw.js'), '\n// next version\n');
     await page.evaluate(async () => {
       await (await navigator.serviceWorker.getRegistration())?.update();
     });
