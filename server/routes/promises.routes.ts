@@ -8,8 +8,6 @@ import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
 import { PromiseRequestSchema, ReasonRequestSchema } from '#shared/api/ledger.schema';
 import { IdSchema } from '#shared/domain/id';
-import { cents } from '#shared/money/money';
-import { validatePromise } from '#shared/negotiation/promise';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
 import { insertEntity, updateEntity } from '../db/write';
@@ -25,6 +23,7 @@ import {
   ruleProblem,
   uniqueViolation,
 } from '../ledger/http';
+import { checkNewPromise } from '../ledger/promise-check';
 import { promiseJson, type PaymentRow, type PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
 
@@ -64,30 +63,17 @@ export function promiseRoutes({ db, now }: Deps) {
           if (!facts) throw notFound('devedor');
           const settings = await loadLedgerSettings(tx);
           const state = debtorState(facts, settings, now());
-          const covered = state.debts.filter((d) => input.debtIds.includes(d.row.id));
-          if (covered.length !== input.debtIds.length)
+          const check = checkNewPromise(state, settings, input, state.today);
+          if (check.kind === 'unknown_debt')
             throw ruleProblem('unknown-debt', 'uma das dívidas não pertence a este devedor', {
               errors: [{ field: 'debtIds', message: 'every debt must belong to the debtor' }],
             });
-          if ([...state.promiseStatuses.values()].includes('active'))
+          if (check.kind === 'promise_active')
             throw conflict(
               'promise-active',
               'já existe uma promessa em andamento para este devedor',
             );
-          const verdict = validatePromise(
-            settings.promise,
-            { amount: input.amount, dueDate: input.dueDate },
-            {
-              today: state.today,
-              balance: cents(
-                covered
-                  .filter((d) => d.row.status === 'open')
-                  .reduce((sum, d) => sum + d.balance.totalDue, 0),
-              ),
-              brokenPromisesCount: [...state.promiseStatuses.values()].filter((s) => s === 'broken')
-                .length,
-            },
-          );
+          const { verdict } = check;
           if (!verdict.ok)
             throw ruleProblem(
               'promise-rejected',

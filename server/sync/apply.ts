@@ -7,8 +7,7 @@
  */
 import { uuidv7 } from 'uuidv7';
 import type { MutationPayloads, ParsedMutation } from '#shared/sync/protocol.schema';
-import { cents } from '#shared/money/money';
-import { validatePromise } from '#shared/negotiation/promise';
+import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
@@ -165,24 +164,16 @@ async function promiseCreated(
   if (!facts) throw new SyncRejection('debtor_not_found');
   const settings = await loadLedgerSettings(tx);
   const state = debtorState(facts, settings, ctx.now);
-  const covered = state.debts.filter((d) => p.debtIds.includes(d.row.id));
-  if (covered.length !== p.debtIds.length) throw new SyncRejection('debt_not_found');
-  if ([...state.promiseStatuses.values()].includes('active'))
-    throw new SyncRejection('promise_active');
-  const verdict = validatePromise(
-    settings.promise,
-    { amount: p.amount, dueDate: p.dueDate },
-    {
-      // Judged as of the day it was made on the device, not the day the phone found signal.
-      today: p.madeOn < state.today ? p.madeOn : state.today,
-      balance: cents(
-        covered
-          .filter((d) => d.row.status === 'open')
-          .reduce((sum, d) => sum + d.balance.totalDue, 0),
-      ),
-      brokenPromisesCount: [...state.promiseStatuses.values()].filter((s) => s === 'broken').length,
-    },
+  // Judged as of the day it was made on the device, not the day the phone found signal.
+  const check = checkNewPromise(
+    state,
+    settings,
+    p,
+    p.madeOn < state.today ? p.madeOn : state.today,
   );
+  if (check.kind === 'unknown_debt') throw new SyncRejection('debt_not_found');
+  if (check.kind === 'promise_active') throw new SyncRejection('promise_active');
+  const { verdict } = check;
   if (!verdict.ok)
     throw new SyncRejection(`policy: ${verdict.violations.map((v) => v.message).join(' ')}`);
   if (verdict.needsApproval)
