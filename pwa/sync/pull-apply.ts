@@ -29,42 +29,69 @@ export async function removeDebtorLocally(db: QuitaDb, debtorId: string): Promis
   await db.facts.where('debtor_id').equals(debtorId).delete();
 }
 
-/** Upsert that never goes back in version (a replayed older page is a no-op). */
-async function putIfNewer<T extends { id: string; version: number }>(
-  table: { get(id: string): Promise<T | undefined>; put(row: T): Promise<unknown> },
-  row: T,
-): Promise<void> {
-  const existing = await table.get(row.id);
-  if (existing && existing.version > row.version) return;
-  await table.put(row);
-}
+type ServerRow = SrvDebtor | SrvDebt | SrvFact;
+type PutTable = 'debtors' | 'debts' | 'facts';
 
-async function applyChange(db: QuitaDb, change: SyncChange): Promise<void> {
-  if (change.op === 'remove') {
-    if (change.entity === 'debtor') await removeDebtorLocally(db, change.id);
-    else if (change.entity === 'debt') await db.debts.delete(change.id);
-    else await db.facts.delete(change.id);
-    return;
-  }
+/** The row a `put` writes, and its table; null for entities this device does not keep. */
+function rowOf(change: SyncChange & { op: 'put' }): { table: PutTable; row: ServerRow } | null {
   const { data } = change;
   const version = versionOf(data);
   if (change.entity === 'debtor')
-    await putIfNewer<SrvDebtor>(db.debtors, { id: change.id, version, data });
-  else if (change.entity === 'debt')
-    await putIfNewer<SrvDebt>(db.debts, {
-      id: change.id,
-      debtor_id: debtorIdOf(data),
-      version,
-      data,
+    return { table: 'debtors', row: { id: change.id, version, data } };
+  if (change.entity === 'debt')
+    return { table: 'debts', row: { id: change.id, debtor_id: debtorIdOf(data), version, data } };
+  if (FACT_ENTITIES.has(change.entity))
+    return {
+      table: 'facts',
+      row: { id: change.id, debtor_id: debtorIdOf(data), type: change.entity, version, data },
+    };
+  return null;
+}
+
+/**
+ * Writes a run of puts with one bulk read and one bulk write per table, never going back in
+ * version (a replayed older page is a no-op). Per-row get/put awaited one by one cost most of an
+ * initial sync: 500 round trips into IndexedDB per page instead of two.
+ */
+async function putRun(db: QuitaDb, run: Map<PutTable, Map<string, ServerRow>>): Promise<void> {
+  for (const [name, rows] of run) {
+    const table = db.table<ServerRow, string>(name);
+    const existing = await table.bulkGet([...rows.keys()]);
+    const fresh = [...rows.values()].filter((row, i) => {
+      const stored = existing[i];
+      return !stored || stored.version <= row.version;
     });
-  else if (FACT_ENTITIES.has(change.entity))
-    await putIfNewer<SrvFact>(db.facts, {
-      id: change.id,
-      debtor_id: debtorIdOf(data),
-      type: change.entity,
-      version,
-      data,
-    });
+    if (fresh.length > 0) await table.bulkPut(fresh);
+  }
+  run.clear();
+}
+
+async function removeOne(db: QuitaDb, change: SyncChange): Promise<void> {
+  if (change.entity === 'debtor') await removeDebtorLocally(db, change.id);
+  else if (change.entity === 'debt') await db.debts.delete(change.id);
+  else await db.facts.delete(change.id);
+}
+
+/**
+ * Applies changes in page order: consecutive puts are batched, and a `remove` first flushes the
+ * puts before it, so a page that puts then removes (or the reverse) ends as if applied one by one.
+ */
+async function applyChanges(db: QuitaDb, changes: readonly SyncChange[]): Promise<void> {
+  const run = new Map<PutTable, Map<string, ServerRow>>();
+  for (const change of changes) {
+    if (change.op === 'remove') {
+      await putRun(db, run);
+      await removeOne(db, change);
+      continue;
+    }
+    const target = rowOf(change);
+    if (!target) continue;
+    let rows = run.get(target.table);
+    if (!rows) run.set(target.table, (rows = new Map()));
+    const queued = rows.get(target.row.id);
+    if (!queued || queued.version <= target.row.version) rows.set(target.row.id, target.row);
+  }
+  await putRun(db, run);
 }
 
 /**
@@ -79,7 +106,7 @@ export async function applyPullPage(
   options: { deliveredAcks?: readonly string[]; now: string },
 ): Promise<number> {
   return db.transaction('rw', [db.debtors, db.debts, db.facts, db.device, db.outbox], async () => {
-    for (const change of page.changes) await applyChange(db, change);
+    await applyChanges(db, page.changes);
     const done = !page.has_more;
     await db.device.update('device', {
       cursor: page.cursor,
