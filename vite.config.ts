@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { pwaIcons } from './pwa/build/icons';
+import { pwaIcons } from './pwa/build/icons.ts';
 
 const here = import.meta.dirname;
 const { version } = JSON.parse(readFileSync(resolve(here, 'package.json'), 'utf8')) as {
