@@ -36,9 +36,9 @@ describe('quita (no database needed)', () => {
       args: ['frobnicate'],
       code: 2,
       out: /^$/,
-      err: /^quita: unknown command 'frobnicate'; run 'quita --help'\n$/,
+      err: /^quita: comando desconhecido 'frobnicate'; veja 'quita --help'\n$/,
     },
-    { args: ['user'], code: 2, out: /^$/, err: /try: quita user add/ },
+    { args: ['user'], code: 2, out: /^$/, err: /tente: quita user add/ },
     { args: ['user', 'add', '--help'], code: 0, out: /Usage: quita user add --email/, err: /^$/ },
     { args: ['serve', '--help'], code: 0, out: /SIGTERM/, err: /^$/ },
     { args: ['migrate', '--help'], code: 0, out: /advisory lock/, err: /^$/ },
@@ -46,7 +46,7 @@ describe('quita (no database needed)', () => {
       args: ['user', 'add', '--email', 'a@example.com', '--name', 'A', '--password', '0123456789'],
       code: 2,
       out: /^$/,
-      err: /^quita user add: missing --role\n$/,
+      err: /^quita user add: falta --role\n$/,
     },
     {
       args: [
@@ -69,19 +69,19 @@ describe('quita (no database needed)', () => {
       args: ['user', 'add', '--wat'],
       code: 2,
       out: /^$/,
-      err: /^quita user add: Unknown option '--wat'/,
+      err: /^quita user add: opção desconhecida: --wat\n$/,
     },
     {
       args: ['user', 'add', 'extra'],
       code: 2,
       out: /^$/,
-      err: /^quita user add: Unexpected argument 'extra'/,
+      err: /^quita user add: argumento inesperado: extra\n$/,
     },
     {
       args: ['serve', '--port', 'eighty'],
       code: 2,
       out: /^$/,
-      err: /^quita serve: --port must be a port number/,
+      err: /^quita serve: --port: esperado um número de porta; recebido "eighty"\n$/,
     },
   ])('quita $args → exit $code', async ({ args, code, out, err }) => {
     const { io: cliIo, out: captured } = io();
@@ -184,7 +184,7 @@ forEachDb((kind) => {
       const again = await runQuita(args, env);
       expect(again.code).toBe(1);
       expect(again.stderr).toBe(
-        'quita user add: a user with email cobra@example.com already exists\n',
+        'quita user add: já existe um usuário com o e-mail cobra@example.com\n',
       );
       const migrate = await runQuita(['migrate'], env);
       expect(JSON.parse(migrate.stdout)).toEqual({

@@ -57,9 +57,26 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
       allowPositionals,
     });
   } catch (error) {
-    throw usageError(
-      error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error),
-    );
+    throw usageError(parseArgsMessage(error));
+  }
+}
+
+/** node:util's parseArgs errors (English) in pt-BR, by their documented codes. */
+function parseArgsMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const first = error.message.split('\n')[0] ?? error.message;
+  const quoted = /'([^']*)'/.exec(first)?.[1] ?? '';
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `opção desconhecida: ${quoted}`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `argumento inesperado: ${quoted}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return first.includes('argument missing')
+        ? `a opção ${quoted} precisa de um valor`
+        : `a opção ${quoted} não aceita esse valor`;
+    default:
+      return first;
   }
 }
 

@@ -89,8 +89,8 @@ export async function main(
   if (!found) {
     const group = commands.filter((c) => c.name.startsWith(`${argv[0]} `));
     const hint =
-      group.length > 0 ? ` (try: ${group.map((c) => `quita ${c.name}`).join(', ')})` : '';
-    io.stderr(`quita: unknown command '${argv.join(' ')}'${hint}; run 'quita --help'\n`);
+      group.length > 0 ? ` (tente: ${group.map((c) => `quita ${c.name}`).join(', ')})` : '';
+    io.stderr(`quita: comando desconhecido '${argv.join(' ')}'${hint}; veja 'quita --help'\n`);
     return EXIT_USAGE;
   }
   try {

@@ -20,7 +20,7 @@ describe('csvRecords over a byte stream', () => {
       { line: 1, fields: ['a', 'b'] },
       { line: 2, fields: ['São\r\nPaulo', '2'] },
       { line: 4, fields: ['ç', 'x,"y"'] },
-      { line: 5, fields: ['unterminated,3'], error: 'Quoted field unterminated' },
+      { line: 5, fields: ['unterminated,3'], error: 'há aspas abertas que não foram fechadas' },
     ]);
   });
 

@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 export interface CsvRecord {
   line: number;
   fields: string[];
-  /** Papaparse's complaint about this record (unterminated quotes…), if any. */
+  /** What papaparse found wrong with this record (unterminated quotes…), in pt-BR, if any. */
   error?: string;
 }
 
@@ -19,7 +19,7 @@ export interface CsvRecord {
 export class InputTooLargeError extends Error {
   readonly maxBytes: number;
   constructor(maxBytes: number) {
-    super(`the file is larger than ${maxBytes} bytes`);
+    super(`o arquivo tem mais de ${maxBytes} bytes`);
     this.maxBytes = maxBytes;
   }
 }
@@ -61,6 +61,14 @@ export async function* streamChunks(
   }
 }
 
+const PARSE_ERRORS: Readonly<Record<Papa.ParseError['code'], string>> = {
+  MissingQuotes: 'há aspas abertas que não foram fechadas',
+  InvalidQuotes: 'há aspas fora do lugar em um valor entre aspas',
+  TooFewFields: 'faltam campos',
+  TooManyFields: 'sobram campos',
+  UndetectableDelimiter: 'não foi possível identificar o separador',
+};
+
 function quotedAware(line: string): string {
   return line.replace(/"[^"]*"/g, '');
 }
@@ -84,7 +92,7 @@ export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<C
     const errorsByRow = new Map<number, string>();
     for (const error of result.errors)
       if (error.row !== undefined && !errorsByRow.has(error.row))
-        errorsByRow.set(error.row, error.message);
+        errorsByRow.set(error.row, PARSE_ERRORS[error.code] ?? error.message);
     carry = final ? '' : input.slice(result.meta.cursor);
     for (const [i, fields] of result.data.entries()) {
       line += 1;

@@ -2,7 +2,8 @@
  * One CSV row of a debtor import, checked completely before anything is written: every failing
  * column is reported (line + column + message), so a row either lands whole or not at all.
  * Parsing uses shared/ (money, dates, CPF/CNPJ, phones, e-mails, UFs); their messages are the
- * English "fit for a CSV import report" texts, and this module's own messages match them.
+ * pt-BR "fit for a CSV import report" texts, and this module's own messages match them: they name
+ * the field in Portuguese and leave the column's name to `RowError.column`.
  */
 import { tryParseMoney, type Cents } from '#shared/money/money';
 import { tryParseBrazilianDate, type CalendarDate } from '#shared/time/calendar-date';
@@ -27,6 +28,22 @@ export const IMPORT_COLUMNS = [
   'due_date',
 ] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+
+/** Each column in pt-BR with its article, for messages ("o valor deve ser maior que zero"). */
+export const COLUMN_LABELS: Readonly<Record<ImportColumn, string>> = {
+  external_id: 'o código do devedor',
+  name: 'o nome',
+  document: 'o CPF/CNPJ',
+  email: 'o e-mail',
+  phone: 'o telefone',
+  address: 'o endereço',
+  city: 'a cidade',
+  state: 'a UF',
+  debt_id: 'o código da dívida',
+  description: 'a descrição',
+  amount: 'o valor',
+  due_date: 'o vencimento',
+};
 
 /** Where each import column sits in a row. */
 export type ColumnIndex = Readonly<Record<ImportColumn, number>>;
@@ -97,7 +114,7 @@ export function resolveColumns(
 }
 
 const NOT_UTF8 =
-  'contains bytes that are not valid UTF-8 (was the file saved as Latin-1/ANSI?); save it as "CSV UTF-8" and import again';
+  'tem bytes que não são UTF-8 válido (o arquivo foi salvo como Latin-1/ANSI?); salve-o como "CSV UTF-8" e importe de novo';
 
 /**
  * Checks one data row. `fields` are the raw cell texts; `line` is the spreadsheet row number
@@ -115,16 +132,22 @@ export function parseImportRow(
     if (value.includes('\uFFFD')) fail(column, NOT_UTF8);
     const max = MAX_LENGTH[column];
     if (max !== undefined && value.length > max)
-      fail(column, `${column} has ${value.length} characters; at most ${max} are accepted`);
+      fail(
+        column,
+        `${COLUMN_LABELS[column]} tem ${value.length} caracteres; o máximo aceito é ${max}`,
+      );
     return value;
   };
   const optional = (value: string): string | null => (value === '' ? null : value);
 
   const externalId = cell('external_id');
   if (externalId === '')
-    fail('external_id', 'external_id is empty; it identifies the debtor across imports');
+    fail(
+      'external_id',
+      'o código do devedor está vazio; é ele que identifica o devedor entre importações',
+    );
   const name = cell('name');
-  if (name === '') fail('name', 'name is empty');
+  if (name === '') fail('name', 'o nome está vazio');
 
   let kind: DebtorFields['kind'] = 'person';
   let document = '';
@@ -139,7 +162,7 @@ export function parseImportRow(
   const emailText = cell('email');
   if (emailText !== '') {
     email = normalizeEmail(emailText);
-    if (!isValidEmail(email)) fail('email', `email "${emailText}" is not a valid address`);
+    if (!isValidEmail(email)) fail('email', `o e-mail "${emailText}" não é um endereço válido`);
   }
 
   let phone: PhoneE164 | null = null;
@@ -156,17 +179,21 @@ export function parseImportRow(
   const stateText = cell('state').toUpperCase();
   if (stateText !== '') {
     if (isUf(stateText)) state = stateText;
-    else fail('state', `state "${stateText}" is not a Brazilian UF code such as SP or RJ`);
+    else fail('state', `a UF "${stateText}" não é a sigla de um estado brasileiro, como SP ou RJ`);
   }
 
   const debtId = cell('debt_id');
-  if (debtId === '') fail('debt_id', 'debt_id is empty; it identifies the debt across imports');
+  if (debtId === '')
+    fail(
+      'debt_id',
+      'o código da dívida está vazio; é ele que identifica a dívida entre importações',
+    );
   const description = cell('description');
 
   let principalCents = 0 as Cents;
   const amount = tryParseMoney(cell('amount'));
   if (!amount.ok) fail('amount', amount.message);
-  else if (amount.value <= 0) fail('amount', 'amount must be greater than zero');
+  else if (amount.value <= 0) fail('amount', 'o valor deve ser maior que zero');
   else principalCents = amount.value;
 
   let dueOn = '' as CalendarDate;

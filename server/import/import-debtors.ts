@@ -22,6 +22,7 @@ import {
   debtorFingerprint,
   firstDifferentColumn,
   IMPORT_COLUMNS,
+  COLUMN_LABELS,
   parseImportRow,
   resolveColumns,
   type ColumnIndex,
@@ -197,7 +198,7 @@ async function runImport(
       addError({
         line: batch[0]?.line ?? 0,
         column: null,
-        message: `the database refused this row: ${message}`,
+        message: `o banco de dados recusou esta linha: ${message}`,
       });
       return;
     }
@@ -221,7 +222,7 @@ async function runImport(
         addError({
           line: record.line,
           column: null,
-          message: `the row could not be read: ${record.error}`,
+          message: `a linha não pôde ser lida: ${record.error}`,
         });
         continue;
       }
@@ -229,7 +230,7 @@ async function runImport(
         addError({
           line: record.line,
           column: null,
-          message: `the row has ${record.fields.length} fields but the header has ${headerLength} (a comma inside a value needs quotes)`,
+          message: `a linha tem ${record.fields.length} campos, mas o cabeçalho tem ${headerLength} (um separador dentro de um valor precisa ficar entre aspas)`,
         });
         continue;
       }
@@ -244,7 +245,7 @@ async function runImport(
         addError({
           line: row.line,
           column: 'debt_id',
-          message: `debt_id "${row.debt.externalId}" already appears on line ${earlierDebt}`,
+          message: `o código da dívida "${row.debt.externalId}" já aparece na linha ${earlierDebt}`,
         });
         continue;
       }
@@ -255,7 +256,7 @@ async function runImport(
         addError({
           line: row.line,
           column,
-          message: `${column} differs from line ${earlier.line} for the same external_id "${row.debtor.externalId}"; all rows of one debtor must agree`,
+          message: `${COLUMN_LABELS[column]} difere da linha ${earlier.line} para o mesmo devedor "${row.debtor.externalId}"; todas as linhas de um devedor devem ter os mesmos dados`,
         });
         continue;
       }
@@ -274,7 +275,7 @@ async function runImport(
     addError({
       line: lastLine + 1,
       column: null,
-      message: `the file exceeds the limit of ${Math.round(error.maxBytes / 1024 / 1024)} MB; nothing from this line on was read`,
+      message: `o arquivo passa do limite de ${Math.round(error.maxBytes / 1024 / 1024)} MB; nada desta linha em diante foi lido`,
     });
   }
   if (batch.length > 0) await flush(batch);
@@ -424,14 +425,14 @@ async function applyBatch(
       fail(
         line,
         'external_id',
-        `debtor "${debtor.externalId}" was anonymised (LGPD retention); it is not imported again`,
+        `o devedor "${debtor.externalId}" foi anonimizado (retenção da LGPD) e não é importado de novo`,
       );
       continue;
     }
     const storedDebt = storedDebts.get(debt.externalId);
     const ownerId = known ?? stored?.id;
     if (storedDebt && storedDebt.debtor_id !== ownerId) {
-      fail(line, 'debt_id', `debt_id "${debt.externalId}" already belongs to another debtor`);
+      fail(line, 'debt_id', `o código da dívida "${debt.externalId}" já pertence a outro devedor`);
       continue;
     }
 

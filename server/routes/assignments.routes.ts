@@ -35,7 +35,7 @@ async function checkDebtors(tx: Tx, ids: readonly string[]): Promise<void> {
   if (missing.length > 0)
     throw ruleProblem('unknown-debtor', `devedores não encontrados: ${missing.length}`, {
       missing,
-      errors: [{ field: 'debtorIds', message: 'every debtor must exist' }],
+      errors: [{ field: 'debtorIds', message: 'todos os devedores devem existir' }],
     });
 }
 
@@ -83,7 +83,7 @@ export function assignmentRoutes({ db, now }: Deps) {
         );
         if (collector?.role !== 'collector' || !collector.active)
           throw ruleProblem('not-a-collector', 'o usuário informado não é um cobrador ativo', {
-            errors: [{ field: 'collectorId', message: 'must be an active collector' }],
+            errors: [{ field: 'collectorId', message: 'deve ser um cobrador ativo' }],
           });
         await checkDebtors(tx, ids);
         const current = new Map((await currentOf(tx, ids)).map((a) => [a.debtor_id, a]));

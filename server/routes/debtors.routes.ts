@@ -11,7 +11,11 @@ import {
   DebtorSearchQuerySchema,
   type DebtorLookupMatch,
 } from '#shared/api/ledger.schema';
-import { NewDebtorSchema, type NewDebtor } from '#shared/domain/debtor.schema';
+import {
+  DOCUMENT_KIND_MESSAGE,
+  NewDebtorSchema,
+  type NewDebtor,
+} from '#shared/domain/debtor.schema';
 import { normalizeEmail } from '#shared/identity/email';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import type { Deps } from '../app';
@@ -480,13 +484,8 @@ export function debtorRoutes(deps: Deps) {
               : updated.document?.length === 11
           )
             throw problemError(
-              problem(422, 'validation', 'document: CPF para pessoa física, CNPJ para empresa', {
-                errors: [
-                  {
-                    field: 'document',
-                    message: 'document must be a CPF for a person and a CNPJ for a company',
-                  },
-                ],
+              problem(422, 'validation', `document: ${DOCUMENT_KIND_MESSAGE}`, {
+                errors: [{ field: 'document', message: DOCUMENT_KIND_MESSAGE }],
               }),
             );
           if (patch.contactPoints !== undefined)

@@ -135,7 +135,10 @@ export function debtRoutes({ db, now }: Deps) {
               currentVersion: before.version,
             });
           if ((after.issued_on ?? after.due_on) > after.due_on)
-            throw invalidField('dueDate', 'dueDate cannot be before issueDate');
+            throw invalidField(
+              'dueDate',
+              'o vencimento não pode ser anterior à emissão (issueDate)',
+            );
           await audit(tx, {
             actor: user.id,
             ip: c.get('ip'),

@@ -83,7 +83,7 @@ export function disputeRoutes({ db, now }: Deps) {
           );
           if (debt?.debtor_id !== input.debtorId)
             throw ruleProblem('unknown-debt', 'a dívida não pertence a este devedor', {
-              errors: [{ field: 'debtId', message: 'the debt must belong to the debtor' }],
+              errors: [{ field: 'debtId', message: 'a dívida deve pertencer ao devedor' }],
             });
           const open = await tx.query(
             `SELECT 1 FROM disputes WHERE debt_id = $1 AND status = 'open'`,

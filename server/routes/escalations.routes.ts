@@ -147,7 +147,7 @@ export function escalationRoutes({ db, now }: Deps) {
           const debt = state.debts.find((d) => d.row.id === input.debtId);
           if (!debt)
             throw ruleProblem('unknown-debt', 'a dívida não pertence a este devedor', {
-              errors: [{ field: 'debtId', message: 'the debt must belong to the debtor' }],
+              errors: [{ field: 'debtId', message: 'a dívida deve pertencer ao devedor' }],
             });
           if (debt.row.status !== 'open' || debt.balance.totalDue <= 0)
             throw conflict(
@@ -246,9 +246,12 @@ export function escalationRoutes({ db, now }: Deps) {
           ['proposed', 'approved'],
           (row, today) => {
             if (listedOn > today)
-              throw invalidField('listedOn', 'listedOn cannot be in the future');
+              throw invalidField('listedOn', 'a data do registro não pode estar no futuro');
             if (row.requested_on !== null && listedOn < row.requested_on)
-              throw invalidField('listedOn', 'listedOn cannot be before requestedOn');
+              throw invalidField(
+                'listedOn',
+                'a data do registro não pode ser anterior à solicitação (requestedOn)',
+              );
             return { status: 'listed', listed_on: listedOn };
           },
           'escalation.listed',
@@ -265,9 +268,12 @@ export function escalationRoutes({ db, now }: Deps) {
           ['listed', 'removal_due'],
           (row, today) => {
             if (removedOn > today)
-              throw invalidField('removedOn', 'removedOn cannot be in the future');
+              throw invalidField('removedOn', 'a data da baixa não pode estar no futuro');
             if (row.listed_on !== null && removedOn < row.listed_on)
-              throw invalidField('removedOn', 'removedOn cannot be before listedOn');
+              throw invalidField(
+                'removedOn',
+                'a data da baixa não pode ser anterior ao registro (listedOn)',
+              );
             return { status: 'removed', removed_on: removedOn };
           },
           'escalation.removed',

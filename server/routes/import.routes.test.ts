@@ -206,9 +206,19 @@ forEachDb((kind) => {
       { line: 13, column: 'name' },
       { line: 14, column: 'name' },
     ]);
-    expect(report.errors[1]?.message).toMatch(/31\/02\/2026.*does not exist/);
-    expect(report.errors[3]?.message).toMatch(/ambiguous/);
-    expect(report.errors[12]?.message).toMatch(/UTF-8/);
+    // Messages are pt-BR and leave the column's name to `column`.
+    expect(report.errors[1]?.message).toMatch(/^a data "31\/02\/2026" não existe/);
+    expect(report.errors[2]?.message).toMatch(/^o valor "-10\.00" é negativo/);
+    expect(report.errors[3]?.message).toMatch(/^o valor "1\.234" é ambíguo/);
+    expect(report.errors[4]?.message).toBe(
+      'a UF "XX" não é a sigla de um estado brasileiro, como SP ou RJ',
+    );
+    expect(report.errors[6]?.message).toMatch(/^a linha tem 13 campos, mas o cabeçalho tem 12/);
+    expect(report.errors[9]?.message).toBe('o valor deve ser maior que zero');
+    expect(report.errors[11]?.message).toMatch(
+      /^o nome difere da linha 2 para o mesmo devedor "M-1"/,
+    );
+    expect(report.errors[12]?.message).toMatch(/não são UTF-8 válido/);
     expect(report.debtors.created).toBe(2);
     expect(report.debts.created).toBe(2);
     const landed = await db.query<{ external_id: string; state: string | null }>(

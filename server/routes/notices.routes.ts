@@ -64,13 +64,13 @@ export function noticeRoutes({ db, now }: Deps) {
           if (!debtor) throw notFound('devedor');
           if (debt?.debtor_id !== input.debtorId)
             throw ruleProblem('unknown-debt', 'a dívida não pertence a este devedor', {
-              errors: [{ field: 'debtId', message: 'the debt must belong to the debtor' }],
+              errors: [{ field: 'debtId', message: 'a dívida deve pertencer ao devedor' }],
             });
           if (debt.status !== 'open')
             throw conflict('debt-not-open', 'só se notifica uma dívida em aberto');
           const settings = await loadLedgerSettings(tx);
           if (input.sentOn > todayFor(settings, now()))
-            throw invalidField('sentOn', 'a notice cannot be dated in the future');
+            throw invalidField('sentOn', 'o comunicado não pode ter data no futuro');
           const waitingDays = Math.max(
             1,
             noticeDaysFor(settings.cadence, contactProfile(debtor, settings).state),

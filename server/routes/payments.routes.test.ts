@@ -139,17 +139,31 @@ forEachDb((kind) => {
   });
 
   describe('confirmed payments', () => {
+    // The detail names the field once, by its API name, then says what is wrong in pt-BR.
     test.each([
-      [{ date: '2025-03-11', amount: 100, method: 'pix' }, 'date'],
-      [{ date: '2025-03-10', amount: -5, method: 'pix' }, 'amount'],
-      [{ date: '2025-03-10', amount: 100, method: 'cheque' }, 'method'],
-    ])('rejects %j naming %s, writing nothing', async (json, field) => {
+      [
+        { date: '2025-03-11', amount: 100, method: 'pix' },
+        'date',
+        'date: o pagamento não pode ter data no futuro',
+      ],
+      [
+        { date: '2025-03-10', amount: -5, method: 'pix' },
+        'amount',
+        'amount: o valor deve ser maior que zero',
+      ],
+      [
+        { date: '2025-03-10', amount: 100, method: 'cheque' },
+        'method',
+        'method: a forma de pagamento deve ser cash, pix, transfer, boleto ou card',
+      ],
+    ])('rejects %j naming %s, writing nothing', async (json, field, detail) => {
       const before = await count();
       const res = await call(app, 'POST', '/api/payments', {
         headers: users.staff.headers,
         json: { debtId: debt, ...json },
       });
       expectProblem(res, 422, 'validation', field);
+      expect((res.body as { detail?: string }).detail).toBe(detail);
       expect(await count()).toBe(before);
     });
 

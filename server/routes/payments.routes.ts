@@ -50,7 +50,7 @@ export function paymentRoutes({ db, now }: Deps) {
     if (constraint === null) return error;
     return constraint.includes('receipt')
       ? conflict('duplicate-receipt', 'este recibo já foi registrado por você', {
-          errors: [{ field: 'receiptNumber', message: 'receipt number already used' }],
+          errors: [{ field: 'receiptNumber', message: 'este número de recibo já foi usado' }],
         })
       : conflict('duplicate-id', 'já existe um pagamento com este id');
   };
@@ -88,7 +88,7 @@ export function paymentRoutes({ db, now }: Deps) {
           const settings = await loadLedgerSettings(tx);
           const today = todayFor(settings, now());
           if (input.date > today)
-            throw invalidField('date', 'a payment cannot be dated in the future');
+            throw invalidField('date', 'o pagamento não pode ter data no futuro');
           await insertEntity(tx, 'payment', {
             id,
             debtor_id: debt.debtor_id,
@@ -132,7 +132,7 @@ export function paymentRoutes({ db, now }: Deps) {
             const debt = await payableDebt(tx, user, input.debtId);
             const today = todayFor(await loadLedgerSettings(tx), now());
             if (input.date > today)
-              throw invalidField('date', 'a payment cannot be dated in the future');
+              throw invalidField('date', 'o pagamento não pode ter data no futuro');
             await insertEntity(tx, 'payment', {
               id,
               debtor_id: debt.debtor_id,

@@ -66,7 +66,9 @@ export function promiseRoutes({ db, now }: Deps) {
           const check = checkNewPromise(state, settings, input, state.today);
           if (check.kind === 'unknown_debt')
             throw ruleProblem('unknown-debt', 'uma das dívidas não pertence a este devedor', {
-              errors: [{ field: 'debtIds', message: 'every debt must belong to the debtor' }],
+              errors: [
+                { field: 'debtIds', message: 'todas as dívidas devem pertencer ao devedor' },
+              ],
             });
           if (check.kind === 'promise_active')
             throw conflict(

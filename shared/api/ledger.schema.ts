@@ -49,33 +49,53 @@ const nullable = <S extends v.GenericSchema>(schema: S) => v.optional(v.nullable
 
 /** `GET /api/debtors` query string (all text, as query strings are). */
 export const DebtorSearchQuerySchema = entity({
-  q: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(120, 'q must be at most 120 characters'))),
+  q: v.optional(
+    v.pipe(
+      v.string('a busca deve ser um texto'),
+      v.trim(),
+      v.maxLength(120, 'a busca deve ter no máximo 120 caracteres'),
+    ),
+  ),
   status: v.optional(DebtorStatusSchema),
   collector: v.optional(IdSchema),
   limit: v.optional(
     v.pipe(
-      v.string('limit must be a number'),
-      v.regex(/^\d{1,3}$/, 'limit must be a whole number from 1 to 200'),
+      v.string('o limite deve ser um número'),
+      v.regex(/^\d{1,3}$/, 'o limite deve ser um número inteiro de 1 a 200'),
       v.transform(Number),
-      v.minValue(1, 'limit must be a whole number from 1 to 200'),
-      v.maxValue(200, 'limit must be a whole number from 1 to 200'),
+      v.minValue(1, 'o limite deve ser um número inteiro de 1 a 200'),
+      v.maxValue(200, 'o limite deve ser um número inteiro de 1 a 200'),
     ),
     '50',
   ),
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(400, 'cursor is not valid'))),
+  cursor: v.optional(
+    v.pipe(v.string('o cursor deve ser um texto'), v.maxLength(400, 'o cursor é inválido')),
+  ),
 });
 export type DebtorSearchQuery = v.InferOutput<typeof DebtorSearchQuerySchema>;
 
 /** `GET /api/debtors/lookup`: exactly one of email or phone. */
 export const DebtorLookupQuerySchema = v.pipe(
   entity({
-    email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254))),
-    phone: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(40))),
+    email: v.optional(
+      v.pipe(
+        v.string('o e-mail deve ser um texto'),
+        v.trim(),
+        v.maxLength(254, 'o e-mail deve ter no máximo 254 caracteres'),
+      ),
+    ),
+    phone: v.optional(
+      v.pipe(
+        v.string('o telefone deve ser um texto'),
+        v.trim(),
+        v.maxLength(40, 'o telefone deve ter no máximo 40 caracteres'),
+      ),
+    ),
   }),
   v.forward(
     v.check(
       (q) => (q.email === undefined) !== (q.phone === undefined),
-      'give exactly one of email or phone',
+      'informe o e-mail ou o telefone (phone), apenas um dos dois',
     ),
     ['email'],
   ),
@@ -90,44 +110,47 @@ export const DebtorPatchSchema = v.pipe(
   entity({
     version: VersionSchema,
     kind: v.optional(DebtorKindSchema),
-    name: v.optional(text('name', 160)),
+    name: v.optional(text('o nome', 160)),
     document: nullable(DocumentSchema),
     contactPoints: v.optional(
       v.pipe(
-        v.array(ContactPointSchema, 'contactPoints must be a list'),
-        v.maxLength(20, 'at most 20 contact points'),
+        v.array(ContactPointSchema, 'os contatos devem ser uma lista'),
+        v.maxLength(20, 'no máximo 20 contatos'),
         v.check(
           (list) => new Set(list.map((c) => `${c.kind}:${c.value}`)).size === list.length,
-          'the same contact point is listed twice',
+          'o mesmo contato aparece duas vezes',
         ),
       ),
     ),
     address: nullable(AddressSchema),
     preferredChannel: nullable(
-      v.picklist(PreferableChannels, 'preferredChannel must be one of sms, whatsapp, email'),
+      v.picklist(PreferableChannels, 'o canal preferido deve ser sms, whatsapp ou email'),
     ),
     preferredHours: nullable(HourRangeSchema),
     doNotContact: v.optional(DoNotContactSchema),
-    externalId: nullable(text('externalId', 64)),
+    externalId: nullable(text('o código externo', 64)),
     tags: v.optional(
       v.pipe(
         v.array(
           v.pipe(
-            v.string('tag must be text'),
+            v.string('a etiqueta deve ser um texto'),
             v.trim(),
             v.toLowerCase(),
-            v.nonEmpty(),
-            v.maxLength(32),
+            v.nonEmpty('a etiqueta não pode ficar vazia'),
+            v.maxLength(32, 'a etiqueta deve ter no máximo 32 caracteres'),
           ),
-          'tags must be a list',
+          'as etiquetas devem ser uma lista',
         ),
-        v.maxLength(20, 'at most 20 tags'),
+        v.maxLength(20, 'no máximo 20 etiquetas'),
         v.transform((list) => [...new Set(list)]),
       ),
     ),
-    notes: nullable(note('notes', 2000)),
+    notes: nullable(note('a observação', 2000)),
   }),
-  v.check((p) => Object.keys(p).length > 1, 'nothing to change: send at least one field'),
+  v.check(
+    (p) => Object.keys(p).length > 1,
+    'nada para alterar: envie pelo menos um campo além de version',
+  ),
 );
 export type DebtorPatch = v.InferOutput<typeof DebtorPatchSchema>;
 
@@ -138,23 +161,45 @@ export const DebtPatchSchema = v.pipe(
   entity({
     version: VersionSchema,
     description: v.optional(debtEntries.description),
-    externalId: nullable(text('externalId', 64)),
+    externalId: nullable(text('o código externo', 64)),
     principal: v.optional(debtEntries.principal),
     issueDate: v.optional(CalendarDateSchema),
     dueDate: v.optional(CalendarDateSchema),
     kind: v.optional(debtEntries.kind),
-    fineBps: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(10_000))),
-    monthlyInterestBps: v.optional(
-      v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(10_000)),
+    fineBps: v.optional(
+      v.pipe(
+        v.number('a taxa deve ser um número de pontos-base'),
+        v.safeInteger('a taxa deve ser um número inteiro de pontos-base'),
+        v.minValue(0, 'a taxa não pode ser menor que zero'),
+        v.maxValue(10_000, 'a taxa não pode passar de 100% (10000 pontos-base)'),
+      ),
     ),
-    graceDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(365))),
+    monthlyInterestBps: v.optional(
+      v.pipe(
+        v.number('a taxa deve ser um número de pontos-base'),
+        v.safeInteger('a taxa deve ser um número inteiro de pontos-base'),
+        v.minValue(0, 'a taxa não pode ser menor que zero'),
+        v.maxValue(10_000, 'a taxa não pode passar de 100% (10000 pontos-base)'),
+      ),
+    ),
+    graceDays: v.optional(
+      v.pipe(
+        v.number('a carência deve ser um número de dias'),
+        v.safeInteger('a carência deve ser um número inteiro de dias'),
+        v.minValue(0, 'a carência não pode ser menor que zero'),
+        v.maxValue(365, 'a carência pode ser de no máximo 365 dias'),
+      ),
+    ),
   }),
-  v.check((p) => Object.keys(p).length > 1, 'nothing to change: send at least one field'),
+  v.check(
+    (p) => Object.keys(p).length > 1,
+    'nada para alterar: envie pelo menos um campo além de version',
+  ),
 );
 export type DebtPatch = v.InferOutput<typeof DebtPatchSchema>;
 
 /** Cancel, reject, withdraw: the reason is kept with the record and in the audit log. */
-export const ReasonRequestSchema = entity({ reason: text('reason', 500) });
+export const ReasonRequestSchema = entity({ reason: text('o motivo', 500) });
 
 /** `POST /api/payments/reported`: the collector is the session's user. */
 export const ReportedPaymentRequestSchema = v.omit(NewReportedPaymentSchema, ['reportedBy']);
@@ -171,7 +216,7 @@ export const PromiseRequestSchema = entity({
   dueDate: CalendarDateSchema,
   channel: ContactChannelSchema,
   visitId: v.optional(IdSchema),
-  note: v.optional(note('note', 500)),
+  note: v.optional(note('a observação', 500)),
 });
 export type PromiseRequest = v.InferOutput<typeof PromiseRequestSchema>;
 
@@ -182,11 +227,11 @@ export const AgreementProposalRequestSchema = v.pipe(
     debtorId: IdSchema,
     ...ProposalSchema.pipe[0].entries,
     debtIds: DebtIdsSchema,
-    note: v.optional(note('note', 1000)),
+    note: v.optional(note('a observação', 1000)),
   }),
   v.check(
     (p) => p.discountBps === undefined || p.discountAmount === undefined,
-    'give the discount as discountBps or as discountAmount, not both',
+    'informe o desconto como taxa (discountBps) ou como valor (discountAmount), não os dois',
   ),
 );
 export type AgreementProposalRequest = v.InferOutput<typeof AgreementProposalRequestSchema>;
@@ -197,13 +242,16 @@ export const DisputeRequestSchema = entity({
   debtorId: IdSchema,
   debtId: IdSchema,
   reason: DisputeReasonSchema,
-  description: v.optional(note('description', 2000)),
+  description: v.optional(note('a descrição', 2000)),
 });
 
 /** `POST /api/disputes/:id/resolve`. */
 export const DisputeResolveSchema = entity({
-  outcome: v.picklist(['upheld', 'rejected'], 'outcome must be upheld or rejected'),
-  note: text('note', 2000),
+  outcome: v.picklist(
+    ['upheld', 'rejected'],
+    'o resultado deve ser upheld (procedente) ou rejected (improcedente)',
+  ),
+  note: text('a observação', 2000),
 });
 
 /** `POST /api/notices`: the waiting period comes from the policy and the debtor's state. */
@@ -213,7 +261,7 @@ export const NoticeRequestSchema = entity({
   debtId: IdSchema,
   purpose: NoticePurposeSchema,
   method: NoticeMethodSchema,
-  sentTo: text('sentTo', 300),
+  sentTo: text('o destino do envio', 300),
   sentOn: CalendarDateSchema,
   amountStated: promiseEntries.amount,
   templateId: v.optional(TemplateIdSchema),
@@ -224,9 +272,9 @@ export const EscalationRequestSchema = entity({
   id: v.optional(IdSchema),
   debtorId: IdSchema,
   debtId: IdSchema,
-  kind: v.picklist(['negativacao', 'protesto'], 'kind must be negativacao or protesto'),
-  agency: v.optional(text('agency', 120)),
-  note: v.optional(note('note', 1000)),
+  kind: v.picklist(['negativacao', 'protesto'], 'o tipo deve ser negativacao ou protesto'),
+  agency: v.optional(text('o órgão', 120)),
+  note: v.optional(note('a observação', 1000)),
 });
 
 export const EscalationListedSchema = entity({ listedOn: CalendarDateSchema });
@@ -237,19 +285,25 @@ export const ContactRequestSchema = entity({
   id: v.optional(IdSchema),
   debtorId: IdSchema,
   debtIds: v.optional(
-    v.pipe(v.array(IdSchema, 'debtIds must be a list'), v.maxLength(200)),
+    v.pipe(
+      v.array(IdSchema, 'as dívidas devem ser uma lista'),
+      v.maxLength(200, 'no máximo 200 dívidas'),
+    ),
     () => [],
   ),
   channel: ContactChannelSchema,
   direction: v.optional(ContactDirectionSchema, 'outbound'),
-  automated: v.optional(v.boolean('automated must be true or false'), false),
-  stepId: v.optional(text('stepId', 64)),
+  automated: v.optional(v.boolean('a marcação de automático deve ser true ou false'), false),
+  stepId: v.optional(text('a etapa da régua', 64)),
   templateId: v.optional(TemplateIdSchema),
-  privacySafe: v.optional(v.boolean('privacySafe must be true or false'), false),
+  privacySafe: v.optional(
+    v.boolean('a marcação de mensagem sem exposição deve ser true ou false'),
+    false,
+  ),
   contactPointId: v.optional(IdSchema),
-  body: v.optional(note('body', 5000)),
+  body: v.optional(note('o texto da mensagem', 5000)),
   /** An owner sending anyway outside the window or over the budget; audited. */
-  override: v.optional(entity({ reason: text('reason', 500) })),
+  override: v.optional(entity({ reason: text('o motivo', 500) })),
 });
 export type ContactRequest = v.InferOutput<typeof ContactRequestSchema>;
 
@@ -257,9 +311,9 @@ export type ContactRequest = v.InferOutput<typeof ContactRequestSchema>;
 export const AssignmentRequestSchema = entity({
   collectorId: IdSchema,
   debtorIds: v.pipe(
-    v.array(IdSchema, 'debtorIds must be a list'),
-    v.nonEmpty('debtorIds needs at least one debtor'),
-    v.maxLength(5000, 'at most 5000 debtors at once'),
+    v.array(IdSchema, 'os devedores devem ser uma lista'),
+    v.nonEmpty('informe pelo menos um devedor'),
+    v.maxLength(5000, 'no máximo 5000 devedores de uma vez'),
   ),
 });
 

@@ -5,7 +5,10 @@
  */
 import type { BaseIssue, IssuePathItem } from 'valibot';
 
-/** One field and what is wrong with it; `field` is "" when the body itself is wrong. */
+/**
+ * One field and what is wrong with it; `field` is "" when the body itself is wrong. `message` is
+ * pt-BR and does not repeat the field's name: shown on one line it is `fieldMessage(field, message)`.
+ */
 export interface FieldError {
   field: string;
   message: string;
@@ -38,7 +41,17 @@ export function formatIssuePath(path: readonly IssuePathItem[] | undefined): str
   return out;
 }
 
-function messageOf(issue: BaseIssue<unknown>, field: string): string {
+/** The one way a field and its message are shown on one line: "amount: o valor deve ser maior que zero". */
+export function fieldMessage(field: string, message: string): string {
+  return field === '' ? message : `${field}: ${message}`;
+}
+
+// Valibot's own messages read "Invalid type: Expected Object but received Array"; the shared
+// schemas give their own pt-BR text, so these only show for a schema that forgot to.
+const VALIBOT_DEFAULT = /^Invalid [^:]+: (?:Expected .* but r|R)eceived /;
+
+/** An issue's pt-BR message, without its field (valibot's English defaults translated). */
+export function issueMessage(issue: BaseIssue<unknown>): string {
   // Valibot reports a missing key as an object issue expecting the quoted key name.
   if (
     issue.kind === 'schema' &&
@@ -47,8 +60,18 @@ function messageOf(issue: BaseIssue<unknown>, field: string): string {
     issue.expected?.startsWith('"') === true &&
     issue.message.startsWith('Invalid key')
   )
-    return `${field || issue.expected.slice(1, -1)} is required`;
-  return issue.message;
+    return 'campo obrigatório';
+  if (!VALIBOT_DEFAULT.test(issue.message)) return issue.message;
+  if (issue.kind === 'schema')
+    return `tipo inválido: esperado ${issue.expected ?? issue.type}, recebido ${issue.received}`;
+  return issue.expected === null
+    ? `valor inválido (${issue.type}): recebido ${issue.received}`
+    : `valor inválido (${issue.type}): esperado ${issue.expected}, recebido ${issue.received}`;
+}
+
+/** One issue as a line naming its field, for logs and the command line. */
+export function describeIssue(issue: BaseIssue<unknown>): string {
+  return fieldMessage(formatIssuePath(issue.path), issueMessage(issue));
 }
 
 /**
@@ -64,7 +87,7 @@ export function issuesToProblem(
   const seen = new Set<string>();
   for (const issue of issues) {
     const field = formatIssuePath(issue.path);
-    const message = messageOf(issue, field);
+    const message = issueMessage(issue);
     const id = `${field}\u0000${message}`;
     if (seen.has(id)) continue;
     seen.add(id);
@@ -76,17 +99,17 @@ export function issuesToProblem(
   const first = errors[0];
   const detail =
     first === undefined
-      ? 'the request failed validation'
+      ? 'os dados enviados são inválidos'
       : errors.length === 1
-        ? first.field === ''
-          ? first.message
-          : `${first.field}: ${first.message}`
+        ? fieldMessage(first.field, first.message)
         : atRoot
-          ? 'the request body does not have the expected shape'
-          : `${fields.length} field${fields.length === 1 ? ' is' : 's are'} invalid: ${fields.join(', ')}`;
+          ? 'o corpo da requisição não tem o formato esperado'
+          : fields.length === 1
+            ? `campo inválido: ${fields.join(', ')}`
+            : `${fields.length} campos inválidos: ${fields.join(', ')}`;
   return {
     type: options.type ?? VALIDATION_PROBLEM_TYPE,
-    title: options.title ?? (atRoot ? 'Malformed request body' : 'Validation failed'),
+    title: options.title ?? (atRoot ? 'Corpo da requisição malformado' : 'Dados inválidos'),
     status,
     detail,
     errors,

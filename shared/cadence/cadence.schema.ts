@@ -19,8 +19,11 @@ import { ChannelSchema, Channels, TemplateIdSchema } from '../templates/template
 
 /** 'HH:MM' on a 24-hour clock; '24:00' closes a window at midnight. */
 export const ClockTimeSchema = v.pipe(
-  v.string(),
-  v.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a time as HH:MM, e.g. 08:00'),
+  v.string('o horário deve ser um texto no formato HH:MM'),
+  v.regex(
+    /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/,
+    'o horário deve estar no formato HH:MM, como 08:00',
+  ),
 );
 
 /** Minutes since midnight of an 'HH:MM' text. */
@@ -31,7 +34,10 @@ export function clockMinutes(time: string): number {
 /** A daily interval [from, to): a contact at `to` is already outside (Sat 13:59 yes, 14:00 no). */
 export const HourRangeSchema = v.pipe(
   v.object({ from: ClockTimeSchema, to: ClockTimeSchema }),
-  v.check((r) => clockMinutes(r.from) < clockMinutes(r.to), 'the range must start before it ends'),
+  v.check(
+    (r) => clockMinutes(r.from) < clockMinutes(r.to),
+    'o horário de início deve ser anterior ao de término',
+  ),
 );
 export type HourRange = v.InferOutput<typeof HourRangeSchema>;
 
@@ -40,13 +46,16 @@ export const ContactWindowsSchema = v.object({
   weekdays: v.nullable(HourRangeSchema),
   saturday: v.nullable(HourRangeSchema),
   sunday: v.nullable(HourRangeSchema),
-  allowHolidays: v.boolean(),
+  allowHolidays: v.boolean('a permissão em feriados deve ser true ou false'),
 });
 export type ContactWindows = v.InferOutput<typeof ContactWindowsSchema>;
 
 /** Channels a contact can happen on: the template channels plus a phone call. */
 export const ContactChannels = [...Channels, 'phone'] as const;
-export const ContactChannelSchema = v.picklist(ContactChannels);
+export const ContactChannelSchema = v.picklist(
+  ContactChannels,
+  'o canal deve ser sms, whatsapp, email, visit ou phone',
+);
 export type ContactChannel = v.InferOutput<typeof ContactChannelSchema>;
 
 /** Remote channels a debtor may prefer for reminders. */
@@ -58,21 +67,46 @@ export const StepKinds = ['reminder', 'negotiation', 'notice', 'escalation'] as 
 export const StepRequirements = ['written_notice', 'min_days_overdue'] as const;
 
 export const CadenceStepSchema = v.object({
-  id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9+._-]{0,31}$/, 'step id: lower-case slug')),
+  id: v.pipe(
+    v.string('o identificador da etapa deve ser um texto'),
+    v.regex(
+      /^[a-z0-9][a-z0-9+._-]{0,31}$/,
+      'o identificador da etapa deve ter até 32 letras minúsculas, dígitos ou + . _ -',
+    ),
+  ),
   /** Days from the due date; negative = before it (preventive). */
-  offsetDays: v.pipe(v.number(), v.safeInteger()),
+  offsetDays: v.pipe(
+    v.number('o dia da etapa deve ser um número'),
+    v.safeInteger('o dia da etapa deve ser um número inteiro'),
+  ),
   channel: ChannelSchema,
-  mode: v.picklist(StepModes),
+  mode: v.picklist(StepModes, 'o modo deve ser automatic ou manual'),
   /** By convention `<key>.<channel>`, so a reminder can move to the debtor's preferred channel. */
   templateId: TemplateIdSchema,
-  kind: v.picklist(StepKinds),
-  allowsDiscount: v.boolean(),
-  requires: v.exactOptional(v.array(v.picklist(StepRequirements))),
+  kind: v.picklist(
+    StepKinds,
+    'o tipo da etapa deve ser reminder, negotiation, notice ou escalation',
+  ),
+  allowsDiscount: v.boolean('a liberação de desconto deve ser true ou false'),
+  requires: v.exactOptional(
+    v.array(
+      v.picklist(StepRequirements, 'o requisito deve ser written_notice ou min_days_overdue'),
+      'os requisitos devem ser uma lista',
+    ),
+  ),
 });
 export type CadenceStep = v.InferOutput<typeof CadenceStepSchema>;
 
-const PositiveInt = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
-const NonNegativeInt = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const PositiveInt = v.pipe(
+  v.number('deve ser um número'),
+  v.safeInteger('deve ser um número inteiro'),
+  v.minValue(1, 'deve ser pelo menos 1'),
+);
+const NonNegativeInt = v.pipe(
+  v.number('deve ser um número'),
+  v.safeInteger('deve ser um número inteiro'),
+  v.minValue(0, 'não pode ser menor que zero'),
+);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -85,7 +119,10 @@ function isTimeZone(tz: string): boolean {
 
 export const CadencePolicySchema = v.pipe(
   v.object({
-    steps: v.pipe(v.array(CadenceStepSchema), v.minLength(1)),
+    steps: v.pipe(
+      v.array(CadenceStepSchema, 'as etapas devem ser uma lista'),
+      v.minLength(1, 'a régua precisa de pelo menos uma etapa'),
+    ),
     windows: ContactWindowsSchema,
     /** Per-state rules replace `windows` entirely for debtors of that UF. */
     stateWindows: v.record(UfSchema, v.optional(ContactWindowsSchema)),
@@ -97,20 +134,23 @@ export const CadencePolicySchema = v.pipe(
     }),
     /** Negativação needs the debt MORE than this many days overdue. */
     minDaysOverdueForNegativacao: NonNegativeInt,
-    timeZone: v.pipe(v.string(), v.check(isTimeZone, 'expected an IANA time zone')),
+    timeZone: v.pipe(
+      v.string('o fuso horário deve ser um texto'),
+      v.check(isTimeZone, 'o fuso horário deve ser um nome IANA, como America/Sao_Paulo'),
+    ),
   }),
   v.check(
     (p) => new Set(p.steps.map((s) => s.id)).size === p.steps.length,
-    'step ids must be unique',
+    'os identificadores das etapas (steps[].id) devem ser únicos',
   ),
   v.check(
     (p) => new Set(p.steps.map((s) => s.offsetDays)).size === p.steps.length,
-    'two steps cannot fall on the same day',
+    'duas etapas não podem cair no mesmo dia (steps[].offsetDays)',
   ),
   // Discount is a last resort: never in a reminder, never before the debt is late.
   v.check(
     (p) => p.steps.every((s) => !s.allowsDiscount || (s.offsetDays > 0 && s.kind !== 'reminder')),
-    'discounts unlock only at late, non-reminder steps',
+    'o desconto só pode ser liberado em etapas depois do vencimento que não sejam lembrete (steps[].allowsDiscount)',
   ),
 );
 export type CadencePolicy = v.InferOutput<typeof CadencePolicySchema>;
@@ -252,7 +292,12 @@ export const DebtorContactProfileSchema = v.object({
   /** Narrows the contact windows further; never widens them. */
   preferredHours: v.exactOptional(HourRangeSchema),
   /** Where the debtor lives when it differs from the organisation's zone (e.g. America/Manaus). */
-  timeZone: v.exactOptional(v.pipe(v.string(), v.check(isTimeZone, 'expected an IANA time zone'))),
+  timeZone: v.exactOptional(
+    v.pipe(
+      v.string('o fuso horário deve ser um texto'),
+      v.check(isTimeZone, 'o fuso horário deve ser um nome IANA, como America/Sao_Paulo'),
+    ),
+  ),
 });
 export type DebtorContactProfile = v.InferOutput<typeof DebtorContactProfileSchema>;
 

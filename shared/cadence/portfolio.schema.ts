@@ -35,12 +35,12 @@ export const PortfolioInstantSchema = v.union(
     v.pipe(v.number(), v.safeInteger()),
     v.pipe(
       v.string(),
-      v.regex(ISO_INSTANT, 'expected an ISO 8601 instant with a zone, e.g. 2025-03-06T13:00:00Z'),
+      v.regex(ISO_INSTANT, 'o instante deve estar em ISO 8601 com fuso, como 2025-03-06T13:00:00Z'),
       v.transform((s) => Date.parse(s)),
-      v.check((ms) => !Number.isNaN(ms), 'not a real instant'),
+      v.check((ms) => !Number.isNaN(ms), 'o instante não existe'),
     ),
   ],
-  'expected epoch milliseconds or an ISO 8601 instant such as 2025-03-06T13:00:00Z',
+  'o instante deve ser em milissegundos desde 1970 ou em ISO 8601, como 2025-03-06T13:00:00Z',
 );
 
 const list = <S extends v.GenericSchema>(item: S) => v.optional(v.array(item), () => []);
@@ -51,7 +51,10 @@ export const PortfolioDebtorSchema = v.object({
   doNotContact: v.optional(DebtorContactProfileSchema.entries.doNotContact, () => ({})),
   /** For people reading the output; the planner does not use it. */
   name: v.exactOptional(v.string()),
-  debts: v.pipe(v.array(CadenceDebtSchema), v.minLength(1, 'a debtor needs at least one debt')),
+  debts: v.pipe(
+    v.array(CadenceDebtSchema),
+    v.minLength(1, 'o devedor precisa de pelo menos uma dívida'),
+  ),
   history: list(v.object({ ...ContactLogEntrySchema.entries, at: PortfolioInstantSchema })),
   promises: list(PaymentPromiseSchema),
   agreements: list(AgreementStateSchema),
@@ -67,7 +70,7 @@ export const PortfolioSchema = v.pipe(
   }),
   v.check(
     (p) => new Set(p.debtors.map((d) => d.id)).size === p.debtors.length,
-    'debtor ids must be unique',
+    'os identificadores dos devedores (debtors[].id) devem ser únicos',
   ),
 );
 export type PortfolioInput = v.InferInput<typeof PortfolioSchema>;

@@ -12,21 +12,31 @@ export const CONSUMER_FINE_CAP_BPS = 200;
 
 /** 'consumer' debts get the CDC caps; 'business' (B2B) debts follow the contract. */
 export const DebtKinds = ['consumer', 'business'] as const;
-export const DebtKindSchema = v.picklist(DebtKinds);
+export const DebtKindSchema = v.picklist(
+  DebtKinds,
+  'o tipo de dívida deve ser consumer (consumo) ou business (entre empresas)',
+);
 export type DebtKind = v.InferOutput<typeof DebtKindSchema>;
 
 const BpsSchema = v.pipe(
-  v.number(),
-  v.safeInteger('rates are whole basis points'),
-  v.minValue(0, 'rates cannot be negative'),
-  v.maxValue(10_000, 'rates above 100% are not accepted'),
+  v.number('a taxa deve ser um número de pontos-base'),
+  v.safeInteger('a taxa deve ser um número inteiro de pontos-base'),
+  v.minValue(0, 'a taxa não pode ser menor que zero'),
+  v.maxValue(10_000, 'a taxa não pode passar de 100% (10000 pontos-base)'),
 );
 
-const PositiveCentsSchema = v.pipe(CentsSchema, v.minValue(cents(1), 'amount must be positive'));
+const PositiveCentsSchema = v.pipe(
+  CentsSchema,
+  v.minValue(cents(1), 'o valor deve ser maior que zero'),
+);
 
 /** A collection cost added to the debt on a date (boleto fee, notification postage…). */
 export const FeeSchema = v.object({
-  description: v.pipe(v.string(), v.trim(), v.minLength(1, 'fee needs a description')),
+  description: v.pipe(
+    v.string('a descrição da tarifa deve ser um texto'),
+    v.trim(),
+    v.minLength(1, 'informe a descrição da tarifa'),
+  ),
   amount: PositiveCentsSchema,
   date: CalendarDateSchema,
 });
@@ -47,17 +57,25 @@ export const DebtTermsSchema = v.pipe(
     fineBps: v.optional(BpsSchema, 200),
     /** Juros de mora, simple, pro rata die over a 30-day month. */
     monthlyInterestBps: v.optional(BpsSchema, 100),
-    fees: v.optional(v.array(FeeSchema), () => []),
+    fees: v.optional(v.array(FeeSchema, 'as tarifas devem ser uma lista'), () => []),
     /** Desconto de pontualidade on the principal, earned by settling on or before the due date. */
     punctualityDiscountBps: v.exactOptional(BpsSchema),
     /** Days after the due date in which a payment still counts as made on the due date. */
-    graceDays: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(365)), 0),
+    graceDays: v.optional(
+      v.pipe(
+        v.number('a carência deve ser um número de dias'),
+        v.safeInteger('a carência deve ser um número inteiro de dias'),
+        v.minValue(0, 'a carência não pode ser menor que zero'),
+        v.maxValue(365, 'a carência pode ser de no máximo 365 dias'),
+      ),
+      0,
+    ),
   }),
   v.forward(
     v.partialCheck(
       [['issueDate'], ['dueDate']],
       (t) => t.issueDate <= t.dueDate,
-      'the due date cannot be before the issue date',
+      'o vencimento não pode ser anterior à emissão (issueDate)',
     ),
     ['dueDate'],
   ),

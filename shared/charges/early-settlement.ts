@@ -16,10 +16,16 @@ import { CalendarDateSchema, daysBetween, type CalendarDate } from '../time/cale
 /** One installment of an agreement, its interest part accruing over its own period. */
 export const ContractInstallmentSchema = v.object({
   dueDate: CalendarDateSchema,
-  principalPart: v.pipe(CentsSchema, v.minValue(cents(0), 'principal part cannot be negative')),
-  interestPart: v.pipe(CentsSchema, v.minValue(cents(0), 'interest part cannot be negative')),
+  principalPart: v.pipe(
+    CentsSchema,
+    v.minValue(cents(0), 'a parte de principal não pode ser menor que zero'),
+  ),
+  interestPart: v.pipe(
+    CentsSchema,
+    v.minValue(cents(0), 'a parte de juros não pode ser menor que zero'),
+  ),
   /** Paid installments stay in the list because they delimit the next one's interest period. */
-  paid: v.optional(v.boolean(), false),
+  paid: v.optional(v.boolean('a marcação de paga deve ser true ou false'), false),
 });
 export type ContractInstallment = v.InferOutput<typeof ContractInstallmentSchema>;
 
@@ -28,8 +34,8 @@ export const InstallmentContractSchema = v.pipe(
   v.object({
     startDate: CalendarDateSchema,
     installments: v.pipe(
-      v.array(ContractInstallmentSchema),
-      v.minLength(1, 'a contract needs at least one installment'),
+      v.array(ContractInstallmentSchema, 'as parcelas devem ser uma lista'),
+      v.minLength(1, 'o contrato deve ter pelo menos uma parcela'),
     ),
   }),
   v.forward(
@@ -39,7 +45,7 @@ export const InstallmentContractSchema = v.pipe(
           (inst, i) =>
             inst.dueDate > (i === 0 ? c.startDate : (c.installments[i - 1]?.dueDate ?? '')),
         ),
-      'due dates must come after the start date and after each other',
+      'os vencimentos devem ser posteriores à data de início (startDate) e crescentes',
     ),
     ['installments'],
   ),

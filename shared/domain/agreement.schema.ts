@@ -20,47 +20,47 @@ export const AgreementStatuses = [
 ] as const;
 export const AgreementStatusSchema = v.picklist(
   AgreementStatuses,
-  'status must be one of proposed, pending_approval, active, broken, completed, rejected',
+  'a situação deve ser proposed, pending_approval, active, broken, completed ou rejected',
 );
 export type AgreementStatus = v.InferOutput<typeof AgreementStatusSchema>;
 
 export const InstallmentSchema = entity({
   /** Position in the schedule; 0 is the down payment (entrada), as in shared/negotiation. */
   number: v.pipe(
-    v.number('number must be a number'),
-    v.safeInteger('number must be a whole number'),
-    v.minValue(0, 'number cannot be negative'),
+    v.number('o número da parcela deve ser um número'),
+    v.safeInteger('o número da parcela deve ser um número inteiro'),
+    v.minValue(0, 'o número da parcela não pode ser menor que zero'),
   ),
   dueDate: CalendarDateSchema,
-  amount: positiveCents('amount'),
+  amount: positiveCents('o valor da parcela'),
 });
 export type Installment = v.InferOutput<typeof InstallmentSchema>;
 
 export const ConcessionKinds = ['discount', 'waive_fine', 'waive_interest', 'waive_fees'] as const;
 export const ConcessionKindSchema = v.picklist(
   ConcessionKinds,
-  'kind must be one of discount, waive_fine, waive_interest, waive_fees',
+  'o tipo de concessão deve ser discount, waive_fine, waive_interest ou waive_fees',
 );
 
 /** One thing given up by the creditor, with its value and why. */
 export const ConcessionSchema = entity({
   kind: ConcessionKindSchema,
-  amount: positiveCents('amount'),
-  reason: text('reason', 300),
+  amount: positiveCents('o valor da concessão'),
+  reason: text('o motivo', 300),
 });
 export type Concession = v.InferOutput<typeof ConcessionSchema>;
 
 const InstallmentsSchema = v.pipe(
-  v.array(InstallmentSchema, 'installments must be a list'),
-  v.nonEmpty('installments needs at least one installment'),
-  v.maxLength(120, 'at most 120 installments'),
+  v.array(InstallmentSchema, 'as parcelas devem ser uma lista'),
+  v.nonEmpty('informe pelo menos uma parcela'),
+  v.maxLength(120, 'no máximo 120 parcelas'),
   v.check((list) => {
     const start = list[0]?.number ?? 0;
     return start <= 1 && list.every((item, i) => item.number === start + i);
-  }, 'installments must be numbered 0 (down payment), 1, 2… or 1, 2, 3… in order'),
+  }, 'as parcelas devem ser numeradas em ordem: 0 (entrada), 1, 2… ou 1, 2, 3…'),
   v.check(
     (list) => list.every((item, i) => i === 0 || (list[i - 1]?.dueDate ?? '') < item.dueDate),
-    'installment due dates must increase',
+    'os vencimentos das parcelas devem ser crescentes',
   ),
 );
 
@@ -68,18 +68,18 @@ const agreementFields = {
   debtorId: IdSchema,
   debtIds: DebtIdsSchema,
   /** The balance of the debts on the day of the proposal, before concessions. */
-  originalTotal: positiveCents('originalTotal'),
+  originalTotal: positiveCents('o total original'),
   /** What the debtor agrees to pay; the installments add up to it exactly. */
-  total: positiveCents('total'),
+  total: positiveCents('o total do acordo'),
   installments: InstallmentsSchema,
   concessions: v.optional(
     v.pipe(
-      v.array(ConcessionSchema, 'concessions must be a list'),
-      v.maxLength(10, 'at most 10 concessions'),
+      v.array(ConcessionSchema, 'as concessões devem ser uma lista'),
+      v.maxLength(10, 'no máximo 10 concessões'),
     ),
     () => [],
   ),
-  note: v.optional(note('note', 1000)),
+  note: v.optional(note('a observação', 1000)),
 };
 
 interface Scheduled {
@@ -91,7 +91,7 @@ function scheduleAddsUp(a: Scheduled): boolean {
   return a.installments.reduce((sum, i) => sum + i.amount, 0) === a.total;
 }
 
-const SCHEDULE_MESSAGE = 'installment amounts must add up to total exactly';
+const SCHEDULE_MESSAGE = 'a soma das parcelas deve ser exatamente o total do acordo (total)';
 
 /** An agreement as stored and returned. */
 export const AgreementSchema = v.pipe(
@@ -104,7 +104,7 @@ export const AgreementSchema = v.pipe(
     /** Who approved terms beyond the policy limits (absent when none were needed). */
     approvedBy: v.optional(IdSchema),
     approvedAt: v.optional(InstantSchema),
-    rejectionReason: v.optional(text('rejectionReason', 500)),
+    rejectionReason: v.optional(text('o motivo da recusa', 500)),
     version: VersionSchema,
   }),
   v.forward(
@@ -114,14 +114,14 @@ export const AgreementSchema = v.pipe(
   v.forward(
     v.check(
       (a) => (a.approvedBy === undefined) === (a.approvedAt === undefined),
-      'approvedAt and approvedBy go together',
+      'a data da aprovação e quem aprovou (approvedBy) devem vir juntos',
     ),
     ['approvedAt'],
   ),
   v.forward(
     v.check(
       (a) => (a.status === 'rejected') === (a.rejectionReason !== undefined),
-      'rejectionReason is required when the agreement is rejected, and only then',
+      'o motivo da recusa deve ser informado quando, e somente quando, o acordo é recusado (rejected)',
     ),
     ['rejectionReason'],
   ),

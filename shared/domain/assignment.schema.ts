@@ -10,7 +10,7 @@ const assignmentFields = {
   debtorId: IdSchema,
   collectorId: IdSchema,
   /** Position in the collector's route; lower first. */
-  routeOrder: v.optional(count('routeOrder', 100_000)),
+  routeOrder: v.optional(count('a ordem na rota', 100_000)),
 };
 
 /** An assignment as stored; it is active until `revokedAt`. */
@@ -26,14 +26,14 @@ export const AssignmentSchema = v.pipe(
   v.forward(
     v.check(
       (a) => (a.revokedBy === undefined) === (a.revokedAt === undefined),
-      'revokedAt and revokedBy go together',
+      'a data da revogação e quem revogou (revokedBy) devem vir juntos',
     ),
     ['revokedAt'],
   ),
   v.forward(
     v.check(
       (a) => a.revokedAt === undefined || a.assignedAt <= a.revokedAt,
-      'revokedAt cannot be before assignedAt',
+      'a revogação não pode ser anterior à atribuição (assignedAt)',
     ),
     ['revokedAt'],
   ),

@@ -7,34 +7,36 @@ import { UfSchema } from '../identity/uf';
 
 function objectMessage(issue: v.ObjectIssue): string {
   // A missing key arrives as an object issue whose `expected` is the quoted key name.
-  if (issue.expected?.startsWith('"') && issue.received === 'undefined')
-    return `${issue.expected.slice(1, -1)} is required`;
-  return `expected an object but received ${issue.received}`;
+  if (issue.expected?.startsWith('"') && issue.received === 'undefined') return 'campo obrigatório';
+  return `esperado um objeto, recebido ${issue.received}`;
 }
 
-/** `v.object` whose issue for a missing key reads "<key> is required". */
+/** `v.object` whose issue for a missing key reads "campo obrigatório" (the issue path names it). */
 export function entity<const TEntries extends v.ObjectEntries>(
   entries: TEntries,
 ): v.ObjectSchema<TEntries, typeof objectMessage> {
   return v.object(entries, objectMessage);
 }
 
-/** Trimmed text of 1–`max` characters; `field` names it in the messages. */
-export function text(field: string, max: number) {
+/**
+ * Trimmed text of 1–`max` characters. `label` is the field in pt-BR with its article ("o nome"):
+ * messages never repeat the API name, which the issue path carries.
+ */
+export function text(label: string, max: number) {
   return v.pipe(
-    v.string(`${field} must be text`),
+    v.string(`${label} deve ser um texto`),
     v.trim(),
-    v.nonEmpty(`${field} is required`),
-    v.maxLength(max, `${field} must be at most ${max} characters`),
+    v.nonEmpty(`informe ${label}`),
+    v.maxLength(max, `${label} deve ter no máximo ${max} caracteres`),
   );
 }
 
 /** Trimmed text of 0–`max` characters (notes, free comments). */
-export function note(field: string, max: number) {
+export function note(label: string, max: number) {
   return v.pipe(
-    v.string(`${field} must be text`),
+    v.string(`${label} deve ser um texto`),
     v.trim(),
-    v.maxLength(max, `${field} must be at most ${max} characters`),
+    v.maxLength(max, `${label} deve ter no máximo ${max} caracteres`),
   );
 }
 
@@ -53,8 +55,8 @@ function isRealInstant(value: string): boolean {
  * they are stored as reported, next to the server's receive time.
  */
 export const InstantSchema = v.pipe(
-  v.string('expected an ISO 8601 UTC timestamp'),
-  v.check(isRealInstant, 'expected an ISO 8601 UTC timestamp such as 2025-03-10T14:05:00.000Z'),
+  v.string('informe data e hora em ISO 8601 UTC, como 2025-03-10T14:05:00.000Z'),
+  v.check(isRealInstant, 'data e hora inválida: use ISO 8601 UTC, como 2025-03-10T14:05:00.000Z'),
   v.transform((s) => new Date(Date.parse(s)).toISOString()),
   v.brand('Instant'),
 );
@@ -62,65 +64,65 @@ export type Instant = v.InferOutput<typeof InstantSchema>;
 
 /** Optimistic-concurrency version of a mutable record; starts at 1. */
 export const VersionSchema = v.pipe(
-  v.number('version must be a number'),
-  v.safeInteger('version must be a whole number'),
-  v.minValue(1, 'version starts at 1'),
+  v.number('a versão deve ser um número'),
+  v.safeInteger('a versão deve ser um número inteiro'),
+  v.minValue(1, 'a versão começa em 1'),
 );
 
 /** A rate in whole basis points, 0–10 000 (0%–100%). */
 export const BpsSchema = v.pipe(
-  v.number('rate must be a number of basis points'),
-  v.safeInteger('rate must be whole basis points'),
-  v.minValue(0, 'rate cannot be negative'),
-  v.maxValue(10_000, 'rate cannot exceed 10000 basis points (100%)'),
+  v.number('a taxa deve ser um número de pontos-base'),
+  v.safeInteger('a taxa deve ser um número inteiro de pontos-base'),
+  v.minValue(0, 'a taxa não pode ser menor que zero'),
+  v.maxValue(10_000, 'a taxa não pode passar de 10000 pontos-base (100%)'),
 );
 
 /** CEP: 8 digits, accepted with the usual hyphen or dot. */
 export const PostalCodeSchema = v.pipe(
-  v.string('postal code must be text'),
+  v.string('o CEP deve ser um texto'),
   v.transform((s) => s.replace(/[\s.-]/g, '')),
-  v.regex(/^\d{8}$/, 'postal code (CEP) must have 8 digits'),
+  v.regex(/^\d{8}$/, 'o CEP deve ter 8 dígitos'),
 );
 
 /** A Brazilian postal address, as CDC art. 42-A requires it on every collection notice. */
 export const AddressSchema = entity({
-  street: text('street', 120),
+  street: text('o logradouro', 120),
   /** "S/N" when the building has no number. */
-  number: text('number', 20),
-  complement: v.optional(text('complement', 80)),
-  district: text('district', 80),
-  city: text('city', 80),
+  number: text('o número do endereço', 20),
+  complement: v.optional(text('o complemento', 80)),
+  district: text('o bairro', 80),
+  city: text('a cidade', 80),
   state: UfSchema,
   postalCode: PostalCodeSchema,
 });
 export type Address = v.InferOutput<typeof AddressSchema>;
 
-/** Whole non-negative number; `field` names it in the messages. */
-export function count(field: string, max: number) {
+/** Whole non-negative number; `label` (pt-BR, with its article) names it in the messages. */
+export function count(label: string, max: number) {
   return v.pipe(
-    v.number(`${field} must be a number`),
-    v.safeInteger(`${field} must be a whole number`),
-    v.minValue(0, `${field} cannot be negative`),
-    v.maxValue(max, `${field} cannot exceed ${max}`),
+    v.number(`${label} deve ser um número`),
+    v.safeInteger(`${label} deve ser um número inteiro`),
+    v.minValue(0, `${label} não pode ser menor que zero`),
+    v.maxValue(max, `${label} não pode passar de ${max}`),
   );
 }
 
-/** Centavos above zero; `field` names it in the messages. */
-export function positiveCents(field: string) {
+/** Centavos above zero; `label` (pt-BR, with its article) names it in the messages. */
+export function positiveCents(label: string) {
   return v.pipe(
-    v.number(`${field} must be a number of centavos`),
-    v.safeInteger(`${field} must be whole centavos`),
-    v.minValue(1, `${field} must be positive`),
+    v.number(`${label} deve ser um número de centavos`),
+    v.safeInteger(`${label} deve ser um número inteiro de centavos`),
+    v.minValue(1, `${label} deve ser maior que zero`),
     v.brand('Cents'),
   );
 }
 
-/** Centavos, zero or more; `field` names it in the messages. */
-export function nonNegativeCents(field: string) {
+/** Centavos, zero or more; `label` (pt-BR, with its article) names it in the messages. */
+export function nonNegativeCents(label: string) {
   return v.pipe(
-    v.number(`${field} must be a number of centavos`),
-    v.safeInteger(`${field} must be whole centavos`),
-    v.minValue(0, `${field} cannot be negative`),
+    v.number(`${label} deve ser um número de centavos`),
+    v.safeInteger(`${label} deve ser um número inteiro de centavos`),
+    v.minValue(0, `${label} não pode ser menor que zero`),
     v.brand('Cents'),
   );
 }
@@ -129,6 +131,6 @@ export function nonNegativeCents(field: string) {
 export const ContactChannels = ['sms', 'whatsapp', 'email', 'phone', 'visit', 'letter'] as const;
 export const ContactChannelSchema = v.picklist(
   ContactChannels,
-  'channel must be one of sms, whatsapp, email, phone, visit, letter',
+  'o canal deve ser sms, whatsapp, email, phone, visit ou letter',
 );
 export type ContactChannel = v.InferOutput<typeof ContactChannelSchema>;

@@ -11,30 +11,33 @@ import { IdSchema } from './id';
 export const ContactDirections = ['outbound', 'inbound'] as const;
 export const ContactDirectionSchema = v.picklist(
   ContactDirections,
-  'direction must be outbound or inbound',
+  'a direção deve ser outbound (enviado) ou inbound (recebido)',
 );
 export type ContactDirection = v.InferOutput<typeof ContactDirectionSchema>;
 
 /** A deliberate send outside the budget or the contact window, with the person accountable. */
-export const ContactOverrideSchema = entity({ by: IdSchema, reason: text('reason', 500) });
+export const ContactOverrideSchema = entity({ by: IdSchema, reason: text('o motivo', 500) });
 export type ContactOverride = v.InferOutput<typeof ContactOverrideSchema>;
 
 const contactFields = {
   debtorId: IdSchema,
   /** The debts the contact was about; empty for a privacy-safe or general contact. */
-  debtIds: v.optional(v.array(IdSchema, 'debtIds must be a list'), () => []),
+  debtIds: v.optional(v.array(IdSchema, 'as dívidas devem ser uma lista'), () => []),
   channel: ContactChannelSchema,
   direction: ContactDirectionSchema,
   /** Sent by the cadence engine, not by a person. */
-  automated: v.boolean('automated must be true or false'),
-  stepId: v.optional(text('stepId', 64)),
+  automated: v.boolean('a marcação de automático deve ser true ou false'),
+  stepId: v.optional(text('a etapa da régua', 64)),
   templateId: v.optional(TemplateIdSchema),
   at: InstantSchema,
   /** The user who made the contact; absent only for automated sends. */
   by: v.optional(IdSchema),
   override: v.optional(ContactOverrideSchema),
   /** The privacy-safe variant was used (recipient not verified as the debtor). */
-  privacySafe: v.optional(v.boolean('privacySafe must be true or false'), false),
+  privacySafe: v.optional(
+    v.boolean('a marcação de mensagem sem exposição deve ser true ou false'),
+    false,
+  ),
   visitId: v.optional(IdSchema),
 };
 
@@ -42,7 +45,7 @@ function hasAuthor(e: { automated: boolean; by?: string | undefined }): boolean 
   return e.automated || e.by !== undefined;
 }
 
-const AUTHOR_MESSAGE = 'by is required for a contact made by a person';
+const AUTHOR_MESSAGE = 'informe quem fez o contato: obrigatório quando o contato não é automático';
 
 /** A contact as stored, with the server's receive time. */
 export const ContactEventSchema = v.pipe(

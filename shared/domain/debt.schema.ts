@@ -12,7 +12,7 @@ import { IdSchema } from './id';
 export const DebtStatuses = ['open', 'settled', 'cancelled'] as const;
 export const DebtStatusSchema = v.picklist(
   DebtStatuses,
-  'status must be one of open, settled, cancelled',
+  'a situação deve ser open, settled ou cancelled',
 );
 export type DebtStatus = v.InferOutput<typeof DebtStatusSchema>;
 
@@ -20,11 +20,11 @@ const terms = DebtTermsSchema.pipe[0].entries;
 
 const editable = {
   ...terms,
-  principal: positiveCents('principal'),
+  principal: positiveCents('o valor original'),
   debtorId: IdSchema,
   /** The business's own reference (invoice or contract number) for imports and reconciliation. */
-  externalId: v.optional(text('externalId', 64)),
-  description: text('description', 200),
+  externalId: v.optional(text('o código externo', 64)),
+  description: text('a descrição', 200),
 };
 
 /** The debt as stored and returned. */
@@ -35,18 +35,21 @@ export const DebtSchema = v.pipe(
     status: DebtStatusSchema,
     /** The day the last payment closed it (status settled). */
     settledOn: v.optional(CalendarDateSchema),
-    cancelReason: v.optional(note('cancelReason', 500)),
+    cancelReason: v.optional(note('o motivo do cancelamento', 500)),
     version: VersionSchema,
     createdAt: InstantSchema,
   }),
   v.forward(
-    v.check((d) => d.issueDate <= d.dueDate, 'dueDate cannot be before issueDate'),
+    v.check(
+      (d) => d.issueDate <= d.dueDate,
+      'o vencimento não pode ser anterior à emissão (issueDate)',
+    ),
     ['dueDate'],
   ),
   v.forward(
     v.check(
       (d) => (d.status === 'settled') === (d.settledOn !== undefined),
-      'settledOn is required when, and only when, the debt is settled',
+      'a data de quitação deve ser informada quando, e somente quando, a dívida está quitada (settled)',
     ),
     ['settledOn'],
   ),
@@ -57,7 +60,10 @@ export type Debt = v.InferOutput<typeof DebtSchema>;
 export const NewDebtSchema = v.pipe(
   entity({ id: v.optional(IdSchema), ...editable }),
   v.forward(
-    v.check((d) => d.issueDate <= d.dueDate, 'dueDate cannot be before issueDate'),
+    v.check(
+      (d) => d.issueDate <= d.dueDate,
+      'o vencimento não pode ser anterior à emissão (issueDate)',
+    ),
     ['dueDate'],
   ),
 );

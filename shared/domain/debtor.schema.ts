@@ -19,14 +19,17 @@ import {
 import { IdSchema } from './id';
 
 export const DebtorKinds = ['person', 'company'] as const;
-export const DebtorKindSchema = v.picklist(DebtorKinds, 'kind must be person or company');
+export const DebtorKindSchema = v.picklist(
+  DebtorKinds,
+  'o tipo deve ser person (pessoa física) ou company (empresa)',
+);
 export type DebtorKind = v.InferOutput<typeof DebtorKindSchema>;
 
 const contactCommon = {
   /** "celular", "trabalho", "filha"…: shown to the collector, never sent. */
-  label: v.optional(text('label', 40)),
+  label: v.optional(text('o rótulo', 40)),
   /** Confirmed as reaching the debtor in person; unverified points get privacy-safe messages. */
-  verified: v.optional(v.boolean('verified must be true or false'), false),
+  verified: v.optional(v.boolean('a marcação de verificado deve ser true ou false'), false),
 };
 
 /** A phone number or e-mail address of the debtor. */
@@ -37,53 +40,53 @@ export const ContactPointSchema = v.variant(
       kind: v.literal('phone'),
       value: PhoneE164Schema,
       ...contactCommon,
-      isWhatsapp: v.optional(v.boolean('isWhatsapp must be true or false'), false),
+      isWhatsapp: v.optional(v.boolean('a marcação de WhatsApp deve ser true ou false'), false),
     }),
     entity({ kind: v.literal('email'), value: EmailSchema, ...contactCommon }),
   ],
-  'contact kind must be phone or email',
+  'o tipo de contato deve ser phone ou email',
 );
 export type ContactPoint = v.InferOutput<typeof ContactPointSchema>;
 
 /** What the debtor asked not to receive (CDC art. 71: no contact that interferes with work or rest). */
 export const DoNotContactSchema = entity({
-  all: v.optional(v.boolean('all must be true or false'), false),
+  all: v.optional(v.boolean('a marcação de todos os canais deve ser true ou false'), false),
   channels: v.optional(
     v.pipe(
-      v.array(ContactChannelSchema, 'channels must be a list'),
+      v.array(ContactChannelSchema, 'os canais devem ser uma lista'),
       v.transform((list) => [...new Set(list)]),
     ),
     () => [],
   ),
   /** Never at the workplace (no visit or call there). */
-  atWork: v.optional(v.boolean('atWork must be true or false'), false),
+  atWork: v.optional(v.boolean('a marcação de local de trabalho deve ser true ou false'), false),
 });
 export type DoNotContact = v.InferOutput<typeof DoNotContactSchema>;
 
 const TagSchema = v.pipe(
-  v.string('tag must be text'),
+  v.string('a etiqueta deve ser um texto'),
   v.trim(),
   v.toLowerCase(),
-  v.nonEmpty('tag cannot be empty'),
-  v.maxLength(32, 'tag must be at most 32 characters'),
+  v.nonEmpty('a etiqueta não pode ficar vazia'),
+  v.maxLength(32, 'a etiqueta deve ter no máximo 32 caracteres'),
 );
 
 const editable = {
   kind: DebtorKindSchema,
-  name: text('name', 160),
+  name: text('o nome', 160),
   /** CPF for a person, CNPJ for a company; may be unknown for imported debts. */
   document: v.optional(DocumentSchema),
   contactPoints: v.optional(
     v.pipe(
-      v.array(ContactPointSchema, 'contactPoints must be a list'),
-      v.maxLength(20, 'at most 20 contact points'),
+      v.array(ContactPointSchema, 'os contatos devem ser uma lista'),
+      v.maxLength(20, 'no máximo 20 contatos'),
     ),
     () => [],
   ),
   address: v.optional(AddressSchema),
   /** Replaces the channel of reminder steps; only remote channels qualify (cadence rules). */
   preferredChannel: v.optional(
-    v.picklist(PreferableChannels, 'preferredChannel must be one of sms, whatsapp, email'),
+    v.picklist(PreferableChannels, 'o canal preferido deve ser sms, whatsapp ou email'),
   ),
   /** Narrows the contact windows, in the organisation's time zone; never widens them. */
   preferredHours: v.optional(HourRangeSchema),
@@ -93,11 +96,11 @@ const editable = {
     atWork: false,
   })),
   /** The id in the business's own system (ERP, spreadsheet), for imports and reconciliation. */
-  externalId: v.optional(text('externalId', 64)),
+  externalId: v.optional(text('o código externo', 64)),
   tags: v.optional(
     v.pipe(
-      v.array(TagSchema, 'tags must be a list'),
-      v.maxLength(20, 'at most 20 tags'),
+      v.array(TagSchema, 'as etiquetas devem ser uma lista'),
+      v.maxLength(20, 'no máximo 20 etiquetas'),
       v.transform((list) => [...new Set(list)]),
     ),
     () => [],
@@ -121,8 +124,10 @@ function contactsAreUnique(d: DebtorChecked): boolean {
   );
 }
 
-const DOCUMENT_KIND_MESSAGE = 'document must be a CPF for a person and a CNPJ for a company';
-const DUPLICATE_CONTACT_MESSAGE = 'the same contact point is listed twice';
+/** Why a document does not fit the debtor's kind; the PATCH route reports it the same way. */
+export const DOCUMENT_KIND_MESSAGE =
+  'o documento deve ser um CPF para pessoa física (person) e um CNPJ para empresa (company)';
+const DUPLICATE_CONTACT_MESSAGE = 'o mesmo contato aparece duas vezes';
 
 /** The debtor as stored and returned. */
 export const DebtorSchema = v.pipe(

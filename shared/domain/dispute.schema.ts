@@ -16,21 +16,24 @@ export const DisputeReasons = [
 ] as const;
 export const DisputeReasonSchema = v.picklist(
   DisputeReasons,
-  'reason must be one of not_recognised, already_paid, wrong_amount, product_or_service, other',
+  'o motivo deve ser not_recognised, already_paid, wrong_amount, product_or_service ou other',
 );
 export type DisputeReason = v.InferOutput<typeof DisputeReasonSchema>;
 
 export const DisputeStatuses = ['open', 'resolved', 'withdrawn'] as const;
 export const DisputeStatusSchema = v.picklist(
   DisputeStatuses,
-  'status must be one of open, resolved, withdrawn',
+  'a situação deve ser open, resolved ou withdrawn',
 );
 export type DisputeStatus = v.InferOutput<typeof DisputeStatusSchema>;
 
 /** How a dispute ended: upheld (the debtor was right) or rejected (collection resumes). */
 export const DisputeResolutionSchema = entity({
-  outcome: v.picklist(['upheld', 'rejected'], 'outcome must be upheld or rejected'),
-  note: text('note', 2000),
+  outcome: v.picklist(
+    ['upheld', 'rejected'],
+    'o resultado deve ser upheld (procedente) ou rejected (improcedente)',
+  ),
+  note: text('a observação', 2000),
   resolvedOn: CalendarDateSchema,
   resolvedBy: IdSchema,
 });
@@ -40,7 +43,7 @@ const disputeFields = {
   debtId: IdSchema,
   debtorId: IdSchema,
   reason: DisputeReasonSchema,
-  description: v.optional(note('description', 2000)),
+  description: v.optional(note('a descrição', 2000)),
   openedOn: CalendarDateSchema,
   openedBy: IdSchema,
 };
@@ -57,14 +60,14 @@ export const DisputeSchema = v.pipe(
   v.forward(
     v.check(
       (d) => (d.status === 'resolved') === (d.resolution !== undefined),
-      'resolution is required when the dispute is resolved, and only then',
+      'a resolução deve ser informada quando, e somente quando, a contestação está resolvida (resolved)',
     ),
     ['resolution'],
   ),
   v.forward(
     v.check(
       (d) => d.resolution === undefined || d.openedOn <= d.resolution.resolvedOn,
-      'resolvedOn cannot be before openedOn',
+      'a data da resolução não pode ser anterior à abertura (openedOn)',
     ),
     ['resolution', 'resolvedOn'],
   ),

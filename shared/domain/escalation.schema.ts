@@ -13,7 +13,7 @@ import { IdSchema } from './id';
 export const EscalationKinds = ['negativacao', 'protesto', 'judicial'] as const;
 export const EscalationKindSchema = v.picklist(
   EscalationKinds,
-  'kind must be one of negativacao, protesto, judicial',
+  'o tipo deve ser negativacao, protesto ou judicial',
 );
 export type EscalationKind = v.InferOutput<typeof EscalationKindSchema>;
 
@@ -26,7 +26,7 @@ export const EscalationStatuses = [
 ] as const;
 export const EscalationStatusSchema = v.picklist(
   EscalationStatuses,
-  'status must be one of requested, listed, removal_pending, removed, cancelled',
+  'a situação deve ser requested, listed, removal_pending, removed ou cancelled',
 );
 export type EscalationStatus = v.InferOutput<typeof EscalationStatusSchema>;
 
@@ -46,19 +46,20 @@ const escalationFields = {
   debtorId: IdSchema,
   kind: EscalationKindSchema,
   /** Serasa, SPC, Boa Vista, the notary's office or the court. */
-  agency: v.optional(text('agency', 120)),
+  agency: v.optional(text('o órgão', 120)),
   /** The written notice that preceded it; required for negativação and protesto. */
   noticeId: v.optional(IdSchema),
   requestedOn: CalendarDateSchema,
   requestedBy: IdSchema,
-  note: v.optional(note('note', 1000)),
+  note: v.optional(note('a observação', 1000)),
 };
 
 function needsNotice(e: { kind: EscalationKind; noticeId?: string | undefined }): boolean {
   return e.kind === 'judicial' || e.noticeId !== undefined;
 }
 
-const NOTICE_MESSAGE = 'noticeId is required: negativação and protesto need a prior written notice';
+const NOTICE_MESSAGE =
+  'informe o comunicado: negativação e protesto exigem comunicado prévio por escrito';
 
 /** An escalation as stored and returned. */
 export const EscalationSchema = v.pipe(
@@ -80,49 +81,49 @@ export const EscalationSchema = v.pipe(
   v.forward(
     v.check(
       (e) => e.listedOn !== undefined || (e.status !== 'listed' && e.status !== 'removal_pending'),
-      'listedOn is required once the debt is listed',
+      'informe a data do registro quando a dívida já está registrada',
     ),
     ['listedOn'],
   ),
   v.forward(
     v.check(
       (e) => e.listedOn === undefined || e.requestedOn <= e.listedOn,
-      'listedOn cannot be before requestedOn',
+      'a data do registro não pode ser anterior à solicitação (requestedOn)',
     ),
     ['listedOn'],
   ),
   v.forward(
     v.check(
       (e) => (e.paidOn === undefined) === (e.removalDueBy === undefined),
-      'removalDueBy is required when paidOn is set, and only then',
+      'o prazo de baixa deve ser informado quando, e somente quando, há data de pagamento (paidOn)',
     ),
     ['removalDueBy'],
   ),
   v.forward(
     v.check(
       (e) => e.paidOn === undefined || e.removalDueBy === undefined || e.paidOn < e.removalDueBy,
-      'removalDueBy must be after paidOn',
+      'o prazo de baixa deve ser posterior ao pagamento (paidOn)',
     ),
     ['removalDueBy'],
   ),
   v.forward(
     v.check(
       (e) => e.status !== 'removal_pending' || e.paidOn !== undefined,
-      'paidOn is required while a removal is pending',
+      'informe a data do pagamento enquanto a baixa estiver pendente',
     ),
     ['paidOn'],
   ),
   v.forward(
     v.check(
       (e) => (e.status === 'removed') === (e.removedOn !== undefined),
-      'removedOn is required when the listing is removed, and only then',
+      'a data da baixa deve ser informada quando, e somente quando, o registro foi baixado (removed)',
     ),
     ['removedOn'],
   ),
   v.forward(
     v.check(
       (e) => e.removedOn === undefined || e.listedOn === undefined || e.listedOn <= e.removedOn,
-      'removedOn cannot be before listedOn',
+      'a data da baixa não pode ser anterior ao registro (listedOn)',
     ),
     ['removedOn'],
   ),

@@ -7,9 +7,9 @@ import * as v from 'valibot';
 
 /** A UUID of any version, output lower-cased. */
 export const IdSchema = v.pipe(
-  v.string('id must be a string'),
+  v.string('o identificador deve ser um texto'),
   v.trim(),
-  v.uuid('id must be a UUID'),
+  v.uuid('o identificador deve ser um UUID'),
   v.toLowerCase(),
 );
 export type Id = v.InferOutput<typeof IdSchema>;

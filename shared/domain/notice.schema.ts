@@ -15,14 +15,14 @@ import { IdSchema } from './id';
 export const NoticePurposes = ['negativacao', 'protesto'] as const;
 export const NoticePurposeSchema = v.picklist(
   NoticePurposes,
-  'purpose must be negativacao or protesto',
+  'a finalidade deve ser negativacao ou protesto',
 );
 export type NoticePurpose = v.InferOutput<typeof NoticePurposeSchema>;
 
 export const NoticeMethods = ['letter', 'registered_letter', 'email', 'bureau_letter'] as const;
 export const NoticeMethodSchema = v.picklist(
   NoticeMethods,
-  'method must be one of letter, registered_letter, email, bureau_letter',
+  'o meio de envio deve ser letter, registered_letter, email ou bureau_letter',
 );
 export type NoticeMethod = v.InferOutput<typeof NoticeMethodSchema>;
 
@@ -42,11 +42,14 @@ const noticeFields = {
   purpose: NoticePurposeSchema,
   method: NoticeMethodSchema,
   /** The postal address or e-mail the notice went to, as sent. */
-  sentTo: text('sentTo', 300),
+  sentTo: text('o destino do envio', 300),
   sentOn: CalendarDateSchema,
-  waitingDays: v.pipe(count('waitingDays', 90), v.minValue(1, 'waitingDays must be at least 1')),
+  waitingDays: v.pipe(
+    count('o prazo em dias', 90),
+    v.minValue(1, 'o prazo deve ser de pelo menos 1 dia'),
+  ),
   /** The amount the notice stated, itemised in the document itself. */
-  amountStated: positiveCents('amountStated'),
+  amountStated: positiveCents('o valor informado no comunicado'),
   templateId: v.optional(TemplateIdSchema),
   /** The stored copy of the document sent. */
   documentId: v.optional(IdSchema),

@@ -22,13 +22,13 @@ function isTimeZone(name: string): boolean {
 
 /** An IANA time zone name that Intl knows, e.g. America/Sao_Paulo. */
 export const TimeZoneSchema = v.pipe(
-  v.string('timeZone must be text'),
-  v.check(isTimeZone, 'timeZone must be an IANA time zone such as America/Sao_Paulo'),
+  v.string('o fuso horário deve ser um texto'),
+  v.check(isTimeZone, 'o fuso horário deve ser um nome IANA, como America/Sao_Paulo'),
 );
 
 /** The creditor's PIX key, normalised to what goes into the BR Code; the type is checked against it. */
 export const OrganisationPixSchema = v.pipe(
-  entity({ key: text('pix key', 77), keyType: PixKeyTypeSchema }),
+  entity({ key: text('a chave PIX', 77), keyType: PixKeyTypeSchema }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
     const result = normalisePixKey(dataset.value.key, dataset.value.keyType);
     if (result.ok) return { key: result.value.key, keyType: result.value.type };
@@ -54,16 +54,16 @@ export const DEFAULT_RETENTION_DAYS = 1825;
 
 const editable = {
   /** Razão social (or the person's full name for a CPF creditor). */
-  legalName: text('legalName', 120),
+  legalName: text('a razão social', 120),
   /** Nome fantasia, used in friendly messages. */
-  tradeName: v.optional(text('tradeName', 80)),
+  tradeName: v.optional(text('o nome fantasia', 80)),
   document: DocumentSchema,
   address: AddressSchema,
   pix: v.optional(OrganisationPixSchema),
   timeZone: v.optional(TimeZoneSchema, DEFAULT_TIME_ZONE),
   /** The UF whose rules apply to contact windows and notice periods; defaults to the address's. */
   state: v.optional(UfSchema),
-  retentionDays: v.optional(count('retentionDays', 36_500), DEFAULT_RETENTION_DAYS),
+  retentionDays: v.optional(count('o prazo de retenção em dias', 36_500), DEFAULT_RETENTION_DAYS),
 };
 
 function withState<T extends { state?: UF | undefined; address: { state: UF } }>(

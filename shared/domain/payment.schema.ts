@@ -12,7 +12,7 @@ import { IdSchema } from './id';
 export const PaymentMethods = ['cash', 'pix', 'transfer', 'boleto', 'card'] as const;
 export const PaymentMethodSchema = v.picklist(
   PaymentMethods,
-  'method must be one of cash, pix, transfer, boleto, card',
+  'a forma de pagamento deve ser cash, pix, transfer, boleto ou card',
 );
 export type PaymentMethod = v.InferOutput<typeof PaymentMethodSchema>;
 
@@ -20,32 +20,32 @@ export type PaymentMethod = v.InferOutput<typeof PaymentMethodSchema>;
 export const FieldPaymentMethods = ['cash', 'pix', 'transfer'] as const;
 export const FieldPaymentMethodSchema = v.picklist(
   FieldPaymentMethods,
-  'method must be one of cash, pix, transfer',
+  'a forma de pagamento deve ser cash, pix ou transfer',
 );
 export type FieldPaymentMethod = v.InferOutput<typeof FieldPaymentMethodSchema>;
 
 const TxidSchema = v.pipe(
-  v.string('pixTxid must be text'),
-  v.regex(/^[A-Za-z0-9]{1,35}$/, 'pixTxid must be 1–35 letters or digits'),
+  v.string('o txid do PIX deve ser um texto'),
+  v.regex(/^[A-Za-z0-9]{1,35}$/, 'o txid do PIX deve ter de 1 a 35 letras ou dígitos'),
 );
 
 const paymentFields = {
   debtId: IdSchema,
   /** The day the money was received, in the organisation's time zone. */
   date: CalendarDateSchema,
-  amount: positiveCents('amount'),
+  amount: positiveCents('o valor'),
   method: PaymentMethodSchema,
   /** The BR Code txid the payer's bank reported, for PIX reconciliation. */
   pixTxid: v.optional(TxidSchema),
   /** Bank or boleto reference. */
-  reference: v.optional(text('reference', 80)),
+  reference: v.optional(text('a referência', 80)),
   /** The installment of an agreement this pays, when it pays one. */
   agreementId: v.optional(IdSchema),
   installmentNumber: v.optional(
     v.pipe(
-      v.number('installmentNumber must be a number'),
-      v.safeInteger('installmentNumber must be a whole number'),
-      v.minValue(1, 'installmentNumber starts at 1'),
+      v.number('o número da parcela deve ser um número'),
+      v.safeInteger('o número da parcela deve ser um número inteiro'),
+      v.minValue(1, 'o número da parcela começa em 1'),
     ),
   ),
   /** The field report this payment confirms, if it came from one. */
@@ -68,24 +68,24 @@ export type NewPayment = v.InferOutput<typeof NewPaymentSchema>;
 export const ReportedPaymentStatuses = ['pending', 'confirmed', 'rejected'] as const;
 export const ReportedPaymentStatusSchema = v.picklist(
   ReportedPaymentStatuses,
-  'status must be one of pending, confirmed, rejected',
+  'a situação deve ser pending, confirmed ou rejected',
 );
 export type ReportedPaymentStatus = v.InferOutput<typeof ReportedPaymentStatusSchema>;
 
 /** The number printed on the receipt the collector hands over, unique per collector device. */
 export const ReceiptNumberSchema = v.pipe(
-  v.string('receiptNumber must be text'),
+  v.string('o número do recibo deve ser um texto'),
   v.trim(),
   v.regex(
     /^[A-Za-z0-9][A-Za-z0-9./-]{0,31}$/,
-    'receiptNumber must be 1–32 letters, digits, dots, slashes or hyphens',
+    'o número do recibo deve ter de 1 a 32 letras, dígitos, pontos, barras ou hífens',
   ),
 );
 
 const reportFields = {
   debtId: IdSchema,
   date: CalendarDateSchema,
-  amount: positiveCents('amount'),
+  amount: positiveCents('o valor'),
   method: FieldPaymentMethodSchema,
   receiptNumber: ReceiptNumberSchema,
   /** The collector (user id). */
@@ -93,7 +93,7 @@ const reportFields = {
   /** Device time of the report; the server keeps its own receive time beside it. */
   reportedAt: InstantSchema,
   visitId: v.optional(IdSchema),
-  note: v.optional(note('note', 500)),
+  note: v.optional(note('a observação', 500)),
 };
 
 /** A field-reported payment awaiting (or past) the office's reconciliation, as stored. */
@@ -104,7 +104,7 @@ export const ReportedPaymentSchema = v.pipe(
     status: ReportedPaymentStatusSchema,
     reviewedBy: v.optional(IdSchema),
     reviewedAt: v.optional(InstantSchema),
-    rejectionReason: v.optional(text('rejectionReason', 500)),
+    rejectionReason: v.optional(text('o motivo da recusa', 500)),
     /** The confirmed payment created from this report. */
     paymentId: v.optional(IdSchema),
     receivedAt: InstantSchema,
@@ -112,28 +112,28 @@ export const ReportedPaymentSchema = v.pipe(
   v.forward(
     v.check(
       (r) => (r.status === 'pending') === (r.reviewedBy === undefined),
-      'reviewedBy is required once the report is confirmed or rejected, and only then',
+      'quem revisou deve ser informado quando, e somente quando, o informe está confirmado ou recusado',
     ),
     ['reviewedBy'],
   ),
   v.forward(
     v.check(
       (r) => (r.status === 'pending') === (r.reviewedAt === undefined),
-      'reviewedAt is required once the report is confirmed or rejected, and only then',
+      'a data da revisão deve ser informada quando, e somente quando, o informe está confirmado ou recusado',
     ),
     ['reviewedAt'],
   ),
   v.forward(
     v.check(
       (r) => (r.status === 'confirmed') === (r.paymentId !== undefined),
-      'paymentId is required when the report is confirmed, and only then',
+      'o pagamento deve ser informado quando, e somente quando, o informe está confirmado',
     ),
     ['paymentId'],
   ),
   v.forward(
     v.check(
       (r) => (r.status === 'rejected') === (r.rejectionReason !== undefined),
-      'rejectionReason is required when the report is rejected, and only then',
+      'o motivo da recusa deve ser informado quando, e somente quando, o informe está recusado',
     ),
     ['rejectionReason'],
   ),

@@ -10,22 +10,22 @@ import { IdSchema } from './id';
 export const PromiseStatuses = ['active', 'kept', 'broken', 'cancelled'] as const;
 export const PromiseStatusSchema = v.picklist(
   PromiseStatuses,
-  'status must be one of active, kept, broken, cancelled',
+  'a situação deve ser active, kept, broken ou cancelled',
 );
 export type PromiseStatus = v.InferOutput<typeof PromiseStatusSchema>;
 
 /** Debt ids covered by a fact: at least one, no repeats. */
 export const DebtIdsSchema = v.pipe(
-  v.array(IdSchema, 'debtIds must be a list'),
-  v.nonEmpty('debtIds needs at least one debt'),
-  v.maxLength(200, 'debtIds lists at most 200 debts'),
-  v.check((ids) => new Set(ids).size === ids.length, 'debtIds lists the same debt twice'),
+  v.array(IdSchema, 'as dívidas devem ser uma lista'),
+  v.nonEmpty('informe pelo menos uma dívida'),
+  v.maxLength(200, 'no máximo 200 dívidas'),
+  v.check((ids) => new Set(ids).size === ids.length, 'a mesma dívida aparece duas vezes'),
 );
 
 const promiseFields = {
   debtorId: IdSchema,
   debtIds: DebtIdsSchema,
-  amount: positiveCents('amount'),
+  amount: positiveCents('o valor prometido'),
   /** The day the debtor said they would pay (named as in shared/negotiation and shared/cadence). */
   dueDate: CalendarDateSchema,
   /** The day the promise was made. */
@@ -35,7 +35,7 @@ const promiseFields = {
   /** Device time of recording. */
   recordedAt: InstantSchema,
   visitId: v.optional(IdSchema),
-  note: v.optional(note('note', 500)),
+  note: v.optional(note('a observação', 500)),
 };
 
 /** A promise as stored and returned. */
@@ -49,13 +49,16 @@ export const PromiseSchema = v.pipe(
     receivedAt: InstantSchema,
   }),
   v.forward(
-    v.check((p) => p.madeOn <= p.dueDate, 'dueDate cannot be before madeOn'),
+    v.check(
+      (p) => p.madeOn <= p.dueDate,
+      'a data prometida não pode ser anterior à data da promessa (madeOn)',
+    ),
     ['dueDate'],
   ),
   v.forward(
     v.check(
       (p) => (p.status === 'active') === (p.resolvedOn === undefined),
-      'resolvedOn is required once the promise is kept, broken or cancelled, and only then',
+      'a data de encerramento deve ser informada quando, e somente quando, a promessa foi cumprida, quebrada ou cancelada',
     ),
     ['resolvedOn'],
   ),
@@ -66,7 +69,10 @@ export type PaymentPromise = v.InferOutput<typeof PromiseSchema>;
 export const NewPromiseSchema = v.pipe(
   entity({ id: v.optional(IdSchema), ...promiseFields }),
   v.forward(
-    v.check((p) => p.madeOn <= p.dueDate, 'dueDate cannot be before madeOn'),
+    v.check(
+      (p) => p.madeOn <= p.dueDate,
+      'a data prometida não pode ser anterior à data da promessa (madeOn)',
+    ),
     ['dueDate'],
   ),
 );

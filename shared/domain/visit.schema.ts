@@ -17,25 +17,25 @@ export const VisitOutcomes = [
 ] as const;
 export const VisitOutcomeSchema = v.picklist(
   VisitOutcomes,
-  'outcome must be one of not_home, promise, paid, partial, refused, wrong_address, moved',
+  'o resultado deve ser not_home, promise, paid, partial, refused, wrong_address ou moved',
 );
 export type VisitOutcome = v.InferOutput<typeof VisitOutcomeSchema>;
 
 /** Where the device was when the outcome was recorded (optional: the collector may refuse it). */
 export const GeolocationSchema = entity({
   lat: v.pipe(
-    v.number('lat must be a number'),
-    v.minValue(-90, 'lat must be between -90 and 90'),
-    v.maxValue(90, 'lat must be between -90 and 90'),
+    v.number('a latitude deve ser um número'),
+    v.minValue(-90, 'a latitude deve estar entre -90 e 90'),
+    v.maxValue(90, 'a latitude deve estar entre -90 e 90'),
   ),
   lng: v.pipe(
-    v.number('lng must be a number'),
-    v.minValue(-180, 'lng must be between -180 and 180'),
-    v.maxValue(180, 'lng must be between -180 and 180'),
+    v.number('a longitude deve ser um número'),
+    v.minValue(-180, 'a longitude deve estar entre -180 e 180'),
+    v.maxValue(180, 'a longitude deve estar entre -180 e 180'),
   ),
   accuracyM: v.pipe(
-    v.number('accuracyM must be a number of metres'),
-    v.minValue(0, 'accuracyM cannot be negative'),
+    v.number('a precisão deve ser um número de metros'),
+    v.minValue(0, 'a precisão não pode ser menor que zero'),
   ),
 });
 export type Geolocation = v.InferOutput<typeof GeolocationSchema>;
@@ -47,7 +47,7 @@ const visitFields = {
   visitedAt: InstantSchema,
   outcome: VisitOutcomeSchema,
   geolocation: v.optional(GeolocationSchema),
-  notes: v.optional(note('notes', 2000)),
+  notes: v.optional(note('a observação', 2000)),
   /** The promise or field payment recorded during this visit. */
   promiseId: v.optional(IdSchema),
   reportedPaymentId: v.optional(IdSchema),

@@ -31,15 +31,15 @@ describe('CPF', () => {
   });
 
   test.each([
-    { text: '123.456.789-00', why: 'check digits do not match' },
-    { text: '123.456.789-90', why: 'check digits do not match' },
-    { text: '52998224726', why: 'check digits do not match' },
-    { text: '111.111.111-11', why: 'all digits are the same' },
-    { text: '00000000000', why: 'all digits are the same' },
-    { text: '1234567890', why: 'leading zero dropped' },
-    { text: '123456789012', why: 'has 12 digits' },
-    { text: '123.456.789-0X', why: 'only digits' },
-    { text: '', why: 'empty' },
+    { text: '123.456.789-00', why: 'os dígitos verificadores não conferem' },
+    { text: '123.456.789-90', why: 'os dígitos verificadores não conferem' },
+    { text: '52998224726', why: 'os dígitos verificadores não conferem' },
+    { text: '111.111.111-11', why: 'todos os dígitos são iguais' },
+    { text: '00000000000', why: 'todos os dígitos são iguais' },
+    { text: '1234567890', why: 'apagou um zero à esquerda' },
+    { text: '123456789012', why: 'tem 12 dígitos' },
+    { text: '123.456.789-0X', why: 'apenas dígitos' },
+    { text: '', why: 'está vazio' },
   ])('refuses "$text" ($why)', ({ text, why }) => {
     expect(isValidCpf(text)).toBe(false);
     const result = v.safeParse(CpfSchema, text);
@@ -67,16 +67,16 @@ describe('CNPJ', () => {
   });
 
   test.each([
-    { text: '11.222.333/0001-82', why: 'check digits do not match' },
-    { text: '12.ABC.345/01DE-53', why: 'check digits do not match' },
+    { text: '11.222.333/0001-82', why: 'os dígitos verificadores não conferem' },
+    { text: '12.ABC.345/01DE-53', why: 'os dígitos verificadores não conferem' },
     // one letter changed
-    { text: '12.ABD.345/01DE-35', why: 'check digits do not match' },
-    { text: '12.ABC.345/01DE-3A', why: 'two check digits' },
-    { text: '11.111.111/1111-11', why: 'all characters are the same' },
-    { text: '1222333000181', why: 'leading zero dropped' },
-    { text: '12.ABC.345/01DÉ-35', why: 'unexpected character "É"' },
-    { text: '11.222.333/0001_81', why: 'unexpected character "_"' },
-    { text: '', why: 'empty' },
+    { text: '12.ABD.345/01DE-35', why: 'os dígitos verificadores não conferem' },
+    { text: '12.ABC.345/01DE-3A', why: 'dois dígitos verificadores' },
+    { text: '11.111.111/1111-11', why: 'todos os caracteres são iguais' },
+    { text: '1222333000181', why: 'apagou um zero à esquerda' },
+    { text: '12.ABC.345/01DÉ-35', why: 'caractere inesperado "É"' },
+    { text: '11.222.333/0001_81', why: 'caractere inesperado "_"' },
+    { text: '', why: 'está vazio' },
   ])('refuses "$text" ($why)', ({ text, why }) => {
     expect(isValidCnpj(text)).toBe(false);
     const result = v.safeParse(CnpjSchema, text);
@@ -114,26 +114,26 @@ describe('parseDocument', () => {
   });
 
   test.each([
-    { text: '', message: 'CPF/CNPJ is empty' },
+    { text: '', message: 'o CPF/CNPJ está vazio' },
     {
       text: '123.456.789-00',
-      message: 'CPF "123.456.789-00" is not valid (check digits do not match)',
+      message: 'o CPF "123.456.789-00" é inválido (os dígitos verificadores não conferem)',
     },
     {
       text: '11.222.333/0001-80',
-      message: 'CNPJ "11.222.333/0001-80" is not valid (check digits do not match)',
+      message: 'o CNPJ "11.222.333/0001-80" é inválido (os dígitos verificadores não conferem)',
     },
     {
       text: '1234567890',
       message:
-        'neither a CPF (11 digits) nor a CNPJ (14 characters): it has 10 (was a leading zero',
+        'não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem 10 (será que a planilha apagou',
     },
     {
       text: '123456789',
-      message: 'neither a CPF (11 digits) nor a CNPJ (14 characters): it has 9',
+      message: 'não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem 9',
     },
-    { text: '123.456.789-0#', message: 'unexpected character "#"' },
-    { text: '1234567890A', message: 'neither a CPF' },
+    { text: '123.456.789-0#', message: 'caractere inesperado "#"' },
+    { text: '1234567890A', message: 'não é CPF' },
   ])('refuses "$text"', ({ text, message }) => {
     const result = tryParseDocument(text);
     expect(result).toEqual({ ok: false, message: expect.stringContaining(message) });

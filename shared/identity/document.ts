@@ -14,7 +14,7 @@ import * as v from 'valibot';
 export const DocumentKinds = ['cpf', 'cnpj'] as const;
 export type DocumentKind = (typeof DocumentKinds)[number];
 
-/** The outcome of a `tryParse…`: the value, or an English message fit for a CSV import report. */
+/** The outcome of a `tryParse…`: the value, or a pt-BR message fit for a CSV import report. */
 export type DocumentResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const PUNCTUATION = /[.\-/\s]/g;
@@ -48,7 +48,7 @@ function allSame(value: string): boolean {
 }
 
 export const CpfSchema = v.pipe(
-  v.string(),
+  v.string('o CPF deve ser um texto'),
   v.rawTransform(({ dataset, addIssue, NEVER }): string => {
     const result = tryParseCpf(dataset.value);
     if (result.ok) return result.value;
@@ -61,7 +61,7 @@ export const CpfSchema = v.pipe(
 export type Cpf = v.InferOutput<typeof CpfSchema>;
 
 export const CnpjSchema = v.pipe(
-  v.string(),
+  v.string('o CNPJ deve ser um texto'),
   v.rawTransform(({ dataset, addIssue, NEVER }): string => {
     const result = tryParseCnpj(dataset.value);
     if (result.ok) return result.value;
@@ -75,7 +75,7 @@ export type Cnpj = v.InferOutput<typeof CnpjSchema>;
 
 /** A CPF or CNPJ in any usual writing, output normalised (the kind follows from the length). */
 export const DocumentSchema = v.pipe(
-  v.string(),
+  v.string('o CPF/CNPJ deve ser um texto'),
   v.rawTransform(({ dataset, addIssue, NEVER }): Cpf | Cnpj => {
     const result = tryParseDocument(dataset.value);
     if (result.ok) return result.value.value;
@@ -99,20 +99,23 @@ export function normalizeCnpj(text: string): string {
 export function tryParseCpf(text: string): DocumentResult<Cpf> {
   const shown = text.trim();
   const value = normalizeCpf(text);
-  if (value === '') return { ok: false, message: 'CPF is empty' };
+  if (value === '') return { ok: false, message: 'o CPF está vazio' };
   if (!/^\d+$/.test(value))
-    return { ok: false, message: `CPF "${shown}" must contain only digits` };
+    return { ok: false, message: `o CPF "${shown}" deve conter apenas dígitos` };
   if (value.length !== 11) {
-    const hint = value.length < 11 ? ' (was a leading zero dropped by a spreadsheet?)' : '';
+    const hint = value.length < 11 ? ' (será que a planilha apagou um zero à esquerda?)' : '';
     return {
       ok: false,
-      message: `CPF "${shown}" has ${value.length} digits; a CPF has 11${hint}`,
+      message: `o CPF "${shown}" tem ${value.length} dígitos; um CPF tem 11${hint}`,
     };
   }
   if (allSame(value))
-    return { ok: false, message: `CPF "${shown}" is not valid (all digits are the same)` };
+    return { ok: false, message: `o CPF "${shown}" é inválido (todos os dígitos são iguais)` };
   if (!hasValidCheckDigits(value, CPF_WEIGHTS_1, CPF_WEIGHTS_2))
-    return { ok: false, message: `CPF "${shown}" is not valid (check digits do not match)` };
+    return {
+      ok: false,
+      message: `o CPF "${shown}" é inválido (os dígitos verificadores não conferem)`,
+    };
   return { ok: true, value: value as Cpf };
 }
 
@@ -120,26 +123,32 @@ export function tryParseCpf(text: string): DocumentResult<Cpf> {
 export function tryParseCnpj(text: string): DocumentResult<Cnpj> {
   const shown = text.trim();
   const value = normalizeCnpj(text);
-  if (value === '') return { ok: false, message: 'CNPJ is empty' };
+  if (value === '') return { ok: false, message: 'o CNPJ está vazio' };
   const stray = /[^0-9A-Z]/.exec(value);
   if (stray)
     return {
       ok: false,
-      message: `CNPJ "${shown}" contains an unexpected character "${stray[0]}"`,
+      message: `o CNPJ "${shown}" tem um caractere inesperado "${stray[0]}"`,
     };
   if (value.length !== 14) {
-    const hint = value.length < 14 ? ' (was a leading zero dropped by a spreadsheet?)' : '';
+    const hint = value.length < 14 ? ' (será que a planilha apagou um zero à esquerda?)' : '';
     return {
       ok: false,
-      message: `CNPJ "${shown}" has ${value.length} characters; a CNPJ has 14${hint}`,
+      message: `o CNPJ "${shown}" tem ${value.length} caracteres; um CNPJ tem 14${hint}`,
     };
   }
   if (!/^\d{2}$/.test(value.slice(12)))
-    return { ok: false, message: `CNPJ "${shown}" must end in two check digits (0–9)` };
+    return {
+      ok: false,
+      message: `o CNPJ "${shown}" deve terminar com dois dígitos verificadores (0–9)`,
+    };
   if (allSame(value))
-    return { ok: false, message: `CNPJ "${shown}" is not valid (all characters are the same)` };
+    return { ok: false, message: `o CNPJ "${shown}" é inválido (todos os caracteres são iguais)` };
   if (!hasValidCheckDigits(value, CNPJ_WEIGHTS_1, CNPJ_WEIGHTS_2))
-    return { ok: false, message: `CNPJ "${shown}" is not valid (check digits do not match)` };
+    return {
+      ok: false,
+      message: `o CNPJ "${shown}" é inválido (os dígitos verificadores não conferem)`,
+    };
   return { ok: true, value: value as Cnpj };
 }
 
@@ -179,7 +188,7 @@ export type ParsedDocument = { kind: 'cpf'; value: Cpf } | { kind: 'cnpj'; value
 export function tryParseDocument(text: string): DocumentResult<ParsedDocument> {
   const shown = text.trim();
   const value = normalizeCnpj(text);
-  if (value === '') return { ok: false, message: 'CPF/CNPJ is empty' };
+  if (value === '') return { ok: false, message: 'o CPF/CNPJ está vazio' };
   if (value.length === 11 && /^\d+$/.test(value)) {
     const cpf = tryParseCpf(value);
     return cpf.ok
@@ -196,15 +205,15 @@ export function tryParseDocument(text: string): DocumentResult<ParsedDocument> {
   if (stray)
     return {
       ok: false,
-      message: `CPF/CNPJ "${shown}" contains an unexpected character "${stray[0]}"`,
+      message: `o CPF/CNPJ "${shown}" tem um caractere inesperado "${stray[0]}"`,
     };
   const hint =
     value.length === 10 || value.length === 13
-      ? ' (was a leading zero dropped by a spreadsheet?)'
+      ? ' (será que a planilha apagou um zero à esquerda?)'
       : '';
   return {
     ok: false,
-    message: `"${shown}" is neither a CPF (11 digits) nor a CNPJ (14 characters): it has ${value.length}${hint}`,
+    message: `"${shown}" não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem ${value.length}${hint}`,
   };
 }
 

@@ -60,7 +60,7 @@ describe('EmailSchema', () => {
   test('refuses an invalid address with a message', () => {
     const result = v.safeParse(EmailSchema, 'ana@example');
     expect(result.issues?.[0]?.message).toBe(
-      'expected an email address such as name@example.com.br',
+      'o e-mail deve ser um endereço válido, como nome@exemplo.com.br',
     );
   });
 });

@@ -40,9 +40,9 @@ export function isValidEmail(text: string): boolean {
 
 /** An email address, output normalised by `normalizeEmail`. */
 export const EmailSchema = v.pipe(
-  v.string(),
+  v.string('o e-mail deve ser um texto'),
   v.transform(normalizeEmail),
-  v.check(isValidEmail, 'expected an email address such as name@example.com.br'),
+  v.check(isValidEmail, 'o e-mail deve ser um endereço válido, como nome@exemplo.com.br'),
   v.brand('Email'),
 );
 export type Email = v.InferOutput<typeof EmailSchema>;

@@ -47,19 +47,19 @@ describe('toE164', () => {
   });
 
   test.each([
-    { text: '', message: 'phone number is empty' },
-    { text: '98765-4321', message: 'has no area code (DDD)' },
-    { text: '+1 415 555 2671', message: 'not a Brazilian number' },
-    { text: '+55 98765-4321', message: 'has 9 digits after the country code' },
-    { text: '(20) 98765-4321', message: 'unknown area code (DDD) 20' },
-    { text: '(10) 3456-7890', message: 'unknown area code (DDD) 10' },
-    { text: '(23) 3456-7890', message: 'unknown area code (DDD) 23' },
-    { text: '(11) 88765-4321', message: 'does not start with 9' },
-    { text: '(11) 1234-5678', message: 'not a landline or mobile number' },
-    { text: '(11) 987654-32100', message: 'has 13 digits' },
-    { text: '(11) 765-4321', message: 'has 9 digits' },
-    { text: '11 9876 5432 ramal 2', message: 'characters other than digits' },
-    { text: '0800 123 4567', message: 'unknown area code (DDD) 80' },
+    { text: '', message: 'o telefone está vazio' },
+    { text: '98765-4321', message: 'não tem DDD' },
+    { text: '+1 415 555 2671', message: 'não é brasileiro' },
+    { text: '+55 98765-4321', message: 'tem 9 dígitos depois do código do país' },
+    { text: '(20) 98765-4321', message: 'tem um DDD inexistente: 20' },
+    { text: '(10) 3456-7890', message: 'tem um DDD inexistente: 10' },
+    { text: '(23) 3456-7890', message: 'tem um DDD inexistente: 23' },
+    { text: '(11) 88765-4321', message: 'mas não começa com 9' },
+    { text: '(11) 1234-5678', message: 'não é fixo nem celular' },
+    { text: '(11) 987654-32100', message: 'tem 13 dígitos' },
+    { text: '(11) 765-4321', message: 'tem 9 dígitos' },
+    { text: '11 9876 5432 ramal 2', message: 'caracteres que não são dígitos' },
+    { text: '0800 123 4567', message: 'tem um DDD inexistente: 80' },
   ])('refuses "$text" ($message)', ({ text, message }) => {
     const result = tryToE164(text);
     expect(result).toEqual({ ok: false, message: expect.stringContaining(message) });

@@ -33,7 +33,7 @@ export function isValidDdd(ddd: string): boolean {
   return Object.hasOwn(DDD_UF, ddd);
 }
 
-/** The outcome of `tryToE164`: the number, or an English message fit for a CSV import report. */
+/** The outcome of `tryToE164`: the number, or a pt-BR message fit for a CSV import report. */
 export type PhoneResult = { ok: true; value: PhoneE164 } | { ok: false; message: string };
 
 const SEPARATORS = /[\s().\-/\u00a0]/g;
@@ -50,12 +50,12 @@ function fail(message: string): PhoneResult {
  */
 export function tryToE164(text: string, defaultDdd?: string): PhoneResult {
   const shown = text.trim();
-  if (shown === '') return fail('phone number is empty');
+  if (shown === '') return fail('o telefone está vazio');
   let s = shown.replace(SEPARATORS, '');
   const international = s.startsWith('+');
   if (international) {
     if (!s.startsWith('+55'))
-      return fail(`phone "${shown}" is not a Brazilian number (it must start with +55)`);
+      return fail(`o telefone "${shown}" não é brasileiro (deve começar com +55)`);
     s = s.slice(3);
   } else if (/^0xx/i.test(s)) {
     s = s.slice(3);
@@ -68,30 +68,30 @@ export function tryToE164(text: string, defaultDdd?: string): PhoneResult {
     s = s.slice(2);
   }
   if (!/^\d+$/.test(s))
-    return fail(`phone "${shown}" contains characters other than digits and separators`);
+    return fail(`o telefone "${shown}" tem caracteres que não são dígitos nem separadores`);
   const withoutDdd = s.length === 8 || (s.length === 9 && s.startsWith('9'));
   if (!international && withoutDdd) {
-    if (defaultDdd === undefined) return fail(`phone "${shown}" has no area code (DDD)`);
+    if (defaultDdd === undefined) return fail(`o telefone "${shown}" não tem DDD`);
     s = defaultDdd + s;
   }
   if (s.length !== 10 && s.length !== 11) {
     return fail(
-      `phone "${shown}" has ${s.length} digits after the country code; expected a 2-digit area code (DDD) ` +
-        'plus 8 digits for a landline or 9 for a mobile',
+      `o telefone "${shown}" tem ${s.length} dígitos depois do código do país; o esperado é o DDD ` +
+        '(2 dígitos) mais 8 dígitos para fixo ou 9 para celular',
     );
   }
   const ddd = s.slice(0, 2);
   let subscriber = s.slice(2);
-  if (!isValidDdd(ddd)) return fail(`phone "${shown}" has an unknown area code (DDD) ${ddd}`);
+  if (!isValidDdd(ddd)) return fail(`o telefone "${shown}" tem um DDD inexistente: ${ddd}`);
   const first = subscriber.charAt(0);
   if (subscriber.length === 9) {
     if (first !== '9')
-      return fail(`phone "${shown}" has 9 digits after the area code but does not start with 9`);
+      return fail(`o telefone "${shown}" tem 9 dígitos depois do DDD, mas não começa com 9`);
   } else if (first >= '6') {
     subscriber = `9${subscriber}`;
   } else if (first < '2') {
     return fail(
-      `phone "${shown}" is not a landline or mobile number (8-digit numbers start with 2–9)`,
+      `o telefone "${shown}" não é fixo nem celular (números de 8 dígitos começam com 2–9)`,
     );
   }
   return { ok: true, value: `+55${ddd}${subscriber}` as PhoneE164 };
@@ -106,7 +106,7 @@ export function toE164(text: string, defaultDdd?: string): PhoneE164 {
 
 /** Parses any usual writing of a Brazilian number and outputs it in E.164. */
 export const PhoneE164Schema = v.pipe(
-  v.string(),
+  v.string('o telefone deve ser um texto'),
   v.rawTransform(({ dataset, addIssue, NEVER }): string => {
     const result = tryToE164(dataset.value);
     if (result.ok) return result.value;

@@ -35,7 +35,10 @@ export const UFS = [
 ] as const;
 
 /** A two-letter UF code in upper case, e.g. 'SP'. */
-export const UfSchema = v.picklist(UFS, 'expected a Brazilian state code (UF) such as SP or RJ');
+export const UfSchema = v.picklist(
+  UFS,
+  'a UF deve ser a sigla de um estado brasileiro, como SP ou RJ',
+);
 export type UF = v.InferOutput<typeof UfSchema>;
 
 /** Type guard for text that is exactly one of the 27 UF codes (upper case). */

@@ -9,8 +9,8 @@
 import * as v from 'valibot';
 
 export const CentsSchema = v.pipe(
-  v.number(),
-  v.safeInteger('money must be whole centavos'),
+  v.number('o valor deve ser um número de centavos'),
+  v.safeInteger('o valor deve ser um número inteiro de centavos'),
   v.brand('Cents'),
 );
 export type Cents = v.InferOutput<typeof CentsSchema>;
@@ -75,7 +75,7 @@ export interface ParseMoneyOptions {
   allowNegative?: boolean;
 }
 
-/** The outcome of `tryParseMoney`: the amount, or an English message fit for a CSV import report. */
+/** The outcome of `tryParseMoney`: the amount, or a pt-BR message fit for a CSV import report. */
 export type ParseMoneyResult = { ok: true; value: Cents } | { ok: false; message: string };
 
 const GROUPED_INTEGER = /^\d{1,3}(?:\.\d{3})+$/;
@@ -88,8 +88,8 @@ function fail(message: string): ParseMoneyResult {
 
 function ambiguous(shown: string, integerPart: string, fraction: string): ParseMoneyResult {
   return fail(
-    `amount "${shown}" is ambiguous: a separator followed by 3 digits may mean thousands or decimals; ` +
-      `write ${integerPart}${fraction},00 or ${integerPart}.${fraction},00 if it means thousands (centavos take at most 2 digits)`,
+    `o valor "${shown}" é ambíguo: um separador seguido de 3 dígitos pode indicar milhar ou decimais; ` +
+      `se for milhar, escreva ${integerPart}${fraction},00 ou ${integerPart}.${fraction},00 (os centavos têm no máximo 2 dígitos)`,
   );
 }
 
@@ -117,9 +117,9 @@ export function tryParseMoney(text: string, options: ParseMoneyOptions = {}): Pa
     body = body.slice(1).trimStart();
   }
   if (body === '')
-    return fail(shown === '' ? 'amount is empty' : `amount "${shown}" has no digits`);
+    return fail(shown === '' ? 'o valor está vazio' : `o valor "${shown}" não tem dígitos`);
   const stray = /[^\d.,]/.exec(body);
-  if (stray) return fail(`amount "${shown}" contains an unexpected character "${stray[0]}"`);
+  if (stray) return fail(`o valor "${shown}" tem um caractere inesperado "${stray[0]}"`);
 
   const commas = body.split(',').length - 1;
   const dots = body.split('.').length - 1;
@@ -127,13 +127,13 @@ export function tryParseMoney(text: string, options: ParseMoneyOptions = {}): Pa
   let fraction = '';
   if (commas > 1) {
     return fail(
-      `amount "${shown}" has more than one comma; write it as 1.234,56 or 1234.56 (the comma marks centavos)`,
+      `o valor "${shown}" tem mais de uma vírgula; escreva como 1.234,56 ou 1234.56 (a vírgula separa os centavos)`,
     );
   } else if (commas === 1) {
     const comma = body.indexOf(',');
     if (body.lastIndexOf('.') > comma) {
       return fail(
-        `amount "${shown}" uses a comma for thousands and a dot for decimals; write it as 1.234,56 or 1234.56`,
+        `o valor "${shown}" usa vírgula para milhar e ponto para decimais; escreva como 1.234,56 ou 1234.56`,
       );
     }
     integerPart = body.slice(0, comma);
@@ -153,24 +153,25 @@ export function tryParseMoney(text: string, options: ParseMoneyOptions = {}): Pa
   }
 
   if (commas === 1 || dots === 1) {
-    if (fraction === '') return fail(`amount "${shown}" has no digits after the decimal separator`);
+    if (fraction === '')
+      return fail(`o valor "${shown}" não tem dígitos depois do separador decimal`);
     if (fraction.length > 2)
-      return fail(`amount "${shown}" has more than 2 decimal places (centavos)`);
+      return fail(`o valor "${shown}" tem mais de 2 casas decimais (centavos)`);
   }
   if (integerPart === '')
-    return fail(`amount "${shown}" has no digits before the decimal separator`);
+    return fail(`o valor "${shown}" não tem dígitos antes do separador decimal`);
   const groupedInteger = commas === 1 ? dots > 0 : dots > 1;
   if (groupedInteger ? !GROUPED_INTEGER.test(integerPart) : !DIGITS.test(integerPart)) {
     return fail(
-      `amount "${shown}" has a misplaced thousands separator; groups after a dot have exactly 3 digits`,
+      `o valor "${shown}" tem um separador de milhar fora do lugar; depois de cada ponto vêm exatamente 3 dígitos`,
     );
   }
 
   const magnitude =
     BigInt(integerPart.replaceAll('.', '')) * 100n + BigInt(fraction.padEnd(2, '0') || '0');
-  if (magnitude > MAX_CENTS) return fail(`amount "${shown}" is too large`);
+  if (magnitude > MAX_CENTS) return fail(`o valor "${shown}" é grande demais`);
   if (negative && magnitude !== 0n && !options.allowNegative)
-    return fail(`amount "${shown}" is negative; only positive amounts are accepted here`);
+    return fail(`o valor "${shown}" é negativo; aqui só valores positivos são aceitos`);
   const value = Number(magnitude);
   return { ok: true, value: cents(negative && value !== 0 ? -value : value) };
 }

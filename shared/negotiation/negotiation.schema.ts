@@ -10,15 +10,19 @@ import { CalendarDateSchema } from '../time/calendar-date';
 import { IdSchema } from '../domain/id';
 
 const BpsSchema = v.pipe(
-  v.number(),
-  v.safeInteger('rates are whole basis points'),
-  v.minValue(0, 'rates cannot be negative'),
-  v.maxValue(10_000, 'rates above 100% are not accepted'),
+  v.number('a taxa deve ser um número de pontos-base'),
+  v.safeInteger('a taxa deve ser um número inteiro de pontos-base'),
+  v.minValue(0, 'a taxa não pode ser menor que zero'),
+  v.maxValue(10_000, 'a taxa não pode passar de 100% (10000 pontos-base)'),
 );
-const WholeSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const WholeSchema = v.pipe(
+  v.number('deve ser um número'),
+  v.safeInteger('deve ser um número inteiro'),
+  v.minValue(0, 'não pode ser menor que zero'),
+);
 const NonNegativeCentsSchema = v.pipe(
   CentsSchema,
-  v.minValue(cents(0), 'amount cannot be negative'),
+  v.minValue(cents(0), 'o valor não pode ser menor que zero'),
 );
 
 /** From `minDaysOverdue` on (until the next band), a discount of up to `maxDiscountBps`. */
@@ -34,14 +38,14 @@ export type DiscountBand = v.InferOutput<typeof DiscountBandSchema>;
  */
 export const NegotiationPolicySchema = v.object({
   discountBands: v.pipe(
-    v.array(DiscountBandSchema),
+    v.array(DiscountBandSchema, 'as faixas de desconto devem ser uma lista'),
     v.check(
       (bands) =>
         bands.every((b, i) => i === 0 || b.minDaysOverdue > (bands[i - 1]?.minDaysOverdue ?? -1)),
-      'discount bands must be in increasing order of minDaysOverdue',
+      'as faixas de desconto devem estar em ordem crescente de dias de atraso (minDaysOverdue)',
     ),
   ),
-  maxInstallments: v.pipe(WholeSchema, v.minValue(1)),
+  maxInstallments: v.pipe(WholeSchema, v.minValue(1, 'o máximo de parcelas deve ser pelo menos 1')),
   minInstallment: NonNegativeCentsSchema,
   /** Of the agreed total; applies whenever the agreement has more than one payment. */
   minDownPaymentBps: BpsSchema,
@@ -51,7 +55,10 @@ export const NegotiationPolicySchema = v.object({
   approvalAboveTotal: v.exactOptional(NonNegativeCentsSchema),
   /** Latest first payment, in calendar days from today. */
   maxFirstDueDays: WholeSchema,
-  waiverAllowed: v.object({ fine: v.boolean(), interest: v.boolean() }),
+  waiverAllowed: v.object({
+    fine: v.boolean('deve ser true ou false'),
+    interest: v.boolean('deve ser true ou false'),
+  }),
 });
 export type NegotiationPolicy = v.InferOutput<typeof NegotiationPolicySchema>;
 
@@ -88,19 +95,22 @@ export const Intervals = ['monthly'] as const;
  */
 export const ProposalSchema = v.pipe(
   v.object({
-    debtIds: v.pipe(v.array(IdSchema), v.minLength(1, 'a proposal covers at least one debt')),
+    debtIds: v.pipe(
+      v.array(IdSchema, 'as dívidas devem ser uma lista'),
+      v.minLength(1, 'a proposta deve incluir pelo menos uma dívida'),
+    ),
     discountBps: v.exactOptional(BpsSchema),
     discountAmount: v.exactOptional(NonNegativeCentsSchema),
-    waiveFine: v.optional(v.boolean(), false),
-    waiveInterest: v.optional(v.boolean(), false),
+    waiveFine: v.optional(v.boolean('a dispensa da multa deve ser true ou false'), false),
+    waiveInterest: v.optional(v.boolean('a dispensa dos juros deve ser true ou false'), false),
     downPayment: v.optional(NonNegativeCentsSchema, cents(0)),
-    installments: v.pipe(WholeSchema, v.maxValue(360)),
+    installments: v.pipe(WholeSchema, v.maxValue(360, 'no máximo 360 parcelas')),
     firstDueDate: CalendarDateSchema,
-    interval: v.optional(v.picklist(Intervals), 'monthly'),
+    interval: v.optional(v.picklist(Intervals, 'a periodicidade deve ser monthly'), 'monthly'),
   }),
   v.check(
     (p) => p.discountBps === undefined || p.discountAmount === undefined,
-    'give the discount as discountBps or as discountAmount, not both',
+    'informe o desconto como taxa (discountBps) ou como valor (discountAmount), não os dois',
   ),
 );
 export type ProposalInput = v.InferInput<typeof ProposalSchema>;

@@ -14,14 +14,21 @@ import {
 } from '../time/calendar-date';
 import type { RuleFinding } from './negotiation.schema';
 
-const WholeSchema = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const WholeSchema = v.pipe(
+  v.number('deve ser um número'),
+  v.safeInteger('deve ser um número inteiro'),
+  v.minValue(0, 'não pode ser menor que zero'),
+);
 
 /** The owner's limits on promises to pay. */
 export const PromisePolicySchema = v.object({
   /** Latest promised date, in calendar days from today. */
   maxDaysAhead: WholeSchema,
   /** Smallest promise accepted, unless the promise covers the whole balance. */
-  minAmount: v.pipe(CentsSchema, v.minValue(cents(0))),
+  minAmount: v.pipe(
+    CentsSchema,
+    v.minValue(cents(0), 'o valor mínimo não pode ser menor que zero'),
+  ),
   /** From this many broken promises on, a new one needs the owner's approval. */
   maxBrokenPromises: WholeSchema,
 });
@@ -36,7 +43,7 @@ export const DEFAULT_PROMISE_POLICY: PromisePolicy = v.parse(PromisePolicySchema
 
 /** A promise: this amount paid by the end of this date. */
 export const PromiseSchema = v.object({
-  amount: v.pipe(CentsSchema, v.minValue(cents(1), 'amount must be positive')),
+  amount: v.pipe(CentsSchema, v.minValue(cents(1), 'o valor prometido deve ser maior que zero')),
   dueDate: CalendarDateSchema,
 });
 export type PromiseToPay = v.InferOutput<typeof PromiseSchema>;

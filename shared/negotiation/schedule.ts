@@ -21,15 +21,13 @@ export function scheduleProblem(
   downPayment: Cents,
   count: number,
 ): string | undefined {
-  if (total <= 0) return `total must be positive: ${total}`;
-  if (downPayment < 0) return `down payment cannot be negative: ${downPayment}`;
+  if (total <= 0) return `o total deve ser maior que zero: ${total}`;
+  if (downPayment < 0) return `a entrada não pode ser negativa: ${downPayment}`;
   if (!Number.isSafeInteger(count) || count < 0)
-    return `installment count must be a whole number ≥ 0: ${count}`;
-  if (count === 0 && downPayment !== total)
-    return 'without installments the down payment must be the whole total';
-  if (count > 0 && downPayment >= total)
-    return 'the down payment leaves nothing for the installments';
-  if (count > total - downPayment) return 'an installment would be R$ 0,00';
+    return `o número de parcelas deve ser um inteiro ≥ 0: ${count}`;
+  if (count === 0 && downPayment !== total) return 'sem parcelas, a entrada deve ser o total';
+  if (count > 0 && downPayment >= total) return 'a entrada não deixa nada para as parcelas';
+  if (count > total - downPayment) return 'uma parcela ficaria com R$ 0,00';
   return undefined;
 }
 

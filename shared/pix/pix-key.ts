@@ -9,7 +9,10 @@ import { tryToE164 } from '../identity/phone';
 import { pixError, type PixResult } from './pix-error';
 
 export const PixKeyTypes = ['email', 'cpf', 'cnpj', 'phone', 'evp'] as const;
-export const PixKeyTypeSchema = v.picklist(PixKeyTypes, 'expected a PIX key type');
+export const PixKeyTypeSchema = v.picklist(
+  PixKeyTypes,
+  'o tipo de chave PIX deve ser email, cpf, cnpj, phone ou evp',
+);
 export type PixKeyType = v.InferOutput<typeof PixKeyTypeSchema>;
 
 /** A key as it is written into the BR Code, with its type. */
@@ -26,21 +29,21 @@ const EVP_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Validates and normalises a PIX key; without `type` the kind is inferred from its shape. */
 export function normalisePixKey(raw: string, type?: PixKeyType): PixResult<PixKey> {
   const text = raw.trim();
-  if (text === '') return pixError('required', 'key', 'PIX key is empty');
+  if (text === '') return pixError('required', 'key', 'a chave PIX está vazia');
   const kind = type ?? detectKeyType(text);
   if (kind === undefined)
     return pixError(
       'invalid_key',
       'key',
-      'PIX key is not an e-mail, CPF (11 digits), CNPJ (14 digits), phone (+55…) or random key (UUID)',
+      'a chave PIX não é e-mail, CPF (11 dígitos), CNPJ (14 dígitos), telefone (+55…) nem chave aleatória (UUID)',
     );
   switch (kind) {
     case 'email': {
       const email = text.toLowerCase();
       if (email.length > EMAIL_MAX)
-        return pixError('invalid_key', 'key', `e-mail key longer than ${EMAIL_MAX} characters`);
+        return pixError('invalid_key', 'key', `a chave de e-mail passa de ${EMAIL_MAX} caracteres`);
       if (!EMAIL_RE.test(email))
-        return pixError('invalid_key', 'key', 'e-mail key is not a valid address');
+        return pixError('invalid_key', 'key', 'a chave de e-mail não é um endereço válido');
       return { ok: true, value: { type: kind, key: email } };
     }
     case 'cpf': {
@@ -49,7 +52,7 @@ export function normalisePixKey(raw: string, type?: PixKeyType): PixResult<PixKe
         return pixError(
           'invalid_key',
           'key',
-          `${cpf.message} (phone keys are written as +55 followed by DDD and number)`,
+          `${cpf.message} (chaves de telefone se escrevem com +55, DDD e número)`,
         );
       return { ok: true, value: { type: kind, key: cpf.value } };
     }
@@ -66,7 +69,7 @@ export function normalisePixKey(raw: string, type?: PixKeyType): PixResult<PixKe
     case 'evp': {
       const evp = text.toLowerCase();
       if (!EVP_RE.test(evp))
-        return pixError('invalid_key', 'key', 'random key (EVP) must be a UUID');
+        return pixError('invalid_key', 'key', 'a chave aleatória (EVP) deve ser um UUID');
       return { ok: true, value: { type: kind, key: evp } };
     }
   }

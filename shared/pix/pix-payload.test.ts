@@ -343,7 +343,7 @@ describe('buildPixPayload', () => {
 
   test('the throwing wrapper names the field', () => {
     expect(() => buildPixPayloadOrThrow({ ...base, name: 'N'.repeat(30) })).toThrow(
-      /name: name longer than 25/,
+      /PIX name: o nome passa de 25 caracteres/,
     );
   });
 });

@@ -135,22 +135,25 @@ export function formatPixAmount(amount: Cents): string {
   return `${Math.floor(amount / 100)}.${String(amount % 100).padStart(2, '0')}`;
 }
 
+const FIELD_LABELS = { name: 'o nome', city: 'a cidade', description: 'a descrição' } as const;
+
 function textField(
   field: 'name' | 'city' | 'description',
   raw: string,
   max: number,
   truncate: boolean,
 ): PixResult<string> {
+  const label = FIELD_LABELS[field];
   const folded = foldToAscii(raw, truncate);
   if (!folded.ok)
     return pixError(
       'not_ascii',
       field,
-      `${field} contains characters with no ASCII form: ${folded.rejected}`,
+      `${label} tem caracteres sem equivalente ASCII: ${folded.rejected}`,
     );
   let value = folded.value;
   if (value.length > max) {
-    if (!truncate) return pixError('too_long', field, `${field} longer than ${max} characters`);
+    if (!truncate) return pixError('too_long', field, `${label} passa de ${max} caracteres`);
     value = value.slice(0, max).trimEnd();
   }
   return { ok: true, value };
@@ -162,11 +165,15 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
 
   const gui = input.gui ?? PIX_GUI;
   if (gui.toLowerCase() !== PIX_GUI)
-    return pixError('invalid_gui', 'gui', `gui must be ${PIX_GUI} (any letter case)`);
+    return pixError('invalid_gui', 'gui', `o GUI deve ser ${PIX_GUI} (maiúsculas ou minúsculas)`);
 
   let account = tlv('00', gui);
   if (input.key !== undefined && input.url !== undefined)
-    return pixError('conflict', 'key', 'give either a key (static) or a url (dynamic), not both');
+    return pixError(
+      'conflict',
+      'key',
+      'informe a chave (estático) ou a url (dinâmico), não as duas',
+    );
   if (input.key !== undefined) {
     const key = normalisePixKey(input.key, input.keyType);
     if (!key.ok) return key;
@@ -174,17 +181,21 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
   } else if (input.url !== undefined) {
     const url = input.url.trim().replace(/^https:\/\//i, '');
     if (url === '' || !/^[\x21-\x7e]+$/.test(url))
-      return pixError('invalid_url', 'url', 'url must be printable ASCII without spaces');
+      return pixError(
+        'invalid_url',
+        'url',
+        'a url deve ter só caracteres ASCII visíveis, sem espaços',
+      );
     account += tlv('25', url);
   } else {
-    return pixError('required', 'key', 'a PIX key is required');
+    return pixError('required', 'key', 'informe a chave PIX');
   }
   if (account.length > TLV_VALUE_MAX)
     return pixError(
       'too_long',
       'url',
       // Only a url can overflow: the longest key (a 77-character e-mail) fills field 26 exactly.
-      `url longer than ${TLV_VALUE_MAX - tlv('00', PIX_GUI).length - 4} characters does not fit field 26`,
+      `a url passa de ${TLV_VALUE_MAX - tlv('00', PIX_GUI).length - 4} caracteres e não cabe no campo 26`,
     );
 
   if (input.description !== undefined) {
@@ -196,7 +207,7 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
       return pixError(
         'too_long',
         'description',
-        `description longer than ${Math.max(room, 0)} characters (the room left by this key in field 26)`,
+        `a descrição passa de ${Math.max(room, 0)} caracteres (o espaço que esta chave deixa no campo 26)`,
       );
     }
     if (description.value !== '') account += tlv('02', description.value);
@@ -209,29 +220,29 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
       return pixError(
         'invalid_amount',
         'amount',
-        'amount must be a non-negative whole number of centavos',
+        'o valor deve ser um número inteiro de centavos, zero ou mais',
       );
     if (a > AMOUNT_MAX)
       return pixError(
         'invalid_amount',
         'amount',
-        'amount above 9999999999.99 does not fit field 54',
+        'o valor acima de 9999999999.99 não cabe no campo 54',
       );
     if (a > 0) amountText = formatPixAmount(input.amount);
   }
 
   const name = textField('name', input.name, NAME_MAX, truncate);
   if (!name.ok) return name;
-  if (name.value === '') return pixError('required', 'name', 'name is required');
+  if (name.value === '') return pixError('required', 'name', 'informe o nome do recebedor');
   const city = textField('city', input.city, CITY_MAX, truncate);
   if (!city.ok) return city;
-  if (city.value === '') return pixError('required', 'city', 'city is required');
+  if (city.value === '') return pixError('required', 'city', 'informe a cidade do recebedor');
 
   let postalCode: string | undefined;
   if (input.postalCode !== undefined) {
     postalCode = input.postalCode.replace(/[\s.-]/g, '');
     if (!/^\d{8}$/.test(postalCode))
-      return pixError('invalid_postal_code', 'postalCode', 'postal code (CEP) must have 8 digits');
+      return pixError('invalid_postal_code', 'postalCode', 'o CEP deve ter 8 dígitos');
   }
 
   const txid = input.txid ?? NO_TXID;
@@ -239,7 +250,7 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
     return pixError(
       'invalid_txid',
       'txid',
-      `txid must be 1–${TXID_MAX} letters or digits (A–Z, a–z, 0–9), no spaces or symbols`,
+      `o txid deve ter de 1 a ${TXID_MAX} letras ou dígitos (A–Z, a–z, 0–9), sem espaços nem símbolos`,
     );
 
   let payload = tlv('00', '01');
@@ -257,7 +268,7 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
   payload += '6304';
   payload += crc16ccittFalse(payload);
   if (payload.length > PAYLOAD_MAX)
-    return pixError('too_long', 'payload', `payload longer than ${PAYLOAD_MAX} characters`);
+    return pixError('too_long', 'payload', `o código passa de ${PAYLOAD_MAX} caracteres`);
   return { ok: true, value: payload };
 }
 
@@ -281,9 +292,13 @@ function parseTlv(bytes: Uint8Array, path: string): PixResult<PixField[]> {
   let i = 0;
   while (i < bytes.length) {
     const header = String.fromCharCode(...bytes.subarray(i, i + 4));
-    const at = path === '' ? `offset ${i}` : `${path} offset ${i}`;
+    const at = path === '' ? `posição ${i}` : `${path}, posição ${i}`;
     if (!/^\d{4}$/.test(header))
-      return pixError('malformed', path || 'payload', `expected a 2-digit id and length at ${at}`);
+      return pixError(
+        'malformed',
+        path || 'payload',
+        `esperado id e tamanho de 2 dígitos cada em ${at}`,
+      );
     const id = header.slice(0, 2);
     const fieldPath = path === '' ? id : `${path}.${id}`;
     const length = Number(header.slice(2));
@@ -292,16 +307,17 @@ function parseTlv(bytes: Uint8Array, path: string): PixResult<PixField[]> {
       return pixError(
         'malformed',
         fieldPath,
-        `field ${fieldPath} declares ${length} bytes but only ${bytes.length - i - 4} remain`,
+        `o campo ${fieldPath} declara ${length} bytes, mas só restam ${bytes.length - i - 4}`,
       );
-    if (seen.has(id)) return pixError('malformed', fieldPath, `field ${fieldPath} appears twice`);
+    if (seen.has(id))
+      return pixError('malformed', fieldPath, `o campo ${fieldPath} aparece duas vezes`);
     seen.add(id);
     const valueBytes = bytes.subarray(i + 4, end);
     let value: string;
     try {
       value = decoder.decode(valueBytes);
     } catch {
-      return pixError('malformed', fieldPath, `field ${fieldPath} is not valid UTF-8`);
+      return pixError('malformed', fieldPath, `o campo ${fieldPath} não é UTF-8 válido`);
     }
     const field: PixField = { id, value };
     if (isTemplate(id)) {
@@ -335,22 +351,26 @@ export function parsePixPayload(text: string): PixResult<ParsedPix> {
 
   const first = fields[0];
   if (first?.id !== '00' || first.value !== '01')
-    return pixError('malformed', '00', 'payload must start with field 00 = "01"');
+    return pixError('malformed', '00', 'o código deve começar com o campo 00 = "01"');
   const last = fields.at(-1);
   if (last?.id !== '63' || last.value.length !== 4)
-    return pixError('malformed', '63', 'payload must end with the CRC field 63 of 4 hex digits');
+    return pixError(
+      'malformed',
+      '63',
+      'o código deve terminar com o campo 63 (CRC) de 4 dígitos hexadecimais',
+    );
   const expected = crc16ccittFalseBytes(bytes.subarray(0, bytes.length - 4))
     .toString(16)
     .toUpperCase()
     .padStart(4, '0');
   if (last.value.toUpperCase() !== expected)
-    return pixError('crc_mismatch', '63', `CRC is ${last.value}, expected ${expected}`);
+    return pixError('crc_mismatch', '63', `o CRC é ${last.value}, o esperado é ${expected}`);
 
   const get = (id: string): PixField | undefined => fields.find((f) => f.id === id);
   const required = (id: string, label: string): PixResult<string> => {
     const value = get(id)?.value;
     return value === undefined || value === ''
-      ? pixError('required', id, `field ${id} (${label}) is missing`)
+      ? pixError('required', id, `falta o campo ${id} (${label})`)
       : { ok: true, value };
   };
   const expect = (id: string, label: string, want: string): PixError | undefined => {
@@ -361,7 +381,7 @@ export function parsePixPayload(text: string): PixResult<ParsedPix> {
       : pixError(
           'unexpected_value',
           id,
-          `field ${id} (${label}) is "${r.value}", expected "${want}"`,
+          `o campo ${id} (${label}) é "${r.value}", o esperado é "${want}"`,
         );
   };
 
@@ -370,36 +390,36 @@ export function parsePixPayload(text: string): PixResult<ParsedPix> {
       isTemplate(f.id) && Number(f.id) <= 51 && child(f.children, '00')?.toLowerCase() === PIX_GUI,
   );
   if (!account)
-    return pixError('required', '26', `no merchant account template with GUI ${PIX_GUI}`);
+    return pixError('required', '26', `nenhum modelo de conta do recebedor com GUI ${PIX_GUI}`);
   const gui = child(account.children, '00') ?? PIX_GUI;
   const key = child(account.children, '01');
   const url = child(account.children, '25');
   if (key === undefined && url === undefined)
-    return pixError(
-      'required',
-      `${account.id}.01`,
-      'neither a PIX key (01) nor a url (25) is present',
-    );
+    return pixError('required', `${account.id}.01`, 'não há chave PIX (01) nem url (25)');
 
   const bad =
-    expect('52', 'merchant category code', '0000') ??
-    expect('53', 'currency', '986') ??
-    expect('58', 'country', 'BR');
+    expect('52', 'categoria do recebedor', '0000') ??
+    expect('53', 'moeda', '986') ??
+    expect('58', 'país', 'BR');
   if (bad) return bad;
-  const name = required('59', 'merchant name');
+  const name = required('59', 'nome do recebedor');
   if (!name.ok) return name;
   if (name.value.length > NAME_MAX)
-    return pixError('too_long', '59', `merchant name longer than ${NAME_MAX} characters`);
-  const city = required('60', 'merchant city');
+    return pixError('too_long', '59', `o nome do recebedor passa de ${NAME_MAX} caracteres`);
+  const city = required('60', 'cidade do recebedor');
   if (!city.ok) return city;
   if (city.value.length > CITY_MAX)
-    return pixError('too_long', '60', `merchant city longer than ${CITY_MAX} characters`);
+    return pixError('too_long', '60', `a cidade do recebedor passa de ${CITY_MAX} caracteres`);
 
   const additional = get('62');
   const txid = child(additional?.children, '05');
-  if (txid === undefined) return pixError('required', '62.05', 'field 62.05 (txid) is missing');
+  if (txid === undefined) return pixError('required', '62.05', 'falta o campo 62.05 (txid)');
   if (txid !== NO_TXID && !/^[A-Za-z0-9]{1,25}$/.test(txid))
-    return pixError('invalid_txid', '62.05', `txid must be 1–${TXID_MAX} letters or digits`);
+    return pixError(
+      'invalid_txid',
+      '62.05',
+      `o txid deve ter de 1 a ${TXID_MAX} letras ou dígitos`,
+    );
 
   const value: ParsedPix = { fields, gui, name: name.value, city: city.value, crc: last.value };
   if (key !== undefined) {
@@ -414,7 +434,11 @@ export function parsePixPayload(text: string): PixResult<ParsedPix> {
   if (amountText !== undefined) {
     const amount = parseAmount(amountText);
     if (amount === undefined)
-      return pixError('invalid_amount', '54', `amount "${amountText}" is not a decimal like 10.00`);
+      return pixError(
+        'invalid_amount',
+        '54',
+        `o valor "${amountText}" não é um decimal como 10.00`,
+      );
     value.amount = amount;
   }
   if (txid !== NO_TXID) value.txid = txid;
@@ -424,6 +448,10 @@ export function parsePixPayload(text: string): PixResult<ParsedPix> {
   if (initiation === '11') value.initiation = 'reusable';
   else if (initiation === '12') value.initiation = 'single-use';
   else if (initiation !== undefined)
-    return pixError('unexpected_value', '01', `field 01 is "${initiation}", expected 11 or 12`);
+    return pixError(
+      'unexpected_value',
+      '01',
+      `o campo 01 é "${initiation}", o esperado é 11 ou 12`,
+    );
   return { ok: true, value };
 }

@@ -47,10 +47,11 @@ export function parsePixTxid(txid: string): PixResult<{ debtId: string; seq?: nu
     return pixError(
       'invalid_txid',
       'txid',
-      'not a txid made by pixTxidFor (22–25 base-62 characters)',
+      'não é um txid gerado por pixTxidFor (22 a 25 caracteres base-62)',
     );
   const n = fromBase62(txid.slice(0, ID_CHARS));
-  if (n >= 1n << 128n) return pixError('invalid_txid', 'txid', 'txid does not encode a 128-bit id');
+  if (n >= 1n << 128n)
+    return pixError('invalid_txid', 'txid', 'o txid não codifica um identificador de 128 bits');
   const hex = n.toString(16).padStart(32, '0');
   const debtId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   if (txid.length === ID_CHARS) return { ok: true, value: { debtId } };

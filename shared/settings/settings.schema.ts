@@ -9,32 +9,33 @@ import { NewOrganisationSchema } from '../domain/organisation.schema';
 import type { Address } from '../domain/common.schema';
 import { LintRules, LintSeverities } from '../templates/lint-template';
 
-function bounded(field: string, max: number) {
+/** `label` is the field in pt-BR with its article; the issue path carries the API name. */
+function bounded(label: string, max: number) {
   return v.pipe(
-    v.string(`${field} must be text`),
+    v.string(`${label} deve ser um texto`),
     v.trim(),
-    v.nonEmpty(`${field} is required`),
-    v.maxLength(max, `${field} must be at most ${max} characters`),
+    v.nonEmpty(`informe ${label}`),
+    v.maxLength(max, `${label} deve ter no máximo ${max} caracteres`),
   );
 }
 
 /** A payment page URL with `{txid}` where the debt's PIX txid goes. */
 export const PaymentLinkTemplateSchema = v.pipe(
-  bounded('paymentLinkTemplate', 300),
-  v.regex(/^https?:\/\/\S+$/, 'paymentLinkTemplate must be an http(s) URL'),
-  v.check((s) => s.includes('{txid}'), 'paymentLinkTemplate must contain {txid}'),
+  bounded('o modelo do link de pagamento', 300),
+  v.regex(/^https?:\/\/\S+$/, 'o modelo do link de pagamento deve ser um endereço http(s)'),
+  v.check((s) => s.includes('{txid}'), 'o modelo do link de pagamento deve conter {txid}'),
 );
 
 /** What the organisation settings add to `NewOrganisationSchema`. */
 export const OrganisationExtrasSchema = v.object({
   /** Fills `{{creditor_phone}}`, used by most default templates. */
-  phone: v.optional(bounded('phone', 40)),
+  phone: v.optional(bounded('o telefone', 40)),
   /** Fills `{{payment_link}}`; without it templates that use the link cannot be rendered. */
   paymentLinkTemplate: v.optional(PaymentLinkTemplateSchema),
   /** BR Code merchant name (≤ 25 after ASCII folding); default: trade name, else legal name. */
-  pixMerchantName: v.optional(bounded('pixMerchantName', 25)),
+  pixMerchantName: v.optional(bounded('o nome do recebedor PIX', 25)),
   /** BR Code merchant city (≤ 15 after ASCII folding); default: the address's city. */
-  pixMerchantCity: v.optional(bounded('pixMerchantCity', 15)),
+  pixMerchantCity: v.optional(bounded('a cidade do recebedor PIX', 15)),
 });
 
 /** Body of `PUT /api/settings/organisation`. */

@@ -23,21 +23,21 @@ describe('parseBrazilianDate', () => {
   });
 
   test.each([
-    { text: '', message: 'date is empty' },
-    { text: '29/02/2025', message: 'does not exist (month 2 of 2025 has 28 days)' },
-    { text: '1900-02-29', message: 'does not exist (month 2 of 1900 has 28 days)' },
-    { text: '31/04/2025', message: 'does not exist (month 4 of 2025 has 30 days)' },
-    { text: '00/01/2025', message: 'does not exist' },
-    { text: '12/13/2025', message: 'no month 13' },
-    { text: '2025-00-10', message: 'no month 0' },
-    { text: '31/01/25', message: '2-digit year' },
-    { text: '01/01/0202', message: 'implausible year 202' },
-    { text: '2025/01/31', message: 'not written as DD/MM/YYYY or YYYY-MM-DD' },
-    { text: '31-01-2025', message: 'not written as' },
-    { text: '31.01.2025', message: 'not written as' },
-    { text: '2025-1-31', message: 'not written as' },
-    { text: '31/01/2025 10:00', message: 'not written as' },
-    { text: 'amanhã', message: 'not written as' },
+    { text: '', message: 'a data está vazia' },
+    { text: '29/02/2025', message: 'não existe (o mês 2 de 2025 tem 28 dias)' },
+    { text: '1900-02-29', message: 'não existe (o mês 2 de 1900 tem 28 dias)' },
+    { text: '31/04/2025', message: 'não existe (o mês 4 de 2025 tem 30 dias)' },
+    { text: '00/01/2025', message: 'não existe' },
+    { text: '12/13/2025', message: 'não tem mês 13' },
+    { text: '2025-00-10', message: 'não tem mês 0' },
+    { text: '31/01/25', message: 'ano com 2 dígitos' },
+    { text: '01/01/0202', message: 'ano improvável: 202' },
+    { text: '2025/01/31', message: 'não está no formato DD/MM/AAAA nem AAAA-MM-DD' },
+    { text: '31-01-2025', message: 'não está no formato' },
+    { text: '31.01.2025', message: 'não está no formato' },
+    { text: '2025-1-31', message: 'não está no formato' },
+    { text: '31/01/2025 10:00', message: 'não está no formato' },
+    { text: 'amanhã', message: 'não está no formato' },
   ])('refuses "$text" ($message)', ({ text, message }) => {
     const result = tryParseBrazilianDate(text);
     expect(result).toEqual({ ok: false, message: expect.stringContaining(message) });

@@ -17,8 +17,8 @@ function isRealDate(value: string): boolean {
 }
 
 export const CalendarDateSchema = v.pipe(
-  v.string(),
-  v.check(isRealDate, 'expected a real calendar date as YYYY-MM-DD'),
+  v.string('a data deve ser um texto no formato AAAA-MM-DD'),
+  v.check(isRealDate, 'a data deve existir e estar no formato AAAA-MM-DD, como 2025-03-10'),
   v.brand('CalendarDate'),
 );
 export type CalendarDate = v.InferOutput<typeof CalendarDateSchema>;
@@ -153,7 +153,7 @@ export function todayIn(epochMs: number, timeZone: string = DEFAULT_TIME_ZONE): 
   return localDateTime(epochMs, timeZone).date;
 }
 
-/** The outcome of `tryParseBrazilianDate`: the date, or an English message fit for a CSV import report. */
+/** The outcome of `tryParseBrazilianDate`: the date, or a pt-BR message fit for a CSV import report. */
 export type ParseDateResult = { ok: true; value: CalendarDate } | { ok: false; message: string };
 
 const BR_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
@@ -165,7 +165,7 @@ const BR_DATE_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
  */
 export function tryParseBrazilianDate(text: string): ParseDateResult {
   const shown = text.trim();
-  if (shown === '') return { ok: false, message: 'date is empty' };
+  if (shown === '') return { ok: false, message: 'a data está vazia' };
   let year: number;
   let month: number;
   let day: number;
@@ -178,18 +178,25 @@ export function tryParseBrazilianDate(text: string): ParseDateResult {
   } else if (/^\d{1,2}\/\d{1,2}\/\d{2}$/.test(shown)) {
     return {
       ok: false,
-      message: `date "${shown}" has a 2-digit year; write the year in full (DD/MM/YYYY)`,
+      message: `a data "${shown}" tem ano com 2 dígitos; escreva o ano completo (DD/MM/AAAA)`,
     };
   } else {
-    return { ok: false, message: `date "${shown}" is not written as DD/MM/YYYY or YYYY-MM-DD` };
+    return {
+      ok: false,
+      message: `a data "${shown}" não está no formato DD/MM/AAAA nem AAAA-MM-DD`,
+    };
   }
-  if (year < 1000) return { ok: false, message: `date "${shown}" has an implausible year ${year}` };
+  if (year < 1000)
+    return { ok: false, message: `a data "${shown}" tem um ano improvável: ${year}` };
   if (month < 1 || month > 12)
-    return { ok: false, message: `date "${shown}" has no month ${month} (months are 1–12)` };
+    return {
+      ok: false,
+      message: `a data "${shown}" não tem mês ${month} (os meses vão de 1 a 12)`,
+    };
   if (day < 1 || day > daysInMonth(year, month))
     return {
       ok: false,
-      message: `date "${shown}" does not exist (month ${month} of ${year} has ${daysInMonth(year, month)} days)`,
+      message: `a data "${shown}" não existe (o mês ${month} de ${year} tem ${daysInMonth(year, month)} dias)`,
     };
   return { ok: true, value: fromParts(year, month, day) };
 }

@@ -36,17 +36,21 @@ function isMonthDay(value: string): boolean {
 
 /** A day that recurs every year, as 'MM-DD'. */
 export const MonthDaySchema = v.pipe(
-  v.string(),
-  v.check(isMonthDay, 'expected a recurring day as MM-DD, e.g. 01-25'),
+  v.string('o dia deve ser um texto no formato MM-DD'),
+  v.check(isMonthDay, 'o dia anual deve estar no formato MM-DD, como 01-25'),
 );
 
 /** A configured holiday: a single date ('YYYY-MM-DD') or a yearly one ('MM-DD'). */
 export const ExtraHolidaySchema = v.object({
   date: v.union(
     [CalendarDateSchema, MonthDaySchema],
-    'expected a date as YYYY-MM-DD or a recurring day as MM-DD',
+    'a data deve estar no formato AAAA-MM-DD, ou MM-DD para um feriado anual',
   ),
-  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'a holiday needs a name')),
+  name: v.pipe(
+    v.string('o nome do feriado deve ser um texto'),
+    v.trim(),
+    v.minLength(1, 'informe o nome do feriado'),
+  ),
 });
 export type ExtraHoliday = v.InferOutput<typeof ExtraHolidaySchema>;
 

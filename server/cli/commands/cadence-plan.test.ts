@@ -110,22 +110,22 @@ describe('quita cadence plan', () => {
   });
 
   test.each([
-    { name: 'missing --portfolio', args: ['--now', NOW], err: /missing --portfolio/ },
-    { name: 'missing --now', args: ['--portfolio', EXAMPLE], err: /missing --now/ },
+    { name: 'missing --portfolio', args: ['--now', NOW], err: /falta --portfolio/ },
+    { name: 'missing --now', args: ['--portfolio', EXAMPLE], err: /falta --now/ },
     {
       name: 'bad --now',
       args: ['--portfolio', EXAMPLE, '--now', 'tomorrow'],
-      err: /--now: expected an ISO instant/,
+      err: /--now: esperado um instante ISO/,
     },
     {
       name: 'missing file',
       args: ['--portfolio', '/nonexistent/p.json', '--now', NOW],
-      err: /cannot read the file \(ENOENT\)/,
+      err: /não foi possível ler o arquivo \(ENOENT\)/,
     },
     {
       name: 'not JSON',
       args: ['--portfolio', tempJson('{ debtors: '), '--now', NOW],
-      err: /not valid JSON/,
+      err: /não é um JSON válido/,
     },
     {
       name: 'a bad date deep inside',
@@ -139,7 +139,7 @@ describe('quita cadence plan', () => {
         '--now',
         NOW,
       ],
-      err: /debtors\[0\]\.debts\[0\]\.dueDate: /,
+      err: /debtors\[0\]\.debts\[0\]\.dueDate: a data deve existir/,
     },
     {
       name: 'an unknown state',
@@ -153,7 +153,7 @@ describe('quita cadence plan', () => {
         '--now',
         NOW,
       ],
-      err: /debtors\[0\]\.state: /,
+      err: /debtors\[0\]\.state: a UF deve ser a sigla/,
     },
     {
       name: 'a bad history instant',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as v from 'valibot';
-import { formatIssuePath } from '#shared/api/problem';
+import { describeIssue } from '#shared/api/problem';
 import {
   CadencePolicySchema,
   DEFAULT_CADENCE_POLICY,
@@ -109,20 +109,18 @@ function readJson<S extends v.GenericSchema>(
     text = readFileSync(resolve(cwd, path), 'utf8');
   } catch (error) {
     throw usageError(
-      `--${flag} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      `--${flag} ${path}: não foi possível ler o arquivo (${(error as NodeJS.ErrnoException).code ?? 'erro'})`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw usageError(`--${flag} ${path}: not valid JSON (${(error as Error).message})`);
+    throw usageError(`--${flag} ${path}: não é um JSON válido (${(error as Error).message})`);
   }
   const parsed = v.safeParse(schema, json);
   if (!parsed.success) {
-    const issue = parsed.issues[0];
-    const at = formatIssuePath(issue.path);
-    throw usageError(`--${flag} ${path}: ${at === '' ? '(root)' : at}: ${issue.message}`);
+    throw usageError(`--${flag} ${path}: ${describeIssue(parsed.issues[0])}`);
   }
   return parsed.output;
 }
@@ -154,13 +152,13 @@ Exit codes: 0 ok, 2 bad input (the reason and the JSON path at fault on stderr).
       io.stdout(this.help);
       return EXIT_OK;
     }
-    if (values.portfolio === undefined) throw usageError('missing --portfolio FILE.json');
+    if (values.portfolio === undefined) throw usageError('falta --portfolio ARQUIVO.json');
     if (values.now === undefined)
-      throw usageError('missing --now (an ISO instant such as 2025-03-10T12:00:00Z)');
+      throw usageError('falta --now (um instante ISO, como 2025-03-10T12:00:00Z)');
     const now = Date.parse(values.now);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(values.now) || Number.isNaN(now))
       throw usageError(
-        `--now: expected an ISO instant such as 2025-03-10T12:00:00Z, got ${JSON.stringify(values.now)}`,
+        `--now: esperado um instante ISO, como 2025-03-10T12:00:00Z; recebido ${JSON.stringify(values.now)}`,
       );
     const portfolio = readJson('portfolio', values.portfolio, io.cwd, PortfolioSchema);
     const policy =

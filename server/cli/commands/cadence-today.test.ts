@@ -75,9 +75,9 @@ forEachDb((kind) => {
   });
 
   test.each([
-    [['--channel', 'fax'], /--channel: expected sms, whatsapp, email or visit/],
-    [['--limit', '0'], /--limit: expected a whole number/],
-    [['--now', 'yesterday'], /--now: expected an ISO instant/],
+    [['--channel', 'fax'], /--channel: esperado sms, whatsapp, email ou visit/],
+    [['--limit', '0'], /--limit: esperado um número inteiro/],
+    [['--now', 'yesterday'], /--now: esperado um instante ISO/],
   ])('%j → exit 2 with the reason', async (args, err) => {
     const run = await quita(['cadence', 'today', ...args], env);
     expect(run.code).toBe(2);

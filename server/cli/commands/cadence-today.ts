@@ -36,14 +36,14 @@ Exit codes: 0 ok, 2 bad option.
       values.channel === undefined ? undefined : v.safeParse(ChannelSchema, values.channel);
     if (channel && !channel.success)
       throw usageError(
-        `--channel: expected sms, whatsapp, email or visit, got ${JSON.stringify(values.channel)}`,
+        `--channel: esperado sms, whatsapp, email ou visit; recebido ${JSON.stringify(values.channel)}`,
       );
     let limit: number | undefined;
     if (values.limit !== undefined) {
       limit = Number(values.limit);
       if (!/^\d+$/.test(values.limit) || limit < 1 || limit > MAX_PAGE_DEBTORS)
         throw usageError(
-          `--limit: expected a whole number 1–${MAX_PAGE_DEBTORS}, got ${JSON.stringify(values.limit)}`,
+          `--limit: esperado um número inteiro de 1 a ${MAX_PAGE_DEBTORS}; recebido ${JSON.stringify(values.limit)}`,
         );
     }
     const now = values.now === undefined ? new Date() : new Date(values.now);
@@ -52,7 +52,7 @@ Exit codes: 0 ok, 2 bad option.
       (values.now !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(values.now))
     )
       throw usageError(
-        `--now: expected an ISO instant such as 2025-03-10T12:00:00Z, got ${JSON.stringify(values.now)}`,
+        `--now: esperado um instante ISO, como 2025-03-10T12:00:00Z; recebido ${JSON.stringify(values.now)}`,
       );
     return withDb(io, async (db) => {
       const settings = await loadSettings(db);

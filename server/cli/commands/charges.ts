@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { issueMessage } from '#shared/api/problem';
 import { balanceOn } from '#shared/charges/balance';
 import { DebtTermsSchema, type Payment } from '#shared/charges/charges.schema';
 import { tryParseMoney } from '#shared/money/money';
@@ -25,7 +26,7 @@ function dateFlag(flag: string, text: string): CalendarDate {
 function wholeFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text))
-    throw usageError(`--${flag}: expected a whole number, got ${JSON.stringify(text)}`);
+    throw usageError(`--${flag}: esperado um número inteiro; recebido ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -69,17 +70,18 @@ Exit codes: 0 ok, 2 invalid input (the reason is printed on stderr).
       return EXIT_OK;
     }
     for (const flag of ['principal', 'due', 'as-of'] as const)
-      if (values[flag] === undefined) throw usageError(`missing --${flag}`);
+      if (values[flag] === undefined) throw usageError(`falta --${flag}`);
     const principal = tryParseMoney(values.principal as string);
     if (!principal.ok) throw usageError(`--principal: ${principal.message}`);
     const dueDate = dateFlag('due', values.due as string);
     const asOf = dateFlag('as-of', values['as-of'] as string);
     const payments: Payment[] = (values.payment ?? []).map((spec) => {
       const at = spec.indexOf(':');
-      if (at < 0) throw usageError(`--payment: expected DATE:AMOUNT, got ${JSON.stringify(spec)}`);
+      if (at < 0)
+        throw usageError(`--payment: esperado DATA:VALOR; recebido ${JSON.stringify(spec)}`);
       const amount = tryParseMoney(spec.slice(at + 1));
       if (!amount.ok) throw usageError(`--payment: ${amount.message}`);
-      if (amount.value <= 0) throw usageError('--payment: amount must be positive');
+      if (amount.value <= 0) throw usageError('--payment: o valor deve ser maior que zero');
       return { date: dateFlag('payment', spec.slice(0, at)), amount: amount.value };
     });
     const raw = {
@@ -99,7 +101,7 @@ Exit codes: 0 ok, 2 invalid input (the reason is printed on stderr).
     if (!terms.success) {
       const issue = terms.issues[0];
       const key = v.getDotPath(issue) ?? 'input';
-      throw usageError(`--${FLAG_OF[key] ?? key}: ${issue.message}`);
+      throw usageError(`--${FLAG_OF[key] ?? key}: ${issueMessage(issue)}`);
     }
     printJson(io, balanceOn(terms.output, payments, asOf));
     return EXIT_OK;

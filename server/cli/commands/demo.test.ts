@@ -115,7 +115,7 @@ forEachDb((kind) => {
         cwd: process.cwd(),
       });
       expect(code).toBe(1);
-      expect(stderr).toMatch(/1 debtors that are not demo data; use --force/);
+      expect(stderr).toMatch(/1 devedores que não são de demonstração; use --force/);
     } finally {
       await cleanup();
     }

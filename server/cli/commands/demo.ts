@@ -38,7 +38,7 @@ Exit codes: 0 seeded, 1 the database holds real debtors (without --force) or see
       );
       if ((real?.n ?? 0) > 0 && !values.force) {
         io.stderr(
-          `quita demo: the database already has ${real?.n} debtors that are not demo data; use --force to seed anyway\n`,
+          `quita demo: o banco já tem ${real?.n} devedores que não são de demonstração; use --force para gerar os dados mesmo assim\n`,
         );
         return EXIT_FAILURE;
       }

@@ -60,19 +60,19 @@ describe('quita pix', () => {
     expect(res.status).toBe(2);
     expect(res.stdout).toBe('');
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    expect(res.stderr).toMatch(/--name: .*25/);
+    expect(res.stderr).toMatch(/--name: o nome passa de 25 caracteres/);
   });
 
   test.each([
-    [['pix', '--name', 'A', '--city', 'B'], /missing --key/],
+    [['pix', '--name', 'A', '--city', 'B'], /falta --key/],
     [
       ['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--amount', '1.234'],
-      /--amount: .*ambiguous/i,
+      /--amount: o valor "1\.234" é ambíguo/,
     ],
     [['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--txid', 'has space'], /--txid/],
     [['pix', '--key', '123', '--name', 'A', '--city', 'B'], /--key/],
     [['pix', '--parse', `${BCB_EXAMPLE.slice(0, -4)}0000`], /CRC/i],
-    [['pix', '--bogus'], /bogus/],
+    [['pix', '--bogus'], /opção desconhecida: --bogus/],
   ])('%j is refused', async (argv, reason) => {
     const res = await cli(argv);
     expect(res.code).toBe(2);
@@ -163,7 +163,7 @@ describe('quita charges', () => {
   });
 
   test.each([
-    [['charges', '--due', '2026-10-01', '--as-of', '2026-10-02'], /missing --principal/],
+    [['charges', '--due', '2026-10-01', '--as-of', '2026-10-02'], /falta --principal/],
     [
       ['charges', '--principal', 'abc', '--due', '2026-10-01', '--as-of', '2026-10-02'],
       /--principal/,
@@ -195,7 +195,7 @@ describe('quita charges', () => {
         '--issue',
         '2026-11-01',
       ],
-      /--due: .*issue/,
+      /--due: o vencimento não pode ser anterior à emissão/,
     ],
     [
       [

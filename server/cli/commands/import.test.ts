@@ -72,9 +72,9 @@ forEachDb((kind) => {
   });
 
   test.each([
-    [['import', 'debtors'], /expected exactly one FILE.csv/],
-    [['import', 'debtors', 'nope.csv'], /no such file/],
-    [['import', 'debtors', 'a.csv', '--frob'], /frob/],
+    [['import', 'debtors'], /informe exatamente um ARQUIVO\.csv/],
+    [['import', 'debtors', 'nope.csv'], /arquivo não encontrado/],
+    [['import', 'debtors', 'a.csv', '--frob'], /opção desconhecida: --frob/],
   ])('usage error %j exits 2', async (args, message) => {
     const res = await quita(...args);
     expect(res.code).toBe(2);

@@ -40,9 +40,9 @@ Exit codes: 0 imported without errors, 1 some rows had errors (or the file was r
       io.stdout(this.help);
       return EXIT_OK;
     }
-    if (positionals.length !== 1) throw usageError('expected exactly one FILE.csv');
+    if (positionals.length !== 1) throw usageError('informe exatamente um ARQUIVO.csv');
     const path = resolve(io.cwd, positionals[0] ?? '');
-    if (!existsSync(path)) throw usageError(`no such file: ${path}`);
+    if (!existsSync(path)) throw usageError(`arquivo não encontrado: ${path}`);
     return withDb(io, async (db) => {
       try {
         const importer = await openDebtorImport(db, createReadStream(path), {

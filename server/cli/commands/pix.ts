@@ -44,7 +44,7 @@ Exit codes: 0 ok, 2 invalid input (the reason is printed on stderr).
       return EXIT_OK;
     }
     for (const flag of ['key', 'name', 'city'] as const)
-      if (values[flag] === undefined) throw usageError(`missing --${flag}`);
+      if (values[flag] === undefined) throw usageError(`falta --${flag}`);
     let amount;
     if (values.amount !== undefined) {
       const money = tryParseMoney(values.amount);

@@ -31,7 +31,9 @@ QUITA_TRUST_PROXY=1 (behind a reverse proxy).
     const env = envOf(io);
     if (values.port !== undefined) {
       if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65_535)
-        throw usageError(`--port must be a port number, got ${JSON.stringify(values.port)}`);
+        throw usageError(
+          `--port: esperado um número de porta; recebido ${JSON.stringify(values.port)}`,
+        );
       env.port = Number(values.port);
     }
     if (values.host !== undefined) env.host = values.host;

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { issueMessage } from '#shared/api/problem';
 import { NewUserSchema, ROLES } from '#shared/auth/user.schema';
 import { audit } from '../../db/audit';
 import { hashPassword } from '../../auth/password';
@@ -35,7 +36,7 @@ Exit codes: 0 created, 1 a user with this email already exists, 2 bad or missing
       return EXIT_OK;
     }
     for (const flag of ['email', 'name', 'role', 'password'] as const)
-      if (values[flag] === undefined) throw usageError(`missing --${flag}`);
+      if (values[flag] === undefined) throw usageError(`falta --${flag}`);
     const parsed = v.safeParse(NewUserSchema, {
       email: values.email,
       name: values.name,
@@ -44,7 +45,7 @@ Exit codes: 0 created, 1 a user with this email already exists, 2 bad or missing
     });
     if (!parsed.success) {
       const issue = parsed.issues[0];
-      throw usageError(`--${v.getDotPath(issue) ?? 'input'}: ${issue.message}`);
+      throw usageError(`--${v.getDotPath(issue) ?? 'input'}: ${issueMessage(issue)}`);
     }
     const input = parsed.output;
     const passwordHash = await hashPassword(input.password);
@@ -65,7 +66,7 @@ Exit codes: 0 created, 1 a user with this email already exists, 2 bad or missing
         return EXIT_OK;
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
-        io.stderr(`quita user add: a user with email ${input.email} already exists\n`);
+        io.stderr(`quita user add: já existe um usuário com o e-mail ${input.email}\n`);
         return EXIT_FAILURE;
       }
     });
