@@ -23,6 +23,11 @@ export const ENTITY_TABLES = {
   assignment: 'assignments',
 } as const;
 export type Entity = keyof typeof ENTITY_TABLES;
+/**
+ * What a feed row can be about: an entity row, or an organisation settings section ('setting',
+ * id = section name, no debtor: every collector's pull reads it; server/sync/settings-feed.ts).
+ */
+export type FeedEntity = Entity | 'setting';
 
 export const CHANGE_OPS = ['insert', 'update', 'delete'] as const;
 export type ChangeOp = (typeof CHANGE_OPS)[number];
@@ -30,7 +35,7 @@ export type ChangeOp = (typeof CHANGE_OPS)[number];
 /** One row of the change feed. */
 export interface Change {
   id: number;
-  entity: Entity;
+  entity: FeedEntity;
   entityId: string;
   debtorId: string | null;
   op: ChangeOp;
@@ -54,21 +59,75 @@ function debtorIdOf(entity: Entity, row: Row): string | null {
   return typeof id === 'string' ? id : null;
 }
 
+/**
+ * Takes the feed lock now (idempotent per transaction). A transaction that writes changes inside
+ * savepoints it may roll back must call this first, outside them: a lock taken in a rolled-back
+ * savepoint is released, and later changes of the transaction would then skip it.
+ */
+export async function lockChangeFeed(tx: Tx): Promise<void> {
+  if (locked.has(tx)) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGES_LOCK_KEY]);
+  locked.add(tx);
+}
+
+type PendingChange = Parameters<typeof recordChange>[1];
+const deferred = new WeakMap<Tx, PendingChange[]>();
+
+/**
+ * From now on this transaction's feed rows are buffered and written by `flushChanges`, which
+ * takes the feed lock only then: a long transaction (a sync push batch) then holds the lock that
+ * serialises every writer for one statement and its COMMIT, not for its whole duration.
+ * `flushChanges` must run last, just before the commit.
+ */
+export function deferChanges(tx: Tx): void {
+  if (!deferred.has(tx)) deferred.set(tx, []);
+}
+
+/** The buffer position, to drop what a rolled-back savepoint recorded (`discardChangesSince`). */
+export function changeMark(tx: Tx): number {
+  return deferred.get(tx)?.length ?? 0;
+}
+
+export function discardChangesSince(tx: Tx, mark: number): void {
+  deferred.get(tx)?.splice(mark);
+}
+
+/** Takes the feed lock and writes the buffered rows, in the order they were recorded. */
+export async function flushChanges(tx: Tx): Promise<void> {
+  const list = deferred.get(tx) ?? [];
+  deferred.delete(tx);
+  if (list.length === 0) return;
+  await lockChangeFeed(tx);
+  for (let start = 0; start < list.length; start += 1000) {
+    const chunk = list.slice(start, start + 1000);
+    await tx.query(
+      `INSERT INTO changes (entity, entity_id, debtor_id, op, version) VALUES ${chunk
+        .map(
+          (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`,
+        )
+        .join(', ')}`,
+      chunk.flatMap((c) => [c.entity, c.entityId, c.debtorId, c.op, c.version]),
+    );
+  }
+}
+
 /** Appends one change to the feed; use it directly only for writes the helpers below can't express. */
 export async function recordChange(
   tx: Tx,
   change: {
-    entity: Entity;
+    entity: FeedEntity;
     entityId: string;
     debtorId: string | null;
     op: ChangeOp;
     version: number;
   },
 ): Promise<void> {
-  if (!locked.has(tx)) {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGES_LOCK_KEY]);
-    locked.add(tx);
+  const buffer = deferred.get(tx);
+  if (buffer) {
+    buffer.push(change);
+    return;
   }
+  await lockChangeFeed(tx);
   await tx.query(
     'INSERT INTO changes (entity, entity_id, debtor_id, op, version) VALUES ($1, $2, $3, $4, $5)',
     [change.entity, change.entityId, change.debtorId, change.op, change.version],
@@ -160,7 +219,7 @@ export async function readChanges(
 ): Promise<Change[]> {
   const rows = await db.query<{
     id: number;
-    entity: Entity;
+    entity: FeedEntity;
     entity_id: string;
     debtor_id: string | null;
     op: ChangeOp;

@@ -106,7 +106,8 @@ export function syncRoutes({ db, now, logError }: Deps) {
         clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
       };
       if (outcome.transientError !== undefined) {
-        // Nothing past acked_through_seq was committed; the client backs off and resends.
+        // The whole request was rolled back (acked_through_seq is the value before it); the
+        // client backs off and resends the batch.
         logError('sync push stopped by a transient error', outcome.transientError);
         return c.json(
           {

@@ -5,6 +5,8 @@
  */
 import { CLOCK_OFFSET_RED_MS } from '#shared/sync/device-status';
 import type { DeviceHealth } from '#shared/sync/protocol.schema';
+import { uuidv7 } from 'uuidv7';
+import { audit } from '../db/audit';
 import type { Db, Tx } from '../db/db';
 import { problem, problemError } from '../http/problem';
 
@@ -131,6 +133,40 @@ export async function recordHealth(
     if (!row) throw new Error('device row vanished');
     return row;
   }, READ_COMMITTED);
+}
+
+/**
+ * Moves a device's sequence past seqs it can no longer send (after a server restore from an older
+ * backup), inside the push transaction that holds the device row lock. The loss is stored for the
+ * owner's dashboard and audited; the caller sets last_seq.
+ */
+export async function rebaseDevice(
+  tx: Tx,
+  input: {
+    deviceId: string;
+    collectorId: string;
+    fromSeq: number;
+    toSeq: number;
+    retainedFromSeq: number;
+    now: Date;
+  },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO sync_seq_losses (id, device_id, collector_id, from_seq, to_seq, detected_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [uuidv7(), input.deviceId, input.collectorId, input.fromSeq, input.toSeq, input.now],
+  );
+  await audit(tx, {
+    actor: input.collectorId,
+    action: 'sync.seq_rebased',
+    entity: 'sync_device',
+    entityId: input.deviceId,
+    detail: {
+      lostFromSeq: input.fromSeq,
+      lostToSeq: input.toSeq,
+      retainedFromSeq: input.retainedFromSeq,
+    },
+  });
 }
 
 export const READ_COMMITTED = { isolation: 'read committed' } as const;

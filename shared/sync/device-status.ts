@@ -18,7 +18,8 @@ export type DeviceReasonCode =
   | 'clock_offset'
   | 'storage_pressure'
   | 'silent_with_pending'
-  | 'replaced_with_pending';
+  | 'replaced_with_pending'
+  | 'seq_lost';
 
 export interface DeviceReason {
   code: DeviceReasonCode;
@@ -43,6 +44,18 @@ export interface DeviceHealthRow {
   clockOffsetMs: number | null;
   /** A newer device of the same collector registered while this one reported pending items. */
   replacedWithPending: boolean;
+  /**
+   * Sequence ranges of this device the server re-based past (it was restored from a backup older
+   * than facts the device had already dropped): those facts exist nowhere any more.
+   */
+  seqLosses?: readonly SeqLoss[];
+}
+
+export interface SeqLoss {
+  fromSeq: number;
+  toSeq: number;
+  /** Epoch ms. */
+  detectedAt: number;
 }
 
 export interface DeviceStatusOptions {
@@ -62,6 +75,15 @@ export interface DeviceStatus {
 const HOUR = 3_600_000;
 export const CLOCK_OFFSET_RED_MS = 5 * 60_000;
 export const CLOCK_OFFSET_FLAG_MS = 2 * HOUR;
+/**
+ * A lost range stays on the traffic light this long after detection: long enough for an owner who
+ * looks weekly to see it; the loss itself is kept (sync_seq_losses, audit log) forever.
+ */
+export const SEQ_LOSS_VISIBLE_MS = 7 * 24 * HOUR;
+
+function seqRange(loss: SeqLoss): string {
+  return loss.fromSeq === loss.toSeq ? `nº ${loss.fromSeq}` : `nº ${loss.fromSeq} a ${loss.toSeq}`;
+}
 
 function hours(ms: number): string {
   const h = Math.floor(ms / HOUR);
@@ -98,6 +120,14 @@ export function deviceStatus(
     red(
       'replaced_with_pending',
       'O cobrador passou a usar outro aparelho enquanto este tinha registros pendentes (possível perda de dados).',
+    );
+  const lost = (row.seqLosses ?? []).filter((l) => now - l.detectedAt <= SEQ_LOSS_VISIBLE_MS);
+  // Red: facts recorded in the field (payments among them) are gone from the server for good;
+  // only the owner can recover them, from the collector's paper receipts.
+  if (lost.length > 0)
+    red(
+      'seq_lost',
+      `Registros ${lost.map(seqRange).join(', ')} deste aparelho foram perdidos na restauração do servidor; confira com o cobrador.`,
     );
   if (row.outboxRejected > 0)
     red('rejected_mutations', `${row.outboxRejected} registro(s) recusado(s) pelo servidor.`);
