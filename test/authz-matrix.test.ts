@@ -517,6 +517,16 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/status/conflicts' }),
   },
+  'POST /api/status/conflicts/:id/resolve': {
+    roles: OWNER,
+    scoped: false,
+    // No conflict exists in the fixture: the admitted owner reaches the lookup (404).
+    allowed: [404],
+    request: () => ({
+      path: `/api/status/conflicts/${NO_ID}/resolve`,
+      json: { resolution: 'keep_applied' },
+    }),
+  },
   'GET /api/status/rejections': {
     roles: OWNER,
     scoped: false,

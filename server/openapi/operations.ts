@@ -21,6 +21,10 @@ import {
   PushRequestSchema,
   RegisterDeviceRequestSchema,
 } from '#shared/sync/protocol.schema';
+import {
+  ConflictListQuerySchema,
+  ResolveConflictRequestSchema,
+} from '#shared/sync/conflict.schema';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OperationDoc } from './document';
 import { TodayQuerySchema } from '../routes/cadence.routes';
@@ -149,8 +153,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     roles: OWNER,
   },
   'GET /api/status/conflicts': {
-    summary: 'Correções de cadastro feitas sobre uma versão antiga (para revisão)',
+    summary: 'Correções de cadastro feitas sobre uma versão antiga (abertas, ou ?state=resolved)',
     roles: OWNER,
+    query: v.partial(ConflictListQuerySchema),
+  },
+  'POST /api/status/conflicts/:id/resolve': {
+    summary:
+      'Resolver um conflito: manter o valor do celular ou restaurar o anterior (409 se o devedor mudou depois)',
+    roles: OWNER,
+    body: ResolveConflictRequestSchema,
   },
   'GET /api/status/rejections': {
     summary: 'Registros recusados ou adiados pelo servidor (com o conteúdo enviado)',

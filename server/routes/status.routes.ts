@@ -4,10 +4,17 @@
  * offline phone holds now. Also the field-edit conflicts and the refused/deferred facts to review.
  */
 import { Hono } from 'hono';
-import { deviceStatus } from '#shared/sync/device-status';
+import { deviceStatus, SEQ_LOSS_VISIBLE_MS } from '#shared/sync/device-status';
+import {
+  ConflictListQuerySchema,
+  ResolveConflictRequestSchema,
+} from '#shared/sync/conflict.schema';
 import { CURRENT_SCHEMA_VERSION } from '#shared/sync/protocol.schema';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
+import { jsonBody, uuidParam } from '../http/validate';
+import { queryParams } from '../ledger/http';
+import { listConflicts, resolveConflict } from '../sync/conflicts';
 import type { DeviceRow } from '../sync/devices';
 
 const ms = (d: Date | null) => (d === null ? null : d.getTime());
@@ -18,15 +25,25 @@ export function statusRoutes({ db, now }: Deps) {
   return (
     new Hono<AppEnv>()
       .get('/devices', requireRole('owner'), async (c) => {
-        const rows = await db.query<DeviceRow & { collector_name: string; lag_ms: number | null }>(
+        const at = now();
+        const rows = await db.query<
+          DeviceRow & {
+            collector_name: string;
+            lag_ms: number | null;
+            seq_losses: { from: number; to: number; at: string }[] | null;
+          }
+        >(
           `SELECT d.*, u.name AS collector_name,
+         (SELECT jsonb_agg(jsonb_build_object('from', l.from_seq, 'to', l.to_seq, 'at', l.detected_at)
+                 ORDER BY l.from_seq)
+            FROM sync_seq_losses l WHERE l.device_id = d.id AND l.detected_at >= $1) AS seq_losses,
          (SELECT avg(extract(epoch FROM m.received_at) * 1000 - extract(epoch FROM m.occurred_at::timestamptz) * 1000)
             FROM sync_mutations m WHERE m.device_id = d.id
               AND m.received_at > now() - interval '7 days') AS lag_ms
        FROM sync_devices d JOIN users u ON u.id = d.collector_id
        ORDER BY u.name, d.last_seen_at DESC NULLS LAST`,
+          [new Date(at.getTime() - SEQ_LOSS_VISIBLE_MS)],
         );
-        const at = now();
         const items = rows.map((r) => {
           const offset = r.clock_offset_ms === null ? null : Number(r.clock_offset_ms);
           const status = deviceStatus(
@@ -47,6 +64,11 @@ export function statusRoutes({ db, now }: Deps) {
               schemaVersion: r.schema_version ?? 0,
               clockOffsetMs: offset,
               replacedWithPending: r.replaced_with_pending_at !== null,
+              seqLosses: (r.seq_losses ?? []).map((l) => ({
+                fromSeq: Number(l.from),
+                toSeq: Number(l.to),
+                detectedAt: Date.parse(l.at),
+              })),
             },
             at.getTime(),
             { currentSchemaVersion: CURRENT_SCHEMA_VERSION },
@@ -81,40 +103,29 @@ export function statusRoutes({ db, now }: Deps) {
         return c.json({ items, serverNow: at.toISOString() });
       })
       // Field edits applied over a version the collector had not seen (LWW), for review.
-      .get('/conflicts', requireRole('owner'), async (c) => {
-        const rows = await db.query<{
-          id: string;
-          mutation_id: string;
-          debtor_id: string;
-          debtor_name: string;
-          field: string;
-          base_version: number;
-          current_version: number;
-          old_value: unknown;
-          new_value: unknown;
-          collector_id: string;
-          collector_name: string;
-          created_at: Date;
-        }>(
-          `SELECT k.*, d.name AS debtor_name, u.name AS collector_name
-         FROM sync_conflicts k JOIN debtors d ON d.id = k.debtor_id JOIN users u ON u.id = k.collector_id
-         WHERE k.resolved_at IS NULL ORDER BY k.created_at DESC LIMIT 500`,
-        );
-        return c.json({
-          items: rows.map((r) => ({
-            id: r.id,
-            mutationId: r.mutation_id,
-            debtor: { id: r.debtor_id, name: r.debtor_name },
-            collector: { id: r.collector_id, name: r.collector_name },
-            field: r.field,
-            baseVersion: r.base_version,
-            currentVersion: r.current_version,
-            previousValue: r.old_value,
-            appliedValue: r.new_value,
-            at: r.created_at.toISOString(),
-          })),
-        });
-      })
+      .get('/conflicts', requireRole('owner'), queryParams(ConflictListQuerySchema), async (c) =>
+        c.json({ items: await listConflicts(db, c.req.valid('query').state) }),
+      )
+      // Owner only, like the conflict list and agreement approval: overriding a collector's field
+      // fact is a management decision; staff still correct contacts via PATCH /api/debtors/:id.
+      .post(
+        '/conflicts/:id/resolve',
+        requireRole('owner'),
+        jsonBody(ResolveConflictRequestSchema),
+        async (c) => {
+          const body = c.req.valid('json');
+          return c.json(
+            await resolveConflict(db, {
+              id: uuidParam(c, 'id'),
+              resolution: body.resolution,
+              version: body.version,
+              actor: c.get('user').id,
+              ip: c.get('ip'),
+              now: now(),
+            }),
+          );
+        },
+      )
       // Facts the server refused (kept forever with their payload): nothing saved is ever lost.
       .get('/rejections', requireRole('owner'), async (c) => {
         const rows = await db.query<{

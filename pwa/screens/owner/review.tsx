@@ -1,6 +1,6 @@
 /**
  * Review: field payments waiting for reconciliation (confirm / reject with a reason), agreements
- * awaiting the owner's approval, and sync conflicts (no server endpoint yet: shown as unavailable).
+ * awaiting the owner's approval, and sync conflicts (keep the phone's value or restore the previous).
  */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../../app/api';
@@ -8,6 +8,7 @@ import { role } from '../../app/session';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
+import { ConflictsReview } from './review-conflicts';
 
 interface Payment {
   id: string;
@@ -186,7 +187,7 @@ export function Review() {
         </ul>
       ) : null}
       <h2>{t('review.conflicts')}</h2>
-      <p class="muted">{t('common.unavailable')}</p>
+      <ConflictsReview />
     </section>
   );
 }
