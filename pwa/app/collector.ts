@@ -4,7 +4,8 @@
  * with a stored session — also offline: the outbox and the last pull are on the device).
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
-import { ensureDevice, openDb, type QuitaDb } from '../db/db';
+import { liveQuery } from 'dexie';
+import { ensureDevice, openDb, type QuitaDb, type SrvSetting } from '../db/db';
 import { syncStatusModel } from '../models/read-models';
 import type { SyncStatus } from '../models/merge';
 import { createBrowserSync } from '../sync/browser';
@@ -30,6 +31,7 @@ export const lastSyncError = signal<string | null>(null);
 let starting: Promise<void> | null = null;
 let stopEngine: (() => void) | null = null;
 let disposeStatus: (() => void) | null = null;
+let disposeSettings: (() => void) | null = null;
 
 export async function startCollector(collectorId: string): Promise<void> {
   if (starting) return starting;
@@ -52,18 +54,14 @@ export async function startCollector(collectorId: string): Promise<void> {
         else if (event.type === 'sync-end') {
           syncing.value = false;
           lastSyncError.value = event.ok ? null : (event.error?.message ?? null);
-          if (event.ok) {
-            firstSync.value = null;
-            // Creditor identity, policies and templates are not in the sync feed: refresh the
-            // cached copy while the connection is known to work.
-            void refreshSettings();
-          }
+          if (event.ok) firstSync.value = null;
         } else if (event.type === 'progress' && event.firstSync)
           firstSync.value = { pages: event.pages, changes: event.changes };
       },
     });
     const status = syncStatusModel(db, { online, syncing });
     disposeStatus = status.dispose;
+    disposeSettings = watchSettings(db);
     runtime.value = { db, engine, status: status.value, deviceId: device.device_id };
     stopEngine = start();
   })();
@@ -74,9 +72,12 @@ export async function startCollector(collectorId: string): Promise<void> {
 export function stopCollector(): void {
   stopEngine?.();
   disposeStatus?.();
+  disposeSettings?.();
   runtime.value?.db.close();
   stopEngine = null;
   disposeStatus = null;
+  disposeSettings = null;
+  pulledSettings.value = [];
   starting = null;
   runtime.value = null;
   firstSync.value = null;
@@ -84,10 +85,12 @@ export function stopCollector(): void {
 
 export const waiting = computed(() => runtime.value?.status.value.pending ?? 0);
 
-// ---- Organisation settings (creditor identity, policies, templates), cached for offline use
+// ---- Organisation settings (creditor identity, policies, templates), pulled for offline use
 
-const SETTINGS_KEY = 'quita.settings';
-
+/**
+ * What collector screens read from the pulled sections (db.settings, one row per section: the
+ * sync feed keeps them current). Absent sections mean "use the shared default".
+ */
 export interface OrgSettings {
   organisation?: {
     legalName?: string | null;
@@ -95,6 +98,7 @@ export interface OrgSettings {
     document?: string | null;
     phone?: string | null;
     timeZone?: string;
+    state?: string;
     address?: {
       street?: string;
       number?: string;
@@ -109,29 +113,63 @@ export interface OrgSettings {
   cadence?: unknown;
   promise?: unknown;
   negotiation?: unknown;
+  holidays?: unknown;
   templates?: unknown[];
 }
 
-function loadSettings(): OrgSettings | null {
+/**
+ * Where apps before settings-in-the-feed cached GET /api/settings. Read once, only as a
+ * stand-in until this device's first pull of the sections (an upgraded phone opened offline
+ * still has its PIX key and templates); deleted once the pulled copy is there.
+ */
+const LEGACY_SETTINGS_KEY = 'quita.settings';
+
+function readLegacySettings(): OrgSettings | null {
   try {
-    const raw = localStorage.getItem(SETTINGS_KEY);
+    const raw = localStorage.getItem(LEGACY_SETTINGS_KEY);
     return raw ? (JSON.parse(raw) as OrgSettings) : null;
   } catch {
     return null;
   }
 }
 
-/** The last settings fetched while online (the sync feed does not carry them). */
-export const orgSettings = signal<OrgSettings | null>(loadSettings());
+const legacySettings = readLegacySettings();
+const pulledSettings = signal<readonly SrvSetting[]>([]);
 
-export async function refreshSettings(): Promise<void> {
-  try {
-    const res = await fetch('/api/settings', { headers: authHeaders() });
-    if (!res.ok) return;
-    const body = (await res.json()) as OrgSettings;
-    localStorage.setItem(SETTINGS_KEY, JSON.stringify(body));
-    orgSettings.value = body;
-  } catch {
-    // Offline: keep the cached copy.
-  }
+/** The sections as the last pull delivered them; null before any (screens use the defaults). */
+export function settingsOf(
+  rows: readonly SrvSetting[],
+  fallback: OrgSettings | null,
+): OrgSettings | null {
+  if (rows.length === 0) return fallback;
+  const out: Record<string, unknown> = {};
+  for (const row of rows) out[row.key] = row.value;
+  return out as OrgSettings;
 }
+
+export const orgSettings: ReadonlySignal<OrgSettings | null> = computed(() =>
+  settingsOf(pulledSettings.value, legacySettings),
+);
+
+/** Follows db.settings (the pull applier writes it); answers the unsubscribe. */
+function watchSettings(db: QuitaDb): () => void {
+  const subscription = liveQuery(() => db.settings.toArray()).subscribe({
+    next: (rows) => {
+      pulledSettings.value = rows;
+      if (rows.length > 0 && legacySettings !== null) {
+        try {
+          localStorage.removeItem(LEGACY_SETTINGS_KEY);
+        } catch {
+          // Storage unavailable: the stale copy is ignored anyway once sections are pulled.
+        }
+      }
+    },
+  });
+  return () => subscription.unsubscribe();
+}
+
+/**
+ * Kept for the shell's call at sign-in: the sections now arrive with every pull, so there is
+ * nothing left to fetch separately.
+ */
+export async function refreshSettings(): Promise<void> {}

@@ -14,6 +14,8 @@
  * - A cadence step must name an existing template of its own channel; a template with lint errors
  *   (unknown placeholder, threats, exposure…) is refused with the findings; warnings are saved and
  *   returned.
+ * - Every save appends a feed row (server/sync/settings-feed.ts) in its transaction, so each
+ *   collector's next pull brings the section to the phone.
  */
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
@@ -34,6 +36,7 @@ import { ANY_ROLE, requireRole, type AppEnv, type AuthedEnv } from '../http/auth
 import type { FieldError } from '#shared/api/problem';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { jsonBody } from '../http/validate';
+import { recordSettingChange } from '../sync/settings-feed';
 import {
   effectiveTemplates,
   loadSettings,
@@ -138,6 +141,7 @@ export function settingsRoutes({ db, now }: Deps) {
         ...(expected === undefined ? {} : { expectedVersion: expected }),
       });
       if (!saved) throw stale();
+      await recordSettingChange(tx, name, saved.version);
       await audit(tx, {
         actor: actor.id,
         ip: c.get('ip'),
@@ -190,6 +194,7 @@ export function settingsRoutes({ db, now }: Deps) {
           ...(expected === undefined ? {} : { expectedVersion: expected }),
         });
         if (!after) throw stale();
+        await recordSettingChange(tx, 'organisation', after.version);
         const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
           (k) =>
             k !== 'version' &&
@@ -248,6 +253,7 @@ export function settingsRoutes({ db, now }: Deps) {
             expectedVersion: current.version,
           });
           if (!after) throw stale();
+          await recordSettingChange(tx, 'cadence', after.version);
           await audit(tx, {
             actor: actor.id,
             ip: c.get('ip'),
@@ -355,6 +361,7 @@ export function settingsRoutes({ db, now }: Deps) {
       ...(expected === undefined ? {} : { expectedVersion: expected }),
     });
     if (!saved) throw stale();
+    await recordSettingChange(tx, 'templates', saved.version);
     await audit(tx, {
       actor: actor.id,
       ip: c.get('ip'),

@@ -15,13 +15,21 @@
  * - incremental: feed rows past the cursor about debtors the collector has or had; the current
  *   state of what changed is loaded at read time (latest-state, not replay). An assignment change
  *   for a debtor no longer theirs becomes an explicit `remove`.
+ *
+ * Organisation settings are org-wide feed rows (entity 'setting', no debtor): every collector's
+ * incremental read includes them, and the first snapshot page carries every section
+ * (server/sync/settings-feed.ts). Logged contacts travel as the fact 'contact' so the phone's
+ * guard counts the office's and the cadence's contacts too; a visit's own contact row is not
+ * sent, because the phone already counts the visit itself (one contact, counted once).
  */
 import type { SyncChange, SyncCursor } from '#shared/sync/protocol.schema';
 import { CURRENT_SCHEMA_VERSION, encodeCursor } from '#shared/sync/protocol.schema';
 import type { Tx } from '../db/db';
 import { debtorState, loadDebtorFacts, type DebtorFacts } from '../ledger/debtor-state';
 import { agreementJson, debtJson, paymentJson, promiseJson } from '../ledger/rows';
+import type { ContactRow } from '../ledger/rows';
 import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+import { settingPuts } from './settings-feed';
 
 export interface PullPage {
   changes: SyncChange[];
@@ -44,7 +52,7 @@ interface VisitRowFull {
   version: number;
 }
 
-type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit';
+type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit' | 'contact';
 
 function debtorData(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
   const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
@@ -66,10 +74,41 @@ function debtorData(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
     preferredHours: r.preferred_hours,
     geoPin: r.geo_pin ?? null,
     doNotContact: r.do_not_contact,
+    // What the contact guard reads besides the above (server/ledger/debtor-state contactProfile).
+    blockedChannels: r.blocked_channels,
+    state: r.state,
     status: state.status,
     totalDue: state.totals.totalDue,
     balanceAsOf: state.today,
     version: r.version,
+  };
+}
+
+/**
+ * The contact row the server writes beside each visit (server/sync/apply.ts: same debtor, collector
+ * and instant). The visit fact already stands for it on the phone.
+ */
+function isVisitContact(c: ContactRow, visits: readonly VisitRowFull[]): boolean {
+  if (c.channel !== 'visit') return false;
+  const at = c.at.getTime();
+  return visits.some((v) => v.collector_id === c.user_id && v.visited_at.getTime() === at);
+}
+
+/**
+ * Contacts the phone shows and counts: delivered ones (queued or failed sends count for nobody).
+ * No body, template or author: when, which channel and which way is all the guard and the
+ * timeline need.
+ */
+function contactData(c: ContactRow) {
+  return {
+    id: c.id,
+    debtorId: c.debtor_id,
+    channel: c.channel,
+    direction: c.direction,
+    automated: c.automated,
+    status: c.status,
+    occurredAt: c.at.toISOString(),
+    version: c.version,
   };
 }
 
@@ -79,6 +118,7 @@ function entitiesOf(
   visits: readonly VisitRowFull[],
   settings: LedgerSettings,
   now: Date,
+  hidden: Set<string>,
 ): Map<string, SyncChange> {
   const out = new Map<string, SyncChange>();
   const put = (entity: EntityKey, id: string, data: Record<string, unknown>) =>
@@ -100,6 +140,10 @@ function entitiesOf(
       notes: v.note,
       version: v.version,
     });
+  for (const c of facts.contacts) {
+    if (isVisitContact(c, visits)) hidden.add(c.id);
+    else if (c.status === 'sent' || c.status === 'received') put('contact', c.id, contactData(c));
+  }
   return out;
 }
 
@@ -110,6 +154,8 @@ async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSet
     [debtorIds],
   );
   const byDebtor = new Map<string, Map<string, SyncChange>>();
+  /** Contact rows deliberately not sent (a visit's own row). */
+  const hidden = new Set<string>();
   for (const id of debtorIds) {
     const f = facts.get(id);
     if (!f) continue;
@@ -120,10 +166,11 @@ async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSet
         visits.filter((v) => v.debtor_id === id),
         settings,
         now,
+        hidden,
       ),
     );
   }
-  return byDebtor;
+  return { byDebtor, hidden };
 }
 
 /** How many debtors one snapshot page holds: each expands into its debts, payments, visits… */
@@ -138,7 +185,11 @@ const SYNCED: Record<string, EntityKey | null> = {
   agreement: 'agreement',
   installment: 'agreement',
   visit: 'visit',
+  contact: 'contact',
 };
+
+/** Feed entities that never change the debtor summary (balance, status, contact points). */
+const NO_SUMMARY: ReadonlySet<string> = new Set(['contact']);
 
 export async function readPullPage(
   tx: Tx,
@@ -190,8 +241,12 @@ export async function readPullPage(
       [input.collectorId, cursor?.after ?? '00000000-0000-0000-0000-000000000000', perPage],
     );
     const debtorIds = ids.map((r) => r.debtor_id);
-    const loaded = await loadAll(tx, debtorIds, settings, input.now);
-    const changes = debtorIds.flatMap((id) => [...(loaded.get(id)?.values() ?? [])]);
+    const { byDebtor: loaded } = await loadAll(tx, debtorIds, settings, input.now);
+    const changes = [
+      // The first page of a snapshot (first sync, or after a reset) carries every section.
+      ...(cursor === null ? await settingPuts(tx) : []),
+      ...debtorIds.flatMap((id) => [...(loaded.get(id)?.values() ?? [])]),
+    ];
     const last = debtorIds.at(-1);
     const full = debtorIds.length === perPage && last !== undefined;
     return {
@@ -207,15 +262,17 @@ export async function readPullPage(
     id: number;
     entity: string;
     entity_id: string;
-    debtor_id: string;
+    debtor_id: string | null;
     op: string;
   }>(
     `SELECT id, entity, entity_id, debtor_id, op FROM changes
-     WHERE id > $1 AND debtor_id IN (SELECT debtor_id FROM assignments WHERE collector_id = $2)
+     WHERE id > $1
+       AND (entity = 'setting'
+         OR debtor_id IN (SELECT debtor_id FROM assignments WHERE collector_id = $2))
      ORDER BY id LIMIT $3`,
     [cursor.seq, input.collectorId, input.limit],
   );
-  const touched = [...new Set(rows.map((r) => r.debtor_id))];
+  const touched = [...new Set(rows.flatMap((r) => (r.debtor_id === null ? [] : [r.debtor_id])))];
   const mine = new Set(
     (
       await tx.query<{ debtor_id: string }>(
@@ -226,7 +283,15 @@ export async function readPullPage(
     ).map((r) => r.debtor_id),
   );
   const reassigned = new Set(rows.filter((r) => r.entity === 'assignment').map((r) => r.debtor_id));
-  const loaded = await loadAll(
+  const sections = new Map(
+    (
+      await settingPuts(
+        tx,
+        new Set(rows.filter((r) => r.entity === 'setting').map((r) => r.entity_id)),
+      )
+    ).map((change) => [change.id, change]),
+  );
+  const { byDebtor: loaded, hidden } = await loadAll(
     tx,
     touched.filter((id) => mine.has(id)),
     settings,
@@ -241,6 +306,11 @@ export async function readPullPage(
   };
   for (const row of rows) {
     const debtorId = row.debtor_id;
+    if (debtorId === null) {
+      const section = row.entity === 'setting' ? sections.get(row.entity_id) : undefined;
+      if (section) emit(section);
+      continue;
+    }
     if (!mine.has(debtorId)) {
       if (reassigned.has(debtorId)) emit({ op: 'remove', entity: 'debtor', id: debtorId });
       continue;
@@ -253,7 +323,7 @@ export async function readPullPage(
       continue;
     }
     const summary = all.get(`debtor:${debtorId}`);
-    if (summary) emit(summary);
+    if (summary && !NO_SUMMARY.has(row.entity)) emit(summary);
     const kind = SYNCED[row.entity];
     if (!kind || kind === 'debtor') continue;
     if (row.entity === 'installment') {
@@ -262,6 +332,8 @@ export async function readPullPage(
       continue;
     }
     const current = all.get(`${kind}:${row.entity_id}`);
+    // A visit's own contact row was never sent, so there is nothing to remove either.
+    if (!current && kind === 'contact' && hidden.has(row.entity_id)) continue;
     emit(current ?? { op: 'remove', entity: kind, id: row.entity_id });
   }
   const lastRow = rows.at(-1);

@@ -374,6 +374,14 @@ export const PushRequestSchema = entity({
   schema_version: count('schema_version', 1_000_000),
   device_now: OffsetInstantSchema,
   health: DeviceHealthSchema,
+  /**
+   * The lowest device_seq this device can still send (its oldest outbox row, pending or kept
+   * after ack; `next_seq` when it holds none). After a server restore the server may expect a seq
+   * below it: it then re-bases the device past the gap and records the loss for the owner,
+   * instead of waiting forever for facts the device no longer has. Absent = old client: gaps stay
+   * gaps.
+   */
+  retained_from_seq: v.optional(count('retained_from_seq', Number.MAX_SAFE_INTEGER)),
   /** Raw mutations: each is validated on its own so one bad fact never fails the batch. */
   mutations: v.pipe(
     v.array(v.unknown(), 'mutations must be a list'),
@@ -427,7 +435,21 @@ export type PushResult = v.InferOutput<typeof PushResultSchema>;
 // ---------------------------------------------------------------------------------------------
 // Pull
 
-export const SyncEntities = ['debtor', 'debt', 'payment', 'promise', 'agreement', 'visit'] as const;
+/**
+ * Every entity a pull page may name. Additive: a client keeps only the entries whose entity it
+ * knows (`PullResponseSchema` drops the others), so a server may add entities without breaking
+ * clients built after that rule ('contact' and 'setting' are the first added).
+ */
+export const SyncEntities = [
+  'debtor',
+  'debt',
+  'payment',
+  'promise',
+  'agreement',
+  'visit',
+  'contact',
+  'setting',
+] as const;
 export type SyncEntity = (typeof SyncEntities)[number];
 
 /** What a collector's device holds about a debtor (LGPD: only what the field work needs). */
@@ -450,6 +472,10 @@ export const SyncDebtorSchema = v.object({
   preferredHours: v.nullable(v.unknown()),
   geoPin: v.nullable(v.unknown()),
   doNotContact: v.boolean(),
+  /** Channels the debtor opted out of (the guard refuses them). */
+  blockedChannels: v.optional(v.array(v.string())),
+  /** The debtor's UF when known (contact windows, holidays); else the organisation's applies. */
+  state: v.optional(v.nullable(v.string())),
   /** The badge (disputa, negativado, acordo, promessa, vencido, em_dia), derived on the server. */
   status: v.string(),
   /** Server-derived balance as of `balanceAsOf` (centavos). */
@@ -506,6 +532,33 @@ export const SyncVisitSchema = v.object({
   version: v.number(),
 });
 
+/**
+ * A contact logged on any channel (office, cadence worker, inbound), so the phone's contact guard
+ * counts what the server counts. Only what the guard and the timeline need: no message body,
+ * template or author. A visit's own contact row is not sent (the visit stands for it).
+ */
+export const SyncContactSchema = v.object({
+  id: v.string(),
+  debtorId: v.string(),
+  channel: ContactChannelSchema,
+  direction: v.picklist(['outbound', 'inbound']),
+  automated: v.boolean(),
+  /** sent or received: queued and failed sends are not contacts. */
+  status: v.string(),
+  occurredAt: v.string(),
+  version: v.number(),
+});
+
+/**
+ * An organisation settings section (entity 'setting', id = 'organisation', 'cadence',
+ * 'negotiation', 'promise', 'holidays' or 'templates'): its value as the server's rules read it,
+ * and its version (0 while the shared default applies).
+ */
+export const SyncSettingSchema = v.object({
+  version: v.number(),
+  value: v.unknown(),
+});
+
 /** One entry of a pull page: latest state of an entity (put) or its removal from the device. */
 export const SyncChangeSchema = v.variant('op', [
   v.object({
@@ -517,6 +570,24 @@ export const SyncChangeSchema = v.variant('op', [
   v.object({ op: v.literal('remove'), entity: v.picklist(SyncEntities), id: v.string() }),
 ]);
 export type SyncChange = v.InferOutput<typeof SyncChangeSchema>;
+
+/** An entry about an entity this client does not know yet (a newer server): parsed, then dropped. */
+const UnknownEntityChangeSchema = v.object({
+  op: v.picklist(['put', 'remove']),
+  entity: v.pipe(
+    v.string(),
+    v.check((e) => !(SyncEntities as readonly string[]).includes(e), 'known entity'),
+  ),
+  id: v.string(),
+});
+
+/** A page's entries: known entities must be well-formed; unknown ones are ignored. */
+const SyncChangesSchema = v.pipe(
+  v.array(v.union([SyncChangeSchema, UnknownEntityChangeSchema])),
+  v.transform((list) =>
+    list.filter((c): c is SyncChange => (SyncEntities as readonly string[]).includes(c.entity)),
+  ),
+);
 
 /** Header naming the device on GET /api/sync/pull. */
 export const DEVICE_HEADER = 'x-quita-device';
@@ -545,7 +616,7 @@ export const PullQuerySchema = entity({
 });
 
 export const PullResponseSchema = v.object({
-  changes: v.array(SyncChangeSchema),
+  changes: SyncChangesSchema,
   /** Opaque: store it with the page's data in one transaction and send it back next time. */
   cursor: v.string(),
   has_more: v.boolean(),

@@ -5,10 +5,14 @@
  */
 import * as v from 'valibot';
 import { mayContactNow } from '#shared/cadence/contact-guard';
-import type {
-  CadencePolicy,
-  ContactChannel,
-  ContactLogEntry,
+import {
+  ContactChannels,
+  HourRangeSchema,
+  PreferableChannels,
+  type CadencePolicy,
+  type ContactChannel,
+  type ContactLogEntry,
+  type DebtorContactProfile,
 } from '#shared/cadence/cadence.schema';
 import { UfSchema } from '#shared/identity/uf';
 import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
@@ -18,6 +22,7 @@ import { TemplateSchema, type Channel, type Template } from '#shared/templates/t
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
+import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OrgSettings } from '../../app/collector';
 import type { TimelineItem } from '../../models/merge';
 import { currentStep, str } from './collector-data';
@@ -107,37 +112,90 @@ export function debtorFacts(input: {
   return facts;
 }
 
-/** Visits (local or pulled) count against the one contact budget across channels. */
+const isContactChannel = (c: unknown): c is ContactChannel =>
+  (ContactChannels as readonly unknown[]).includes(c);
+
+/**
+ * The contact log as the server's guard reads it, from the timeline: visits (this device's,
+ * pending or pulled, and the pulled ones of others) and the contacts the pull delivered (office,
+ * cadence, inbound). The server logs a contact row for each visit too, but never sends it (the
+ * visit stands for it), so a visit counts once before and after its ack. Like the server, queued
+ * or failed sends and letters are not contacts.
+ */
 export function contactHistory(timeline: readonly TimelineItem[]): ContactLogEntry[] {
-  return timeline
-    .filter((i) => i.type === 'visit' && i.origin !== 'rejected')
-    .map((i) => ({
-      at: Date.parse(i.occurred_at),
-      channel: 'visit' as const,
-      direction: 'outbound' as const,
-      automated: false,
-    }))
-    .filter((e) => Number.isSafeInteger(e.at));
+  const out: ContactLogEntry[] = [];
+  for (const i of timeline) {
+    if (i.origin === 'rejected') continue;
+    if (i.type === 'visit')
+      out.push({
+        at: Date.parse(i.occurred_at),
+        channel: 'visit',
+        direction: 'outbound',
+        automated: false,
+      });
+    else if (i.type === 'contact') {
+      const d = i.data;
+      const status = d['status'];
+      if (!isContactChannel(d['channel']) || status === 'queued' || status === 'failed') continue;
+      out.push({
+        at: Date.parse(str(d['occurredAt'])),
+        channel: d['channel'],
+        direction: d['direction'] === 'inbound' ? 'inbound' : 'outbound',
+        automated: d['automated'] === true,
+      });
+    }
+  }
+  return out.filter((e) => Number.isSafeInteger(e.at));
 }
 
+/**
+ * The debtor as the server's guard sees it (server/ledger/debtor-state `contactProfile`): the
+ * debtor's state, else the organisation's; opt-outs; preferred channel and hours.
+ */
+export function contactProfile(
+  data: Record<string, unknown>,
+  settings: OrgSettings | null,
+): DebtorContactProfile {
+  const address = data['address'] as { state?: unknown } | null | undefined;
+  // Data pulled before `state` was sent only had the address's.
+  const own = 'state' in data ? data['state'] : address?.state;
+  const uf = [own, settings?.organisation?.state, 'SP']
+    .map((s) => v.safeParse(UfSchema, s))
+    .find((r) => r.success);
+  const blocked = data['blockedChannels'];
+  const preferred = data['preferredChannel'];
+  const hours = v.safeParse(HourRangeSchema, data['preferredHours']);
+  return {
+    id: str(data['id']) || 'debtor',
+    state: uf?.success ? uf.output : 'SP',
+    doNotContact: {
+      all: data['doNotContact'] === true,
+      ...(Array.isArray(blocked) ? { channels: blocked.filter(isContactChannel) } : {}),
+    },
+    ...((PreferableChannels as readonly unknown[]).includes(preferred)
+      ? { preferredChannel: preferred as (typeof PreferableChannels)[number] }
+      : {}),
+    ...(hours.success ? { preferredHours: hours.output } : {}),
+  };
+}
+
+/** Why a person may not contact the debtor on `channel` now (null: allowed), as the server decides. */
 export function guard(
   data: Record<string, unknown>,
   history: readonly ContactLogEntry[],
   channel: ContactChannel,
   policy: CadencePolicy,
+  settings: OrgSettings | null = null,
+  now: number = Date.now(),
 ): string | null {
-  const address = data['address'] as { state?: unknown } | null | undefined;
-  const uf = v.safeParse(UfSchema, address?.state);
+  const holidays = v.safeParse(HolidayCalendarSchema, settings?.holidays);
   const decision = mayContactNow({
-    debtor: {
-      id: str(data['id']) || 'debtor',
-      state: uf.success ? uf.output : 'SP',
-      doNotContact: { all: data['doNotContact'] === true },
-    },
+    debtor: contactProfile(data, settings),
     history,
-    now: Date.now(),
+    now,
     channel,
     policy,
+    ...(holidays.success ? { holidays: holidays.output } : {}),
     automated: false,
   });
   return decision.allowed ? null : decision.message;

@@ -66,7 +66,7 @@ function ContactLinks({
   const settings = orgSettings.value;
   const digits = point.value.replace(/[^\d+]/g, '');
   if (point.kind === 'email') {
-    const why = guard(data, history, 'email', policy);
+    const why = guard(data, history, 'email', policy, settings);
     const msg = message(settings, policy, days, 'email', point.verified, facts);
     return (
       <li>
@@ -90,7 +90,7 @@ function ContactLinks({
       </li>
     );
   }
-  const callWhy = guard(data, history, 'phone', policy);
+  const callWhy = guard(data, history, 'phone', policy, settings);
   const channels = point.isWhatsapp ? (['whatsapp', 'sms'] as const) : (['sms'] as const);
   return (
     <li>
@@ -105,7 +105,7 @@ function ContactLinks({
           </a>
         )}
         {channels.map((channel) => {
-          const why = guard(data, history, channel, policy);
+          const why = guard(data, history, channel, policy, settings);
           if (why) return null;
           const msg = message(settings, policy, days, channel, point.verified, facts);
           if (!msg.ok) return null;
@@ -121,7 +121,7 @@ function ContactLinks({
         })}
       </div>
       {channels.map((channel) => {
-        const why = guard(data, history, channel, policy);
+        const why = guard(data, history, channel, policy, settings);
         const msg = why ? null : message(settings, policy, days, channel, point.verified, facts);
         const reason = why ?? (msg && !msg.ok ? msg.why : null);
         if (!reason) return null;
@@ -155,6 +155,12 @@ function itemText(item: TimelineItem): string {
         : '';
     case 'agreement':
       return typeof d['total'] === 'number' ? brl(d['total']) : '';
+    case 'contact': {
+      const channel = str(d['channel']);
+      return `${channel ? t(`contact.channel.${channel}` as MessageKey) : ''} · ${t(
+        d['direction'] === 'inbound' ? 'contact.inbound' : 'contact.outbound',
+      )}`;
+    }
     default:
       return '';
   }
@@ -177,7 +183,7 @@ function Timeline({ items }: { items: readonly TimelineItem[] }) {
             </span>
           ) : item.origin !== 'server' ? (
             <span class="badge">{t('sync.pendingBadge')}</span>
-          ) : str(item.data['status']) ? (
+          ) : item.type !== 'contact' && str(item.data['status']) ? (
             <span class="small muted">{str(item.data['status'])}</span>
           ) : null}
         </li>

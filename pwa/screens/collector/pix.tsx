@@ -68,11 +68,13 @@ export function Pix() {
   const [org, reload] = useLoad(() => api<OrgPix>('GET', '/api/settings/organisation'));
   const [amountText, setAmountText] = useState(initialAmount);
   const [copied, setCopied] = useState(false);
-  // Offline, a collector uses the creditor settings cached at the last sync.
-  const cached = orgSettings.value?.organisation as OrgPix | undefined;
-  if (org.state === 'loading') return <Loading />;
-  if (org.state === 'error' && !cached) return <Failure message={org.message} retry={reload} />;
-  const o = org.state === 'error' ? (cached as OrgPix) : org.value;
+  // A collector's phone has the creditor identity from its last pull (kept current by sync):
+  // it answers at once, online or not. Other roles read it from the server.
+  const pulled = orgSettings.value?.organisation as OrgPix | undefined;
+  if (!pulled && org.state === 'loading') return <Loading />;
+  if (!pulled && org.state === 'error') return <Failure message={org.message} retry={reload} />;
+  const o = pulled ?? (org.state === 'ready' ? org.value : null);
+  if (!o) return <Loading />;
   const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
   const amount = parsed?.ok ? parsed.value : null;
   const payload =
