@@ -6,6 +6,9 @@
  */
 import { computed, signal } from '@preact/signals';
 import type { Role } from '#shared/auth/user.schema';
+import type { DeviceInUse, OpenDbOptions } from '../db/db';
+import { num } from '../i18n/format';
+import { t } from '../i18n/messages';
 
 export interface Session {
   token: string;
@@ -44,13 +47,63 @@ export function signOutLocally(): void {
 export async function signOut(): Promise<void> {
   const current = session.value;
   signOutLocally();
-  if (!current) return;
+  if (current) await revokeToken(current.token);
+}
+
+async function revokeToken(token: string): Promise<void> {
   try {
     await fetch('/api/auth/logout', {
       method: 'POST',
-      headers: { authorization: `Bearer ${current.token}` },
+      headers: { authorization: `Bearer ${token}` },
     });
   } catch {
     // Offline: the token expires on its own; nothing on this device can use it any more.
   }
+}
+
+/** "Este aparelho tem 3 registros de Ana aguardando envio…" */
+export function deviceInUseMessage(inUse: DeviceInUse): string {
+  const count = `${num(inUse.unsent)} ${t(inUse.unsent === 1 ? 'auth.deviceBusy.one' : 'auth.deviceBusy.many')}`;
+  const template = inUse.collectorName ? t('auth.deviceBusy') : t('auth.deviceBusyUnnamed');
+  return template.replaceAll('{count}', count).replaceAll('{name}', inUse.collectorName ?? '');
+}
+
+/**
+ * Before a collector's session is stored: makes this phone theirs (db.ts `claimDevice` — a new
+ * collector gets a wiped database and a fresh device), or returns why not (another collector's
+ * facts still wait to be sent; that collector can still sign in). Owners and staff never use
+ * the device database, so signing in on a collector's phone leaves it alone.
+ */
+export async function claimDeviceFor(
+  user: Session['user'],
+  options: OpenDbOptions = {},
+): Promise<string | null> {
+  if (user.role !== 'collector') return null;
+  // Imported here, not statically: Dexie must not weigh on owners' and staff's first screen.
+  const { claimDevice, openDb } = await import('../db/db');
+  const opened = await openDb(options);
+  // Not openable (data from a newer app…): the collector runtime reports it after sign-in.
+  if (!opened.ok) return null;
+  try {
+    const claim = await claimDevice(opened.db, {
+      collectorId: user.id,
+      collectorName: user.name,
+      newId: () => crypto.randomUUID(),
+    });
+    return claim.ok ? null : deviceInUseMessage(claim.inUse);
+  } finally {
+    opened.db.close();
+  }
+}
+
+/** Signs in unless this phone must stay another collector's for now; returns that refusal. */
+export async function signInOnThisDevice(next: Session): Promise<string | null> {
+  const refusal = await claimDeviceFor(next.user);
+  if (refusal) {
+    // The token just issued is not kept anywhere: end it.
+    void revokeToken(next.token);
+    return refusal;
+  }
+  signIn(next);
+  return null;
 }

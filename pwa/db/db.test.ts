@@ -2,7 +2,17 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { payloadHash } from '#shared/sync/payload-hash';
-import { createDb, ensureDevice, openDb, recordFact, SCHEMA_VERSION, type QuitaDb } from './db';
+import { retainDelivered } from '../sync/outbox';
+import {
+  claimDevice,
+  createDb,
+  ensureDevice,
+  openDb,
+  recordFact,
+  SCHEMA_VERSION,
+  type OutboxState,
+  type QuitaDb,
+} from './db';
 
 const COLLECTOR = '0190a000-0000-7000-8000-000000000001';
 const DEBTOR = '0190a000-0000-7000-8000-0000000000d1';
@@ -115,6 +125,36 @@ describe('schema upgrades', () => {
     v2.close();
   });
 
+  test('v2 → v3 keeps pending and acked rows in the outbox and adds an empty retained table', async () => {
+    const env = idb();
+    const v2 = await opened({ ...env, name: 'up3', upToVersion: 2 });
+    await ensureDevice(v2, { collectorId: COLLECTOR, newId: () => crypto.randomUUID() });
+    const pending = await recordFact(v2, fact(), 'x');
+    const acked = await recordFact(v2, fact(), 'x');
+    await v2.outbox.update(acked.mutation_id, { state: 'acked', result_status: 'applied' });
+    v2.close();
+
+    const v3 = await opened({ ...env, name: 'up3' });
+    expect(v3.verno).toBe(3);
+    expect(await v3.outbox.orderBy('device_seq').toArray()).toMatchObject([
+      { mutation_id: pending.mutation_id, state: 'pending' },
+      { mutation_id: acked.mutation_id, state: 'acked' },
+    ]);
+    expect(await v3.retained.count()).toBe(0);
+    // The acked row can now be retained with its bytes unchanged (same hash for a resend).
+    const row = await v3.outbox.get(acked.mutation_id);
+    if (!row) throw new Error('acked row lost');
+    await v3.transaction('rw', v3.outbox, v3.retained, () =>
+      retainDelivered(v3, [row], '2025-03-10T12:00:00Z'),
+    );
+    expect(await v3.retained.get(acked.mutation_id)).toEqual({
+      ...row,
+      delivered_at: '2025-03-10T12:00:00Z',
+    });
+    expect((await recordFact(v3, fact(), 'x')).device_seq).toBe(3);
+    v3.close();
+  });
+
   test('a tab on the old version closes when another tab upgrades, and nothing is lost', async () => {
     const env = idb();
     let notified = 0;
@@ -153,5 +193,124 @@ describe('schema upgrades', () => {
     await again.open();
     expect(await again.outbox.count()).toBe(1);
     again.close();
+  });
+});
+
+describe('switching collector on one phone', () => {
+  const ANA = '0190a000-0000-7000-8000-0000000000a1';
+  const BRUNO = '0190a000-0000-7000-8000-0000000000b2';
+
+  /** A phone of Ana's whose outbox holds rows in `states`, plus pulled data and a retained fact. */
+  async function anasPhone(states: readonly OutboxState[]) {
+    const db = await opened(idb());
+    await claimDevice(db, { collectorId: ANA, collectorName: 'Ana', newId: uuidv7 });
+    for (const state of states) {
+      const row = await recordFact(db, fact(), 'x');
+      await db.outbox.update(row.mutation_id, { state });
+    }
+    const delivered = await recordFact(db, fact(), 'x');
+    await db.transaction('rw', db.outbox, db.retained, () =>
+      retainDelivered(db, [{ ...delivered, state: 'acked' }], '2025-03-10T12:00:00Z'),
+    );
+    await db.debtors.put({ id: DEBTOR, version: 1, data: { name: 'Devedor' } });
+    await db.meta.put({ key: 'receipt_seq', value: 7 });
+    await db.device.update('device', { registered_at: 'x', cursor: '1.9', next_seq: 42 });
+    return db;
+  }
+
+  const cases: {
+    name: string;
+    states: OutboxState[];
+    who: string;
+    refused?: number;
+    wiped: boolean;
+  }[] = [
+    { name: 'same collector with pending facts', states: ['pending'], who: ANA, wiped: false },
+    {
+      name: 'other collector, 3 pending',
+      states: ['pending', 'pending', 'pending'],
+      who: BRUNO,
+      refused: 3,
+      wiped: false,
+    },
+    {
+      name: 'other collector, one in flight',
+      states: ['acked', 'sending'],
+      who: BRUNO,
+      refused: 1,
+      wiped: false,
+    },
+    {
+      name: 'other collector, all acked or refused',
+      states: ['acked', 'rejected'],
+      who: BRUNO,
+      wiped: true,
+    },
+    { name: 'other collector, nothing left', states: [], who: BRUNO, wiped: true },
+  ];
+
+  test.each(cases)('$name', async ({ states, who, refused, wiped }) => {
+    const db = await anasPhone(states);
+    const before = await db.device.get('device');
+    const name = who === ANA ? 'Ana' : 'Bruno';
+    const claim = await claimDevice(db, { collectorId: who, collectorName: name, newId: uuidv7 });
+    if (refused !== undefined) {
+      expect(claim).toEqual({
+        ok: false,
+        inUse: { collectorId: ANA, collectorName: 'Ana', unsent: refused },
+      });
+      // Refused means untouched: same device, same rows, same pulled data.
+      expect(await db.device.get('device')).toEqual(before);
+      expect(await db.outbox.count()).toBe(states.length);
+      expect(await db.debtors.count()).toBe(1);
+      await expect(ensureDevice(db, { collectorId: who, newId: uuidv7 })).rejects.toMatchObject({
+        name: 'DeviceInUseError',
+        inUse: { unsent: refused },
+      });
+      // Ana herself can still sign in and sync them.
+      expect(await claimDevice(db, { collectorId: ANA, newId: uuidv7 })).toMatchObject({
+        ok: true,
+      });
+    } else if (!wiped) {
+      expect(claim).toEqual({ ok: true, device: before, switched: false });
+      expect(await db.outbox.count()).toBe(states.length);
+    } else {
+      expect(claim).toMatchObject({ ok: true, switched: true });
+      const after = await db.device.get('device');
+      expect(after).toMatchObject({
+        collector_id: BRUNO,
+        collector_name: 'Bruno',
+        next_seq: 1,
+        cursor: null,
+        registered_at: null,
+      });
+      expect(after?.device_id).not.toBe(before?.device_id);
+      expect(await db.outbox.count()).toBe(0);
+      expect(await db.retained.count()).toBe(0);
+      expect(await db.debtors.count()).toBe(0);
+      // Receipt numbers keep counting: a receipt number is never handed out twice on this phone.
+      expect((await db.meta.get('receipt_seq'))?.value).toBe(7);
+      expect((await recordFact(db, fact(), 'x')).device_seq).toBe(1);
+    }
+    db.close();
+  });
+
+  test('a fact saved by another tab while switching is never wiped', async () => {
+    const env = idb();
+    const tabA = await opened({ ...env, name: 'race' });
+    const tabB = await opened({ ...env, name: 'race' });
+    await claimDevice(tabA, { collectorId: ANA, collectorName: 'Ana', newId: uuidv7 });
+    const [saved, claim] = await Promise.all([
+      recordFact(tabA, fact(), 'x'),
+      claimDevice(tabB, { collectorId: BRUNO, newId: uuidv7 }),
+    ]);
+    // Either the save came first (switch refused) or the switch did (the save is Bruno's).
+    const row = await tabB.outbox.get(saved.mutation_id);
+    expect(row).toBeDefined();
+    const device = await tabB.device.get('device');
+    expect(row?.device_id).toBe(device?.device_id);
+    expect(device?.collector_id).toBe(claim.ok ? BRUNO : ANA);
+    tabA.close();
+    tabB.close();
   });
 });

@@ -6,6 +6,8 @@
  *   (pwa/sync/pull-apply.ts); the UI never writes them, so a pull can always replace them;
  * - the outbox: written by `recordFact` (one strict-durability transaction that allocates the
  *   gapless `device_seq`) and by the push loop (state transitions only; payloads are frozen);
+ * - `retained`: outbox rows the server acked AND a pull delivered back, kept for a while so they
+ *   can be pushed again after a server restore (pwa/sync/outbox.ts); never read by the overlay;
  * - `device` (a singleton) and `meta`: sync bookkeeping.
  *
  * Upgrades are additive only: never change a primary key, never drop the outbox, and every
@@ -40,6 +42,16 @@ export interface OutboxRow {
   /** Server status once known: applied, duplicate, rejected, conflict, deferred. */
   result_status?: string;
   reason?: string;
+}
+
+/**
+ * An outbox row moved out of the outbox once delivered (same bytes, same hash), kept until the
+ * retention prunes it. A separate table, not an outbox state: every outbox reader (overlay, status
+ * line, health) keeps meaning "what is left to push or to show as refused", and the live queries
+ * do not read thousands of retained rows on every change.
+ */
+export interface RetainedRow extends OutboxRow {
+  delivered_at: string;
 }
 
 /** Server copy of a debtor in this collector's scope, as the last pull delivered it. */
@@ -88,6 +100,8 @@ export interface DeviceRow {
   last_error: string | null;
   /** Set once the server knows this device (POST /api/sync/devices). */
   registered_at?: string | null;
+  /** The collector's display name at sign-in (names whose unsent facts block a user switch). */
+  collector_name?: string | null;
 }
 
 export interface MetaRow {
@@ -98,6 +112,8 @@ export interface MetaRow {
 export type QuitaDb = Dexie & {
   device: EntityTable<DeviceRow, 'key'>;
   outbox: EntityTable<OutboxRow, 'mutation_id'>;
+  /** Undeclared (undefined) only when opened with `upToVersion` < 3: see `retainedTable`. */
+  retained: EntityTable<RetainedRow, 'mutation_id'>;
   debtors: EntityTable<SrvDebtor, 'id'>;
   debts: EntityTable<SrvDebt, 'id'>;
   facts: EntityTable<SrvFact, 'id'>;
@@ -108,7 +124,7 @@ export type QuitaDb = Dexie & {
 /** The tables the pull applier owns (wiped on reset; the outbox is never among them). */
 export const SERVER_TABLES = ['debtors', 'debts', 'facts', 'settings'] as const;
 
-const V1 = {
+const V1: Record<string, string> = {
   device: 'key',
   outbox: 'mutation_id, &device_seq, state, debtor_id',
   debtors: 'id',
@@ -140,6 +156,15 @@ export const SCHEMA_VERSIONS: readonly {
         .modify((row) => {
           if (typeof row.attempts !== 'number') row.attempts = 0;
         });
+    },
+  },
+  {
+    // v3: delivered facts kept for restore safety. A new, empty table: nothing to repair.
+    version: 3,
+    stores: {
+      ...V1,
+      outbox: 'mutation_id, &device_seq, state, debtor_id, [state+device_seq]',
+      retained: 'mutation_id, &device_seq',
     },
   },
 ];
@@ -220,39 +245,121 @@ export async function openDb(
   }
 }
 
+/**
+ * The `retained` table, or undefined when this connection declared an older schema (tests that
+ * simulate an old app running today's engine): callers then fall back to deleting delivered rows.
+ */
+export function retainedTable(db: QuitaDb): QuitaDb['retained'] | undefined {
+  return db.tables.some((table) => table.name === 'retained') ? db.retained : undefined;
+}
+
 /** The device singleton, or undefined before `ensureDevice`. */
 export function getDevice(db: QuitaDb): Promise<DeviceRow | undefined> {
   return db.device.get('device');
 }
 
+/** Another collector's facts still waiting on this phone: a user switch must wait for them. */
+export interface DeviceInUse {
+  collectorId: string;
+  /** Null for a device row written before names were recorded. */
+  collectorName: string | null;
+  /** Outbox rows not yet acked by the server (pending or sending). */
+  unsent: number;
+}
+
+export type ClaimResult =
+  | { ok: true; device: DeviceRow; switched: boolean }
+  | { ok: false; inUse: DeviceInUse };
+
+function freshDevice(input: { collectorId: string; collectorName?: string; newId: () => string }) {
+  const row: DeviceRow = {
+    key: 'device',
+    device_id: input.newId(),
+    collector_id: input.collectorId,
+    next_seq: 1,
+    cursor: null,
+    epoch: null,
+    schema_version: SCHEMA_VERSION,
+    last_push_ok_at: null,
+    last_pull_ok_at: null,
+    last_error: null,
+    registered_at: null,
+    collector_name: input.collectorName ?? null,
+  };
+  return row;
+}
+
 /**
- * Creates the device singleton once (a new install = a new device id). If it already exists for
- * another collector, the old one is kept: switching users on one phone is not supported yet and
- * must not silently re-attribute a pending outbox.
+ * Makes this phone the signed-in collector's device, in ONE transaction:
+ * - no device yet: a new one (a new install = a new device id);
+ * - same collector: kept as is (its name refreshed);
+ * - another collector with unsent facts (pending or sending): refused, nothing touched — those
+ *   facts are pushed under that collector's device and session only, never re-attributed;
+ * - another collector otherwise: the server tables, the outbox (acked and rejected rows are on the
+ *   server already) and the retained rows are wiped and a fresh device id is made, which registers
+ *   again for the new collector. `meta` stays: receipt numbers never repeat on this phone.
+ */
+export async function claimDevice(
+  db: QuitaDb,
+  input: { collectorId: string; collectorName?: string; newId: () => string },
+): Promise<ClaimResult> {
+  const retained = retainedTable(db);
+  const tables = [
+    db.device,
+    db.outbox,
+    ...SERVER_TABLES.map((name) => db.table(name)),
+    ...(retained ? [retained] : []),
+  ];
+  return db.transaction('rw', tables, async (): Promise<ClaimResult> => {
+    const existing = await db.device.get('device');
+    if (existing?.collector_id === input.collectorId) {
+      if (input.collectorName !== undefined && existing.collector_name !== input.collectorName) {
+        await db.device.update('device', { collector_name: input.collectorName });
+        return {
+          ok: true,
+          device: { ...existing, collector_name: input.collectorName },
+          switched: false,
+        };
+      }
+      return { ok: true, device: existing, switched: false };
+    }
+    if (existing) {
+      const unsent = await db.outbox.where('state').anyOf('pending', 'sending').count();
+      if (unsent > 0)
+        return {
+          ok: false,
+          inUse: {
+            collectorId: existing.collector_id,
+            collectorName: existing.collector_name ?? null,
+            unsent,
+          },
+        };
+      for (const name of SERVER_TABLES) await db.table(name).clear();
+      await db.outbox.clear();
+      await retained?.clear();
+      await db.device.delete('device');
+    }
+    const row = freshDevice(input);
+    await db.device.add(row);
+    return { ok: true, device: row, switched: existing !== undefined };
+  });
+}
+
+/**
+ * `claimDevice` for callers that cannot show a refusal: throws (name `DeviceInUseError`) instead
+ * of pushing another collector's facts under this one's session.
  */
 export async function ensureDevice(
   db: QuitaDb,
-  input: { collectorId: string; newId: () => string },
+  input: { collectorId: string; collectorName?: string; newId: () => string },
 ): Promise<DeviceRow> {
-  return db.transaction('rw', db.device, async () => {
-    const existing = await db.device.get('device');
-    if (existing) return existing;
-    const row: DeviceRow = {
-      key: 'device',
-      device_id: input.newId(),
-      collector_id: input.collectorId,
-      next_seq: 1,
-      cursor: null,
-      epoch: null,
-      schema_version: SCHEMA_VERSION,
-      last_push_ok_at: null,
-      last_pull_ok_at: null,
-      last_error: null,
-      registered_at: null,
-    };
-    await db.device.add(row);
-    return row;
-  });
+  const claim = await claimDevice(db, input);
+  if (claim.ok) return claim.device;
+  const { unsent, collectorId } = claim.inUse;
+  throw Object.assign(
+    new Error(`device holds ${unsent} unsent facts of collector ${collectorId}`),
+    { name: 'DeviceInUseError', inUse: claim.inUse },
+  );
 }
 
 /** A fact the UI saves: everything but the bookkeeping the outbox adds. */

@@ -65,7 +65,7 @@ export function serverBalance(debtor: SrvDebtor): number {
 }
 
 function serverOccurredAt(fact: SrvFact): string {
-  return firstString(fact.data, ['visitedAt', 'date', 'dueDate', 'createdAt']) ?? '';
+  return firstString(fact.data, ['visitedAt', 'occurredAt', 'date', 'dueDate', 'createdAt']) ?? '';
 }
 
 /** A local outbox row as a timeline item. */

@@ -3,7 +3,7 @@ import type { LoginResponse } from '#shared/auth/auth.schema';
 import { api, errorMessage } from '../app/api';
 import { online } from '../app/platform';
 import { navigate } from '../app/router';
-import { signIn } from '../app/session';
+import { signInOnThisDevice } from '../app/session';
 import { t } from '../i18n/messages';
 
 export function SignIn() {
@@ -21,7 +21,11 @@ export function SignIn() {
           password: String(form.get('password') ?? ''),
         },
       });
-      signIn(res);
+      const refusal = await signInOnThisDevice(res);
+      if (refusal) {
+        setError(refusal);
+        return;
+      }
       navigate('/', { replace: true });
     } catch (e) {
       setError(errorMessage(e));

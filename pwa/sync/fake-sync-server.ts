@@ -2,7 +2,8 @@
  * TEST ONLY: a tiny in-memory server speaking the sync protocol (shared/sync/protocol.schema.ts),
  * for fast engine unit tests. It is not the contract — test/sync-faults.test.ts runs the engine
  * against the real server — but it follows the same rules: per-device sequence, stored results
- * returned for duplicates, feed with latest op per entity, epoch in the cursor.
+ * returned for duplicates, feed with latest op per entity, epoch in the cursor, and restore from
+ * a backup (forgets facts, rewinds device sequences, new epoch) with the `retained_from_seq` re-base.
  */
 import type {
   PullResponse,
@@ -30,6 +31,30 @@ export interface FakeSyncServer {
   applied: string[];
   /** Makes the next N requests to a path prefix answer `status`. */
   failNext(pathPrefix: string, status: number, times?: number): void;
+  /** Cancels every `failNext` still pending. */
+  clearFailures(): void;
+  /** A copy of everything the server knows (facts, feed, device sequences, stored results). */
+  backup(): FakeBackup;
+  /** Puts a backup back (facts since are forgotten, sequences rewound) and starts a new epoch. */
+  restore(backup: FakeBackup): void;
+  /** Sequence stretches a device could not resend, skipped by the re-base (reported to owners). */
+  losses: { deviceId: string; fromSeq: number; toSeq: number }[];
+}
+
+export interface FakeBackup {
+  readonly taken: unknown;
+}
+
+interface PushBody {
+  device_id: string;
+  retained_from_seq?: number;
+  mutations: {
+    mutation_id: string;
+    device_seq: number;
+    type: string;
+    debtor_id: string;
+    payload: Record<string, unknown>;
+  }[];
 }
 
 export function createFakeSyncServer(
@@ -43,8 +68,29 @@ export function createFakeSyncServer(
   const received: { path: string; body: unknown }[] = [];
   const applied: string[] = [];
   const failures: { prefix: string; status: number; times: number }[] = [];
+  const losses: FakeSyncServer['losses'] = [];
   let epoch = 1;
   let seq = 0;
+
+  function bumpEpoch() {
+    epoch++;
+    // A restore re-numbers the feed: everything current is "new" in the new epoch.
+    const current = [...entities.keys()];
+    feed.length = 0;
+    seq = 0;
+    for (const key of current) feed.push({ seq: ++seq, key, op: 'put' });
+  }
+
+  function snapshot() {
+    return {
+      entities: structuredClone([...entities]),
+      feed: structuredClone(feed),
+      lastSeq: [...lastSeq],
+      results: structuredClone([...results]),
+      applied: [...applied],
+      seq,
+    };
+  }
 
   function put(entity: SyncEntity, id: string, data: Record<string, unknown>) {
     const key = `${entity}:${id}`;
@@ -61,21 +107,20 @@ export function createFakeSyncServer(
     });
   }
 
-  function push(body: {
-    device_id: string;
-    mutations: {
-      mutation_id: string;
-      device_seq: number;
-      type: string;
-      debtor_id: string;
-      payload: Record<string, unknown>;
-    }[];
-  }): PushResult {
+  function push(body: PushBody): PushResult {
     let last = lastSeq.get(body.device_id) ?? 0;
+    // The device no longer holds what we expect next (we were restored to before facts it has
+    // since pruned): skip the hole, and record it, rather than wait forever.
+    const from = body.retained_from_seq;
+    if (from !== undefined && from > last + 1) {
+      losses.push({ deviceId: body.device_id, fromSeq: last + 1, toSeq: from - 1 });
+      last = from - 1;
+      lastSeq.set(body.device_id, last);
+    }
     const out: PushResult['results'] = [];
     for (const m of [...body.mutations].sort((a, b) => a.device_seq - b.device_seq)) {
-      if (m.device_seq <= last) {
-        const stored = results.get(m.mutation_id);
+      const stored = results.get(m.mutation_id);
+      if (stored) {
         out.push({
           mutation_id: m.mutation_id,
           status: 'duplicate',
@@ -88,6 +133,10 @@ export function createFakeSyncServer(
               }
             : {}),
         });
+        continue;
+      }
+      if (m.device_seq <= last) {
+        out.push({ mutation_id: m.mutation_id, status: 'rejected', reason: 'sequence_reused' });
         continue;
       }
       if (m.device_seq > last + 1) break;
@@ -172,6 +221,26 @@ export function createFakeSyncServer(
     entities,
     received,
     applied,
+    losses,
+    backup() {
+      return { taken: snapshot() };
+    },
+    restore(backup) {
+      const taken = structuredClone(backup.taken) as ReturnType<typeof snapshot>;
+      entities.clear();
+      for (const [key, value] of taken.entities) entities.set(key, value);
+      lastSeq.clear();
+      for (const [key, value] of taken.lastSeq) lastSeq.set(key, value);
+      results.clear();
+      for (const [key, value] of taken.results) results.set(key, value);
+      applied.length = 0;
+      applied.push(...taken.applied);
+      feed.length = 0;
+      feed.push(...taken.feed);
+      seq = taken.seq;
+      // `quita sync bump-epoch` after a restore: every device re-pulls from scratch.
+      bumpEpoch();
+    },
     putDebtor(id, data = {}) {
       put('debtor', id, { name: `Devedor ${id}`, totalDue: 10_000, ...data });
     },
@@ -179,16 +248,12 @@ export function createFakeSyncServer(
       entities.delete(`debtor:${id}`);
       feed.push({ seq: ++seq, key: `debtor:${id}`, op: 'remove' });
     },
-    bumpEpoch() {
-      epoch++;
-      // A restore re-numbers the feed: everything current is "new" in the new epoch.
-      const current = [...entities.keys()];
-      feed.length = 0;
-      seq = 0;
-      for (const key of current) feed.push({ seq: ++seq, key, op: 'put' });
-    },
+    bumpEpoch,
     failNext(prefix, status, times = 1) {
       failures.push({ prefix, status, times });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     async fetch(input, init) {
       const url = new URL(input, 'http://quita.test');

@@ -1,6 +1,11 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
-import type { PullResponse, SyncChange } from '#shared/sync/protocol.schema';
+import * as v from 'valibot';
+import {
+  PullResponseSchema,
+  type PullResponse,
+  type SyncChange,
+} from '#shared/sync/protocol.schema';
 import { openDb, type QuitaDb } from '../db/db';
 import { applyPullPage } from './pull-apply';
 
@@ -129,6 +134,83 @@ describe('applyPullPage', () => {
     await applyPullPage(db, p, { now: '2026-11-26T12:00:00Z' });
     expect(await snapshot(db)).toEqual(once);
     expect((await db.device.get('device'))?.cursor).toBe('cursor-7');
+    db.close();
+  });
+
+  const setting = (key: string, version: number, value: unknown): SyncChange => ({
+    op: 'put',
+    entity: 'setting',
+    id: key,
+    data: { version, value },
+  });
+
+  test('settings sections land in db.settings by key, never going back in version', async () => {
+    const db = await freshDb();
+    await applyPullPage(
+      db,
+      page([setting('organisation', 2, { tradeName: 'Pão Quente' }), debtor(X, 1)]),
+      { now: '2026-11-26T12:00:00Z' },
+    );
+    // A replayed older page, then a newer one in which the same key appears twice.
+    await applyPullPage(db, page([setting('organisation', 1, { tradeName: 'Antigo' })]), {
+      now: '2026-11-26T12:00:00Z',
+    });
+    await applyPullPage(
+      db,
+      page([setting('cadence', 4, { budget: 2 }), setting('cadence', 3, { budget: 1 })]),
+      { now: '2026-11-26T12:00:00Z' },
+    );
+    expect(await db.settings.toArray()).toEqual([
+      { key: 'cadence', version: 4, value: { budget: 2 } },
+      { key: 'organisation', version: 2, value: { tradeName: 'Pão Quente' } },
+    ]);
+    // Sections are not debtor data: removing a debtor leaves them.
+    await applyPullPage(db, page([remove('debtor', X)]), { now: '2026-11-26T12:00:00Z' });
+    expect(await db.settings.count()).toBe(2);
+    expect(await db.debtors.count()).toBe(0);
+    db.close();
+  });
+
+  test('a contact is a fact of its debtor, removed with it', async () => {
+    const db = await freshDb();
+    const contact: SyncChange = {
+      op: 'put',
+      entity: 'contact',
+      id: 'k1',
+      data: {
+        id: 'k1',
+        debtorId: X,
+        channel: 'whatsapp',
+        occurredAt: '2026-11-26T12:00:00Z',
+        version: 1,
+      },
+    };
+    await applyPullPage(db, page([debtor(X, 1), contact]), { now: '2026-11-26T12:00:00Z' });
+    expect(await db.facts.get('k1')).toMatchObject({ type: 'contact', debtor_id: X });
+    await applyPullPage(db, page([remove('debtor', X)]), { now: '2026-11-26T12:00:00Z' });
+    expect(await db.facts.count()).toBe(0);
+    db.close();
+  });
+
+  test('entries about entities this client does not know are parsed and dropped, not fatal', async () => {
+    const wire = {
+      ...page([debtor(X, 1)]),
+      changes: [
+        { op: 'put', entity: 'hologram', id: 'h1', data: { version: 1 } },
+        debtor(X, 1),
+        { op: 'remove', entity: 'hologram', id: 'h2' },
+      ],
+    };
+    const parsed = v.parse(PullResponseSchema, wire);
+    expect(parsed.changes).toEqual([debtor(X, 1)]);
+    // A known entity stays strict: a malformed entry still fails the page.
+    expect(
+      v.safeParse(PullResponseSchema, { ...wire, changes: [{ op: 'put', entity: 'debtor' }] })
+        .success,
+    ).toBe(false);
+    const db = await freshDb();
+    await applyPullPage(db, parsed, { now: '2026-11-26T12:00:00Z' });
+    expect(await snapshot(db)).toEqual({ debtors: { [X]: 1 }, debts: [], facts: [] });
     db.close();
   });
 });

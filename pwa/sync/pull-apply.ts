@@ -8,9 +8,25 @@
  * still pushed.
  */
 import type { PullResponse, SyncChange } from '#shared/sync/protocol.schema';
-import { SERVER_TABLES, type QuitaDb, type SrvDebt, type SrvDebtor, type SrvFact } from '../db/db';
+import {
+  retainedTable,
+  SERVER_TABLES,
+  type OutboxRow,
+  type QuitaDb,
+  type SrvDebt,
+  type SrvDebtor,
+  type SrvFact,
+  type SrvSetting,
+} from '../db/db';
+import { retainDelivered } from './outbox';
 
-const FACT_ENTITIES: ReadonlySet<string> = new Set(['payment', 'promise', 'agreement', 'visit']);
+const FACT_ENTITIES: ReadonlySet<string> = new Set([
+  'payment',
+  'promise',
+  'agreement',
+  'visit',
+  'contact',
+]);
 
 function versionOf(data: Record<string, unknown>): number {
   const version = data['version'];
@@ -78,7 +94,15 @@ async function removeOne(db: QuitaDb, change: SyncChange): Promise<void> {
  */
 async function applyChanges(db: QuitaDb, changes: readonly SyncChange[]): Promise<void> {
   const run = new Map<PutTable, Map<string, ServerRow>>();
+  // Settings sections are keyed by name and touch no debtor: collected apart, written once.
+  const settings = new Map<string, SrvSetting | null>();
   for (const change of changes) {
+    if (change.entity === 'setting') {
+      const row = change.op === 'put' ? settingOf(change.id, change.data) : null;
+      const queued = settings.get(change.id);
+      if (!row || !queued || queued.version <= row.version) settings.set(change.id, row);
+      continue;
+    }
     if (change.op === 'remove') {
       await putRun(db, run);
       await removeOne(db, change);
@@ -92,12 +116,35 @@ async function applyChanges(db: QuitaDb, changes: readonly SyncChange[]): Promis
     if (!queued || queued.version <= target.row.version) rows.set(target.row.id, target.row);
   }
   await putRun(db, run);
+  await applySettings(db, settings);
+}
+
+/** A section's row from its `{ version, value }` data. */
+function settingOf(key: string, data: Record<string, unknown>): SrvSetting {
+  return { key, version: versionOf(data), value: data['value'] };
+}
+
+/** Puts sections (never back in version) and deletes the removed ones. */
+async function applySettings(db: QuitaDb, sections: Map<string, SrvSetting | null>): Promise<void> {
+  if (sections.size === 0) return;
+  const keys = [...sections.keys()];
+  const stored = await db.settings.bulkGet(keys);
+  const puts: SrvSetting[] = [];
+  const removed: string[] = [];
+  keys.forEach((key, i) => {
+    const row = sections.get(key);
+    if (!row) removed.push(key);
+    else if ((stored[i]?.version ?? -1) <= row.version) puts.push(row);
+  });
+  if (puts.length > 0) await db.settings.bulkPut(puts);
+  if (removed.length > 0) await db.settings.bulkDelete(removed);
 }
 
 /**
- * Applies one page and its cursor atomically. On the last page (`has_more` false) it also deletes
- * the acked outbox rows in `deliveredAcks`: rows acked BEFORE this pull began, so this pull's
- * snapshot contains their server copy — from now on the overlay shows that copy instead (§5.6).
+ * Applies one page and its cursor atomically. On the last page (`has_more` false) it also moves
+ * the acked outbox rows in `deliveredAcks` to `retained` (./outbox.ts): rows acked BEFORE this
+ * pull began, so this pull's snapshot contains their server copy — from now on the overlay shows
+ * that copy instead (§5.6).
  * Returns the number of changes applied.
  */
 export async function applyPullPage(
@@ -105,7 +152,17 @@ export async function applyPullPage(
   page: PullResponse,
   options: { deliveredAcks?: readonly string[]; now: string },
 ): Promise<number> {
-  return db.transaction('rw', [db.debtors, db.debts, db.facts, db.device, db.outbox], async () => {
+  const retained = retainedTable(db);
+  const tables = [
+    db.debtors,
+    db.debts,
+    db.facts,
+    db.settings,
+    db.device,
+    db.outbox,
+    ...(retained ? [retained] : []),
+  ];
+  return db.transaction('rw', tables, async () => {
     await applyChanges(db, page.changes);
     const done = !page.has_more;
     await db.device.update('device', {
@@ -115,10 +172,12 @@ export async function applyPullPage(
     });
     if (done && options.deliveredAcks && options.deliveredAcks.length > 0) {
       const rows = await db.outbox.bulkGet([...options.deliveredAcks]);
-      const deletable = rows
-        .filter((row) => row?.state === 'acked' && row.device_seq <= page.acked_through_seq)
-        .map((row) => row?.mutation_id ?? '');
-      await db.outbox.bulkDelete(deletable);
+      const delivered = rows.filter(
+        (row): row is OutboxRow =>
+          row?.state === 'acked' && row.device_seq <= page.acked_through_seq,
+      );
+      // Kept (not deleted) for a while: a server restored from an older backup gets them again.
+      await retainDelivered(db, delivered, options.now);
     }
     return page.changes.length;
   });

@@ -10,7 +10,8 @@
  *   `rejected`; a permanent reject never blocks later rows. Transient failures (network, 5xx,
  *   408/429) back off with full jitter; other 4xx are surfaced and not hammered.
  * - Pull applies each page with its cursor in one transaction (./pull-apply.ts); acked rows leave
- *   the outbox only in the final page's transaction of a pull that began after their ack.
+ *   the outbox only in the final page's transaction of a pull that began after their ack, into
+ *   `retained` (./outbox.ts): after a server restore they are pushed again from the server's gap.
  * - `reset_required` wipes the server tables (never the outbox) and re-pulls from scratch.
  */
 import * as v from 'valibot';
@@ -24,127 +25,46 @@ import {
   PullResponseSchema,
   PushResultSchema,
   RegisterDeviceResponseSchema,
-  type MutationPayloadInputs,
   type MutationType,
   type PullResponse,
 } from '#shared/sync/protocol.schema';
-import { recordFact, SCHEMA_VERSION, type OutboxRow, type QuitaDb } from '../db/db';
+import { recordFact, SCHEMA_VERSION, type OutboxRow } from '../db/db';
 import { backoffDelay } from './backoff';
-import { collectHealth, type HealthEnv } from './health';
+import { collectHealth } from './health';
+import {
+  pruneRetained,
+  recordPushResults,
+  retainedFromSeq,
+  rewindFrom,
+  rewindIfBehind,
+  takeBatch,
+} from './outbox';
 import { applyPullPage, removeDebtorLocally, resetServerState } from './pull-apply';
 
-export type SyncReason =
-  | 'start'
-  | 'online'
-  | 'visible'
-  | 'save'
-  | 'timer'
-  | 'retry'
-  | 'manual'
-  | (string & {});
-
-export type SyncEvent =
-  | { type: 'sync-start'; reasons: string[] }
-  | {
-      type: 'sync-end';
-      ok: boolean;
-      pushed: number;
-      pulled: number;
-      error?: SyncFailure;
-    }
-  | { type: 'progress'; phase: 'pull'; firstSync: boolean; pages: number; changes: number }
-  | { type: 'rejected'; mutationId: string; reason: string }
-  | { type: 'reset' }
-  | { type: 'upgrade-required' }
-  | { type: 'clock'; offsetMs: number; flagged: boolean }
-  | { type: 'retry-scheduled'; inMs: number }
-  | { type: 'busy' };
-
-/** Why a cycle stopped. `transient` is retried with backoff; the others need a person. */
-export interface SyncFailure {
-  kind: 'transient' | 'auth' | 'permanent';
-  message: string;
-  status?: number;
-}
-
-export interface SyncOutcome {
-  ok: boolean;
-  pushed: number;
-  pulled: number;
-  error?: SyncFailure;
-  /** Another tab held the sync lock; it does the work. */
-  busy?: boolean;
-}
-
-/** The subset of the Web Locks API the engine uses (`navigator.locks`). */
-export interface LockManagerLike {
-  request<T>(
-    name: string,
-    options: { ifAvailable: boolean },
-    callback: (lock: unknown) => Promise<T>,
-  ): Promise<T>;
-}
-
-export interface Timers {
-  set(fn: () => void, ms: number): unknown;
-  clear(handle: unknown): void;
-}
-
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-export interface SyncEngineDeps {
-  db: QuitaDb;
-  /** Carries the session (Authorization) itself: the engine only adds the device header. */
-  fetch: FetchLike;
-  now: () => Date;
-  /** [0, 1): backoff jitter. */
-  random: () => number;
-  locks?: LockManagerLike;
-  onEvent?: (event: SyncEvent) => void;
-  health?: HealthEnv;
-  appVersion?: string;
-  /** Prefix of the API (default '' → same origin '/api/sync/…'). */
-  baseUrl?: string;
-  /** New fact ids (default: monotonic UUIDv7). */
-  newId?: () => string;
-  timers?: Timers;
-  pageLimit?: number;
-  batchSize?: number;
-  /** Foreground poll interval once started (default 5 min, CommCare's). */
-  pollMs?: number;
-  /** Run the integrity check every N successful cycles (and after every reset). */
-  integrityEvery?: number;
-}
-
-/** What the UI saves; the engine adds ids, sequence, device and times. */
-export interface SaveInput<K extends MutationType = MutationType> {
-  type: K;
-  debtorId: string;
-  payload: MutationPayloadInputs[K];
-  typeVersion?: number;
-  baseVersion?: number;
-  /** Defaults to the device clock now. */
-  occurredAt?: string;
-}
-
-export interface SyncEngine {
-  /** Saves a fact to the outbox (one transaction) and triggers a sync. Throws if not saved. */
-  save<K extends MutationType>(input: SaveInput<K>): Promise<OutboxRow>;
-  requestSync(reason: SyncReason): Promise<SyncOutcome>;
-  /** Wires browser triggers (online, visible, pageshow, timer) and syncs once. Returns stop. */
-  start(target?: BrowserTarget): () => void;
-  /** Whether a cycle is running in this tab. */
-  readonly running: boolean;
-  /** Resolves when no cycle is running (tests; a UI awaiting "synced"). */
-  whenIdle(): Promise<void>;
-}
-
-/** Where the browser triggers come from (window and document), injectable for tests. */
-export interface BrowserTarget {
-  addEventListener(type: string, fn: () => void): void;
-  removeEventListener(type: string, fn: () => void): void;
-  visibilityState?: () => string;
-}
+export type {
+  SyncReason,
+  SyncEvent,
+  SyncFailure,
+  SyncOutcome,
+  LockManagerLike,
+  Timers,
+  FetchLike,
+  SyncEngineDeps,
+  SaveInput,
+  SyncEngine,
+  BrowserTarget,
+} from './sync-types';
+import type {
+  SyncReason,
+  SyncEvent,
+  SyncFailure,
+  SyncOutcome,
+  Timers,
+  SyncEngineDeps,
+  SaveInput,
+  SyncEngine,
+  BrowserTarget,
+} from './sync-types';
 
 class HttpFailure extends Error {
   readonly failure: SyncFailure;
@@ -290,28 +210,15 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     await db.device.update('device', { registered_at: deps.now().toISOString() });
   }
 
-  async function nextBatch(): Promise<OutboxRow[]> {
-    return db.outbox
-      .orderBy('device_seq')
-      .filter((row) => row.state === 'pending' || row.state === 'sending')
-      .limit(batchSize)
-      .toArray();
-  }
-
   async function push(): Promise<number> {
     let pushed = 0;
+    let rewound = false;
+    // Rows only change state or table while pushing: what the device holds stays the same.
+    const retainedFrom = await retainedFromSeq(db, (await device()).next_seq);
     for (;;) {
-      const batch = await nextBatch();
+      const batch = await takeBatch(db, batchSize);
       if (batch.length === 0) return pushed;
       const dev = await device();
-      // Freeze: from here on these rows are resent byte-for-byte until the server answers.
-      await db.transaction('rw', db.outbox, async () => {
-        for (const row of batch)
-          await db.outbox.update(row.mutation_id, {
-            state: 'sending',
-            attempts: (row.attempts ?? 0) + 1,
-          });
-      });
       const mutations = batch.map((row) => ({
         mutation_id: row.mutation_id,
         device_id: row.device_id,
@@ -327,44 +234,25 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         ...(await envelope(dev.device_id)),
         app_version: appVersion,
         schema_version: SCHEMA_VERSION,
+        retained_from_seq: retainedFrom,
         mutations,
       });
       emit({ type: 'clock', offsetMs: result.clock_offset_ms, flagged: result.clock_flagged });
-      const byId = new Map(result.results.map((r) => [r.mutation_id, r]));
-      let progressed = 0;
-      const rejected: { mutationId: string; reason: string }[] = [];
-      await db.transaction('rw', db.outbox, db.device, async () => {
-        for (const row of batch) {
-          const r = byId.get(row.mutation_id);
-          // No result: outcome unknown (even if within acked_through_seq, it may have been
-          // rejected), so the row stays frozen and is resent; the server answers its stored result.
-          if (!r) continue;
-          // A duplicate carries the outcome stored the first time: a reject stays a reject.
-          const status = r.status === 'duplicate' && r.original ? r.original.status : r.status;
-          const reason = r.status === 'duplicate' && r.original ? r.original.reason : r.reason;
-          if (status === 'rejected') {
-            const why = reason ?? 'rejected';
-            await db.outbox.update(row.mutation_id, {
-              state: 'rejected',
-              result_status: status,
-              reason: why,
-            });
-            rejected.push({ mutationId: row.mutation_id, reason: why });
-          } else
-            await db.outbox.update(row.mutation_id, {
-              state: 'acked',
-              result_status: status,
-              ...(reason === undefined ? {} : { reason }),
-            });
-          progressed++;
-        }
-        await db.device.update('device', {
-          last_push_ok_at: deps.now().toISOString(),
-          last_error: null,
-        });
-      });
+      const { progressed, rejected } = await recordPushResults(
+        db,
+        batch,
+        result.results,
+        deps.now().toISOString(),
+      );
       for (const r of rejected) emit({ type: 'rejected', ...r });
       pushed += progressed;
+      const first = batch[0]?.device_seq ?? 0;
+      // The server is behind what we sent (restored from an older backup): resend from its next
+      // seq what we still hold, once per push; a gap we cannot fill falls through to the error.
+      if (result.acked_through_seq < first - 1 && !rewound) {
+        rewound = true;
+        if ((await rewindFrom(db, result.acked_through_seq + 1)) > 0) continue;
+      }
       if (progressed === 0)
         throw new HttpFailure({
           kind: 'permanent',
@@ -372,6 +260,9 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         });
     }
   }
+
+  /** The server's `acked_through_seq` for this device, as the last pull page said. */
+  let pulledAckedThrough: number | null = null;
 
   async function pull(): Promise<number> {
     // Acked before this pull starts ⇒ committed before the snapshot it reads: once this pull
@@ -402,6 +293,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         emit({ type: 'reset' });
         continue;
       }
+      pulledAckedThrough = page.acked_through_seq;
       changes += await applyPullPage(db, page, {
         deliveredAcks: delivered,
         now: deps.now().toISOString(),
@@ -454,7 +346,14 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         if (!(error instanceof HttpFailure) || error.failure.kind !== 'permanent') throw error;
         pushFailure = error.failure;
       }
+      pulledAckedThrough = null;
       pulled = await pull();
+      // Nothing left to push, but the server forgot facts it had acked (restored): resend them.
+      if (pulledAckedThrough !== null && (await rewindIfBehind(db, pulledAckedThrough)) > 0) {
+        pushed += await push();
+        pulled += await pull();
+      }
+      await pruneRetained(db, deps.now());
       cycles++;
       if (cycles % integrityEvery === 0) await integrity();
       failures = 0;
