@@ -58,7 +58,7 @@ export const ROUTES: readonly Route[] = [
     path: '/ajustes',
     label: 'nav.settings',
     roles: OFFICE,
-    load: () => import('../screens/owner/settings').then((m) => m.Settings),
+    load: () => import('../screens/owner/settings/settings').then((m) => m.Settings),
   },
   {
     path: '/pix',
