@@ -1,7 +1,8 @@
 /**
  * The shell: header (who, online/offline), the update prompt, navigation by role, and the screen
- * for the current path. Owner screens are loaded on demand so the collector's first screen stays
- * small; they need a connection anyway.
+ * for the current path. Every screen behind the navigation is loaded on demand, and so is the
+ * collector's runtime (Dexie, the sync engine, the sync line): it is imported only once the session
+ * says "collector", so owners' and staff's first screen never downloads the device database.
  */
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -14,8 +15,6 @@ import { applyUpdate, online, updateReady } from './platform';
 import { navigate, path } from './router';
 import { role, session, signOut } from './session';
 import { ROUTES, type Route } from './routes';
-import { refreshSettings, startCollector, stopCollector } from './collector';
-import { SyncIndicator } from '../ui/sync-indicator';
 
 function LazyScreen({ route }: { route: Route }) {
   const [screen, setScreen] = useState<{ C: ComponentType } | null>(null);
@@ -131,18 +130,45 @@ function Screen() {
   return <LazyScreen route={route} />;
 }
 
+/** The sync line, loaded with the collector's runtime (it reads its signals). */
+function SyncLine() {
+  const [line, setLine] = useState<{ C: ComponentType } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('../ui/sync-indicator').then((m) => {
+      if (live) setLine({ C: m.SyncIndicator });
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return line ? <line.C /> : null;
+}
+
 /**
  * A collector's session runs the device database and the sync engine (device registration and
- * the first sync happen on its first cycle); signing out stops them, keeping the outbox.
+ * the first sync happen on its first cycle); signing out stops them, keeping the outbox. The
+ * module is imported here, after the session is known, not statically: Dexie and the engine are
+ * a third of the JavaScript and no other role needs them.
  */
 function useCollectorSession(): void {
   const s = session.value;
   const collectorId = s?.user.role === 'collector' ? s.user.id : null;
   useEffect(() => {
     if (!collectorId) return;
-    void startCollector(collectorId);
-    if (online.value) void refreshSettings();
-    return () => stopCollector();
+    let ended = false;
+    let stop: (() => void) | null = null;
+    void import('./collector').then((m) => {
+      // Signed out (or switched user) before the module arrived: nothing to start.
+      if (ended) return;
+      stop = m.stopCollector;
+      void m.startCollector(collectorId);
+      if (online.value) void m.refreshSettings();
+    });
+    return () => {
+      ended = true;
+      stop?.();
+    };
   }, [collectorId]);
 }
 
@@ -156,7 +182,7 @@ export function App() {
       <Header />
       <UpdatePrompt />
       <Nav />
-      {role.value === 'collector' ? <SyncIndicator /> : null}
+      {role.value === 'collector' ? <SyncLine /> : null}
       <main id="conteudo">
         <Screen />
       </main>

@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   cadence: () => import('./cadence.bench'),
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
+  pwa: () => import('./pwa.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
