@@ -3,7 +3,8 @@
  * against the real server in-process serving the BUILT app with its real service worker, as in
  * test/pwa-e2e.test.ts: sign in → first sync (device registered) → offline → reload still works
  * → record a visit, a payment and a promise (each "aguardando sincronização") → online → the
- * server holds each exactly once and the owner's device status is green with nothing waiting.
+ * server holds each exactly once and the owner's device status is green with nothing waiting;
+ * a WhatsApp the office logs reaches the phone with the next pull and closes its WhatsApp link.
  * axe-core on Today and Debtor (no serious/critical); screenshots at 360×640 in
  * test-output/screenshots/.
  */
@@ -398,5 +399,42 @@ describe('collector PWA in Chromium', () => {
     expect(Math.max(0, ...longTasks)).toBeLessThan(1_000);
     await shot('25-collector-today-5000');
     await context.setOffline(false);
+  });
+
+  test('a WhatsApp the office logged reaches the phone: its link then says why not', async () => {
+    // A debtor the collector has not contacted, with a WhatsApp number.
+    const id = await createDebtor(app, owner, {
+      name: 'Bruno Teixeira',
+      contactPoints: [
+        { kind: 'phone', value: '(19) 99123-4567', isWhatsapp: true, verified: true },
+      ],
+    });
+    await createDebt(app, owner, id, { issueDate: spDay(-200), dueDate: spDay(-12) });
+    await assign(app, owner, collector.user.id, [id]);
+    await page.goto(`${base}/cliente?id=${id}`);
+    await page.getByRole('heading', { level: 1, name: 'Bruno Teixeira' }).waitFor();
+    // Whether the contact window is open depends on when this runs (real clock).
+    const windowOpen = (await page.getByTestId('link-whatsapp').count()) > 0;
+    // The office sends one through WhatsApp Web and the extension logs it (owner override: the
+    // test may run outside the window).
+    const logged = await call(app, 'POST', '/api/contacts', {
+      headers: owner.headers,
+      json: { debtorId: id, channel: 'whatsapp', override: { reason: 'teste' } },
+    });
+    expect(logged.status, JSON.stringify(logged.body)).toBe(201);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Bruno Teixeira' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('timeline').getByText('WhatsApp · enviado').count(), {
+        timeout: 15_000,
+      })
+      .toBe(1);
+    expect(await page.getByTestId('link-whatsapp').count()).toBe(0);
+    const blocked = (await page.getByTestId('blocked-whatsapp').textContent()) ?? '';
+    if (windowOpen) expect(blocked).toContain('Este cliente já recebeu um contato hoje.');
+    else expect(blocked).toContain('Contato não permitido agora');
+    // Settings now come with the pull: nothing cached beside the device database.
+    expect(await page.evaluate(() => localStorage.getItem('quita.settings'))).toBeNull();
+    await shot('27-collector-contacted-today');
   });
 });

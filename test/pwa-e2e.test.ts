@@ -15,7 +15,8 @@ import type { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
-import { cpf, createDebt, createDebtor } from './helpers/ledger';
+import { assign, cpf, createDebt, createDebtor } from './helpers/ledger';
+import { testDevice } from './helpers/sync';
 import { openTestDb } from './helpers/test-db';
 import { expectAxeClean, screenshot, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 
@@ -309,6 +310,98 @@ describe('owner PWA in Chromium', () => {
     await axe('pix');
     await shot('09-pix');
     expect(pageErrors).toEqual([]);
+  }, 60_000); // the settings screen is big now (editable régua and windows): axe takes a while
+
+  test('review: a stale field fix from a phone is a conflict; keep or restore removes it', async () => {
+    const device = testDevice(app, collector.headers, () => new Date());
+    const debtorRow = async (id: string) =>
+      (
+        await db.query<{ version: number; preferred_channel: string | null }>(
+          'SELECT version, preferred_channel FROM debtors WHERE id = $1',
+          [id],
+        )
+      )[0];
+    const version = async (id: string) => (await debtorRow(id))?.version ?? 0;
+    const officeEdit = async (id: string, notes: string) => {
+      const res = await call(app, 'PATCH', `/api/debtors/${id}`, {
+        headers: owner.headers,
+        json: { version: await version(id), notes },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    };
+    /** The phone sets `field` (current), the office edits, the phone sets it again from the old base. */
+    const staleFix = async (name: string, field: string, first: unknown, stale: unknown) => {
+      const id = await createDebtor(app, owner, { name });
+      await assign(app, owner, collector.user.id, [id]);
+      const base = await version(id);
+      const edit = (value: unknown, v: number) =>
+        device.mutation(
+          'debtor.field_updated',
+          id,
+          { field, new_value: value },
+          { base_version: v },
+        );
+      const ok = await device.push([edit(first, base)]);
+      expect(ok.body.results[0]?.status, JSON.stringify(ok.body)).toBe('applied');
+      const seen = await version(id);
+      await officeEdit(id, 'atualizado no escritório');
+      const late = await device.push([edit(stale, seen)]);
+      expect(late.body.results[0]?.status, JSON.stringify(late.body)).toBe('conflict');
+      return id;
+    };
+    const diego = await staleFix('Diego Conflito', 'preferredChannel', 'whatsapp', 'sms');
+    const elisa = await staleFix(
+      'Elisa Conflito',
+      'geoPin',
+      { lat: -22.9056, lng: -47.0608 },
+      { lat: -22.91, lng: -47.07 },
+    );
+
+    await go('Revisão', 'Revisão');
+    const items = page.getByTestId('conflict');
+    await expect.poll(() => items.count()).toBe(2);
+    const diegoItem = items.filter({ hasText: 'Diego Conflito' });
+    const diegoText = await diegoItem.textContent();
+    for (const part of [
+      'Canal preferido',
+      'Valor do celular (aplicado): SMS',
+      'Valor anterior: WhatsApp',
+      'Carlos Cobrador',
+    ])
+      expect(diegoText).toContain(part);
+    await axe('review-conflicts');
+    await shot('11-review-conflicts');
+
+    // The office changes Elisa again: restoring would undo that edit, so the server refuses (409).
+    await officeEdit(elisa, 'mudou de novo');
+    const elisaItem = items.filter({ hasText: 'Elisa Conflito' });
+    expect(await elisaItem.textContent()).toContain('Localização no mapa');
+    await elisaItem.getByRole('button', { name: 'Restaurar valor anterior' }).click();
+    await expect
+      .poll(() => elisaItem.getByRole('alert').textContent())
+      .toContain('mudou depois desta correção');
+    await shot('12-review-conflict-stale');
+    expect(await items.count()).toBe(2);
+    await elisaItem.getByRole('button', { name: 'Manter valor do celular' }).click();
+    await expect.poll(() => items.count()).toBe(1);
+
+    await diegoItem.getByRole('button', { name: 'Restaurar valor anterior' }).click();
+    await page.getByText('Nenhum conflito aguardando.').waitFor();
+    expect(await items.count()).toBe(0);
+    expect((await debtorRow(diego))?.preferred_channel).toBe('whatsapp');
+    const resolved = await call<{ items: { debtor: { id: string }; resolution: string }[] }>(
+      app,
+      'GET',
+      '/api/status/conflicts?state=resolved',
+      { headers: owner.headers },
+    );
+    expect(resolved.body.items.map((k) => [k.debtor.id, k.resolution]).sort()).toEqual(
+      [
+        [diego, 'restore_previous'],
+        [elisa, 'keep_applied'],
+      ].sort(),
+    );
+    expect(pageErrors).toEqual([]);
   });
 
   test('a service-worker update is offered as a prompt and never reloads over a dirty form', async () => {
@@ -352,4 +445,123 @@ describe('owner PWA in Chromium', () => {
     expect(await page.getByText('Nova versão disponível.').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  test('settings: the owner edits the régua and a state’s contact window; bad input saves nothing', async () => {
+    type Policy = {
+      version: number;
+      value: {
+        steps: {
+          id: string;
+          offsetDays: number;
+          channel: string;
+          mode: string;
+          templateId: string;
+        }[];
+        stateWindows: Record<string, { weekdays: unknown; saturday: { to: string } | null }>;
+      };
+    };
+    const readPolicy = async () =>
+      (await call<Policy>(app, 'GET', '/api/settings/cadence', { headers: owner.headers })).body;
+    // A custom template the owner will pick, deleted behind the page's back before the save:
+    // only the server can tell, and its problem+json must land beside the step's template.
+    const custom = {
+      id: 'aviso-extra.sms',
+      channel: 'sms',
+      tone: 'friendly',
+      privacySafe: false,
+      body: 'Oi, {{debtor_first_name}}. Sua conta de {{amount_due}} venceu. Para pagar: {{payment_link}}.',
+    };
+    const made = await call(app, 'PUT', `/api/settings/templates/${custom.id}`, {
+      headers: owner.headers,
+      json: custom,
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+
+    await go('Ajustes', 'Ajustes');
+    const stepsForm = page.locator('form[aria-labelledby="steps-title"]');
+    const steps = stepsForm.getByTestId('cadence-step');
+    await expect.poll(() => steps.count()).toBe(9);
+    await stepsForm.getByRole('button', { name: 'Adicionar etapa' }).click();
+    expect(await steps.count()).toBe(10);
+    const added = steps.last();
+    const offset = added.getByLabel('Dia (em relação ao vencimento)');
+    // The new step's day takes the focus, ready to type.
+    expect(await offset.evaluate((el) => el === document.activeElement)).toBe(true);
+    await offset.fill('7');
+    await added.getByLabel('Canal').selectOption('sms');
+    await added.getByLabel('Modo').selectOption('automatic');
+    await added.getByLabel('Modelo').selectOption(custom.id);
+    await added.scrollIntoViewIfNeeded();
+    await shot('13-settings-steps');
+    const gone = await call(app, 'DELETE', `/api/settings/templates/${custom.id}`, {
+      headers: owner.headers,
+    });
+    expect(gone.status, JSON.stringify(gone.body)).toBe(200);
+    const before = await readPolicy();
+    await stepsForm.getByRole('button', { name: 'Salvar' }).click();
+    const templateError = stepsForm.locator('#err-steps-9-templateId');
+    await expect.poll(() => templateError.textContent()).toContain(custom.id);
+    const template = added.getByLabel('Modelo');
+    expect(await template.getAttribute('aria-invalid')).toBe('true');
+    expect(await template.getAttribute('aria-describedby')).toBe('err-steps-9-templateId');
+    expect((await readPolicy()).version).toBe(before.version);
+
+    await template.selectOption('d0.sms');
+    expect(await template.getAttribute('aria-invalid')).toBe(null);
+    await stepsForm.getByRole('button', { name: 'Salvar' }).click();
+    await stepsForm.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
+    // Saved in day order: the D+7 step is now the fifth.
+    expect(await steps.nth(4).locator('legend').first().textContent()).toBe('Etapa 5 · D+7');
+
+    // A rule for SP, Saturdays until noon, saved with the version the step save just produced.
+    const windows = page.locator('form[aria-labelledby="win-title"]');
+    await windows.getByLabel('Estado (UF)').selectOption('SP');
+    await windows.getByRole('button', { name: 'Adicionar estado' }).click();
+    await windows.locator('#st-SP-saturday-to').fill('12:00');
+    await windows.getByRole('button', { name: 'Salvar' }).click();
+    await windows.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Ajustes' }).waitFor();
+    await expect.poll(() => steps.count()).toBe(10);
+    const seventh = steps.nth(4);
+    expect(await seventh.getByLabel('Dia (em relação ao vencimento)').inputValue()).toBe('7');
+    expect(await seventh.getByLabel('Canal').inputValue()).toBe('sms');
+    expect(await seventh.getByLabel('Modo').inputValue()).toBe('automatic');
+    expect(await seventh.getByLabel('Modelo').inputValue()).toBe('d0.sms');
+    expect(await windows.locator('#st-SP-saturday-to').inputValue()).toBe('12:00');
+    const saved = await readPolicy();
+    expect(saved.value.steps).toContainEqual(
+      expect.objectContaining({
+        id: 'd+7',
+        offsetDays: 7,
+        channel: 'sms',
+        mode: 'automatic',
+        templateId: 'd0.sms',
+      }),
+    );
+    expect(saved.value.steps).toHaveLength(10);
+    expect(saved.value.stateWindows.SP?.saturday).toEqual({ from: '08:00', to: '12:00' });
+
+    // Weekdays in SP ending before they start: the error is beside the day, nothing is sent.
+    await windows.locator('#st-SP-weekdays-from').fill('18:00');
+    await windows.locator('#st-SP-weekdays-to').fill('09:00');
+    await windows.getByRole('button', { name: 'Salvar' }).click();
+    const rangeError = windows.locator('#err-stateWindows-SP-weekdays');
+    await expect
+      .poll(() => rangeError.textContent())
+      .toBe('O horário final deve ser depois do inicial.');
+    const from = windows.locator('#st-SP-weekdays-from');
+    expect(await from.getAttribute('aria-invalid')).toBe('true');
+    expect(await from.getAttribute('aria-describedby')).toBe('err-stateWindows-SP-weekdays');
+    expect(await from.evaluate((el) => el === document.activeElement)).toBe(true);
+    const after = await readPolicy();
+    expect(after.version).toBe(saved.version);
+    expect(after.value.stateWindows.SP?.weekdays).toEqual({ from: '08:00', to: '20:00' });
+    await axe('settings-windows-error');
+    await shot('14-settings-window-error');
+    expect(pageErrors).toEqual([]);
+    // A long flow on a big form (axe over ten steps and four weeks of windows): 30 s is tight on a
+    // loaded 2-core machine.
+  }, 60_000);
 });
