@@ -4,8 +4,12 @@
  */
 import * as v from 'valibot';
 
+const TEXT = 'deve ser um texto';
+const NOT_EMPTY = 'não pode ficar vazio';
+const ZERO_OR_ONE = 'deve ser 0, 1, true ou false';
+
 const PortSchema = v.pipe(
-  v.string(),
+  v.string(TEXT),
   v.regex(/^\d{1,5}$/, 'deve ser um número de porta'),
   v.transform(Number),
   v.maxValue(65_535, 'deve ser uma porta entre 0 e 65535'),
@@ -13,24 +17,24 @@ const PortSchema = v.pipe(
 
 const EnvSchema = v.object({
   PORT: v.optional(PortSchema, '8787'),
-  HOST: v.optional(v.pipe(v.string(), v.minLength(1)), '127.0.0.1'),
+  HOST: v.optional(v.pipe(v.string(TEXT), v.minLength(1, NOT_EMPTY)), '127.0.0.1'),
   DATABASE_URL: v.optional(
     v.pipe(
-      v.string(),
+      v.string(TEXT),
       v.regex(/^postgres(ql)?:\/\//, 'deve começar com postgres:// ou postgresql://'),
     ),
   ),
-  QUITA_DATA_DIR: v.optional(v.pipe(v.string(), v.minLength(1)), './data'),
-  QUITA_OWNER_EMAIL: v.optional(v.string()),
-  QUITA_OWNER_PASSWORD: v.optional(v.string()),
-  QUITA_OWNER_NAME: v.optional(v.string()),
-  QUITA_PUBLIC_URL: v.optional(v.pipe(v.string(), v.url('deve ser uma URL'))),
-  QUITA_TRUST_PROXY: v.optional(v.picklist(['0', '1', 'true', 'false'])),
+  QUITA_DATA_DIR: v.optional(v.pipe(v.string(TEXT), v.minLength(1, NOT_EMPTY)), './data'),
+  QUITA_OWNER_EMAIL: v.optional(v.string(TEXT)),
+  QUITA_OWNER_PASSWORD: v.optional(v.string(TEXT)),
+  QUITA_OWNER_NAME: v.optional(v.string(TEXT)),
+  QUITA_PUBLIC_URL: v.optional(v.pipe(v.string(TEXT), v.url('deve ser uma URL'))),
+  QUITA_TRUST_PROXY: v.optional(v.picklist(['0', '1', 'true', 'false'], ZERO_OR_ONE)),
   SMTP_URL: v.optional(
-    v.pipe(v.string(), v.regex(/^smtps?:\/\//, 'deve começar com smtp:// ou smtps://')),
+    v.pipe(v.string(TEXT), v.regex(/^smtps?:\/\//, 'deve começar com smtp:// ou smtps://')),
   ),
-  QUITA_PWA: v.optional(v.picklist(['0', '1', 'true', 'false'], 'deve ser 0 ou 1')),
-  QUITA_MAIL_FROM: v.optional(v.pipe(v.string(), v.email('deve ser um endereço de e-mail'))),
+  QUITA_PWA: v.optional(v.picklist(['0', '1', 'true', 'false'], ZERO_OR_ONE)),
+  QUITA_MAIL_FROM: v.optional(v.pipe(v.string(TEXT), v.email('deve ser um endereço de e-mail'))),
 });
 
 /** Parsed configuration. */
@@ -60,7 +64,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Env 
   const parsed = v.safeParse(EnvSchema, present);
   if (!parsed.success) {
     const issue = parsed.issues[0];
-    throw new Error(`${v.getDotPath(issue) ?? 'environment'}: ${issue.message}`);
+    throw new Error(`${v.getDotPath(issue) ?? 'ambiente'}: ${issue.message}`);
   }
   const e = parsed.output;
   return {

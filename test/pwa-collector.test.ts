@@ -16,6 +16,7 @@ import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 import { openTestDb } from './helpers/test-db';
+import { contactWindowMorning, outboxRows, serverContacts } from './helpers/pwa-contact';
 import { expectAxeClean, screenshot, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 
 const COLLECTOR_EMAIL = 'carlos.campo@padaria.example.com.br';
@@ -436,5 +437,63 @@ describe('collector PWA in Chromium', () => {
     // Settings now come with the pull: nothing cached beside the device database.
     expect(await page.evaluate(() => localStorage.getItem('quita.settings'))).toBeNull();
     await shot('27-collector-contacted-today');
+  });
+
+  test('the collector taps WhatsApp: the link opens, the contact is logged offline, counted once after sync', async () => {
+    const id = await createDebtor(app, owner, {
+      name: 'Clara Souza',
+      contactPoints: [
+        { kind: 'phone', value: '(19) 99555-1212', isWhatsapp: true, verified: true },
+      ],
+    });
+    await createDebt(app, owner, id, { issueDate: spDay(-200), dueDate: spDay(-12) });
+    await assign(app, owner, collector.user.id, [id]);
+    // The link only shows inside the contact window: the phone's clock is set to 10:00 in São
+    // Paulo on the latest day the shared guard allows (today when it is a working day). The
+    // clock then runs normally from there.
+    await context.clock.install({ time: contactWindowMorning() });
+    const opened: string[] = [];
+    // WhatsApp is not reachable from the test: the navigation is answered 204, so the page stays.
+    await context.route('https://wa.me/**', (route) => {
+      opened.push(route.request().url());
+      return route.fulfill({ status: 204 });
+    });
+    await page.goto(`${base}/cliente?id=${id}`);
+    await page.getByRole('heading', { level: 1, name: 'Clara Souza' }).waitFor();
+    const link = page.getByTestId('link-whatsapp');
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toMatch(/^https:\/\/wa\.me\/5519995551212\?text=/);
+    await context.setOffline(true);
+    await link.click();
+    await expect.poll(() => opened.length).toBe(1);
+    expect(opened[0]).toMatch(/^https:\/\/wa\.me\/5519995551212\?text=.*P%C3%A3o%20Quente/);
+    expect(new URL(page.url()).pathname).toBe('/cliente');
+    // Saved before the link opened, waiting for sync; the phone's guard already counts it.
+    const logged = (await outboxRows(page)).filter((r) => r.type === 'contact.logged');
+    // 'sending' while the engine's offline push attempt is in flight: still waiting either way.
+    expect(logged).toEqual([
+      expect.objectContaining({
+        state: expect.stringMatching(/^(pending|sending)$/),
+        payload: expect.objectContaining({ channel: 'whatsapp', outcome: 'opened' }),
+      }),
+    ]);
+    const mutationId = logged[0]?.mutation_id ?? '';
+    await expect.poll(waiting).toMatch(/^1 /);
+    await expect.poll(() => page.getByTestId('link-whatsapp').count()).toBe(0);
+    const contactItems = page.getByTestId('timeline').getByText('WhatsApp · enviado');
+    expect(await contactItems.count()).toBe(1);
+    // Back online: pushed, applied, pulled back under the same id.
+    await context.setOffline(false);
+    await expect
+      .poll(() => serverContacts(db, id), { timeout: 20_000 })
+      .toEqual([[mutationId, 'whatsapp']]);
+    await expect.poll(waiting, { timeout: 20_000 }).toBe('tudo enviado');
+    expect(await contactItems.count()).toBe(1);
+    expect(await page.getByTestId('link-whatsapp').count()).toBe(0);
+    expect(await page.getByTestId('blocked-whatsapp').textContent()).toContain(
+      'Este cliente já recebeu um contato hoje.',
+    );
+    expect(opened).toHaveLength(1);
+    await shot('28-collector-whatsapp-logged');
   });
 });

@@ -5,7 +5,7 @@
  * transactions really overlap) a long writing transaction that must never be skipped.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { decodeCursor } from '#shared/sync/protocol.schema';
+import { decodeCursor } from '#shared/sync/cursor';
 import { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { insertEntity } from '../server/db/write';

@@ -6,7 +6,8 @@
  * does not know re-registers with its own id.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { MutationInput, PushResult } from '#shared/sync/protocol.schema';
+import type { MutationInput } from '#shared/sync/envelope.schema';
+import type { PushResult } from '#shared/sync/push.schema';
 import { createApp } from '../server/app';
 import type { Db, Tx } from '../server/db/db';
 import { issueToken } from '../server/auth/tokens.repo';

@@ -1,22 +1,27 @@
 /**
  * The shell: header (who, online/offline), the update prompt, navigation by role, and the screen
- * for the current path. Every screen behind the navigation is loaded on demand, and so is the
- * collector's runtime (Dexie, the sync engine, the sync line): it is imported only once the session
- * says "collector", so owners' and staff's first screen never downloads the device database.
+ * for the current path. Every screen behind the navigation is loaded on demand (with its area's
+ * text, i18n/messages.ts), and so is the collector's runtime (Dexie, the sync line): it is imported
+ * only once the session says "collector", so owners' and staff's first screen never downloads the
+ * device database. The sync engine itself follows the first screen (app/collector.ts).
  */
-import type { ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/messages';
 import { SignIn } from '../screens/sign-in';
-import { Setup } from '../screens/setup';
 import { Home } from '../screens/home';
 import { dirty } from './dirty';
-import { applyUpdate, online, updateReady } from './platform';
+import { applyUpdate, online, screenShown, updateReady } from './platform';
 import { navigate, path } from './router';
 import { role, session, signOut } from './session';
 import { ROUTES, type Route } from './routes';
 
-function LazyScreen({ route }: { route: Route }) {
+type Loadable = Pick<Route, 'load' | 'reportsShown'>;
+
+/** The first-run screen (creating the owner): loaded on demand, no session ever needs it again. */
+const SETUP: Loadable = { load: () => import('../screens/setup').then((m) => m.Setup) };
+
+function LazyScreen({ route }: { route: Loadable }) {
   const [screen, setScreen] = useState<{ C: ComponentType } | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -27,6 +32,10 @@ function LazyScreen({ route }: { route: Route }) {
       () => setFailed(true),
     );
   }, [route]);
+  // After the screen's first render; a screen whose content arrives later reports it itself.
+  useEffect(() => {
+    if (failed || (screen && !route.reportsShown)) screenShown();
+  }, [screen, failed, route]);
   if (failed)
     return (
       <p class="notice error" role="alert">
@@ -111,21 +120,39 @@ function Nav() {
   );
 }
 
+/** The screens in the entry bundle are shown by their first render. */
+function Shown({ children }: { children: ComponentChildren }) {
+  useEffect(screenShown, []);
+  return <>{children}</>;
+}
+
 function Screen() {
   const p = path.value;
-  if (p === '/setup') return <Setup />;
-  if (!session.value) return <SignIn />;
-  if (p === '/' || p === '/entrar') return <Home />;
+  if (p === '/setup') return <LazyScreen route={SETUP} />;
+  if (!session.value)
+    return (
+      <Shown>
+        <SignIn />
+      </Shown>
+    );
+  if (p === '/' || p === '/entrar')
+    return (
+      <Shown>
+        <Home />
+      </Shown>
+    );
   const r = role.value;
   const route = ROUTES.find((x) => x.path === p);
   if (!route || !r || !route.roles.includes(r))
     return (
-      <section>
-        <h1 tabIndex={-1}>{t('notFound.title')}</h1>
-        <p>
-          <a href="/">{t('nav.home')}</a>
-        </p>
-      </section>
+      <Shown>
+        <section>
+          <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+          <p>
+            <a href="/">{t('nav.home')}</a>
+          </p>
+        </section>
+      </Shown>
     );
   return <LazyScreen route={route} />;
 }

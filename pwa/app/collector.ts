@@ -2,16 +2,20 @@
  * The collector's runtime: the device database, the sync engine and the status signals every
  * collector screen reads. Started once per signed-in collector session (after sign-in, or at boot
  * with a stored session — also offline: the outbox and the last pull are on the device).
+ *
+ * The first screen reads IndexedDB only, so the engine (push, pull, the protocol schemas: a third
+ * of the collector's JavaScript) is imported after it is shown; until then `runtime.engine` stands
+ * in for it, and a save or a manual sync loads it at once.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import { liveQuery } from 'dexie';
-import { ensureDevice, openDb, type QuitaDb, type SrvSetting } from '../db/db';
+import { claimDevice, openDb, type QuitaDb, type SrvSetting } from '../db/db';
 import { syncStatusModel } from '../models/read-models';
 import type { SyncStatus } from '../models/merge';
-import { createBrowserSync } from '../sync/browser';
 import type { SyncEngine } from '../sync/sync-engine';
 import { authHeaders } from './api';
-import { online } from './platform';
+import { afterFirstScreen, online } from './platform';
+import { deviceInUseMessage } from './session';
 
 export interface CollectorRuntime {
   db: QuitaDb;
@@ -43,29 +47,92 @@ export async function startCollector(collectorId: string): Promise<void> {
       return;
     }
     const db = opened.db;
-    const device = await ensureDevice(db, { collectorId, newId: () => crypto.randomUUID() });
-    if (device.last_pull_ok_at === null) firstSync.value = { pages: 0, changes: 0 };
-    const { engine, start } = createBrowserSync({
-      db,
-      appVersion: __APP_VERSION__,
-      authHeaders,
-      onEvent: (event) => {
-        if (event.type === 'sync-start') syncing.value = true;
-        else if (event.type === 'sync-end') {
-          syncing.value = false;
-          lastSyncError.value = event.ok ? null : (event.error?.message ?? null);
-          if (event.ok) firstSync.value = null;
-        } else if (event.type === 'progress' && event.firstSync)
-          firstSync.value = { pages: event.pages, changes: event.changes };
-      },
-    });
+    // Sign-in already claimed the phone; a stale session (another tab signed in someone else
+    // since) must not push that collector's facts under this one's device: say so and stop.
+    const claim = await claimDevice(db, { collectorId, newId: () => crypto.randomUUID() });
+    if (!claim.ok) {
+      runtimeError.value = deviceInUseMessage(claim.inUse);
+      db.close();
+      starting = null;
+      return;
+    }
+    const device = claim.device;
+    const neverPulled = device.last_pull_ok_at === null;
+    if (neverPulled) firstSync.value = { pages: 0, changes: 0 };
     const status = syncStatusModel(db, { online, syncing });
     disposeStatus = status.dispose;
     disposeSettings = watchSettings(db);
-    runtime.value = { db, engine, status: status.value, deviceId: device.device_id };
-    stopEngine = start();
+    const engine = deferredEngine(db);
+    runtime.value = { db, engine: engine.facade, status: status.value, deviceId: device.device_id };
+    stopEngine = engine.stop;
+    // A phone that never pulled has no first screen to show but the first sync's progress.
+    if (neverPulled) void engine.load();
+    else void afterFirstScreen().then(engine.load);
   })();
   return starting;
+}
+
+/**
+ * The engine for `db`, imported and started by `load()` (or by the first call that needs it);
+ * `stop()` stops it, or keeps it from starting when it has not arrived yet.
+ */
+function deferredEngine(db: QuitaDb): {
+  facade: SyncEngine;
+  load: () => Promise<SyncEngine | null>;
+  stop: () => void;
+} {
+  let stopped = false;
+  let stopLoaded: (() => void) | null = null;
+  let loaded: SyncEngine | null = null;
+  let loading: Promise<SyncEngine | null> | null = null;
+  const load = (): Promise<SyncEngine | null> =>
+    (loading ??= import('../sync/browser').then(({ createBrowserSync }) => {
+      if (stopped) return null;
+      const { engine, start } = createBrowserSync({
+        db,
+        appVersion: __APP_VERSION__,
+        authHeaders,
+        onEvent: (event) => {
+          if (event.type === 'sync-start') syncing.value = true;
+          else if (event.type === 'sync-end') {
+            syncing.value = false;
+            lastSyncError.value = event.ok ? null : (event.error?.message ?? null);
+            if (event.ok) firstSync.value = null;
+          } else if (event.type === 'progress' && event.firstSync)
+            firstSync.value = { pages: event.pages, changes: event.changes };
+        },
+      });
+      loaded = engine;
+      stopLoaded = start();
+      return engine;
+    }));
+  const ready = async (): Promise<SyncEngine> => {
+    const engine = await load();
+    if (!engine) throw new Error('sync stopped: signed out');
+    return engine;
+  };
+  const facade: SyncEngine = {
+    async save(input) {
+      return (await ready()).save(input);
+    },
+    async requestSync(reason) {
+      return (await ready()).requestSync(reason);
+    },
+    start() {
+      void load();
+      return stop;
+    },
+    get running() {
+      return loaded?.running ?? false;
+    },
+    whenIdle: () => (loaded ? loaded.whenIdle() : Promise.resolve()),
+  };
+  function stop(): void {
+    stopped = true;
+    stopLoaded?.();
+    stopLoaded = null;
+  }
+  return { facade, load, stop };
 }
 
 /** Sign-out: stop syncing in this tab. The database (and its outbox) stays on the device. */

@@ -11,6 +11,30 @@ export const online = signal(navigator.onLine);
 addEventListener('online', () => (online.value = true));
 addEventListener('offline', () => (online.value = false));
 
+// ---- The first screen
+
+/**
+ * What must wait for the first screen (the service worker's registration, the collector's sync
+ * engine) waits for this: a cheap phone gives the screen's own code and IndexedDB reads the CPU
+ * and the network first. A screen whose content arrives after it mounts (Today's list) reports
+ * itself; the shell reports the others on mount; a screen that never reports holds nothing back
+ * longer than FIRST_SCREEN_MAX_MS.
+ */
+const FIRST_SCREEN_MAX_MS = 3_000;
+let reportShown: () => void = () => {};
+const firstScreen = new Promise<void>((done) => (reportShown = done));
+setTimeout(() => reportShown(), FIRST_SCREEN_MAX_MS);
+
+/** The screen on display has shown its content (idempotent). */
+export function screenShown(): void {
+  reportShown();
+}
+
+/** Resolves once the first screen is shown (or FIRST_SCREEN_MAX_MS after boot at the latest). */
+export function afterFirstScreen(): Promise<void> {
+  return firstScreen;
+}
+
 // ---- Service-worker updates (registerType 'prompt', reference/sync.md §4.4)
 
 /** A new version is installed and waiting. */
@@ -24,6 +48,9 @@ export async function registerServiceWorker(): Promise<void> {
   // Not under the Vite dev server (no /sw.js there). `import.meta.hot` rather than
   // `import.meta.env.PROD`: a build made inside a test run (NODE_ENV=test) is still a real build.
   if (!('serviceWorker' in navigator) || import.meta.hot) return;
+  // workbox-window and a first install's precache download wait for the first screen (web.dev:
+  // register after load); an installed worker controls the page whether registered yet or not.
+  await afterFirstScreen();
   const { Workbox } = await import('workbox-window');
   const wb = new Workbox('/sw.js', { updateViaCache: 'none' });
   workbox = wb;

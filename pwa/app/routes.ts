@@ -1,9 +1,17 @@
 /** The screens behind the navigation, by role; each is loaded on first visit. */
 import type { ComponentType } from 'preact';
 import type { Role } from '#shared/auth/user.schema';
-import type { MessageKey } from '../i18n/messages';
+import { loadMessages, type MessageArea, type MessageKey } from '../i18n/messages';
 
 type Lazy = () => Promise<ComponentType>;
+
+/**
+ * The screen once its area's text is in the catalogue: the text first, since a screen module may
+ * read it as it loads.
+ */
+function withText(area: MessageArea, screen: Lazy): Lazy {
+  return () => loadMessages(area).then(screen);
+}
 
 export interface Route {
   path: string;
@@ -12,6 +20,11 @@ export interface Route {
   load: Lazy;
   /** Reached from other screens (a debtor's page), not from the navigation. */
   hidden?: boolean;
+  /**
+   * The screen calls platform.ts `screenShown()` once its content is on screen (it arrives after
+   * the first render); the shell reports the others when they mount.
+   */
+  reportsShown?: boolean;
 }
 
 const OFFICE: readonly Role[] = ['owner', 'staff'];
@@ -21,6 +34,7 @@ export const ROUTES: readonly Route[] = [
     path: '/hoje',
     label: 'nav.today',
     roles: ['collector'],
+    reportsShown: true,
     load: () => import('../screens/collector/today').then((m) => m.Today),
   },
   {
@@ -28,42 +42,44 @@ export const ROUTES: readonly Route[] = [
     label: 'nav.today',
     roles: ['collector'],
     hidden: true,
-    load: () => import('../screens/collector/debtor').then((m) => m.Debtor),
+    load: withText('field', () => import('../screens/collector/debtor').then((m) => m.Debtor)),
   },
   {
     path: '/carteira',
     label: 'nav.portfolio',
     roles: OFFICE,
-    load: () => import('../screens/owner/portfolio').then((m) => m.Portfolio),
+    load: withText('office', () => import('../screens/owner/portfolio').then((m) => m.Portfolio)),
   },
   {
     path: '/trabalho',
     label: 'nav.work',
     roles: OFFICE,
-    load: () => import('../screens/owner/work').then((m) => m.Work),
+    load: withText('office', () => import('../screens/owner/work').then((m) => m.Work)),
   },
   {
     path: '/revisao',
     label: 'nav.review',
     roles: OFFICE,
-    load: () => import('../screens/owner/review').then((m) => m.Review),
+    load: withText('office', () => import('../screens/owner/review').then((m) => m.Review)),
   },
   {
     path: '/dispositivos',
     label: 'nav.devices',
     roles: ['owner'],
-    load: () => import('../screens/owner/devices').then((m) => m.Devices),
+    load: withText('office', () => import('../screens/owner/devices').then((m) => m.Devices)),
   },
   {
     path: '/ajustes',
     label: 'nav.settings',
     roles: OFFICE,
-    load: () => import('../screens/owner/settings/settings').then((m) => m.Settings),
+    load: withText('office', () =>
+      import('../screens/owner/settings/settings').then((m) => m.Settings),
+    ),
   },
   {
     path: '/pix',
     label: 'nav.pix',
     roles: ['owner', 'staff', 'collector'],
-    load: () => import('../screens/collector/pix').then((m) => m.Pix),
+    load: withText('field', () => import('../screens/collector/pix').then((m) => m.Pix)),
   },
 ];

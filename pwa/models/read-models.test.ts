@@ -5,7 +5,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, test } from 'vitest';
 import { ensureDevice, openDb, recordFact, type QuitaDb } from '../db/db';
-import { debtorsModel, syncStatusModel } from './read-models';
+import { debtorsModel, syncStatusModel, todayBasesModel } from './read-models';
 
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {
   const end = Date.now() + ms;
@@ -76,6 +76,34 @@ describe('read models (signals over liveQuery)', () => {
       rejected: [{ mutation_id: row.mutation_id, reason: 'debt_cancelled' }],
     });
     status.dispose();
+    db.close();
+  });
+});
+
+describe('the Today bases model (one transaction, reduced inside the query)', () => {
+  test('follows saves, pulls and revocation; untouched debtors keep their base object', async () => {
+    const db = await freshDb();
+    const model = todayBasesModel(db);
+    await db.debtors.bulkPut([
+      { id: 'a', version: 1, data: { name: 'Ana', totalDue: 10_000 } },
+      { id: 'b', version: 1, data: { name: 'Bruna', totalDue: 5000 } },
+    ]);
+    await db.debts.bulkPut([
+      { id: 't1', debtor_id: 'a', version: 1, data: { status: 'open', dueDate: '2025-02-01' } },
+    ]);
+    await until(() => model.value.value?.[0]?.oldestDue === '2025-02-01');
+    const before = model.value.value ?? [];
+    await pay(db, 'a', 2500);
+    await until(() => model.value.value?.[0]?.balance === 7500);
+    const after = model.value.value ?? [];
+    expect(after.map((b) => [b.id, b.balance, b.pending])).toEqual([
+      ['a', 7500, 1],
+      ['b', 5000, 0],
+    ]);
+    expect(after[1]).toBe(before[1]);
+    await db.debtors.delete('a');
+    await until(() => model.value.value?.length === 1);
+    model.dispose();
     db.close();
   });
 });

@@ -16,6 +16,7 @@ import {
   type SyncStatus,
   type TimelineItem,
 } from './merge';
+import { todayBaseDeriver, type TodayBase } from './today-rows';
 
 /** Every debtor in scope with its provisional balance. */
 export function debtorsModel(db: QuitaDb): LiveSignal<DebtorView[]> {
@@ -30,6 +31,29 @@ export function debtorsModel(db: QuitaDb): LiveSignal<DebtorView[]> {
         return debtorList(debtors, facts, outbox);
       }),
     [],
+  );
+}
+
+/**
+ * The Today list's per-debtor bases (./today-rows.ts): debtors, debts, facts and the outbox read in
+ * ONE transaction (a pull page is seen whole) and reduced inside the query, so the raw records are
+ * not kept alive by the signal; bases are reused across re-runs while their inputs are unchanged.
+ * Null until the first read.
+ */
+export function todayBasesModel(db: QuitaDb): LiveSignal<TodayBase[] | null> {
+  const derive = todayBaseDeriver();
+  return liveSignal<TodayBase[] | null>(
+    () =>
+      db.transaction('r', db.debtors, db.debts, db.facts, db.outbox, async () => {
+        const [debtors, debts, facts, outbox] = await Promise.all([
+          db.debtors.toArray(),
+          db.debts.toArray(),
+          db.facts.toArray(),
+          db.outbox.toArray(),
+        ]);
+        return derive({ debtors, debts, facts, outbox });
+      }),
+    null,
   );
 }
 

@@ -3,7 +3,7 @@
  * display mode, the session header, and the window/document triggers. Everything here is a thin
  * adapter; the logic (and its tests) lives in ./sync-engine.ts.
  */
-import type { DeviceHealth } from '#shared/sync/protocol.schema';
+import type { DeviceHealth } from '#shared/sync/device.schema';
 import type { QuitaDb } from '../db/db';
 import {
   createSyncEngine,

@@ -1,16 +1,12 @@
 /**
- * TEST ONLY: a tiny in-memory server speaking the sync protocol (shared/sync/protocol.schema.ts),
+ * TEST ONLY: a tiny in-memory server speaking the sync protocol (shared/sync/*.schema.ts),
  * for fast engine unit tests. It is not the contract — test/sync-faults.test.ts runs the engine
  * against the real server — but it follows the same rules: per-device sequence, stored results
  * returned for duplicates, feed with latest op per entity, epoch in the cursor, and restore from
  * a backup (forgets facts, rewinds device sequences, new epoch) with the `retained_from_seq` re-base.
  */
-import type {
-  PullResponse,
-  PushResult,
-  SyncChange,
-  SyncEntity,
-} from '#shared/sync/protocol.schema';
+import type { PushResult } from '#shared/sync/push.schema';
+import type { PullResponse, SyncChange, SyncEntity } from '#shared/sync/pull.schema';
 
 interface Entity {
   entity: SyncEntity;

@@ -2,7 +2,7 @@
  * The device health block sent with every sync request (reference/sync.md §5.9), so owners see
  * what each phone last reported: outbox depth and age, rejects, storage, installed or not.
  */
-import type { DeviceHealth } from '#shared/sync/protocol.schema';
+import type { DeviceHealth } from '#shared/sync/device.schema';
 import { SCHEMA_VERSION, type QuitaDb } from '../db/db';
 
 /** What the browser can tell about itself; every probe is optional and may fail. */

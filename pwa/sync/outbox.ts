@@ -11,7 +11,7 @@
  * device still holds every fact (`retained_from_seq`), so a server that lost more than the device
  * kept re-bases past the hole instead of waiting forever.
  */
-import type { PushResult } from '#shared/sync/protocol.schema';
+import type { PushResult } from '#shared/sync/push.schema';
 import { retainedTable, type OutboxRow, type QuitaDb, type RetainedRow } from '../db/db';
 
 export const RETENTION_DAYS = 30;

@@ -1,11 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
-import {
-  PullResponseSchema,
-  type PullResponse,
-  type SyncChange,
-} from '#shared/sync/protocol.schema';
+import { PullResponseSchema, type PullResponse, type SyncChange } from '#shared/sync/pull.schema';
 import { openDb, type QuitaDb } from '../db/db';
 import { applyPullPage } from './pull-apply';
 

@@ -7,7 +7,7 @@
  * never touches the outbox: revocation is not a user delete, and facts recorded in the field are
  * still pushed.
  */
-import type { PullResponse, SyncChange } from '#shared/sync/protocol.schema';
+import type { PullResponse, SyncChange } from '#shared/sync/pull.schema';
 import {
   retainedTable,
   SERVER_TABLES,

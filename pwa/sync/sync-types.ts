@@ -2,7 +2,7 @@
  * The sync engine's public types (./sync-engine.ts re-exports them): what it needs injected, what
  * it reports, what the UI calls.
  */
-import type { MutationPayloadInputs, MutationType } from '#shared/sync/protocol.schema';
+import type { MutationPayloadInputs, MutationType } from '#shared/sync/facts.schema';
 import type { OutboxRow, QuitaDb } from '../db/db';
 import type { HealthEnv } from './health';
 

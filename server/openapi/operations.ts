@@ -15,12 +15,9 @@ import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema'
 import { PromisePolicySchema } from '#shared/negotiation/promise';
 import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { TemplateSchema } from '#shared/templates/template.schema';
-import {
-  IntegrityRequestSchema,
-  PullQuerySchema,
-  PushRequestSchema,
-  RegisterDeviceRequestSchema,
-} from '#shared/sync/protocol.schema';
+import { IntegrityRequestSchema, RegisterDeviceRequestSchema } from '#shared/sync/device.schema';
+import { PushRequestSchema } from '#shared/sync/push.schema';
+import { PullQuerySchema } from '#shared/sync/pull.schema';
 import {
   ConflictListQuerySchema,
   ResolveConflictRequestSchema,

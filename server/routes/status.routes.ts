@@ -9,7 +9,7 @@ import {
   ConflictListQuerySchema,
   ResolveConflictRequestSchema,
 } from '#shared/sync/conflict.schema';
-import { CURRENT_SCHEMA_VERSION } from '#shared/sync/protocol.schema';
+import { CURRENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';

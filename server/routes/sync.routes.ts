@@ -1,25 +1,27 @@
 /**
- * `/api/sync`: the offline protocol of shared/sync/protocol.schema.ts (reference/sync.md §5).
+ * `/api/sync`: the offline protocol of shared/sync/*.schema.ts (reference/sync.md §5).
  * Collectors only: the feed is per collector. The session token authenticates the user; the
  * device id (body, or the X-Quita-Device header on pull) is bound to that user on first contact.
  * Every request stores the device's health block and the measured clock offset.
  */
 import { Hono } from 'hono';
 import * as v from 'valibot';
+import { DeviceIdSchema } from '#shared/sync/envelope.schema';
 import {
-  decodeCursor,
-  DEVICE_HEADER,
-  DeviceIdSchema,
-  HEALTH_HEADER,
   IntegrityRequestSchema,
-  PullHealthSchema,
-  PullQuerySchema,
-  PushRequestSchema,
   RegisterDeviceRequestSchema,
   type IntegrityResponse,
-  type PushResult,
   type RegisterDeviceResponse,
-} from '#shared/sync/protocol.schema';
+} from '#shared/sync/device.schema';
+import { PushRequestSchema, type PushResult } from '#shared/sync/push.schema';
+import {
+  DEVICE_HEADER,
+  HEALTH_HEADER,
+  PullHealthSchema,
+  PullQuerySchema,
+} from '#shared/sync/pull.schema';
+import { decodeCursor } from '#shared/sync/cursor';
+import { fieldMessage } from '#shared/api/problem';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError } from '../http/problem';
@@ -35,9 +37,11 @@ import {
 import { readPullPage } from '../sync/pull';
 import { pushMutations } from '../sync/push';
 
+const CURSOR_MESSAGE = 'cursor inválido: não foi emitido por este servidor';
+
 function badHeader(name: string, detail: string): Error {
   return problemError(
-    problem(400, 'invalid-header', `${name}: ${detail}`, {
+    problem(400, 'invalid-header', fieldMessage(name, detail), {
       errors: [{ field: name, message: detail }],
     }),
   );
@@ -129,15 +133,15 @@ export function syncRoutes({ db, now, logError }: Deps) {
       const user = c.get('user');
       const serverNow = now();
       const deviceParsed = v.safeParse(DeviceIdSchema, c.req.header(DEVICE_HEADER) ?? '');
-      if (!deviceParsed.success) throw badHeader(DEVICE_HEADER, 'send the device id (a UUID)');
+      if (!deviceParsed.success) throw badHeader(DEVICE_HEADER, 'envie o id do aparelho (um UUID)');
       const deviceId = deviceParsed.output;
       let cursor = null;
       if (query.cursor !== undefined && query.cursor !== '') {
         cursor = decodeCursor(query.cursor);
         if (cursor === null)
           throw problemError(
-            problem(422, 'validation', 'cursor: not a cursor this server issued', {
-              errors: [{ field: 'cursor', message: 'not a cursor this server issued' }],
+            problem(422, 'validation', fieldMessage('cursor', CURSOR_MESSAGE), {
+              errors: [{ field: 'cursor', message: CURSOR_MESSAGE }],
             }),
           );
       }
@@ -148,7 +152,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
         try {
           json = JSON.parse(decodeURIComponent(rawHealth));
         } catch {
-          throw badHeader(HEALTH_HEADER, 'expected URI-encoded JSON');
+          throw badHeader(HEALTH_HEADER, 'esperado JSON codificado com encodeURIComponent');
         }
         const parsed = v.safeParse(PullHealthSchema, json);
         if (!parsed.success) throw badHeader(HEALTH_HEADER, parsed.issues[0].message);

@@ -6,13 +6,18 @@
  * the device's queue. Entity rows go through server/db/write.ts so the pull feed sees them.
  */
 import { uuidv7 } from 'uuidv7';
-import type { MutationPayloads, ParsedMutation } from '#shared/sync/protocol.schema';
+import type { MutationPayloads, ParsedMutation } from '#shared/sync/facts.schema';
 import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
 import { insertEntity, updateEntity } from '../db/write';
-import { debtorState, derivedPromiseStatus, loadDebtorFacts } from '../ledger/debtor-state';
+import {
+  contactVerdict,
+  debtorState,
+  derivedPromiseStatus,
+  loadDebtorFacts,
+} from '../ledger/debtor-state';
 import { replaceContactPoints } from '../ledger/ledger.repo';
 import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
@@ -317,6 +322,68 @@ async function agreementProposed(
   return { status: 'applied', ...flagged(scope) };
 }
 
+/**
+ * A contact link the collector opened on the phone, logged under the mutation id: the pull sends
+ * it back as the 'contact' fact with that id, so the phone counts it once before and after ack.
+ * The budget is judged again here, as of the device's instant, against everything the server
+ * knows (the office or the cadence may have contacted the debtor while the phone was offline).
+ * A breach is never a refusal — the contact happened and the budget must count it — but the fact
+ * is applied with reason `over_budget` (or `contact_refused: <code>` for a window, holiday or
+ * opt-out the phone did not know about) and an audit entry, so the owner sees who broke the rule.
+ */
+async function contactLogged(
+  tx: Tx,
+  ctx: ApplyContext,
+  p: MutationPayloads['contact.logged'],
+): Promise<ApplyOutcome> {
+  const scope = await scopeOf(tx, ctx);
+  const facts = (await loadDebtorFacts(tx, [ctx.debtorId])).get(ctx.debtorId);
+  if (!facts) throw new SyncRejection('debtor_not_found');
+  const settings = await loadLedgerSettings(tx);
+  const decision = contactVerdict(
+    debtorState(facts, settings, ctx.now),
+    settings,
+    p.channel,
+    ctx.occurredAt,
+    false,
+  );
+  await insertEntity(tx, 'contact', {
+    id: ctx.mutationId,
+    debtor_id: ctx.debtorId,
+    channel: p.channel,
+    direction: 'outbound',
+    automated: false,
+    // 'sent' is what the budget counts; the payload's outcome ('opened') says how much is known.
+    status: 'sent',
+    template_id: p.templateId ?? null,
+    cadence_step: p.stepId ?? null,
+    privacy_safe: p.privacySafe,
+    at: ctx.occurredAt,
+    user_id: ctx.collectorId,
+  });
+  if (decision.allowed) return { status: 'applied', ...flagged(scope) };
+  const budget = decision.reason === 'daily_budget' || decision.reason === 'weekly_budget';
+  await audit(tx, {
+    actor: ctx.collectorId,
+    action: 'contact.over_rules',
+    entity: 'contact',
+    entityId: ctx.mutationId,
+    detail: {
+      debtorId: ctx.debtorId,
+      channel: p.channel,
+      refusedFor: decision.reason,
+      deviceId: ctx.deviceId,
+      occurredAt: ctx.occurredAt.toISOString(),
+      recordedWhileUnassigned: scope === 'formerly_assigned',
+      viaSync: true,
+    },
+  });
+  return {
+    status: 'applied',
+    reason: budget ? 'over_budget' : `contact_refused: ${decision.reason}`,
+  };
+}
+
 /** The stored value of an editable field, as the device sees it. */
 function fieldValue(row: DebtorRow & { geo_pin?: unknown }, field: string, points: unknown[]) {
   switch (field) {
@@ -422,5 +489,7 @@ export function applyMutation(tx: Tx, ctx: ApplyContext, m: ParsedMutation): Pro
       return agreementProposed(tx, ctx, m.payload);
     case 'debtor.field_updated':
       return fieldUpdated(tx, ctx, m.payload);
+    case 'contact.logged':
+      return contactLogged(tx, ctx, m.payload);
   }
 }

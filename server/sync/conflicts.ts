@@ -9,7 +9,7 @@
  */
 import * as v from 'valibot';
 import type { Conflict, ConflictResolution } from '#shared/sync/conflict.schema';
-import { FieldUpdateSchemas, type EditableField } from '#shared/sync/protocol.schema';
+import { FieldUpdateSchemas, type EditableField } from '#shared/sync/facts.schema';
 import { audit } from '../db/audit';
 import type { Db, Queryable, Tx } from '../db/db';
 import { updateEntity } from '../db/write';

@@ -4,7 +4,7 @@
  * owner's dashboard shows the last reported values "as of" the last contact.
  */
 import { CLOCK_OFFSET_RED_MS } from '#shared/sync/device-status';
-import type { DeviceHealth } from '#shared/sync/protocol.schema';
+import type { DeviceHealth } from '#shared/sync/device.schema';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
 import type { Db, Tx } from '../db/db';

@@ -4,8 +4,10 @@
  * after a restore from backup or a feed compaction so every device resets (keeping its outbox).
  */
 import * as v from 'valibot';
-import { MutationSchema, parseMutationPayload } from '#shared/sync/protocol.schema';
+import { MutationSchema } from '#shared/sync/envelope.schema';
+import { parseMutationPayload } from '#shared/sync/facts.schema';
 import type { Db } from '../db/db';
+import { lockChangeFeed } from '../db/write';
 import { applyMutation } from './apply';
 import { permanentReason } from './push';
 
@@ -54,6 +56,9 @@ export async function reprocessDeferred(db: Db, now: Date): Promise<ReprocessRep
           status = 'rejected';
           reason = `invalid_payload: ${payload.message}`;
         } else {
+          // The feed lock first, outside the savepoint: a lock taken inside one that is rolled
+          // back is released, and write.ts would still believe it held (see lockChangeFeed).
+          await lockChangeFeed(tx);
           await tx.query('SAVEPOINT sync_reprocess');
           try {
             const result = await applyMutation(

@@ -22,10 +22,17 @@
  * guard counts the office's and the cadence's contacts too; a visit's own contact row is not
  * sent, because the phone already counts the visit itself (one contact, counted once).
  */
-import type { SyncChange, SyncCursor } from '#shared/sync/protocol.schema';
-import { CURRENT_SCHEMA_VERSION, encodeCursor } from '#shared/sync/protocol.schema';
+import type { SyncChange } from '#shared/sync/pull.schema';
+import type { SyncCursor } from '#shared/sync/cursor';
+import { CURRENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
+import { encodeCursor } from '#shared/sync/cursor';
 import type { Tx } from '../db/db';
-import { debtorState, loadDebtorFacts, type DebtorFacts } from '../ledger/debtor-state';
+import {
+  debtorState,
+  loadDebtorFacts,
+  type DebtorFacts,
+  type DebtorState,
+} from '../ledger/debtor-state';
 import { agreementJson, debtJson, paymentJson, promiseJson } from '../ledger/rows';
 import type { ContactRow } from '../ledger/rows';
 import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
@@ -54,9 +61,8 @@ interface VisitRowFull {
 
 type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit' | 'contact';
 
-function debtorData(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+function debtorData(facts: DebtorFacts, state: DebtorState) {
   const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
-  const state = debtorState(facts, settings, now);
   return {
     id: r.id,
     kind: r.kind,
@@ -123,8 +129,9 @@ function entitiesOf(
   const out = new Map<string, SyncChange>();
   const put = (entity: EntityKey, id: string, data: Record<string, unknown>) =>
     out.set(`${entity}:${id}`, { op: 'put', entity, id, data });
+  // Once per debtor: the cadence plan inside it is most of a snapshot page's CPU.
   const state = debtorState(facts, settings, now);
-  put('debtor', facts.debtor.id, debtorData(facts, settings, now));
+  put('debtor', facts.debtor.id, debtorData(facts, state));
   for (const d of facts.debts) put('debt', d.id, debtJson(d));
   for (const p of facts.payments) put('payment', p.id, paymentJson(p));
   for (const p of facts.promises)
@@ -149,32 +156,47 @@ function entitiesOf(
 
 async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSettings, now: Date) {
   const facts = await loadDebtorFacts(tx, debtorIds);
-  const visits = await tx.query<VisitRowFull>(
-    'SELECT id, debtor_id, collector_id, visited_at, outcome, note, version FROM visits WHERE debtor_id = ANY($1::uuid[]) ORDER BY visited_at, id',
-    [debtorIds],
-  );
   const byDebtor = new Map<string, Map<string, SyncChange>>();
   /** Contact rows deliberately not sent (a visit's own row). */
   const hidden = new Set<string>();
   for (const id of debtorIds) {
     const f = facts.get(id);
     if (!f) continue;
-    byDebtor.set(
-      id,
-      entitiesOf(
-        f,
-        visits.filter((v) => v.debtor_id === id),
-        settings,
-        now,
-        hidden,
-      ),
-    );
+    // loadDebtorFacts reads visits with `SELECT *`, so the version column is there too.
+    byDebtor.set(id, entitiesOf(f, f.visits as VisitRowFull[], settings, now, hidden));
   }
   return { byDebtor, hidden };
 }
 
-/** How many debtors one snapshot page holds: each expands into its debts, payments, visits… */
-const ENTRIES_PER_DEBTOR = 5;
+/**
+ * The changes one debtor adds to a snapshot page, counted by index probes before anything is
+ * loaded, so a page holds as many whole debtors as fit in `limit`. It may count a few rows the page
+ * leaves out (undelivered or a visit's own contacts): a page can come out short, never over.
+ */
+const SNAPSHOT_CANDIDATES = `
+  SELECT a.debtor_id, 1
+    + (SELECT count(*) FROM debts x WHERE x.debtor_id = a.debtor_id)
+    + (SELECT count(*) FROM payments x WHERE x.debtor_id = a.debtor_id)
+    + (SELECT count(*) FROM promises x WHERE x.debtor_id = a.debtor_id)
+    + (SELECT count(*) FROM agreements x WHERE x.debtor_id = a.debtor_id)
+    + (SELECT count(*) FROM visits x WHERE x.debtor_id = a.debtor_id)
+    + (SELECT count(*) FROM contact_log x WHERE x.debtor_id = a.debtor_id) AS n
+  FROM assignments a
+  WHERE a.collector_id = $1 AND a.ended_at IS NULL AND a.debtor_id > $2
+  ORDER BY a.debtor_id LIMIT $3`;
+
+/** The longest prefix of `candidates` within `budget` changes; at least one debtor. */
+function fitPage(candidates: readonly { debtor_id: string; n: number }[], budget: number) {
+  const ids: string[] = [];
+  let used = 0;
+  for (const c of candidates) {
+    const n = Number(c.n);
+    if (ids.length > 0 && used + n > budget) break;
+    ids.push(c.debtor_id);
+    used += n;
+  }
+  return ids;
+}
 
 /** Entities whose change re-puts the debtor summary (balance, status, contact points). */
 const SYNCED: Record<string, EntityKey | null> = {
@@ -233,22 +255,24 @@ export async function readPullPage(
 
   if (cursor === null || cursor.after !== undefined) {
     const startSeq = cursor?.seq ?? highWater;
-    const perPage = Math.max(1, Math.floor(input.limit / ENTRIES_PER_DEBTOR));
-    const ids = await tx.query<{ debtor_id: string }>(
-      `SELECT debtor_id FROM assignments
-       WHERE collector_id = $1 AND ended_at IS NULL AND debtor_id > $2
-       ORDER BY debtor_id LIMIT $3`,
-      [input.collectorId, cursor?.after ?? '00000000-0000-0000-0000-000000000000', perPage],
-    );
-    const debtorIds = ids.map((r) => r.debtor_id);
+    // The first page of a snapshot (first sync, or after a reset) carries every section.
+    const sections = cursor === null ? await settingPuts(tx) : [];
+    const budget = input.limit - sections.length;
+    // Every debtor is at least one change: `budget + 1` candidates are enough to fill the page
+    // and to know whether another page follows.
+    const candidates = await tx.query<{ debtor_id: string; n: number }>(SNAPSHOT_CANDIDATES, [
+      input.collectorId,
+      cursor?.after ?? '00000000-0000-0000-0000-000000000000',
+      Math.max(1, budget) + 1,
+    ]);
+    const debtorIds = fitPage(candidates, budget);
     const { byDebtor: loaded } = await loadAll(tx, debtorIds, settings, input.now);
     const changes = [
-      // The first page of a snapshot (first sync, or after a reset) carries every section.
-      ...(cursor === null ? await settingPuts(tx) : []),
+      ...sections,
       ...debtorIds.flatMap((id) => [...(loaded.get(id)?.values() ?? [])]),
     ];
     const last = debtorIds.at(-1);
-    const full = debtorIds.length === perPage && last !== undefined;
+    const full = debtorIds.length < candidates.length && last !== undefined;
     return {
       ...base,
       changes,

@@ -10,13 +10,9 @@
  * one PostgreSQL.
  */
 import * as v from 'valibot';
-import {
-  type Mutation,
-  type MutationResult,
-  MutationSchema,
-  parseMutationPayload,
-  type PushRequest,
-} from '#shared/sync/protocol.schema';
+import { type Mutation, MutationSchema } from '#shared/sync/envelope.schema';
+import { parseMutationPayload } from '#shared/sync/facts.schema';
+import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
 import { payloadHash } from '#shared/sync/payload-hash';
 import { audit } from '../db/audit';
 import type { Db, Tx } from '../db/db';

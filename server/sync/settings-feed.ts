@@ -9,7 +9,7 @@
  * the first snapshot page carries every section. Never users, tokens or mail credentials: only
  * the organisation fields below leave the server.
  */
-import type { SyncChange } from '#shared/sync/protocol.schema';
+import type { SyncChange } from '#shared/sync/pull.schema';
 import type { Queryable, Tx } from '../db/db';
 import { recordChange } from '../db/write';
 import { loadLedgerSettings } from '../ledger/settings';

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { entity, VersionSchema } from '../domain/common.schema';
-import { EDITABLE_FIELDS } from './protocol.schema';
+import { EDITABLE_FIELDS } from './facts.schema';
 
 /**
  * `keep_applied`: the phone's value stays (it already is the stored one); the conflict is closed.

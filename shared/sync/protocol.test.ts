@@ -2,13 +2,11 @@ import * as v from 'valibot';
 import { describe, expect, test } from 'vitest';
 import { type DeviceHealthRow, deviceStatus } from './device-status';
 import { canonicalJson, payloadHash, sha256Hex } from './payload-hash';
-import {
-  decodeCursor,
-  encodeCursor,
-  MutationSchema,
-  parseMutationPayload,
-  PushRequestSchema,
-} from './protocol.schema';
+import { MutationSchema } from './envelope.schema';
+import { parseMutationPayload } from './facts.schema';
+import { PushRequestSchema } from './push.schema';
+import { PullQuerySchema } from './pull.schema';
+import { decodeCursor, encodeCursor } from './cursor';
 
 const M = {
   mutation_id: '01890a5d-ac96-774b-bcce-b302099a8057',
@@ -180,6 +178,76 @@ describe('mutations', () => {
       payload: { outcome: 'x' },
     });
     expect(r).toMatchObject({ kind: 'invalid', field: 'payload.outcome' });
+  });
+  test('messages are pt-BR and leave the field name to the path', () => {
+    const first = (m: Parameters<typeof parseMutationPayload>[0]) => {
+      const r = parseMutationPayload(m);
+      return r.kind === 'invalid' ? `${r.field}: ${r.message}` : r.kind;
+    };
+    expect(
+      first({
+        type: 'promise.cancelled',
+        type_version: 1,
+        payload: { promiseId: M.debtor_id, reason: '  ' },
+      }),
+    ).toBe('payload.reason: informe o motivo');
+    expect(
+      first({
+        type: 'visit.recorded',
+        type_version: 1,
+        payload: { outcome: 'not_home', notes: 'x'.repeat(2001) },
+      }),
+    ).toBe('payload.notes: a observação deve ter no máximo 2000 caracteres');
+    expect(
+      first({
+        type: 'payment.recorded',
+        type_version: 1,
+        payload: {
+          debtId: M.debtor_id,
+          date: '2026-03-10',
+          amount: 0,
+          method: 'cash',
+          receiptNumber: 'R-1',
+        },
+      }),
+    ).toBe('payload.amount: o valor deve ser maior que zero');
+    expect(
+      first({ type: 'debtor.field_updated', type_version: 1, payload: { field: 'geoPin' } }),
+    ).toBe('base_version: informe a versão de base para corrigir um campo');
+    const envelope = v.safeParse(MutationSchema, { ...M, mutation_id: 'x', device_seq: 0 });
+    expect(envelope.issues?.map((i) => [v.getDotPath(i), i.message])).toEqual([
+      ['mutation_id', 'o id da mutação deve ser um UUIDv7'],
+      ['device_seq', 'a sequência do aparelho começa em 1'],
+    ]);
+    const query = v.safeParse(PullQuerySchema, { limit: '0' });
+    expect(query.issues?.[0]?.message).toBe('o limite deve ser um número inteiro de 1 a 1000');
+  });
+  test('contact.logged: the four link channels, outcome opened, step and template optional', () => {
+    const parse = (payload: unknown) =>
+      parseMutationPayload({ type: 'contact.logged', type_version: 1, payload });
+    expect(parse({ channel: 'phone', outcome: 'opened' })).toEqual({
+      kind: 'ok',
+      value: {
+        type: 'contact.logged',
+        payload: { channel: 'phone', outcome: 'opened', privacySafe: false },
+      },
+    });
+    expect(
+      parse({ channel: 'sms', outcome: 'opened', stepId: 'd0', templateId: 'privacy.sms' }).kind,
+    ).toBe('ok');
+    expect(parse({ channel: 'visit', outcome: 'opened' })).toMatchObject({
+      kind: 'invalid',
+      field: 'payload.channel',
+    });
+    expect(parse({ channel: 'sms', outcome: 'sent' })).toMatchObject({
+      kind: 'invalid',
+      field: 'payload.outcome',
+    });
+    expect(parse({ channel: 'sms' })).toMatchObject({
+      kind: 'invalid',
+      field: 'payload.outcome',
+      message: 'campo obrigatório',
+    });
   });
   test('push request keeps raw mutations (each is validated alone)', () => {
     const health = {

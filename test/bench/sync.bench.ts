@@ -25,6 +25,10 @@
  *    page before timing: this is the device-side cost, not the network. Skipped with a note when
  *    Chromium is missing (CHROME_BIN). Rounds: QUITA_BENCH_SYNC_IDB_ROUNDS (default 1) after one
  *    warm-up: one applier run is ~30 s on this shared machine.
+ * 4. First sync, server side (./sync-first.ts): every snapshot page for a new device of a collector
+ *    holding the 5k portfolio, on PGlite and PostgreSQL, beside a plain SQL scan of the same rows;
+ *    `extra` holds rows/s of both, total ms, pages and bytes. QUITA_BENCH_SYNC_ONLY_FIRST=1 runs
+ *    only this row.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +39,9 @@ import { Hono } from 'hono';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
-import type { MutationInput, PullResponse, PushResult } from '#shared/sync/protocol.schema';
+import type { MutationInput } from '#shared/sync/envelope.schema';
+import type { PushResult } from '#shared/sync/push.schema';
+import type { PullResponse } from '#shared/sync/pull.schema';
 import { createApp } from '../../server/app';
 import type { Db } from '../../server/db/db';
 import { migrate } from '../../server/db/migrate';
@@ -44,6 +50,7 @@ import { openPostgres } from '../../server/db/postgres';
 import { bundleForPage, CHROMIUM, ROOT } from '../extension-harness';
 import { seedUser, type SeededUser } from '../helpers/auth';
 import { compare, type BenchResult } from './harness';
+import { firstSyncBench } from './sync-first';
 
 const DEVICES = 50;
 // The brief's full size is 200 facts per device (QUITA_BENCH_SYNC_FACTS_PER_DEVICE=200): at the
@@ -302,6 +309,8 @@ async function dbBench(label: string, db: Db): Promise<BenchResult[]> {
   return [push, pull];
 }
 
+const ONLY_FIRST = process.env['QUITA_BENCH_SYNC_ONLY_FIRST'] !== undefined;
+
 async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client(url);
   await client.connect();
@@ -513,7 +522,7 @@ async function indexedDbBench(): Promise<BenchResult | undefined> {
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   if (process.env['QUITA_BENCH_SYNC_ONLY_IDB'] === undefined) results.push(...(await serverRuns()));
-  const idb = await indexedDbBench();
+  const idb = ONLY_FIRST ? undefined : await indexedDbBench();
   if (idb) results.push(idb);
   for (const r of results) if (r.extra) console.error(`bench sync: ${r.group}:`, r.extra);
   return results;
@@ -525,7 +534,8 @@ async function serverRuns(): Promise<BenchResult[]> {
   const pglite = await openPglite();
   try {
     await migrate(pglite);
-    results.push(...(await dbBench('PGlite', pglite)));
+    if (!ONLY_FIRST) results.push(...(await dbBench('PGlite', pglite)));
+    results.push(await firstSyncBench('PGlite', pglite));
   } finally {
     await pglite.close();
   }
@@ -539,7 +549,8 @@ async function serverRuns(): Promise<BenchResult[]> {
     const db = openPostgres(url.toString(), { max: 10 });
     try {
       await migrate(db);
-      results.push(...(await dbBench('PostgreSQL', db)));
+      if (!ONLY_FIRST) results.push(...(await dbBench('PostgreSQL', db)));
+      results.push(await firstSyncBench('PostgreSQL', db));
     } finally {
       await db.close();
       await adminQuery(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

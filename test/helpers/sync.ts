@@ -4,12 +4,10 @@
  * server-state tables). Not the PWA engine (pwa/ owns that); just enough to drive the server.
  */
 import { uuidv7 } from 'uuidv7';
-import type {
-  DeviceHealth,
-  MutationInput,
-  PullResponse,
-  PushResult,
-} from '#shared/sync/protocol.schema';
+import type { MutationInput } from '#shared/sync/envelope.schema';
+import type { DeviceHealth } from '#shared/sync/device.schema';
+import type { PushResult } from '#shared/sync/push.schema';
+import type { PullResponse } from '#shared/sync/pull.schema';
 import { call, type Requestable, type TestResponse } from './http';
 
 export function health(overrides: Partial<DeviceHealth> = {}): DeviceHealth {

@@ -3,7 +3,14 @@ import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/cadence.schema';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { SrvDebt } from '../../db/db';
 import type { DebtorView } from '../../models/merge';
-import { currentStep, daysOverdue, debtBreakdown, filterRows, todayRows } from './collector-data';
+import {
+  currentStep,
+  daysOverdue,
+  debtBreakdown,
+  filterRows,
+  todayRows,
+  type TodayFilter,
+} from './collector-data';
 
 const DAY = '2025-03-10' as CalendarDate;
 
@@ -79,6 +86,39 @@ describe('Today order and filters', () => {
     expect(filterRows(rows, 'celia', 'all').map((r) => r.name)).toEqual(['Célia']);
     expect(filterRows(rows, '0000002', 'all').map((r) => r.name)).toEqual(['Ana']);
     expect(filterRows(rows, 'zzz', 'all')).toEqual([]);
+  });
+
+  test.each<[string, TodayFilter, string[]]>([
+    ['', 'all', ['Ana', 'Bruno', 'Célia', 'Davi']],
+    ['CÉLIA', 'all', ['Célia']],
+    ['a', 'all', ['Ana', 'Célia', 'Davi']],
+    // Phones are +55119000000NN: four digits or more match anywhere in the number.
+    ['9000', 'all', ['Ana', 'Bruno', 'Célia', 'Davi']],
+    ['(11) 90000-0003', 'all', ['Célia']],
+    // Fewer than four digits only match as typed, not as a number.
+    ['0-3', 'all', []],
+    ['', 'promise', ['Bruno']],
+    ['bru', 'overdue', ['Bruno']],
+    ['', 'pending', ['Célia', 'Davi']],
+  ])('filter %j / %s → %j, in Today order', (text, filter, names) => {
+    const mixed = todayRows(
+      [
+        debtor('1', 'Bruno', {
+          data: {
+            name: 'Bruno',
+            status: 'promessa',
+            contactPoints: [{ id: 'c', kind: 'phone', value: '+5511900000001' }],
+          },
+        }),
+        debtor('2', 'Ana'),
+        debtor('3', 'Célia', { pending: 1 }),
+        debtor('4', 'Davi', { rejected: 1 }),
+      ],
+      debts,
+      DEFAULT_CADENCE_POLICY,
+      DAY,
+    );
+    expect(filterRows(mixed, text, filter).map((r) => r.name)).toEqual(names);
   });
 
   test('filters: overdue, waiting to sync', () => {

@@ -7,7 +7,6 @@ import {
   CadencePolicySchema,
   DEFAULT_CADENCE_POLICY,
   type CadencePolicy,
-  type CadenceStep,
 } from '#shared/cadence/cadence.schema';
 import {
   daysBetween,
@@ -19,7 +18,18 @@ import { balanceOn } from '#shared/charges/balance';
 import { DebtTermsSchema, type Breakdown } from '#shared/charges/charges.schema';
 import { cents } from '#shared/money/money';
 import type { SrvDebt } from '../../db/db';
-import type { DebtorView } from '../../models/merge';
+import { groupBy, type DebtorView } from '../../models/merge';
+import {
+  currentStep,
+  filterRows,
+  foldText,
+  nameRanks,
+  sortToday,
+  todayBase,
+  todayRow,
+  type TodayFilter,
+  type TodayRow,
+} from '../../models/today-rows';
 import type { OrgSettings } from '../../app/collector';
 
 export interface ContactPoint {
@@ -79,33 +89,11 @@ export function daysOverdue(
   return oldest === null ? null : daysBetween(oldest as CalendarDate, day);
 }
 
-/** The latest cadence step already reached at `days` overdue (the one to act on now). */
-export function currentStep(policy: CadencePolicy, days: number | null): CadenceStep | null {
-  if (days === null) return null;
-  let step: CadenceStep | null = null;
-  for (const s of policy.steps)
-    if (s.offsetDays <= days && (!step || s.offsetDays >= step.offsetDays)) step = s;
-  return step;
-}
-
-/** One collator for every comparison: `localeCompare(x, 'pt-BR')` builds one per call. */
-const byName = new Intl.Collator('pt-BR');
-
-export interface TodayRow {
-  id: string;
-  name: string;
-  search: string;
-  days: number | null;
-  step: CadenceStep | null;
-  balance: number;
-  status: string;
-  pending: number;
-  rejected: number;
-}
+export { currentStep, filterRows, foldText, type TodayFilter, type TodayRow };
 
 /**
- * The Today order, following the cadence queue: the most overdue first (they are furthest along
- * the régua), then those coming due, then those without open debts; by name within a tie.
+ * The Today order over merged debtor views (the screen itself derives through the cached
+ * `todayBaseDeriver` / `todayRowsDeriver`; this is the same rule in one call).
  */
 export function todayRows(
   debtors: readonly DebtorView[],
@@ -113,49 +101,9 @@ export function todayRows(
   policy: CadencePolicy,
   day: CalendarDate,
 ): TodayRow[] {
-  const open = openDebtsBy(debts);
-  const rows = debtors.map((d): TodayRow => {
-    const days = daysOverdue(open.get(d.id), day);
-    const name = str(d.data['name']);
-    const phones = contactPoints(d.data)
-      .map((c) => c.value.replace(/\D/g, ''))
-      .join(' ');
-    return {
-      id: d.id,
-      name,
-      search: `${name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()} ${phones}`,
-      days,
-      step: currentStep(policy, days),
-      balance: d.provisionalBalance,
-      status: str(d.data['status']),
-      pending: d.pending,
-      rejected: d.rejected,
-    };
-  });
-  return rows.sort((a, b) => {
-    const da = a.days ?? Number.NEGATIVE_INFINITY;
-    const db = b.days ?? Number.NEGATIVE_INFINITY;
-    if (da !== db) return db - da;
-    return byName.compare(a.name, b.name);
-  });
-}
-
-export type TodayFilter = 'all' | 'overdue' | 'promise' | 'pending';
-
-export function filterRows(
-  rows: readonly TodayRow[],
-  text: string,
-  filter: TodayFilter,
-): TodayRow[] {
-  const q = text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
-  const digits = q.replace(/\D/g, '');
-  return rows.filter((r) => {
-    if (filter === 'overdue' && !(r.days !== null && r.days > 0)) return false;
-    if (filter === 'promise' && r.status !== 'promessa' && r.status !== 'acordo') return false;
-    if (filter === 'pending' && r.pending === 0 && r.rejected === 0) return false;
-    if (!q) return true;
-    return r.search.includes(q) || (digits.length >= 4 && r.search.includes(digits));
-  });
+  const byDebtor = groupBy(debts, (d) => d.debtor_id);
+  const rows = debtors.map((d) => todayRow(todayBase(d, byDebtor.get(d.id)), policy, day));
+  return sortToday(rows, nameRanks(rows.map((r) => r.name)));
 }
 
 /**

@@ -2,6 +2,8 @@
  * One-tap contact links with the current cadence step's template rendered (shared
  * `renderTemplate`, creditor identified), guarded by the contact window and budget (shared
  * `mayContactNow`): when a contact is not allowed now, the screen shows why instead of the link.
+ * Opening a link first saves a `contact.logged` fact, so the collector's own messages count in
+ * the budget on this phone at once and on the server after sync.
  */
 import * as v from 'valibot';
 import { mayContactNow } from '#shared/cadence/contact-guard';
@@ -24,6 +26,7 @@ import { cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OrgSettings } from '../../app/collector';
+import type { SaveInput } from '../../sync/sync-types';
 import type { TimelineItem } from '../../models/merge';
 import { currentStep, str } from './collector-data';
 
@@ -35,17 +38,18 @@ function templateFor(
   days: number | null,
   channel: Channel,
   verified: boolean,
-): Template | undefined {
-  if (!verified) return privacySafeVariant(channel);
+): { template: Template | undefined; stepId?: string } {
   const step = currentStep(policy, days) ?? policy.steps[0];
-  if (!step) return undefined;
+  const stepId = step ? { stepId: step.id } : {};
+  if (!verified) return { template: privacySafeVariant(channel), ...stepId };
+  if (!step) return { template: undefined };
   const key = step.templateId.split('.')[0] ?? step.id;
   const id = `${key}.${channel}`;
   for (const raw of settings?.templates ?? []) {
     const parsed = v.safeParse(TemplateSchema, raw);
-    if (parsed.success && parsed.output.id === id) return parsed.output;
+    if (parsed.success && parsed.output.id === id) return { template: parsed.output, ...stepId };
   }
-  return defaultTemplate(id);
+  return { template: defaultTemplate(id), ...stepId };
 }
 
 export function creditorFacts(settings: OrgSettings | null): MessageFacts {
@@ -115,12 +119,17 @@ export function debtorFacts(input: {
 const isContactChannel = (c: unknown): c is ContactChannel =>
   (ContactChannels as readonly unknown[]).includes(c);
 
+/** The outbox type of a contact link the collector opened (shared/sync/facts.schema.ts). */
+export const CONTACT_LOGGED = 'contact.logged';
+
 /**
  * The contact log as the server's guard reads it, from the timeline: visits (this device's,
- * pending or pulled, and the pulled ones of others) and the contacts the pull delivered (office,
- * cadence, inbound). The server logs a contact row for each visit too, but never sends it (the
- * visit stands for it), so a visit counts once before and after its ack. Like the server, queued
- * or failed sends and letters are not contacts.
+ * pending or pulled, and the pulled ones of others), the contacts the pull delivered (office,
+ * cadence, inbound) and the links this phone opened. The server logs a contact row for each visit
+ * too, but never sends it (the visit stands for it), so a visit counts once before and after its
+ * ack; an opened link is logged under its mutation id, which the pulled contact keeps, so the
+ * timeline's union by id counts it once too. Like the server, queued or failed sends and letters
+ * are not contacts.
  */
 export function contactHistory(timeline: readonly TimelineItem[]): ContactLogEntry[] {
   const out: ContactLogEntry[] = [];
@@ -133,7 +142,16 @@ export function contactHistory(timeline: readonly TimelineItem[]): ContactLogEnt
         direction: 'outbound',
         automated: false,
       });
-    else if (i.type === 'contact') {
+    else if (i.type === CONTACT_LOGGED) {
+      const channel = i.data['channel'];
+      if (isContactChannel(channel))
+        out.push({
+          at: Date.parse(i.occurred_at),
+          channel,
+          direction: 'outbound',
+          automated: false,
+        });
+    } else if (i.type === 'contact') {
       const d = i.data;
       const status = d['status'];
       if (!isContactChannel(d['channel']) || status === 'queued' || status === 'failed') continue;
@@ -201,6 +219,17 @@ export function guard(
   return decision.allowed ? null : decision.message;
 }
 
+/** A rendered message and what the contact log records about it. */
+export interface Message {
+  ok: true;
+  text: string;
+  subject?: string;
+  templateId: string;
+  privacySafe: boolean;
+  /** The cadence step whose template this is. */
+  stepId?: string;
+}
+
 export function message(
   settings: OrgSettings | null,
   policy: CadencePolicy,
@@ -208,14 +237,19 @@ export function message(
   channel: Channel,
   verified: boolean,
   facts: MessageFacts,
-): { ok: true; text: string; subject?: string } | { ok: false; why: string } {
-  const template = templateFor(settings, policy, days, channel, verified);
+): Message | { ok: false; why: string } {
+  const { template, stepId } = templateFor(settings, policy, days, channel, verified);
   if (!template) return { ok: false, why: 'sem modelo de mensagem para este passo' };
   try {
     const rendered = renderTemplate(template, facts);
-    return rendered.subject === undefined
-      ? { ok: true, text: rendered.body }
-      : { ok: true, text: rendered.body, subject: rendered.subject };
+    return {
+      ok: true,
+      text: rendered.body,
+      templateId: template.id,
+      privacySafe: template.privacySafe,
+      ...(rendered.subject === undefined ? {} : { subject: rendered.subject }),
+      ...(stepId === undefined ? {} : { stepId }),
+    };
   } catch (error) {
     return { ok: false, why: (error as Error).message };
   }
@@ -225,4 +259,44 @@ export function message(
 export function waDigits(value: string): string {
   const digits = value.replace(/\D/g, '');
   return digits.startsWith('55') ? digits : `55${digits}`;
+}
+
+/** What the contact log records about an opened link (a call has no template). */
+export interface OpenedContact {
+  debtorId: string;
+  channel: 'whatsapp' | 'sms' | 'phone' | 'email';
+  href: string;
+  message?: Message;
+}
+
+/**
+ * Opens a guarded contact link after saving it as `contact.logged` (one strict-durability outbox
+ * transaction), so the tap counts in the budget even if the phone then leaves the app, loses
+ * power or never finds signal. Navigating first could tear the page down before the save commits
+ * and lose the contact; saving first costs one IndexedDB write (milliseconds). When the save
+ * fails the link is NOT opened and the error is answered: an uncounted contact is what the budget
+ * exists to prevent. The outcome is `opened` because that is all a web page can know.
+ */
+export async function openLoggedContact(
+  save: (input: SaveInput<'contact.logged'>) => Promise<unknown>,
+  navigate: (href: string) => void,
+  contact: OpenedContact,
+): Promise<string | null> {
+  const m = contact.message;
+  try {
+    await save({
+      type: 'contact.logged',
+      debtorId: contact.debtorId,
+      payload: {
+        channel: contact.channel,
+        outcome: 'opened',
+        ...(m?.stepId === undefined ? {} : { stepId: m.stepId }),
+        ...(m === undefined ? {} : { templateId: m.templateId, privacySafe: m.privacySafe }),
+      },
+    });
+  } catch (error) {
+    return (error as Error).message ?? String(error);
+  }
+  navigate(contact.href);
+  return null;
 }

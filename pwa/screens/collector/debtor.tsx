@@ -22,128 +22,22 @@ import {
   debtBreakdown,
   str,
   today,
-  type ContactPoint,
 } from './collector-data';
-import {
-  contactHistory,
-  creditorFacts,
-  debtorFacts,
-  guard,
-  message,
-  pixCode,
-  waDigits,
-} from './contact';
+import { CONTACT_LOGGED, contactHistory, creditorFacts, debtorFacts, pixCode } from './contact';
+import { ContactLinks } from './contact-links';
 import { PaymentForm, PromiseForm, VisitForm } from './forms';
 import { reasonText } from '../../ui/sync-indicator';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
-import type { CadencePolicy, ContactLogEntry } from '#shared/cadence/cadence.schema';
-import type { MessageFacts } from '#shared/templates/placeholders';
-import { formatPhoneBR, tryToE164 } from '#shared/identity/phone';
-
-/** "(11) 98765-4321" for a Brazilian number; anything else exactly as stored. */
-function shownPhone(value: string): string {
-  return tryToE164(value).ok ? formatPhoneBR(value) : value;
-}
 
 type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
 
-function ContactLinks({
-  point,
-  data,
-  history,
-  policy,
-  days,
-  facts,
-}: {
-  point: ContactPoint;
-  data: Record<string, unknown>;
-  history: readonly ContactLogEntry[];
-  policy: CadencePolicy;
-  days: number | null;
-  facts: MessageFacts;
-}) {
-  const settings = orgSettings.value;
-  const digits = point.value.replace(/[^\d+]/g, '');
-  if (point.kind === 'email') {
-    const why = guard(data, history, 'email', policy, settings);
-    const msg = message(settings, policy, days, 'email', point.verified, facts);
-    return (
-      <li>
-        <span>{point.value}</span>
-        {why ? (
-          <p class="blocked">{why}</p>
-        ) : msg.ok ? (
-          <div class="contact-actions">
-            <a
-              class="button"
-              href={`mailto:${point.value}?subject=${encodeURIComponent(msg.subject ?? '')}&body=${encodeURIComponent(msg.text)}`}
-            >
-              {t('debtor.email')}
-            </a>
-          </div>
-        ) : (
-          <p class="blocked">
-            {t('debtor.noTemplate')}: {msg.why}
-          </p>
-        )}
-      </li>
-    );
-  }
-  const callWhy = guard(data, history, 'phone', policy, settings);
-  const channels = point.isWhatsapp ? (['whatsapp', 'sms'] as const) : (['sms'] as const);
-  return (
-    <li>
-      <span>
-        {shownPhone(point.value)}
-        {point.label ? ` (${point.label})` : ''}
-      </span>
-      <div class="contact-actions">
-        {callWhy ? null : (
-          <a class="button" href={`tel:${digits}`}>
-            {t('debtor.call')}
-          </a>
-        )}
-        {channels.map((channel) => {
-          const why = guard(data, history, channel, policy, settings);
-          if (why) return null;
-          const msg = message(settings, policy, days, channel, point.verified, facts);
-          if (!msg.ok) return null;
-          const href =
-            channel === 'whatsapp'
-              ? `https://wa.me/${waDigits(point.value)}?text=${encodeURIComponent(msg.text)}`
-              : `sms:${digits}?body=${encodeURIComponent(msg.text)}`;
-          return (
-            <a class="button" href={href} key={channel} data-testid={`link-${channel}`}>
-              {t(channel === 'whatsapp' ? 'debtor.whatsapp' : 'debtor.sms')}
-            </a>
-          );
-        })}
-      </div>
-      {channels.map((channel) => {
-        const why = guard(data, history, channel, policy, settings);
-        const msg = why ? null : message(settings, policy, days, channel, point.verified, facts);
-        const reason = why ?? (msg && !msg.ok ? msg.why : null);
-        if (!reason) return null;
-        return (
-          <p class="blocked" key={channel} data-testid={`blocked-${channel}`}>
-            {t(channel === 'whatsapp' ? 'debtor.whatsapp' : 'debtor.sms')}:{' '}
-            {why ? `${t('debtor.blocked')} — ${why}` : `${t('debtor.noTemplate')} — ${reason}`}
-          </p>
-        );
-      })}
-      {callWhy ? (
-        <p class="blocked">
-          {t('debtor.call')}: {t('debtor.blocked')} — {callWhy}
-        </p>
-      ) : null}
-    </li>
-  );
-}
+/** An opened link waiting in the outbox shows as the contact it becomes on the server. */
+const shownType = (item: TimelineItem) => (item.type === CONTACT_LOGGED ? 'contact' : item.type);
 
 function itemText(item: TimelineItem): string {
   const d = item.data;
-  switch (item.type) {
+  switch (shownType(item)) {
     case 'visit': {
       const outcome = str(d['outcome']);
       return outcome ? t(`visit.${outcome}` as MessageKey) : '';
@@ -172,7 +66,8 @@ function Timeline({ items }: { items: readonly TimelineItem[] }) {
     <ul class="timeline" data-testid="timeline">
       {items.map((item) => (
         <li key={item.id} class={item.origin === 'server' ? '' : 'local'}>
-          <strong>{t(`entity.${item.type}` as MessageKey) ?? item.type}</strong> {itemText(item)}
+          <strong>{t(`entity.${shownType(item)}` as MessageKey) ?? item.type}</strong>{' '}
+          {itemText(item)}
           <br />
           <span class="small muted">
             {item.occurred_at.length > 10 ? dateTime(item.occurred_at) : fmtDate(item.occurred_at)}
@@ -372,6 +267,7 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
           {points.map((p) => (
             <ContactLinks
               key={p.id}
+              debtorId={id}
               point={p}
               data={{ ...view.data, id }}
               history={history}

@@ -1,43 +1,28 @@
 /**
  * Today: the collector's assigned debtors in cadence order, with search and filters. Only the rows
- * in view are rendered (fixed-height rows in a scroll box), so 5,000 debtors scroll smoothly.
+ * in view are rendered (../../ui/virtual-list), so 5,000 debtors scroll smoothly. The rows are
+ * derived once per debtor and cached (a liveQuery re-run re-derives only what changed); the search
+ * runs a moment after typing stops, so keystrokes never wait for a re-filter.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { orgSettings, runtime } from '../../app/collector';
-import type { QuitaDb, SrvDebt } from '../../db/db';
-import { liveSignal } from '../../models/live-signal';
-import { debtorsModel } from '../../models/read-models';
+import type { QuitaDb } from '../../db/db';
+import { todayBasesModel } from '../../models/read-models';
+import { todayRowsDeriver } from '../../models/today-rows';
 import { brl, num } from '../../i18n/format';
 import { t } from '../../i18n/messages';
+import { VirtualList } from '../../ui/virtual-list';
 import {
   cadencePolicy,
   filterRows,
   today,
-  todayRows,
   type TodayFilter,
   type TodayRow,
 } from './collector-data';
 
 const ROW = 64;
-const OVERSCAN = 8;
-
-function useModels(db: QuitaDb) {
-  const models = useMemo(
-    () => ({
-      debtors: debtorsModel(db),
-      debts: liveSignal<SrvDebt[]>(() => db.debts.toArray(), []),
-    }),
-    [db],
-  );
-  useEffect(
-    () => () => {
-      models.debtors.dispose();
-      models.debts.dispose();
-    },
-    [models],
-  );
-  return models;
-}
+/** Long enough to skip the re-filters between keystrokes of steady typing, short enough to feel live. */
+const SEARCH_DELAY_MS = 120;
 
 function dueText(days: number | null): string {
   if (days === null) return t('today.upToDate');
@@ -45,58 +30,76 @@ function dueText(days: number | null): string {
   return `${t('today.dueIn')} ${num(-days)} ${t('today.days')}`;
 }
 
-function Row({ row, top }: { row: TodayRow; top: number }) {
+/** Formatted texts per row object (rows are reused while their debtor is unchanged). */
+const texts = new WeakMap<TodayRow, { href: string; amount: string; meta: string }>();
+
+function rowTexts(row: TodayRow) {
+  let out = texts.get(row);
+  if (!out) {
+    out = {
+      href: `/cliente?id=${encodeURIComponent(row.id)}`,
+      amount: brl(row.balance),
+      meta:
+        dueText(row.days) +
+        (row.step ? ` · ${t('today.step')}: ${row.step.id} (${row.step.channel})` : ''),
+    };
+    texts.set(row, out);
+  }
+  return out;
+}
+
+function Row({ row }: { row: TodayRow }) {
+  const text = rowTexts(row);
   return (
-    <li
-      class="vrow"
-      style={{ transform: `translateY(${top}px)`, position: 'absolute', left: 0, right: 0 }}
-    >
-      <a href={`/cliente?id=${encodeURIComponent(row.id)}`}>
-        <span class="name">{row.name}</span>
-        <span class="amount">{brl(row.balance)}</span>
-        <span class="meta">
-          {dueText(row.days)}
-          {row.step ? ` · ${t('today.step')}: ${row.step.id} (${row.step.channel})` : ''}
-        </span>
-        <span class="meta">
-          {row.rejected > 0 ? (
-            <span class="badge rejected-badge">{t('sync.rejectedBadge')}</span>
-          ) : null}
-          {row.pending > 0 ? <span class="badge">{t('sync.pendingBadge')}</span> : null}
-        </span>
-      </a>
-    </li>
+    <a href={text.href}>
+      <span class="name">{row.name}</span>
+      <span class="amount">{text.amount}</span>
+      <span class="meta">{text.meta}</span>
+      <span class="meta">
+        {row.rejected > 0 ? (
+          <span class="badge rejected-badge">{t('sync.rejectedBadge')}</span>
+        ) : null}
+        {row.pending > 0 ? <span class="badge">{t('sync.pendingBadge')}</span> : null}
+      </span>
+    </a>
   );
 }
 
-function TodayList({ db }: { db: QuitaDb }) {
-  const models = useModels(db);
-  const [text, setText] = useState('');
-  const [filter, setFilter] = useState<TodayFilter>('all');
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(480);
-  const debtors = models.debtors.value.value;
-  const debts = models.debts.value.value;
+const renderRow = (row: TodayRow) => <Row row={row} />;
+
+function useTodayRows(db: QuitaDb): TodayRow[] | null {
+  const model = useMemo(() => todayBasesModel(db), [db]);
+  useEffect(() => () => model.dispose(), [model]);
+  const derive = useMemo(() => todayRowsDeriver(), [db]);
+  const bases = model.value.value;
   const settings = orgSettings.value;
+  const policy = useMemo(() => cadencePolicy(settings), [settings]);
   const day = today(settings);
-  const rows = useMemo(
-    () => todayRows(debtors, debts, cadencePolicy(settings), day),
-    [debtors, debts, settings, day],
-  );
-  const shown = useMemo(() => filterRows(rows, text, filter), [rows, text, filter]);
-  const first = Math.max(0, Math.floor(scrollTop / ROW) - OVERSCAN);
-  const last = Math.min(shown.length, Math.ceil((scrollTop + height) / ROW) + OVERSCAN);
+  return useMemo(() => (bases ? derive(bases, policy, day) : null), [derive, bases, policy, day]);
+}
+
+function TodayList({ db }: { db: QuitaDb }) {
+  const rows = useTodayRows(db);
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<TodayFilter>('all');
+  const pendingSearch = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(pendingSearch.current), []);
+  const shown = useMemo(() => (rows ? filterRows(rows, query, filter) : []), [rows, query, filter]);
   return (
     <>
       <div class="today-controls">
         <div>
           <label for="today-search">{t('today.search')}</label>
+          {/* Uncontrolled: typing repaints the input alone; the list follows after a pause. */}
           <input
             id="today-search"
             type="search"
-            value={text}
             autocomplete="off"
-            onInput={(e) => setText(e.currentTarget.value)}
+            onInput={(e) => {
+              const value = e.currentTarget.value;
+              clearTimeout(pendingSearch.current);
+              pendingSearch.current = setTimeout(() => setQuery(value), SEARCH_DELAY_MS);
+            }}
           />
         </div>
         <div>
@@ -113,30 +116,26 @@ function TodayList({ db }: { db: QuitaDb }) {
           </select>
         </div>
       </div>
-      <p class="small muted" role="status" data-testid="today-count">
-        {num(shown.length)} {t('today.count')}
-      </p>
-      {rows.length === 0 ? (
-        <p class="muted">{t('today.noneYet')}</p>
-      ) : shown.length === 0 ? (
-        <p class="muted">{t('today.empty')}</p>
+      {rows === null ? (
+        <p class="muted">{t('common.loading')}</p>
       ) : (
-        <div
-          class="vlist"
-          tabIndex={0}
-          role="region"
-          aria-label={t('today.list')}
-          ref={(el) => {
-            if (el && el.clientHeight && el.clientHeight !== height) setHeight(el.clientHeight);
-          }}
-          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-        >
-          <ul style={{ height: `${shown.length * ROW}px` }}>
-            {shown.slice(first, last).map((row, i) => (
-              <Row key={row.id} row={row} top={(first + i) * ROW} />
-            ))}
-          </ul>
-        </div>
+        <>
+          <p class="small muted" role="status" data-testid="today-count">
+            {num(shown.length)} {t('today.count')}
+          </p>
+          {rows.length === 0 ? (
+            <p class="muted">{t('today.noneYet')}</p>
+          ) : shown.length === 0 ? (
+            <p class="muted">{t('today.empty')}</p>
+          ) : (
+            <VirtualList
+              items={shown}
+              rowHeight={ROW}
+              label={t('today.list')}
+              renderRow={renderRow}
+            />
+          )}
+        </>
       )}
     </>
   );

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { Conflict, ConflictResolution } from '#shared/sync/conflict.schema';
-import type { EditableField } from '#shared/sync/protocol.schema';
+import type { EditableField } from '#shared/sync/facts.schema';
 import { api, ApiError, errorMessage } from '../../app/api';
 import { role } from '../../app/session';
 import { dateTime } from '../../i18n/format';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { issuesToProblem } from '#shared/api/problem';
 import {
   CadencePolicySchema,
@@ -9,7 +9,7 @@ import {
 } from '#shared/cadence/cadence.schema';
 import { UfSchema } from '#shared/identity/uf';
 import { DEFAULT_TEMPLATES } from '#shared/templates/default-templates';
-import { t } from '../../../i18n/messages';
+import { loadMessages, t } from '../../../i18n/messages';
 import {
   moveStep,
   newStepDraft,
@@ -27,6 +27,9 @@ import {
   type WindowsDraft,
   type WindowsSettings,
 } from './cadence-form-model';
+
+// The settings screens' text is the office area's (the route loads it before the screen).
+beforeAll(() => loadMessages('office'));
 
 const TEMPLATES = DEFAULT_TEMPLATES.map((x) => ({ id: x.id, channel: x.channel }));
 const DEFAULT_WINDOWS: WindowsSettings = {
