@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import { DebtorLookupResponseSchema, type DebtorLookupResponse } from '#shared/api/ledger.schema';
 import { TemplateSchema, type Template } from '#shared/templates/template.schema';
-import { CalendarDateSchema, todayIn, type CalendarDate } from '#shared/time/calendar-date';
+import { todayIn, type CalendarDate } from '#shared/time/calendar-date';
+import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
 import { DEFAULT_TEMPLATES } from '#shared/templates/default-templates';
 import { lookupKeyString, type LookupKey } from '../core/conversation';
 import {

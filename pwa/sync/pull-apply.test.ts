@@ -1,6 +1,7 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
+import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/default-policy';
 import { PullResponseSchema, type PullResponse, type SyncChange } from '#shared/sync/pull.schema';
 import { openDb, type QuitaDb } from '../db/db';
 import { applyPullPage } from './pull-apply';
@@ -140,6 +141,11 @@ describe('applyPullPage', () => {
     data: { version, value },
   });
 
+  const policyWithBudget = (maxPerDay: number) => ({
+    ...DEFAULT_CADENCE_POLICY,
+    budget: { maxPerDay, maxPer7Days: 7 },
+  });
+
   test('settings sections land in db.settings by key, never going back in version', async () => {
     const db = await freshDb();
     await applyPullPage(
@@ -153,17 +159,46 @@ describe('applyPullPage', () => {
     });
     await applyPullPage(
       db,
-      page([setting('cadence', 4, { budget: 2 }), setting('cadence', 3, { budget: 1 })]),
+      page([
+        setting('cadence', 4, policyWithBudget(2)),
+        setting('cadence', 3, policyWithBudget(1)),
+      ]),
       { now: '2026-11-26T12:00:00Z' },
     );
     expect(await db.settings.toArray()).toEqual([
-      { key: 'cadence', version: 4, value: { budget: 2 } },
+      { key: 'cadence', version: 4, value: policyWithBudget(2) },
       { key: 'organisation', version: 2, value: { tradeName: 'Pão Quente' } },
     ]);
     // Sections are not debtor data: removing a debtor leaves them.
     await applyPullPage(db, page([remove('debtor', X)]), { now: '2026-11-26T12:00:00Z' });
     expect(await db.settings.count()).toBe(2);
     expect(await db.debtors.count()).toBe(0);
+    db.close();
+  });
+
+  test('a cadence policy this client cannot read is stored as null, a readable one as parsed', async () => {
+    const db = await freshDb();
+    // A newer server's step channel this build does not know, then a policy without steps.
+    const unknownChannel = {
+      ...DEFAULT_CADENCE_POLICY,
+      steps: [{ ...DEFAULT_CADENCE_POLICY.steps[0], channel: 'pombo-correio' }],
+    };
+    await applyPullPage(db, page([setting('cadence', 1, unknownChannel)]), {
+      now: '2026-11-26T12:00:00Z',
+    });
+    expect(await db.settings.get('cadence')).toEqual({ key: 'cadence', version: 1, value: null });
+    await applyPullPage(db, page([setting('cadence', 2, { budget: 2 })]), {
+      now: '2026-11-26T12:00:00Z',
+    });
+    expect((await db.settings.get('cadence'))?.value).toBeNull();
+    await applyPullPage(db, page([setting('cadence', 3, policyWithBudget(3))]), {
+      now: '2026-11-26T12:00:00Z',
+    });
+    expect(await db.settings.get('cadence')).toEqual({
+      key: 'cadence',
+      version: 3,
+      value: policyWithBudget(3),
+    });
     db.close();
   });
 

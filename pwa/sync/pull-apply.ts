@@ -7,6 +7,8 @@
  * never touches the outbox: revocation is not a user delete, and facts recorded in the field are
  * still pushed.
  */
+import * as v from 'valibot';
+import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
 import type { PullResponse, SyncChange } from '#shared/sync/pull.schema';
 import {
   retainedTable,
@@ -119,9 +121,17 @@ async function applyChanges(db: QuitaDb, changes: readonly SyncChange[]): Promis
   await applySettings(db, settings);
 }
 
-/** A section's row from its `{ version, value }` data. */
+/**
+ * A section's row from its `{ version, value }` data. The cadence policy is validated here, where
+ * it enters the device, so screens read it as typed data without loading the schemas (the first
+ * screen's budget): one this client cannot read (say, from a newer server) is kept as null, and
+ * screens fall back to the default régua, as they would with no section at all.
+ */
 function settingOf(key: string, data: Record<string, unknown>): SrvSetting {
-  return { key, version: versionOf(data), value: data['value'] };
+  const value = data['value'];
+  if (key !== 'cadence') return { key, version: versionOf(data), value };
+  const policy = v.safeParse(CadencePolicySchema, value);
+  return { key, version: versionOf(data), value: policy.success ? policy.output : null };
 }
 
 /** Puts sections (never back in version) and deletes the removed ones. */

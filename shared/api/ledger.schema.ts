@@ -9,9 +9,9 @@ import * as v from 'valibot';
 import { HourRangeSchema, PreferableChannels } from '../cadence/cadence.schema';
 import { BreakdownSchema } from '../charges/charges.schema';
 import { DocumentSchema } from '../identity/document';
-import { CentsSchema } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
 import { ProposalSchema } from '../negotiation/negotiation.schema';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import {
   AddressSchema,
   ContactChannelSchema,

@@ -4,8 +4,9 @@
  * response shows, so it carries its own schema (SP Lei 14.953/2013 wants every addition itemised).
  */
 import * as v from 'valibot';
-import { CentsSchema, cents } from '../money/money';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { cents } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 
 /** CDC art. 52 §1: a consumer's late fine may not exceed 2% of the installment. */
 export const CONSUMER_FINE_CAP_BPS = 200;

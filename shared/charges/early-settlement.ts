@@ -10,8 +10,10 @@
  * installments are not part of this figure: `balanceOn` computes them per installment.
  */
 import * as v from 'valibot';
-import { CentsSchema, cents, roundDiv } from '../money/money';
-import { CalendarDateSchema, daysBetween, type CalendarDate } from '../time/calendar-date';
+import { cents, roundDiv } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
+import { daysBetween, type CalendarDate } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 
 /** One installment of an agreement, its interest part accruing over its own period. */
 export const ContractInstallmentSchema = v.object({

@@ -5,7 +5,7 @@
  * `ScheduleEntry` (number 0 = down payment), so a validated proposal's schedule is stored as is.
  */
 import * as v from 'valibot';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { entity, InstantSchema, note, positiveCents, text, VersionSchema } from './common.schema';
 import { IdSchema } from './id';
 import { DebtIdsSchema } from './promise.schema';

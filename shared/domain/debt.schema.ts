@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { DebtTermsSchema } from '../charges/charges.schema';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { entity, InstantSchema, note, positiveCents, text, VersionSchema } from './common.schema';
 import { IdSchema } from './id';
 

@@ -3,7 +3,7 @@
  * that debt until it is resolved or withdrawn.
  */
 import * as v from 'valibot';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { entity, note, text, VersionSchema } from './common.schema';
 import { IdSchema } from './id';
 

@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import type { HolidayCalendar } from '../time/holidays';
 import { addBusinessDays } from '../time/business-days';
-import { CalendarDateSchema, type CalendarDate } from '../time/calendar-date';
+import { type CalendarDate } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { entity, note, text, VersionSchema } from './common.schema';
 import { IdSchema } from './id';
 

@@ -6,7 +6,8 @@
 import * as v from 'valibot';
 import { DEFAULT_CADENCE_POLICY } from '../cadence/cadence.schema';
 import type { UF } from '../identity/uf';
-import { addDays, CalendarDateSchema, type CalendarDate } from '../time/calendar-date';
+import { addDays, type CalendarDate } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { TemplateIdSchema } from '../templates/template.schema';
 import { count, entity, InstantSchema, positiveCents, text } from './common.schema';
 import { IdSchema } from './id';

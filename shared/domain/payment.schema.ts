@@ -5,7 +5,7 @@
  * A confirmed `Payment` has the `date`/`amount` shape `balanceOn` (shared/charges) reads.
  */
 import * as v from 'valibot';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { entity, InstantSchema, note, positiveCents, text } from './common.schema';
 import { IdSchema } from './id';
 

@@ -3,7 +3,7 @@
  * pauses the cadence; a broken one resumes it; a kept one is a good-payer signal.
  */
 import * as v from 'valibot';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { ContactChannelSchema, entity, InstantSchema, note, positiveCents } from './common.schema';
 import { IdSchema } from './id';
 

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { DebtorStatusSchema } from '../api/ledger.schema';
-import { CentsSchema } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
 
 const Short = v.pipe(v.string(), v.maxLength(200));
 

@@ -6,14 +6,10 @@
  * (`splitCents`, `allocateCents`) never rounds: it hands out whole centavos so the parts always sum
  * to the total exactly.
  */
-import * as v from 'valibot';
+import type * as v from 'valibot';
 
-export const CentsSchema = v.pipe(
-  v.number('o valor deve ser um número de centavos'),
-  v.safeInteger('o valor deve ser um número inteiro de centavos'),
-  v.brand('Cents'),
-);
-export type Cents = v.InferOutput<typeof CentsSchema>;
+/** Whole centavos; `CentsSchema` (cents.schema.ts) validates and brands them. */
+export type Cents = number & v.Brand<'Cents'>;
 
 /** Brands a whole number of centavos; throws on fractions, NaN and unsafe integers. */
 export function cents(value: number): Cents {

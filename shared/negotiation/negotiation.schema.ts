@@ -5,8 +5,9 @@
  * waiving multa/juros as separate, logged concessions.
  */
 import * as v from 'valibot';
-import { CentsSchema, cents } from '../money/money';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { cents } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { IdSchema } from '../domain/id';
 
 const BpsSchema = v.pipe(

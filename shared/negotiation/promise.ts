@@ -5,13 +5,10 @@
  * needs the owner's approval for the next.
  */
 import * as v from 'valibot';
-import { CentsSchema, cents, formatBRL, minCents, type Cents } from '../money/money';
-import {
-  CalendarDateSchema,
-  daysBetween,
-  formatBrazilianDate,
-  type CalendarDate,
-} from '../time/calendar-date';
+import { cents, formatBRL, minCents, type Cents } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
+import { daysBetween, formatBrazilianDate, type CalendarDate } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import type { RuleFinding } from './negotiation.schema';
 
 const WholeSchema = v.pipe(

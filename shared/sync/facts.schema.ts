@@ -20,7 +20,7 @@ import { FieldPaymentMethodSchema, ReceiptNumberSchema } from '../domain/payment
 import { DebtIdsSchema } from '../domain/promise.schema';
 import { GeolocationSchema, VisitOutcomeSchema } from '../domain/visit.schema';
 import { TemplateIdSchema } from '../templates/template.schema';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import type { Mutation } from './envelope.schema';
 
 export const VisitRecordedV1 = entity({

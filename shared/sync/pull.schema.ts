@@ -4,8 +4,8 @@
  */
 import * as v from 'valibot';
 import { ContactChannelSchema, entity } from '../domain/common.schema';
-import { CentsSchema } from '../money/money';
-import { CalendarDateSchema } from '../time/calendar-date';
+import { CentsSchema } from '../money/cents.schema';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { DeviceHealthSchema } from './device.schema';
 import { OffsetInstantSchema } from './envelope.schema';
 

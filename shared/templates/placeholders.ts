@@ -5,8 +5,10 @@
  * formatting: money as BRL ("R$ 1.234,56"), dates as DD/MM/AAAA, counts as plain integers.
  */
 import * as v from 'valibot';
-import { CentsSchema, cents } from '../money/money';
-import { CalendarDateSchema, calendarDate } from '../time/calendar-date';
+import { cents } from '../money/money';
+import { CentsSchema } from '../money/cents.schema';
+import { calendarDate } from '../time/calendar-date';
+import { CalendarDateSchema } from '../time/calendar-date.schema';
 
 const TextFact = v.pipe(v.string(), v.trim(), v.minLength(1));
 const MoneyFact = CentsSchema;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
+import { BrazilianDateSchema } from './calendar-date.schema';
 import {
-  BrazilianDateSchema,
   calendarDate,
   formatBrazilianDate,
   parseBrazilianDate,

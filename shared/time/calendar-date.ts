@@ -3,12 +3,13 @@
  * zone, never an instant; instants (epoch milliseconds) are converted only by `localDateTime`, with
  * the zone passed in. This module never reads the clock: "today" is always a parameter.
  */
-import * as v from 'valibot';
+import type * as v from 'valibot';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
-function isRealDate(value: string): boolean {
+/** True for a real 'YYYY-MM-DD' day (2025-02-30 is not). */
+export function isRealDate(value: string): boolean {
   const m = DATE_RE.exec(value);
   if (!m) return false;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -16,12 +17,8 @@ function isRealDate(value: string): boolean {
   return d <= daysInMonth(y, mo);
 }
 
-export const CalendarDateSchema = v.pipe(
-  v.string('a data deve ser um texto no formato AAAA-MM-DD'),
-  v.check(isRealDate, 'a data deve existir e estar no formato AAAA-MM-DD, como 2025-03-10'),
-  v.brand('CalendarDate'),
-);
-export type CalendarDate = v.InferOutput<typeof CalendarDateSchema>;
+/** A real day as 'YYYY-MM-DD'; `CalendarDateSchema` (calendar-date.schema.ts) validates and brands it. */
+export type CalendarDate = string & v.Brand<'CalendarDate'>;
 
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
 
@@ -207,17 +204,6 @@ export function parseBrazilianDate(text: string): CalendarDate {
   if (!result.ok) throw new RangeError(result.message);
   return result.value;
 }
-
-/** A date typed by a person or read from a spreadsheet ('DD/MM/AAAA' or 'YYYY-MM-DD'), output as a CalendarDate. */
-export const BrazilianDateSchema = v.pipe(
-  v.string(),
-  v.rawTransform(({ dataset, addIssue, NEVER }): CalendarDate => {
-    const result = tryParseBrazilianDate(dataset.value);
-    if (result.ok) return result.value;
-    addIssue({ message: result.message });
-    return NEVER;
-  }),
-);
 
 /** "31/01/2025": the date as Brazilians write it. */
 export function formatBrazilianDate(date: CalendarDate): string {

@@ -11,7 +11,8 @@
 import * as v from 'valibot';
 import { UfSchema } from '../identity/uf';
 import type { UF } from '../identity/uf';
-import { CalendarDateSchema, addDays, dateParts, daysInMonth, fromParts } from './calendar-date';
+import { addDays, dateParts, daysInMonth, fromParts } from './calendar-date';
+import { CalendarDateSchema } from './calendar-date.schema';
 import type { CalendarDate } from './calendar-date';
 
 export const HolidayKinds = ['national', 'optional', 'state', 'local'] as const;

@@ -26,7 +26,7 @@
  * Rounds: QUITA_BENCH_PWA_ROUNDS (default 3) reloads for (b) and traces for (c).
  */
 import { serve } from '@hono/node-server';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ import { build } from 'vite';
 import { createApp } from '../../server/app';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
-import { ensurePwaBuilt } from '../../server/pwa-build';
+import { buildPwa } from '../../server/pwa-build';
 import { CHROMIUM, ROOT } from '../extension-harness';
 import { seedUser, TEST_PASSWORD, type SeededUser } from '../helpers/auth';
 import { portfolioCsvPath } from '../portfolio';
@@ -143,12 +143,11 @@ interface Stack {
 }
 
 async function startStack(): Promise<Stack> {
-  const pwaDir = await ensurePwaBuilt((line) => console.error(`bench pwa: ${line}`));
-  if (!pwaDir) throw new Error('bench pwa: the PWA could not be built');
+  // Always a fresh production build of the current sources (never a dist/pwa left by a test run).
+  const served = mkdtempSync(join(tmpdir(), 'quita-pwa-bench-'));
+  await buildPwa(await import('vite'), served);
   const db = await openPglite();
   await migrate(db);
-  const served = mkdtempSync(join(tmpdir(), 'quita-pwa-bench-'));
-  cpSync(pwaDir, served, { recursive: true });
   const app = createApp({ db, version: 'bench', pwaDir: served, logError: () => undefined });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((done) => server.once('listening', done));

@@ -3,17 +3,8 @@
  * debtor is at, and the order of the Today list. Pure functions over the read models' rows.
  */
 import * as v from 'valibot';
-import {
-  CadencePolicySchema,
-  DEFAULT_CADENCE_POLICY,
-  type CadencePolicy,
-} from '#shared/cadence/cadence.schema';
-import {
-  daysBetween,
-  DEFAULT_TIME_ZONE,
-  todayIn,
-  type CalendarDate,
-} from '#shared/time/calendar-date';
+import type { CadencePolicy } from '#shared/cadence/cadence.schema';
+import { daysBetween, type CalendarDate } from '#shared/time/calendar-date';
 import { balanceOn } from '#shared/charges/balance';
 import { DebtTermsSchema, type Breakdown } from '#shared/charges/charges.schema';
 import { cents } from '#shared/money/money';
@@ -30,7 +21,6 @@ import {
   type TodayFilter,
   type TodayRow,
 } from '../../models/today-rows';
-import type { OrgSettings } from '../../app/collector';
 
 export interface ContactPoint {
   id: string;
@@ -50,19 +40,7 @@ export function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** The pulled cadence policy when the office's settings are cached, else the shared default. */
-export function cadencePolicy(settings: OrgSettings | null): CadencePolicy {
-  const parsed = v.safeParse(CadencePolicySchema, settings?.cadence);
-  return parsed.success ? parsed.output : DEFAULT_CADENCE_POLICY;
-}
-
-export function orgTimeZone(settings: OrgSettings | null): string {
-  return settings?.organisation?.timeZone ?? DEFAULT_TIME_ZONE;
-}
-
-export function today(settings: OrgSettings | null): CalendarDate {
-  return todayIn(Date.now(), orgTimeZone(settings));
-}
+export { cadencePolicy, orgTimeZone, today } from './org-settings';
 
 /** Open debts grouped by debtor. */
 export function openDebtsBy(debts: readonly SrvDebt[]): Map<string, SrvDebt[]> {

@@ -8,17 +8,16 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { orgSettings, runtime } from '../../app/collector';
 import type { QuitaDb } from '../../db/db';
 import { todayBasesModel } from '../../models/read-models';
-import { todayRowsDeriver } from '../../models/today-rows';
 import { brl, num } from '../../i18n/format';
 import { t } from '../../i18n/messages';
 import { VirtualList } from '../../ui/virtual-list';
 import {
-  cadencePolicy,
   filterRows,
-  today,
+  todayRowsDeriver,
   type TodayFilter,
   type TodayRow,
-} from './collector-data';
+} from '../../models/today-rows';
+import { cadencePolicy, today } from './org-settings';
 
 const ROW = 64;
 /** Long enough to skip the re-filters between keystrokes of steady typing, short enough to feel live. */
