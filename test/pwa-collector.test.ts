@@ -64,6 +64,38 @@ describe('collector PWA in Chromium', () => {
 
   const waiting = () => page.getByTestId('sync-waiting').textContent();
 
+  // The owner on their own browser (a second context: another person's phone or desktop).
+  let ownerPage: Page | undefined;
+  async function ownerDevices(): Promise<Page> {
+    if (!ownerPage) {
+      const ownerContext = await browser.newContext({
+        viewport: { width: 360, height: 640 },
+        locale: 'pt-BR',
+        timezoneId: 'America/Sao_Paulo',
+      });
+      ownerPage = await ownerContext.newPage();
+      ownerPage.setDefaultTimeout(15_000);
+      ownerPage.on('pageerror', (e) => pageErrors.push(`owner: ${String(e)}`));
+      await ownerPage.goto(`${base}/`);
+      await ownerPage.getByLabel('E-mail').fill(owner.user.email);
+      await ownerPage.getByLabel('Senha').fill(TEST_PASSWORD);
+      await ownerPage.getByRole('button', { name: 'Entrar' }).click();
+      await ownerPage.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
+      await ownerPage.getByRole('navigation').getByRole('link', { name: 'Dispositivos' }).click();
+    } else {
+      await ownerPage.reload();
+    }
+    await ownerPage
+      .getByRole('heading', { level: 1, name: 'Sincronização dos aparelhos' })
+      .waitFor();
+    await ownerPage.getByTestId('device').first().waitFor();
+    return ownerPage;
+  }
+
+  /** The text of the definition after `term` in a device card. */
+  const fact = (card: ReturnType<Page['getByTestId']>, term: string) =>
+    card.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').textContent();
+
   beforeAll(async () => {
     db = await openTestDb('pglite');
     pwa = await startPwaServer(db);
@@ -307,6 +339,17 @@ describe('collector PWA in Chromium', () => {
       outboxPending: 0,
       outboxRejected: 0,
     });
+    // And on the owner's own screen: one card for Carlos, green, nothing waiting, no reasons.
+    const ownerScreen = await ownerDevices();
+    const card = ownerScreen.getByTestId('device');
+    expect(await card.count()).toBe(1);
+    expect(await card.textContent()).toContain('Carlos Campo');
+    expect(await card.getAttribute('class')).toBe('light-green');
+    expect(await card.textContent()).toContain('em dia');
+    expect(await fact(card, 'Itens aguardando envio')).toBe('0');
+    expect(await fact(card, 'Itens recusados')).toBe('0');
+    expect(await card.locator('ul li').count()).toBe(0);
+    expect(await ownerScreen.getByText('Nenhum registro recusado.').count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 
@@ -329,6 +372,24 @@ describe('collector PWA in Chromium', () => {
     expect(mine?.outboxRejected).toBe(1);
     expect(mine?.reasons.map((r) => r.code)).toContain('rejected_mutations');
     expect(await count(db, anaId, 'promises')).toBe(1);
+    // The owner's screen: the card turns red with the reason, and the refused record is listed
+    // with what it was, whose it was and why.
+    const ownerScreen = await ownerDevices();
+    const card = ownerScreen.getByTestId('device');
+    await expect.poll(() => card.getAttribute('class')).toBe('light-red');
+    expect(await fact(card, 'Itens recusados')).toBe('1');
+    expect(await card.locator('ul li').count()).toBeGreaterThan(0);
+    const refused = ownerScreen.getByTestId('rejection');
+    expect(await refused.count()).toBe(1);
+    const text = await refused.textContent();
+    expect(text).toContain('Promessa');
+    expect(text).toContain('Ana Beatriz Lima');
+    expect(text).toContain('Carlos Campo');
+    expect(text).toContain('recusado');
+    expect(text, text ?? '').toContain('já existe uma promessa ativa');
+    await expectAxeClean(ownerScreen, 'owner-devices-rejected');
+    await screenshot(ownerScreen, '27-owner-devices-rejected');
+    expect(pageErrors).toEqual([]);
   });
 
   test('5,000 debtors on the device: a window of rows, search and scroll stay responsive', async () => {

@@ -285,12 +285,15 @@ forEachDb((kind) => {
       { mutation: expect.objectContaining({ payload: { photo: 'abc' } }), status: 'deferred' },
     ]);
     const listed = await call<{
-      items: { mutationId: string; status: string; mutation: unknown }[];
+      items: { mutationId: string; status: string; mutation: unknown; debtorName: unknown }[];
     }>(app, 'GET', '/api/status/rejections', { headers: owner.headers });
     expect(listed.body.items.find((i) => i.mutationId === foreign.mutation_id)).toMatchObject({
       status: 'rejected',
       mutation: { payload: { receiptNumber: 'R-401' } },
     });
+    // The owner's list names the debtor (the foreign one is still a debtor row, just not this
+    // collector's); the deferred one too.
+    for (const item of listed.body.items) expect(typeof item.debtorName).toBe('string');
     // Rejections are permanent: resending answers the stored outcome.
     const again = await device.push([bad]);
     expect(again.body.results[0]).toMatchObject({

@@ -97,6 +97,13 @@ export const officePtBR = {
   'method.other': 'outro',
 
   'devices.title': 'Sincronização dos aparelhos',
+  'devices.rejections.title': 'Registros recusados ou adiados pelo servidor',
+  'devices.rejections.none': 'Nenhum registro recusado.',
+  'devices.rejections.rejected': 'recusado',
+  'devices.rejections.deferred': 'adiado (versão nova do aplicativo)',
+  'devices.rejections.received': 'Recebido em',
+  'devices.rejections.reason': 'Motivo',
+  'devices.rejections.unknownDebtor': 'cliente não encontrado',
   'devices.none': 'Nenhum aparelho registrado ainda.',
   'devices.green': 'em dia',
   'devices.amber': 'atenção',

@@ -120,6 +120,10 @@ const ptBR = {
   'type.payment.recorded': 'Pagamento',
   'type.promise.created': 'Promessa',
   'type.agreement.proposed': 'Proposta de acordo',
+  'type.promise.cancelled': 'Promessa cancelada',
+  'type.payment.voided': 'Pagamento anulado',
+  'type.debtor.field_updated': 'Correção de contato',
+  'type.contact.logged': 'Contato registrado',
 
   'today.title': 'Hoje',
   'today.search': 'Buscar por nome ou telefone',

@@ -5,19 +5,10 @@
 import { firstSync, lastSyncError, runtime, runtimeError, syncing } from '../app/collector';
 import { dateTime, num } from '../i18n/format';
 import { t, type MessageKey } from '../i18n/messages';
+import { reasonText, typeLabel } from './mutation-text';
 import './collector.css';
 
-export function typeLabel(type: string): string {
-  const key = `type.${type}` as MessageKey;
-  return t(key) ?? type;
-}
-
-/** The server's reason code in words; policy refusals already carry their pt-BR message. */
-export function reasonText(reason: string): string {
-  if (reason.startsWith('policy: ')) return reason.slice('policy: '.length);
-  const key = `reject.${reason}` as MessageKey;
-  return t(key) ?? reason;
-}
+export { reasonText, typeLabel };
 
 export function SyncIndicator() {
   const rt = runtime.value;

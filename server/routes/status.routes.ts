@@ -136,6 +136,7 @@ export function statusRoutes({ db, now }: Deps) {
           collector_name: string;
           type: string;
           debtor_id: string | null;
+          debtor_name: string | null;
           status: string;
           reason: string | null;
           mutation: unknown;
@@ -143,8 +144,10 @@ export function statusRoutes({ db, now }: Deps) {
           received_at: Date;
         }>(
           `SELECT m.mutation_id, m.device_id, m.device_seq, m.collector_id, u.name AS collector_name,
-           m.type, m.debtor_id, m.status, m.reason, m.mutation, m.occurred_at, m.received_at
+           m.type, m.debtor_id, d.name AS debtor_name, m.status, m.reason, m.mutation,
+           m.occurred_at, m.received_at
          FROM sync_mutations m JOIN users u ON u.id = m.collector_id
+         LEFT JOIN debtors d ON d.id = m.debtor_id
          WHERE m.status IN ('rejected', 'deferred')
          ORDER BY m.received_at DESC LIMIT 500`,
         );
@@ -156,6 +159,7 @@ export function statusRoutes({ db, now }: Deps) {
             collector: { id: r.collector_id, name: r.collector_name },
             type: r.type,
             debtorId: r.debtor_id,
+            debtorName: r.debtor_name,
             status: r.status,
             reason: r.reason,
             mutation: r.mutation,

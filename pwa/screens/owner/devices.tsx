@@ -2,11 +2,14 @@
  * Sync status of every collector's device (reference/sync.md §5.9), from `GET /api/status/devices`
  * (server/routes/status.routes.ts). The server decides green/amber/red and the reasons (shared
  * `deviceStatus`); values are the LAST REPORTED ones, so each card says "as of" its last contact.
+ * Below them, the records the server refused or deferred (`GET /api/status/rejections`), each with
+ * the collector, the debtor and the reason, so the owner can follow up with the collector.
  * If the endpoint is missing (an older server: 404) the screen says "indisponível".
  */
 import type { DeviceLevel, DeviceReason } from '#shared/sync/device-status';
 import { api, ApiError } from '../../app/api';
 import { Failure, Loading, useLoad } from '../../ui/async';
+import { reasonText, typeLabel } from '../../ui/mutation-text';
 import { dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
 
@@ -29,6 +32,18 @@ export interface DeviceItem {
   lastError: string | null;
 }
 
+/** One item of `GET /api/status/rejections`. */
+export interface RejectionItem {
+  mutationId: string;
+  collector: { id: string; name: string };
+  type: string;
+  debtorId: string | null;
+  debtorName: string | null;
+  status: 'rejected' | 'deferred';
+  reason: string | null;
+  receivedAt: string;
+}
+
 type Light = DeviceLevel;
 
 const LIGHT: Record<Light, MessageKey> = {
@@ -43,7 +58,11 @@ const yesNo = (b: boolean | null) => (b === null ? '—' : b ? t('common.yes') :
 export function Devices() {
   const [loaded, reload] = useLoad(async () => {
     try {
-      return await api<{ items: DeviceItem[]; serverNow: string }>('GET', '/api/status/devices');
+      const [devices, rejections] = await Promise.all([
+        api<{ items: DeviceItem[]; serverNow: string }>('GET', '/api/status/devices'),
+        api<{ items: RejectionItem[] }>('GET', '/api/status/rejections'),
+      ]);
+      return { ...devices, rejections: rejections.items };
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) return null;
       throw e;
@@ -118,8 +137,39 @@ export function Devices() {
               </li>
             ))}
           </ul>
+          <Rejections items={loaded.value.rejections} />
         </>
       ) : null}
     </section>
+  );
+}
+
+function Rejections({ items }: { items: readonly RejectionItem[] }) {
+  return (
+    <>
+      <h2>{t('devices.rejections.title')}</h2>
+      {items.length === 0 ? <p class="muted">{t('devices.rejections.none')}</p> : null}
+      <ul class="items">
+        {items.map((r) => (
+          <li key={r.mutationId} data-testid="rejection" class={`rejection-${r.status}`}>
+            <p>
+              <strong>{typeLabel(r.type)}</strong> ·{' '}
+              {r.debtorName ?? t('devices.rejections.unknownDebtor')} · {r.collector.name}
+            </p>
+            <p class="small">
+              {t(
+                r.status === 'rejected'
+                  ? 'devices.rejections.rejected'
+                  : 'devices.rejections.deferred',
+              )}
+              {r.reason ? ` — ${t('devices.rejections.reason')}: ${reasonText(r.reason)}` : ''}
+            </p>
+            <p class="small muted">
+              {t('devices.rejections.received')} {dateTime(r.receivedAt)}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
