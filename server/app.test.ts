@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './app';
 import type { Db } from './db/db';
@@ -28,6 +29,24 @@ forEachDb((kind) => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', database: kind, version: packageVersion() });
     expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  test('JSON answers are gzip-compressed for clients that accept it, and only for them', async () => {
+    const app = createApp({ db, version: 'test' });
+    const plain = await app.request('/api/openapi.json');
+    const plainText = await plain.text();
+    expect(plainText.length).toBeGreaterThan(10_000);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    const zipped = await app.request('/api/openapi.json', {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(zipped.headers.get('vary')).toMatch(/accept-encoding/i);
+    const wire = Buffer.from(await zipped.arrayBuffer());
+    expect(wire.length).toBeLessThan(plainText.length / 3);
+    expect(JSON.parse(gunzipSync(wire).toString())).toEqual(JSON.parse(plainText));
+    const other = await app.request('/api/openapi.json', { headers: { 'accept-encoding': 'br' } });
+    expect(other.headers.get('content-encoding')).toBeNull();
   });
 
   test('every route except the public ones requires a token', async () => {

@@ -5,6 +5,7 @@
  * route guarded by `requireRole(...)`.
  */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -70,6 +71,10 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     logError: input.logError ?? ((message, error) => console.error(message, error)),
   };
   const app = new Hono<AppEnv>();
+  // A collector's first sync is megabytes of JSON over a field phone's connection; gzip makes it
+  // a fraction of that. Import progress (application/x-ndjson) and event streams are left alone
+  // so each line still arrives as soon as it is written.
+  app.use(compress());
   app.use(
     methodNotAllowed({
       app,

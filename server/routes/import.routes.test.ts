@@ -275,8 +275,13 @@ forEachDb((kind) => {
       { length: 1200 },
       (_, i) => `N-${i},Nd Person,${CPF},,,,,,N-T${i},Plano,10.00,2026-01-10`,
     );
-    const res = await post(csv(...rows), { headers: { accept: 'application/x-ndjson' } });
+    // A browser sends Accept-Encoding: the progress stream must still not be compressed (gzip
+    // would hold lines back until a block fills).
+    const res = await post(csv(...rows), {
+      headers: { accept: 'application/x-ndjson', 'accept-encoding': 'gzip, deflate' },
+    });
     expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    expect(res.headers.get('content-encoding')).toBeNull();
     const lines = (await res.text())
       .trim()
       .split('\n')

@@ -5,6 +5,7 @@
  * header on every page as the PWA sends it) beside a plain SQL scan of the same rows in one
  * transaction. Rounds: QUITA_BENCH_SYNC_FIRST_ROUNDS (default 3).
  */
+import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { PullResponse } from '#shared/sync/pull.schema';
 import { createApp } from '../../server/app';
@@ -34,11 +35,12 @@ async function send<T>(
   app: App,
   path: string,
   init: RequestInit,
-): Promise<{ body: T; bytes: number }> {
+): Promise<{ body: T; bytes: number; wireBytes: number }> {
   const res = await app.request(path, init);
-  const text = await res.text();
+  const raw = Buffer.from(await res.arrayBuffer());
+  const text = (res.headers.get('content-encoding') === 'gzip' ? gunzipSync(raw) : raw).toString();
   if (res.status >= 300) throw new Error(`bench sync: ${path} → ${res.status} ${text}`);
-  return { body: JSON.parse(text) as T, bytes: Buffer.byteLength(text) };
+  return { body: JSON.parse(text) as T, bytes: Buffer.byteLength(text), wireBytes: raw.length };
 }
 
 const FIRST_ROUNDS = Number(process.env['QUITA_BENCH_SYNC_FIRST_ROUNDS'] ?? '3');
@@ -83,7 +85,7 @@ export async function firstSyncBench(label: string, db: Db): Promise<BenchResult
   console.error(
     `bench sync: ${label} ${ids.length} debtors imported and assigned in ${Math.round(performance.now() - t)} ms`,
   );
-  let pulled = { pages: 0, changes: 0, bytes: 0 };
+  let pulled = { pages: 0, changes: 0, bytes: 0, wireBytes: 0 };
   let scanned = 0;
   const result = await compare(
     `first sync, server side (${label})`,
@@ -93,13 +95,15 @@ export async function firstSyncBench(label: string, db: Db): Promise<BenchResult
       run: async () => {
         const deviceId = crypto.randomUUID();
         let cursor: string | undefined;
-        const seen = { pages: 0, changes: 0, bytes: 0 };
+        const seen = { pages: 0, changes: 0, bytes: 0, wireBytes: 0 };
         for (let more = true; more; seen.pages++) {
           const q = new URLSearchParams({ limit: '500' });
           if (cursor !== undefined) q.set('cursor', cursor);
           const res = await send<PullResponse>(app, `/api/sync/pull?${q}`, {
             headers: {
               ...collector.headers,
+              // What a browser sends: the bytes counted are those on the wire.
+              'accept-encoding': 'gzip',
               'x-quita-device': deviceId,
               'x-quita-health': encodeURIComponent(
                 JSON.stringify({ device_now: new Date().toISOString(), health: HEALTH }),
@@ -109,6 +113,7 @@ export async function firstSyncBench(label: string, db: Db): Promise<BenchResult
           cursor = res.body.cursor;
           seen.changes += res.body.changes.length;
           seen.bytes += res.bytes;
+          seen.wireBytes += res.wireBytes;
           more = res.body.has_more;
         }
         pulled = seen;
@@ -141,6 +146,7 @@ export async function firstSyncBench(label: string, db: Db): Promise<BenchResult
     changes: pulled.changes,
     pages: pulled.pages,
     responseBytes: pulled.bytes,
+    wireBytesGzip: pulled.wireBytes,
     pullTotalMs: Math.round(result.subject.medianMs),
     pullChangesPerSecond: Math.round(pulled.changes / (result.subject.medianMs / 1000)),
     scannedRows: scanned,
