@@ -16,6 +16,7 @@
  */
 import Dexie, { type EntityTable, type Transaction } from 'dexie';
 import { payloadHash } from '#shared/sync/payload-hash';
+import { t } from '../i18n/messages';
 
 export type OutboxState = 'pending' | 'sending' | 'acked' | 'rejected';
 
@@ -234,8 +235,7 @@ export async function openDb(
         ok: false,
         failure: {
           kind: 'newer-data',
-          message:
-            'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
+          message: t('sync.newerData'),
         },
       };
     return {

@@ -116,6 +116,13 @@ const ptBR = {
   'sync.pendingBadge': 'aguardando sincronização',
   'sync.rejectedBadge': 'recusado',
   'sync.dbError': 'Não foi possível abrir os dados deste aparelho.',
+  'sync.fail.network': 'sem conexão',
+  'sync.fail.sequence': 'o servidor não aceitou a sequência deste aparelho',
+  'sync.fail.resetLoop': 'o servidor pediu para recomeçar a sincronização várias vezes seguidas',
+  'sync.fail.noDevice': 'este aparelho ainda não foi registrado; entre de novo',
+  'sync.newerData':
+    'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
+  'contact.noTemplate': 'sem modelo de mensagem para este passo',
   'type.visit.recorded': 'Visita',
   'type.payment.recorded': 'Pagamento',
   'type.promise.created': 'Promessa',

@@ -27,6 +27,7 @@ import {
   type PullResponse,
 } from '#shared/sync/pull.schema';
 import { recordFact, SCHEMA_VERSION, type OutboxRow } from '../db/db';
+import { t } from '../i18n/messages';
 import { backoffDelay } from './backoff';
 import { collectHealth } from './health';
 import {
@@ -136,7 +137,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
 
   async function device() {
     const row = await db.device.get('device');
-    if (!row) throw new HttpFailure({ kind: 'permanent', message: 'device not initialised' });
+    if (!row) throw new HttpFailure({ kind: 'permanent', message: t('sync.fail.noDevice') });
     return row;
   }
 
@@ -163,7 +164,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     } catch (error) {
       throw new HttpFailure({
         kind: 'transient',
-        message: `sem conexão: ${(error as Error)?.message ?? String(error)}`,
+        message: `${t('sync.fail.network')}: ${(error as Error)?.message ?? String(error)}`,
       });
     }
     let parsed: unknown;
@@ -256,7 +257,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       if (progressed === 0)
         throw new HttpFailure({
           kind: 'permanent',
-          message: `o servidor não aceitou a sequência deste aparelho (recebido até ${result.acked_through_seq}, próximo ${batch[0]?.device_seq})`,
+          message: `${t('sync.fail.sequence')} (${result.acked_through_seq} → ${batch[0]?.device_seq})`,
         });
     }
   }
@@ -292,7 +293,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       );
       if (page.reset_required) {
         if (++resets > 2)
-          throw new HttpFailure({ kind: 'permanent', message: 'o servidor pediu reset em laço' });
+          throw new HttpFailure({ kind: 'permanent', message: t('sync.fail.resetLoop') });
         await resetServerState(db);
         emit({ type: 'reset' });
         continue;

@@ -26,6 +26,7 @@ import { cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OrgSettings } from '../../app/collector';
+import { t } from '../../i18n/messages';
 import type { SaveInput } from '../../sync/sync-types';
 import type { TimelineItem } from '../../models/merge';
 import { currentStep, str } from './collector-data';
@@ -239,7 +240,7 @@ export function message(
   facts: MessageFacts,
 ): Message | { ok: false; why: string } {
   const { template, stepId } = templateFor(settings, policy, days, channel, verified);
-  if (!template) return { ok: false, why: 'sem modelo de mensagem para este passo' };
+  if (!template) return { ok: false, why: t('contact.noTemplate') };
   try {
     const rendered = renderTemplate(template, facts);
     return {
