@@ -2,9 +2,12 @@
  * Randomized fault injection for offline sync (reference/sync.md §5.10 H, the Jepsen shape
  * in-process): several simulated phones — fake-indexeddb + the REAL Dexie database and sync
  * engine from pwa/ — against the REAL server app (createApp, in-process via app.request) on a
- * PGlite test database, through a faulty network (drop the request, lose the response after the
- * server handled it, duplicate it, delay/reorder it), with device clock offsets, devices killed
- * mid-sync (in-memory state discarded, IndexedDB kept), server app restarts, and reassignment of
+ * PGlite data directory on disk and on PostgreSQL, through a faulty network (drop the request,
+ * lose the response after the server handled it, duplicate it, delay it, hold it in a "proxy"
+ * while the phone times out and retries so it reaches the server after later requests), with
+ * device clock offsets, devices killed mid-sync (in-memory state discarded, IndexedDB kept),
+ * server restarts (the database closed and opened again from disk / a new pool), epoch bumps
+ * (a restore: every phone must start its pull over and keep its outbox), and reassignment of
  * debtors between collectors mid-run.
  *
  * At quiet time (network healed, every device synced until idle) it checks:
@@ -15,7 +18,8 @@
  * (e) no debtor outside the collector's current assignments is left on any device;
  * (f) the server's device health rows say the outboxes are empty.
  *
- * Bounded for CI (~28 s of runs, shared between the databases); QUITA_SOAK=1 runs longer (QUITA_SOAK_MS, default 10 min).
+ * Bounded for CI (~28 s of runs, shared between the databases); `npm run soak` runs longer
+ * (QUITA_SOAK_MS, default 5 min).
  * A failure prints the seed and the shrunk scenario: replay with QUITA_SYNC_SEED=<seed> (and
  * QUITA_SYNC_PATH), then paste the scenario into REGRESSIONS.
  */
@@ -29,7 +33,8 @@ import { ensureDevice, openDb, type QuitaDb } from '../pwa/db/db';
 import { createSyncEngine, type FetchLike, type SyncEngine } from '../pwa/sync/sync-engine';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
-import { availableDbKinds, openTestDb } from './helpers/test-db';
+import { bumpEpoch } from '../server/sync/maintenance';
+import { availableDbKinds, openReopenableTestDb } from './helpers/test-db';
 
 const SOAK = process.env['QUITA_SOAK'] === '1';
 const TIME_LIMIT_MS = SOAK ? Number(process.env['QUITA_SOAK_MS'] ?? 600_000) : 28_000;
@@ -71,7 +76,7 @@ const REGRESSIONS: { name: string; scenario: Scenario }[] = [
 const DEBTORS = 5;
 const HOUR = 3_600_000;
 
-type Fault = 'ok' | 'drop' | 'lose' | 'dup' | 'delay';
+type Fault = 'ok' | 'drop' | 'lose' | 'dup' | 'delay' | 'hold';
 type FactKind = 'visit' | 'payment' | 'promise';
 
 type Op =
@@ -82,6 +87,7 @@ type Op =
   | { kind: 'reassign'; debtor: number; to: number }
   | { kind: 'clock'; dev: number; offsetMs: number }
   | { kind: 'restartServer' }
+  | { kind: 'bumpEpoch' }
   | { kind: 'edit'; dev: number; pick: number; channel: 'sms' | 'whatsapp' | 'email' }
   | { kind: 'cancel'; dev: number; pick: number }
   | { kind: 'upgrade'; dev: number };
@@ -94,7 +100,7 @@ interface Scenario {
 
 const DEVICE_COLLECTORS = [0, 0, 1] as const;
 
-const faultArb = fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'lose', 'dup', 'delay');
+const faultArb = fc.constantFrom<Fault>('ok', 'ok', 'ok', 'drop', 'lose', 'dup', 'delay', 'hold');
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
@@ -139,6 +145,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('restartServer' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bumpEpoch' as const) }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -177,6 +184,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface World {
   db: Db;
+  /** Closes the database and opens it again from its storage: the server process restarts. */
+  reopen: () => Promise<Db>;
+  closeDb: () => Promise<void>;
   app: ReturnType<typeof createApp>;
   clock: ReturnType<typeof testClock>;
   owner: SeededUser;
@@ -191,7 +201,8 @@ function newApp(db: Db, clock: World['clock']) {
 }
 
 async function setUpWorld(kind: DbKind): Promise<World> {
-  const db = await openTestDb(kind);
+  const stored = await openReopenableTestDb(kind);
+  const db = stored.db;
   const clock = testClock('2025-03-10T12:00:00Z');
   const app = newApp(db, clock);
   const owner = await seedUser(db, 'owner', { now: clock.now() });
@@ -205,7 +216,16 @@ async function setUpWorld(kind: DbKind): Promise<World> {
     const debtId = await createDebt(app, owner, id);
     debtors.push({ id, debtId });
   }
-  return { db, app, clock, owner, collectors, debtors };
+  return {
+    db,
+    reopen: () => stored.reopen(),
+    closeDb: () => stored.close(),
+    app,
+    clock,
+    owner,
+    collectors,
+    debtors,
+  };
 }
 
 /** One simulated phone: its own IndexedDB, engine, clock offset and fault schedule. */
@@ -229,13 +249,31 @@ interface Phone {
   deviceId: string;
 }
 
+/**
+ * Requests stuck in the network (a proxy that times out towards the phone but forwards later).
+ * Each is delivered right after the NEXT request any phone gets through, so it reaches the server
+ * after the phone's own retry: reordered, not just late. Its answer goes nowhere.
+ */
+let held: (() => Promise<void>)[] = [];
+
+async function deliverHeld(): Promise<void> {
+  const stuck = held;
+  held = [];
+  for (const deliver of stuck) await deliver();
+}
+
 function phoneFetch(phone: Phone): FetchLike {
   return async (input, init) => {
-    const send = async () =>
+    const sendNow = async () =>
       world.app.request(input, {
         ...init,
         headers: { ...(init?.headers as Record<string, string>), ...phone.collector.headers },
       });
+    const send = async () => {
+      const res = await sendNow();
+      await deliverHeld();
+      return res;
+    };
     const fault: Fault = phone.chaos
       ? (phone.faults[phone.faultAt++ % phone.faults.length] ?? 'ok')
       : 'ok';
@@ -256,6 +294,11 @@ function phoneFetch(phone: Phone): FetchLike {
       case 'delay':
         await sleep(1 + (phone.faultAt % 7));
         return send();
+      case 'hold':
+        held.push(async () => {
+          await (await sendNow()).text();
+        });
+        throw new TypeError('timeout: no answer from the server');
       default:
         return send();
     }
@@ -362,7 +405,9 @@ async function serverView(db: QuitaDb) {
 }
 
 async function runScenario(scenario: Scenario): Promise<{ created: number; rejected: number }> {
-  const { db, collectors, debtors, owner } = world;
+  const { collectors, debtors, owner } = world;
+  held = [];
+  // `world.db` changes when the server restarts: queries always go to the current handle.
   // Start from a known assignment: debtors alternate between the two collectors.
   for (let c = 0; c < collectors.length; c++)
     await assign(
@@ -371,7 +416,7 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
       (collectors[c] as SeededUser).user.id,
       debtors.filter((_, i) => i % 2 === c).map((d) => d.id),
     );
-  const [{ n: visitContactsBefore }] = (await db.query<{ n: number }>(
+  const [{ n: visitContactsBefore }] = (await world.db.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM contact_log WHERE channel = 'visit'`,
   )) as [{ n: number }];
 
@@ -463,12 +508,22 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
           break;
         }
         case 'restartServer':
-          // Stateless servers: a fresh app on the same database must carry on.
-          world.app = newApp(db, world.clock);
+          // The process dies between requests and starts again: its database is closed and
+          // opened again from disk (PGlite) or through a new pool (PostgreSQL), and a fresh app
+          // (stateless servers) must carry on from what was committed.
+          world.db = await world.reopen();
+          world.app = newApp(world.db, world.clock);
+          break;
+        case 'bumpEpoch':
+          // A restore or compaction: every phone gets reset_required on its next pull, pulls a
+          // new snapshot and must keep (and still push) its outbox.
+          await bumpEpoch(world.db);
           break;
       }
     }
     for (const phone of phones) await phone.engine.whenIdle();
+    // Whatever is still stuck in the network arrives before the quiet rounds.
+    await deliverHeld();
 
     // Quiet time: heal the network, sync until every phone is idle, then once more so each
     // phone sees what its siblings pushed last.
@@ -497,7 +552,11 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
     // (a) every created fact is on the server exactly once, with the outcome the phone shows.
     const created = phones.flatMap((p) => p.created.map((c) => ({ ...c, phone: p })));
     const ids = created.map((c) => c.id);
-    const stored = await db.query<{ mutation_id: string; status: string; reason: string | null }>(
+    const stored = await world.db.query<{
+      mutation_id: string;
+      status: string;
+      reason: string | null;
+    }>(
       'SELECT mutation_id, status, reason FROM sync_mutations WHERE mutation_id = ANY($1::uuid[])',
       [ids],
     );
@@ -512,7 +571,7 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
     for (const c of created) {
       const s = byId.get(c.id);
       const local = await c.phone.db.outbox.get(c.id);
-      const rows = await db.query<{ n: number }>(
+      const rows = await world.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${tables[c.fact]} WHERE id = $1`,
         [c.id],
       );
@@ -531,13 +590,13 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
     // Causal order: an applied cancellation always finds its promise and leaves it cancelled.
     for (const phone of phones)
       for (const [cancelId, promiseId] of phone.cancels) {
-        const [cancel] = await db.query<{ status: string }>(
+        const [cancel] = await world.db.query<{ status: string }>(
           'SELECT status FROM sync_mutations WHERE mutation_id = $1',
           [cancelId],
         );
         expect(cancel, `cancellation ${cancelId} never reached the server`).toBeDefined();
         if (cancel?.status === 'applied') {
-          const [promise] = await db.query<{ status: string }>(
+          const [promise] = await world.db.query<{ status: string }>(
             'SELECT status FROM promises WHERE id = $1',
             [promiseId],
           );
@@ -545,7 +604,7 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
         }
       }
     // A visit applied twice would spend the contact budget twice.
-    const [{ n: visitContactsAfter }] = (await db.query<{ n: number }>(
+    const [{ n: visitContactsAfter }] = (await world.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM contact_log WHERE channel = 'visit'`,
     )) as [{ n: number }];
     expect(visitContactsAfter - visitContactsBefore).toBe(appliedVisits);
@@ -559,7 +618,7 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
       expect((await oracle.engine.requestSync('manual')).ok).toBe(true);
       const expected = await serverView(oracle.db);
       const assigned = (
-        await db.query<{ debtor_id: string }>(
+        await world.db.query<{ debtor_id: string }>(
           'SELECT debtor_id FROM assignments WHERE collector_id = $1 AND ended_at IS NULL',
           [collector.user.id],
         )
@@ -580,7 +639,7 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
 
     // (f) the owner's device table reflects the phones' last reports.
     for (const phone of phones) {
-      const [row] = await db.query<{ outbox_pending: number; outbox_rejected: number }>(
+      const [row] = await world.db.query<{ outbox_pending: number; outbox_rejected: number }>(
         'SELECT outbox_pending, outbox_rejected FROM sync_devices WHERE id = $1',
         [phone.deviceId],
       );
@@ -609,12 +668,16 @@ describe.each(KINDS)('sync under faults (randomized) on %s', (kind) => {
     world = await setUpWorld(kind);
   });
   afterAll(async () => {
-    await world?.db.close();
+    await world?.closeDb();
   });
 
   test('a scripted smoke scenario converges', async () => {
     const summary = await runScenario({
-      faults: [['ok'], ['lose', 'dup', 'ok'], ['drop', 'ok']],
+      faults: [
+        ['ok', 'hold'],
+        ['lose', 'dup', 'ok'],
+        ['drop', 'hold', 'ok'],
+      ],
       ops: [
         { kind: 'syncAll' },
         { kind: 'save', dev: 0, pick: 0, fact: 'payment', amount: 1500 },
@@ -628,6 +691,9 @@ describe.each(KINDS)('sync under faults (randomized) on %s', (kind) => {
         { kind: 'clock', dev: 1, offsetMs: 2 * HOUR },
         { kind: 'save', dev: 1, pick: 2, fact: 'payment', amount: 300 },
         { kind: 'restartServer' },
+        { kind: 'syncAll' },
+        { kind: 'bumpEpoch' },
+        { kind: 'save', dev: 0, pick: 0, fact: 'visit', amount: 3 },
         { kind: 'syncAll' },
       ],
     });

@@ -4,7 +4,7 @@
  */
 import { firstSync, lastSyncError, runtime, runtimeError, syncing } from '../app/collector';
 import { dateTime, num } from '../i18n/format';
-import { t, type MessageKey } from '../i18n/messages';
+import { t } from '../i18n/messages';
 import { reasonText, typeLabel } from './mutation-text';
 import './collector.css';
 

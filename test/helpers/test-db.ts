@@ -85,6 +85,46 @@ export async function openTestDb(kind: DbKind): Promise<Db> {
 }
 
 /**
+ * A fresh migrated database that can be closed and opened again from where it is stored (a
+ * PGlite data directory on disk, or a PostgreSQL database reached through a new pool): what a
+ * server process restart does to its storage. `close()` also removes it.
+ */
+export async function openReopenableTestDb(
+  kind: DbKind,
+): Promise<{ db: Db; reopen: () => Promise<Db>; close: () => Promise<void> }> {
+  let current: Db;
+  let open: () => Promise<Db>;
+  let remove: () => Promise<void>;
+  if (kind === 'pglite') {
+    const dir = mkdtempSync(join(tmpdir(), 'quita-reopen-'));
+    const dataDir = join(dir, 'data');
+    current = await openPglite({ dataDir, loadDataDir: dumpBlob() });
+    open = () => openPglite({ dataDir });
+    remove = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const { url, drop } = await createPostgresDatabase();
+    current = openPostgres(url, { max: 5 });
+    await migrate(current);
+    open = async () => openPostgres(url, { max: 5 });
+    remove = drop;
+  }
+  return {
+    get db() {
+      return current;
+    },
+    async reopen() {
+      await current.close();
+      current = await open();
+      return current;
+    },
+    async close() {
+      await current.close();
+      await remove();
+    },
+  };
+}
+
+/**
  * Environment variables pointing a spawned `quita` process at a fresh migrated database of
  * `kind` (QUITA_DATA_DIR with the dump unpacked, or DATABASE_URL), plus cleanup.
  */
