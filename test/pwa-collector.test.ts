@@ -229,6 +229,8 @@ describe('collector PWA in Chromium', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(40);
     expect(await page.locator('.vrow .name').first().textContent()).toBe('Ana Beatriz Lima');
+    // Twelve days late: the d+10 WhatsApp a person sends is due and not done.
+    expect(await page.locator('.vrow [data-queue]').first().textContent()).toBe('Contatar');
     expect(await page.getByText('Zé Não Atribuído').count()).toBe(0);
     await page.getByLabel('Buscar por nome ou telefone').fill('cliente 1');
     await expect.poll(() => page.getByTestId('today-count').textContent()).toBe('10 clientes');
@@ -312,6 +314,28 @@ describe('collector PWA in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Ana Beatriz Lima' }).waitFor();
     await expect.poll(waiting, { timeout: 10_000 }).toBe('3 aguardando envio');
     await shot('23-collector-offline-waiting');
+
+    // Today follows the régua with what the phone holds: Ana's promise (not yet synced) pauses
+    // her until its date, so she leaves the top of the list and says why.
+    await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Hoje' }).waitFor();
+    await page.getByLabel('Buscar por nome ou telefone').fill('Ana Beatriz');
+    const ana = page.locator('.vrow', { hasText: 'Ana Beatriz Lima' }).locator('[data-queue]');
+    await expect.poll(() => ana.getAttribute('data-queue')).toBe('promise');
+    const promised = spDay(5);
+    expect(await ana.textContent()).toBe(
+      `Promessa até ${promised.slice(8, 10)}/${promised.slice(5, 7)}`,
+    );
+    await page.getByLabel('Buscar por nome ou telefone').fill('');
+    await expect
+      .poll(() => page.locator('.vrow .name').first().textContent())
+      .not.toBe('Ana Beatriz Lima');
+    expect(await page.locator('.vrow [data-queue]').first().getAttribute('data-queue')).toBe(
+      'contact',
+    );
+    await page.getByLabel('Buscar por nome ou telefone').fill('Ana Beatriz');
+    await page.getByRole('link', { name: /Ana Beatriz Lima/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Ana Beatriz Lima' }).waitFor();
   });
 
   test('back online: the server holds each fact once; the owner sees the device green', async () => {

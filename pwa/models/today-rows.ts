@@ -3,11 +3,21 @@
  * - a base per debtor (name, search key, provisional balance, sync badges, oldest open due date),
  *   computed inside the read transaction and remembered by what it came from, so the 15,000 raw
  *   records a read returns are garbage right after it and a re-run re-derives only what changed;
- * - the day-dependent part (days overdue, cadence step) and the cadence order, over the bases.
+ * - the day-dependent part (days overdue, cadence step, where the debtor is in the queue) and
+ *   the cadence order, over the bases.
  * Pure: no Dexie, no signals.
+ *
+ * The order follows the server's cadence queue (server/cadence/queue.ts, shared planNextActions)
+ * on what the phone holds, so it stays right for days offline: first the debtors whose step due
+ * now is a visit not yet made (the collector's own queue), then those whose due step is another
+ * contact a person makes, then everyone waiting (an active promise until its date, an active
+ * agreement, an open dispute, a step already worked since it fell due, a step the server sends
+ * by itself, or not yet at the first step), then those with nothing open; the most overdue first
+ * within each group, then by name. "Worked" is any visit or outbound contact since the step's due
+ * date (the phone's contacts carry no step id), the same cycle rule the planner uses.
  */
 import type { CadencePolicy, CadenceStep } from '#shared/cadence/cadence.schema';
-import { daysBetween, type CalendarDate } from '#shared/time/calendar-date';
+import { addDays, daysBetween, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import type { OutboxRow, SrvDebt, SrvDebtor, SrvFact } from '../db/db';
 import { debtorView, groupBy, serverBalance, type DebtorView } from './merge';
 
@@ -22,11 +32,42 @@ export interface TodayBase {
   rejected: number;
   /** The oldest open debt's due date, null without open debts. */
   oldestDue: string | null;
+  /** The latest date an active promise (pulled, or saved here and not cancelled) runs to. */
+  promiseUntil: string | null;
+  agreementActive: boolean;
+  /** Epoch ms of the latest visit or outbound contact (pulled or saved here), null if none. */
+  lastWorkedAt: number | null;
 }
+
+/** Where a debtor stands in today's cadence queue (see the module comment for the order). */
+export type QueueState =
+  | 'visit'
+  | 'contact'
+  | 'promise'
+  | 'agreement'
+  | 'dispute'
+  | 'done'
+  | 'automatic'
+  | 'not_yet'
+  | 'nothing';
+
+/** Queue states by group: 0 visit now, 1 contact now, 2 waiting, 3 nothing open. */
+export const QUEUE_GROUP: Record<QueueState, number> = {
+  visit: 0,
+  contact: 1,
+  promise: 2,
+  agreement: 2,
+  dispute: 2,
+  done: 2,
+  automatic: 2,
+  not_yet: 2,
+  nothing: 3,
+};
 
 export interface TodayRow extends TodayBase {
   days: number | null;
   step: CadenceStep | null;
+  queue: QueueState;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
@@ -53,8 +94,58 @@ function phoneDigits(data: Record<string, unknown>): string {
   return list.map((c: { value?: unknown }) => str(c?.value).replace(/\D/g, '')).join(' ');
 }
 
-/** One debtor's base from its merged view and its debts. */
-export function todayBase(view: DebtorView, debts: readonly SrvDebt[] | undefined): TodayBase {
+const later = (a: string | null, b: string): string => (a === null || b > a ? b : a);
+
+function epochOf(iso: unknown): number | null {
+  if (typeof iso !== 'string') return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** What pauses or satisfies the régua, from the pulled facts and the outbox not yet refused. */
+export function queueFacts(
+  facts: readonly SrvFact[] | undefined,
+  outbox: readonly OutboxRow[] | undefined,
+): Pick<TodayBase, 'promiseUntil' | 'agreementActive' | 'lastWorkedAt'> {
+  let promiseUntil: string | null = null;
+  let agreementActive = false;
+  let lastWorkedAt: number | null = null;
+  const worked = (ms: number | null) => {
+    if (ms !== null && (lastWorkedAt === null || ms > lastWorkedAt)) lastWorkedAt = ms;
+  };
+  const cancelled = new Set<string>();
+  for (const row of outbox ?? [])
+    if (row.state !== 'rejected' && row.type === 'promise.cancelled')
+      cancelled.add(str((row.payload as { promiseId?: unknown } | null)?.promiseId));
+  for (const f of facts ?? []) {
+    const d = f.data;
+    if (f.type === 'promise' && d['status'] === 'active' && !cancelled.has(f.id))
+      promiseUntil = later(promiseUntil, str(d['dueDate']));
+    else if (f.type === 'agreement' && d['status'] === 'active') agreementActive = true;
+    else if (f.type === 'visit') worked(epochOf(d['visitedAt']));
+    else if (f.type === 'contact' && d['direction'] === 'outbound')
+      worked(epochOf(d['occurredAt']));
+  }
+  for (const row of outbox ?? []) {
+    if (row.state === 'rejected') continue;
+    if (row.type === 'visit.recorded' || row.type === 'contact.logged')
+      worked(epochOf(row.occurred_at));
+    else if (row.type === 'promise.created' && !cancelled.has(row.mutation_id))
+      promiseUntil = later(
+        promiseUntil,
+        str((row.payload as { dueDate?: unknown } | null)?.dueDate),
+      );
+  }
+  return { promiseUntil: promiseUntil || null, agreementActive, lastWorkedAt };
+}
+
+/** One debtor's base from its merged view, its debts and (for the queue) its facts and outbox. */
+export function todayBase(
+  view: DebtorView,
+  debts: readonly SrvDebt[] | undefined,
+  facts?: readonly SrvFact[],
+  outbox?: readonly OutboxRow[],
+): TodayBase {
   const name = str(view.data['name']);
   return {
     id: view.id,
@@ -65,6 +156,7 @@ export function todayBase(view: DebtorView, debts: readonly SrvDebt[] | undefine
     pending: view.pending,
     rejected: view.rejected,
     oldestDue: oldestOpenDue(debts),
+    ...queueFacts(facts, outbox),
   };
 }
 
@@ -128,7 +220,7 @@ export function todayBaseDeriver(): (read: TodayTablesRead) => TodayBase[] {
       const key = signature(debtor, debts, facts, outbox);
       let entry = cache.get(debtor.id);
       if (!entry || entry.key !== key)
-        entry = { key, base: todayBase(viewOf(debtor, facts, outbox), debts) };
+        entry = { key, base: todayBase(viewOf(debtor, facts, outbox), debts, facts, outbox) };
       next.set(debtor.id, entry);
       return entry.base;
     });
@@ -164,24 +256,53 @@ export function nameRanks(names: Iterable<string>): Map<string, number> {
   return ranks;
 }
 
+/** Automatic e-mail steps go out from the server (server/cadence/queue.ts `isServerSent`). */
+const serverSends = (step: CadenceStep) => step.mode === 'automatic' && step.channel === 'email';
+
+/** Where a base stands on `day`, given its days overdue and the step due now. */
+export function queueState(
+  base: TodayBase,
+  days: number | null,
+  step: CadenceStep | null,
+  day: CalendarDate,
+  timeZone: string,
+): QueueState {
+  if (base.oldestDue === null) return 'nothing';
+  if (base.status === 'disputa') return 'dispute';
+  if (base.agreementActive) return 'agreement';
+  // A promise still open after its date is broken: the régua resumes the day after.
+  if (base.promiseUntil !== null && base.promiseUntil >= day) return 'promise';
+  if (!step || days === null) return 'not_yet';
+  const stepDue = addDays(base.oldestDue as CalendarDate, step.offsetDays);
+  if (base.lastWorkedAt !== null && localDateTime(base.lastWorkedAt, timeZone).date >= stepDue)
+    return 'done';
+  if (step.channel === 'visit') return 'visit';
+  return serverSends(step) ? 'automatic' : 'contact';
+}
+
 /**
- * The Today order, following the cadence queue: the most overdue first (they are furthest along
- * the régua), then those coming due, then those without open debts; by name within a tie.
- * A stable sort over numeric keys (days, name rank): rows equal on both keep their input order.
+ * The Today order, following the cadence queue: by queue group (visit now, contact now,
+ * waiting, nothing open), the most overdue first within a group, then by name.
+ * A stable sort over numeric keys (group, days, name rank): rows equal on all keep their order.
  */
 export function sortToday(
   rows: readonly TodayRow[],
   ranks: ReadonlyMap<string, number>,
 ): TodayRow[] {
+  const group = new Int8Array(rows.length);
   const days = new Float64Array(rows.length);
   const rank = new Int32Array(rows.length);
   const order: number[] = [];
   rows.forEach((row, i) => {
+    group[i] = QUEUE_GROUP[row.queue];
     days[i] = row.days ?? Number.NEGATIVE_INFINITY;
     rank[i] = ranks.get(row.name) ?? 0;
     order.push(i);
   });
   order.sort((a, b) => {
+    const ga = group[a] as number;
+    const gb = group[b] as number;
+    if (ga !== gb) return ga - gb;
     const da = days[a] as number;
     const db = days[b] as number;
     return da !== db ? db - da : (rank[a] as number) - (rank[b] as number);
@@ -197,7 +318,8 @@ export function todayRow(
   daysTo: (due: string) => number = (due) => daysBetween(due as CalendarDate, day),
 ): TodayRow {
   const days = base.oldestDue === null ? null : daysTo(base.oldestDue);
-  return { ...base, days, step: currentStep(policy, days) };
+  const step = currentStep(policy, days);
+  return { ...base, days, step, queue: queueState(base, days, step, day, policy.timeZone) };
 }
 
 /**

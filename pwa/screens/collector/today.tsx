@@ -9,7 +9,7 @@ import { orgSettings, runtime } from '../../app/collector';
 import type { QuitaDb } from '../../db/db';
 import { todayBasesModel } from '../../models/read-models';
 import { brl, num } from '../../i18n/format';
-import { t } from '../../i18n/messages';
+import { t, type MessageKey } from '../../i18n/messages';
 import { VirtualList } from '../../ui/virtual-list';
 import {
   filterRows,
@@ -30,7 +30,13 @@ function dueText(days: number | null): string {
 }
 
 /** Formatted texts per row object (rows are reused while their debtor is unchanged). */
-const texts = new WeakMap<TodayRow, { href: string; amount: string; meta: string }>();
+const texts = new WeakMap<
+  TodayRow,
+  { href: string; amount: string; queue: string; meta: string }
+>();
+
+/** "20/03": a promise's date in the row, short enough for a 360 px line. */
+const shortDate = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}`;
 
 function rowTexts(row: TodayRow) {
   let out = texts.get(row);
@@ -38,6 +44,9 @@ function rowTexts(row: TodayRow) {
     out = {
       href: `/cliente?id=${encodeURIComponent(row.id)}`,
       amount: brl(row.balance),
+      queue:
+        t(`today.queue.${row.queue}` as MessageKey) +
+        (row.queue === 'promise' && row.promiseUntil ? ` ${shortDate(row.promiseUntil)}` : ''),
       meta:
         dueText(row.days) +
         (row.step ? ` · ${t('today.step')}: ${row.step.id} (${row.step.channel})` : ''),
@@ -53,7 +62,12 @@ function Row({ row }: { row: TodayRow }) {
     <a href={text.href}>
       <span class="name">{row.name}</span>
       <span class="amount">{text.amount}</span>
-      <span class="meta">{text.meta}</span>
+      <span class="meta">
+        <span class={`queue queue-${row.queue}`} data-queue={row.queue}>
+          {text.queue}
+        </span>{' '}
+        · {text.meta}
+      </span>
       <span class="meta">
         {row.rejected > 0 ? (
           <span class="badge rejected-badge">{t('sync.rejectedBadge')}</span>
