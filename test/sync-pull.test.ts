@@ -103,6 +103,50 @@ forEachDb((kind) => {
     });
   });
 
+  test('atomic ack under concurrency: pulls racing pushes never report an ack without its effects', async () => {
+    // On PostgreSQL the pushes commit while the pulls run (a pool of 5); a pull that read
+    // acked_through_seq and the changes in two snapshots would report a seq whose fact it lacks.
+    const collector = await newCollector();
+    const [d] = await debtorsFor(collector, 1);
+    if (!d) throw new Error('no debtor');
+    const device = testDevice(app, collector.headers, clock.now);
+    await device.sync();
+    const visits = Array.from({ length: 24 }, () =>
+      device.mutation('visit.recorded', d.debtor, visitPayload()),
+    );
+    let pushing = true;
+    const pushes = (async () => {
+      try {
+        for (const visit of visits) {
+          const res = await device.push([visit]);
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+        }
+      } finally {
+        pushing = false;
+      }
+    })();
+    let checked = 0;
+    let sawProgress = false;
+    while (pushing || checked === 0) {
+      const pages = await device.sync();
+      const acked = pages.at(-1)?.acked_through_seq ?? 0;
+      if (acked > 0 && acked < visits.length) sawProgress = true;
+      // Everything acknowledged is in what this device now holds.
+      for (const visit of visits.slice(0, acked))
+        expect(device.state.has(`visit:${visit.mutation_id}`), `seq ${visit.device_seq}`).toBe(
+          true,
+        );
+      checked++;
+    }
+    await pushes;
+    const last = await device.sync();
+    expect(last.at(-1)?.acked_through_seq).toBe(visits.length);
+    for (const visit of visits) expect(device.state.has(`visit:${visit.mutation_id}`)).toBe(true);
+    expect(checked).toBeGreaterThan(1);
+    // The race happened: at least one pull landed between the first and the last push.
+    expect(sawProgress).toBe(true);
+  });
+
   test('incremental pages of a small limit deliver every change once paged through', async () => {
     const collector = await newCollector();
     const [d] = await debtorsFor(collector, 1);

@@ -374,6 +374,8 @@ forEachDb((kind) => {
       ['+2 h', 2 * 3_600_000],
       ['−2 h', -2 * 3_600_000],
       ['year 2038', Date.parse('2038-01-20T00:00:00Z') - Date.parse('2025-03-10T12:00:00Z')],
+      // A phone whose battery died and whose clock restarted at the epoch.
+      ['year 1970', Date.parse('1970-01-01T00:05:00Z') - Date.parse('2025-03-10T12:00:00Z')],
     ])('device clock %s: accepted, flagged, offset stored', async (_name, skew) => {
       const { debtor } = await debtorFor();
       const device = testDevice(app, collector.headers, clock.now, { skewMs: skew });
