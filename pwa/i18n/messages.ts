@@ -204,3 +204,14 @@ export function loadMessages(area: MessageArea): Promise<void> {
 export function t(key: MessageKey): string {
   return current[key] as string;
 }
+
+/** A synced record's kind in words; a type this build does not know (deferred) shows as sent. */
+export function typeLabel(type: string): string {
+  return t(`type.${type}` as MessageKey) ?? type;
+}
+
+/** The server's refusal reason code in words; policy refusals already carry their pt-BR message. */
+export function reasonText(reason: string): string {
+  if (reason.startsWith('policy: ')) return reason.slice('policy: '.length);
+  return t(`reject.${reason}` as MessageKey) ?? reason;
+}

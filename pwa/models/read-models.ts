@@ -5,6 +5,11 @@
  * at all — the no-flicker guarantee depends on it.
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals';
+import type { CadencePolicy } from '#shared/cadence/cadence.schema';
+import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/default-policy';
+import { DEFAULT_TIME_ZONE, todayIn, type CalendarDate } from '#shared/time/calendar-date';
+import type { OrgSettings } from '../app/collector';
+
 import type { QuitaDb } from '../db/db';
 import { liveSignal, type LiveSignal } from './live-signal';
 import {
@@ -104,4 +109,27 @@ export function syncStatusModel(
     }),
   );
   return { value, dispose: raw.dispose };
+}
+
+// ---- The office's pulled settings as every collector screen reads them: the régua, the zone and
+// so today's date (kept here, in the collector runtime's chunk, so Today loads no extra file).
+
+/**
+ * The pulled cadence policy, else the shared default. The pull applier validated it when it was
+ * stored (null when it did not parse); the shape check covers rows stored before that rule and the
+ * legacy localStorage copy.
+ */
+export function cadencePolicy(settings: OrgSettings | null): CadencePolicy {
+  const policy = settings?.cadence as Partial<CadencePolicy> | null | undefined;
+  return policy && Array.isArray(policy.steps) && policy.steps.length > 0
+    ? (policy as CadencePolicy)
+    : DEFAULT_CADENCE_POLICY;
+}
+
+export function orgTimeZone(settings: OrgSettings | null): string {
+  return settings?.organisation?.timeZone ?? DEFAULT_TIME_ZONE;
+}
+
+export function today(settings: OrgSettings | null): CalendarDate {
+  return todayIn(Date.now(), orgTimeZone(settings));
 }

@@ -4,8 +4,7 @@
  */
 import { firstSync, lastSyncError, runtime, runtimeError, syncing } from '../app/collector';
 import { dateTime, num } from '../i18n/format';
-import { t } from '../i18n/messages';
-import { reasonText, typeLabel } from './mutation-text';
+import { reasonText, t, typeLabel } from '../i18n/messages';
 import './collector.css';
 
 export { reasonText, typeLabel };

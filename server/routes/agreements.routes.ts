@@ -105,15 +105,18 @@ export function agreementRoutes({ db, now }: Deps) {
         params.push(query.status);
         where.push(`a.status = $${params.length}`);
       }
-      const rows = await db.query<AgreementRow>(
-        `SELECT a.* FROM agreements a WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id LIMIT 500`,
+      const rows = await db.query<AgreementRow & { debtor_name: string }>(
+        `SELECT a.*, d.name AS debtor_name FROM agreements a JOIN debtors d ON d.id = a.debtor_id
+         WHERE ${where.join(' AND ')} ORDER BY a.created_at DESC, a.id LIMIT 500`,
         params,
       );
       const installments = await db.query<InstallmentRow>(
         'SELECT * FROM installments WHERE agreement_id = ANY($1::uuid[]) ORDER BY seq',
         [rows.map((r) => r.id)],
       );
-      return c.json({ items: rows.map((r) => agreementJson(r, installments)) });
+      return c.json({
+        items: rows.map((r) => ({ ...agreementJson(r, installments), debtorName: r.debtor_name })),
+      });
     })
     .get('/:id', requireRole(...ANY_ROLE), async (c) => {
       const id = uuidParam(c, 'id');

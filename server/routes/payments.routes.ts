@@ -72,11 +72,13 @@ export function paymentRoutes({ db, now }: Deps) {
         params.push(query.status);
         where.push(`p.status = $${params.length}`);
       }
-      const rows = await db.query<PaymentRow>(
-        `SELECT p.* FROM payments p WHERE ${where.join(' AND ')} ORDER BY p.created_at DESC, p.id LIMIT 500`,
+      const rows = await db.query<PaymentRow & { debtor_name: string }>(
+        `SELECT p.*, d.name AS debtor_name FROM payments p JOIN debtors d ON d.id = p.debtor_id
+         WHERE ${where.join(' AND ')} ORDER BY p.created_at DESC, p.id LIMIT 500`,
         params,
       );
-      return c.json({ items: rows.map(paymentJson) });
+      // The list names each debtor: whoever reconciles needs to know whose payment it is.
+      return c.json({ items: rows.map((r) => ({ ...paymentJson(r), debtorName: r.debtor_name })) });
     })
     .post('/', requireRole('owner', 'staff'), jsonBody(NewPaymentSchema), async (c) => {
       const input = c.req.valid('json');

@@ -40,7 +40,7 @@ export function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-export { cadencePolicy, orgTimeZone, today } from './org-settings';
+export { cadencePolicy, orgTimeZone, today } from '../../models/read-models';
 
 /** Open debts grouped by debtor. */
 export function openDebtsBy(debts: readonly SrvDebt[]): Map<string, SrvDebt[]> {

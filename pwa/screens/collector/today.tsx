@@ -7,7 +7,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { orgSettings, runtime } from '../../app/collector';
 import type { QuitaDb } from '../../db/db';
-import { todayBasesModel } from '../../models/read-models';
 import { brl, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
 import { VirtualList } from '../../ui/virtual-list';
@@ -17,7 +16,7 @@ import {
   type TodayFilter,
   type TodayRow,
 } from '../../models/today-rows';
-import { cadencePolicy, today } from './org-settings';
+import { cadencePolicy, today, todayBasesModel } from '../../models/read-models';
 
 const ROW = 64;
 /** Long enough to skip the re-filters between keystrokes of steady typing, short enough to feel live. */

@@ -9,9 +9,8 @@
 import type { DeviceLevel, DeviceReason } from '#shared/sync/device-status';
 import { api, ApiError } from '../../app/api';
 import { Failure, Loading, useLoad } from '../../ui/async';
-import { reasonText, typeLabel } from '../../ui/mutation-text';
 import { dateTime, num } from '../../i18n/format';
-import { t, type MessageKey } from '../../i18n/messages';
+import { reasonText, t, typeLabel, type MessageKey } from '../../i18n/messages';
 
 /** One item of `GET /api/status/devices` (the fields this screen shows). */
 export interface DeviceItem {

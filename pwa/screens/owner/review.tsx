@@ -13,6 +13,7 @@ import { ConflictsReview } from './review-conflicts';
 interface Payment {
   id: string;
   debtorId: string;
+  debtorName: string;
   amount: number;
   date: string;
   method: string;
@@ -24,6 +25,7 @@ interface Payment {
 interface Agreement {
   id: string;
   debtorId: string;
+  debtorName: string;
   total: number;
   downPayment: number;
   concessions: { discount: number; fineWaived: number; interestWaived: number };
@@ -122,7 +124,10 @@ export function Review() {
       {payments.state === 'ready' ? (
         <ul class="items">
           {payments.value.items.map((p) => (
-            <li key={p.id}>
+            <li key={p.id} data-testid="payment-to-confirm">
+              <p>
+                <strong>{p.debtorName}</strong>
+              </p>
               <p>
                 <strong>{brl(p.amount)}</strong> · {t(METHODS[p.method] ?? 'method.other')} ·{' '}
                 {date(p.date)}
@@ -158,7 +163,10 @@ export function Review() {
       {agreements.state === 'ready' ? (
         <ul class="items">
           {agreements.value.items.map((a) => (
-            <li key={a.id}>
+            <li key={a.id} data-testid="agreement-to-approve">
+              <p>
+                <strong>{a.debtorName}</strong>
+              </p>
               <p>
                 <strong>{brl(a.total)}</strong> · {num(a.installments.length)}{' '}
                 {t('review.installments')} · {t('review.down')} {brl(a.downPayment)}
