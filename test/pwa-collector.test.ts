@@ -425,7 +425,7 @@ describe('collector PWA in Chromium', () => {
     expect(text).toContain('recusado');
     expect(text, text ?? '').toContain('já existe uma promessa ativa');
     await expectAxeClean(ownerScreen, 'owner-devices-rejected');
-    await screenshot(ownerScreen, '27-owner-devices-rejected');
+    await screenshot(ownerScreen, '30-owner-devices-rejected');
     expect(pageErrors).toEqual([]);
   });
 
@@ -475,7 +475,7 @@ describe('collector PWA in Chromium', () => {
     await page.getByLabel('Entrada').fill('60,00');
     await page.getByTestId('needs-approval').waitFor();
     await axe('collector-agreement-form');
-    await shot('28-collector-agreement-needs-approval');
+    await shot('31-collector-agreement-needs-approval');
     await page.getByRole('button', { name: 'Enviar proposta' }).click();
     await page.getByTestId('form-saved').waitFor();
     await expect.poll(waiting, { timeout: 20_000 }).toBe('tudo enviado');
@@ -504,7 +504,7 @@ describe('collector PWA in Chromium', () => {
     const toConfirm = review.getByTestId('payment-to-confirm').filter({ hasText: 'Cliente 05' });
     expect(await toConfirm.textContent()).toContain(number ?? '?');
     await expectAxeClean(review, 'owner-review-pending');
-    await screenshot(review, '29-owner-review-pending');
+    await screenshot(review, '32-owner-review-pending');
     await toConfirm.getByRole('button', { name: 'Confirmar' }).click();
     await expect.poll(() => toConfirm.count()).toBe(0);
     await toApprove.getByRole('button', { name: 'Aprovar' }).click();

@@ -292,12 +292,53 @@ describe('owner PWA in Chromium', () => {
       },
     });
     expect(registered.status, JSON.stringify(registered.body)).toBeLessThan(300);
+    // A second phone of the same collector went silent four days ago holding three unsent items
+    // (its last report, then the clock moved on: the row is dated back as four days would).
+    const silentId = crypto.randomUUID();
+    const silent = await call(app, 'POST', '/api/sync/devices', {
+      headers: collector.headers,
+      json: {
+        protocol: 1,
+        device_id: silentId,
+        device_now: new Date().toISOString(),
+        health: {
+          app_version: '0.1.0',
+          schema_version: 1,
+          outbox_pending: 3,
+          outbox_oldest_pending_at: new Date().toISOString(),
+          outbox_rejected: 0,
+          persisted: true,
+          storage_usage: null,
+          storage_quota: null,
+          installed: true,
+          last_error: null,
+          user_agent: 'e2e silent',
+        },
+      },
+    });
+    expect(silent.status, JSON.stringify(silent.body)).toBeLessThan(300);
+    await db.query(
+      `UPDATE sync_devices SET last_seen_at = now() - interval '4 days',
+         first_seen_at = now() - interval '5 days',
+         last_push_ok_at = now() - interval '4 days', last_pull_ok_at = now() - interval '4 days',
+         outbox_oldest_pending_at = now() - interval '4 days 2 hours'
+       WHERE id = $1`,
+      [silentId],
+    );
     page.once('dialog', (d) => void d.accept());
     await go('Dispositivos', 'Sincronização dos aparelhos');
-    const device = page.getByTestId('device');
-    await device.waitFor();
-    expect(await device.textContent()).toContain('Carlos Cobrador');
-    expect(await device.getAttribute('class')).toMatch(/light-(green|amber|red)/);
+    const cards = page.getByTestId('device');
+    await expect.poll(() => cards.count()).toBe(2);
+    // The phone that reports in but is not installed and may lose its data: amber, with why.
+    const amber = cards.filter({ hasText: 'não está instalado' });
+    expect(await amber.getAttribute('class')).toBe('light-amber');
+    expect(await amber.textContent()).toContain('Carlos Cobrador');
+    expect(await amber.textContent()).toContain('armazenamento não persistente');
+    // The silent one holding unsent items: red, saying for how long and how many.
+    const red = cards.filter({ hasText: 'registro(s) pendente(s)' });
+    expect(await red.getAttribute('class')).toBe('light-red');
+    expect(await red.textContent()).toMatch(/Sem contato há .+ com 3 registro\(s\) pendente\(s\)/);
+
     await axe('devices');
     await shot('08-devices');
 
@@ -564,4 +605,88 @@ describe('owner PWA in Chromium', () => {
     // A long flow on a big form (axe over ten steps and four weeks of windows): 30 s is tight on a
     // loaded 2-core machine.
   }, 60_000);
+
+  test('settings: creditor identity and PIX key (a bad key saves nothing), negotiation policy, a template the linter flags', async () => {
+    await go('Ajustes', 'Ajustes');
+    const org = page.locator('form[aria-labelledby="org-title"]');
+    const before = await call<{ tradeName: string; pix?: { key: string } }>(
+      app,
+      'GET',
+      '/api/settings/organisation',
+      { headers: owner.headers },
+    );
+    await org.locator('#org-tradeName').fill('Pão Quente Centro');
+    await org.locator('#org-pixKeyType').selectOption({ label: 'E-mail' });
+    await org.locator('#org-pixKey').fill('isto não é um e-mail');
+    await org.getByRole('button', { name: 'Salvar' }).click();
+    await expect.poll(() => org.getByRole('alert').textContent()).toMatch(/chave|pix/i);
+    const unchanged = await call<{ tradeName: string }>(app, 'GET', '/api/settings/organisation', {
+      headers: owner.headers,
+    });
+    expect(unchanged.body.tradeName).toBe(before.body.tradeName);
+    await org.locator('#org-pixKey').fill('pix@paoquente.com.br');
+    await org.getByRole('button', { name: 'Salvar' }).click();
+    await org.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
+    const saved = await call<{ tradeName: string; pix: { key: string; keyType: string } }>(
+      app,
+      'GET',
+      '/api/settings/organisation',
+      { headers: owner.headers },
+    );
+    expect(saved.body).toMatchObject({
+      tradeName: 'Pão Quente Centro',
+      pix: { key: 'pix@paoquente.com.br', keyType: 'email' },
+    });
+
+    const negotiation = page.locator('form[aria-labelledby="neg-title"]');
+    await negotiation.locator('#neg-max').fill('8');
+    await negotiation.getByRole('button', { name: 'Salvar' }).click();
+    await negotiation.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
+    const policy = await call<{ value: { maxInstallments: number } }>(
+      app,
+      'GET',
+      '/api/settings/negotiation',
+      { headers: owner.headers },
+    );
+    expect(policy.body.value.maxInstallments).toBe(8);
+
+    // The linter (on the server, with the creditor's data) flags a threat as it is typed.
+    const body = page.getByLabel('Texto', { exact: true });
+    await body.fill('Pague hoje ou vamos entrar com um processo judicial contra você.');
+    await expect
+      .poll(() => page.locator('#tpl-findings').textContent(), { timeout: 10_000 })
+      .toContain('Ameaça de processo judicial');
+    await axe('settings-findings');
+    await shot('10-settings-findings');
+    // Leave without saving the template (the page is dirty: accept).
+    page.once('dialog', (d) => void d.accept());
+    await go('Início', 'Olá, Rosa Almeida');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  test('install: the browser offers it, the home screen shows the button, tapping it prompts', async () => {
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
+    const install = page.getByRole('button', { name: 'Instalar o app' });
+    expect(await install.count()).toBe(0);
+    // What Chromium fires when the app meets the install criteria (not in headless mode).
+    await page.evaluate(() => {
+      const event = new Event('beforeinstallprompt', { cancelable: true }) as Event & {
+        prompt: () => Promise<void>;
+        userChoice: Promise<{ outcome: string }>;
+      };
+      event.prompt = async () => {
+        (window as unknown as { prompted: number }).prompted =
+          ((window as unknown as { prompted?: number }).prompted ?? 0) + 1;
+      };
+      event.userChoice = Promise.resolve({ outcome: 'accepted' });
+      window.dispatchEvent(event);
+    });
+    await install.waitFor();
+    await install.click();
+    await expect.poll(() => install.count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { prompted?: number }).prompted)).toBe(
+      1,
+    );
+  });
 });
