@@ -6,6 +6,7 @@
  * debtor's existence must not leak); an admitted caller → anything but 401/403/404/5xx (a 409 or
  * 422 still proves the gate let them through).
  */
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Role } from '#shared/auth/user.schema';
 import { createApp } from '../server/app';
@@ -64,7 +65,7 @@ const SYNC_DEVICE = '6f1c2b1e-9a0b-4c5d-8e7f-001122334455';
 const SYNC_NOW = '2025-03-10T09:00:00-03:00';
 const SYNC_HEALTH = {
   app_version: '1.0.0',
-  schema_version: 1,
+  schema_version: CLIENT_SCHEMA_VERSION,
   outbox_pending: 0,
   outbox_oldest_pending_at: null,
   outbox_rejected: 0,
@@ -478,7 +479,7 @@ const MATRIX: Record<string, Entry> = {
         protocol: 1,
         device_id: SYNC_DEVICE,
         app_version: '1.0.0',
-        schema_version: 1,
+        schema_version: CLIENT_SCHEMA_VERSION,
         device_now: SYNC_NOW,
         health: SYNC_HEALTH,
         mutations: [],

@@ -6,6 +6,7 @@
  * reload still renders the shell → the other screens. axe-core checks each main screen (no serious
  * or critical violations) and screenshots at 360×640 land in test-output/screenshots/.
  */
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -278,7 +279,7 @@ describe('owner PWA in Chromium', () => {
         device_now: new Date().toISOString(),
         health: {
           app_version: '0.1.0',
-          schema_version: 1,
+          schema_version: CLIENT_SCHEMA_VERSION,
           outbox_pending: 0,
           outbox_oldest_pending_at: null,
           outbox_rejected: 0,
@@ -303,7 +304,7 @@ describe('owner PWA in Chromium', () => {
         device_now: new Date().toISOString(),
         health: {
           app_version: '0.1.0',
-          schema_version: 1,
+          schema_version: CLIENT_SCHEMA_VERSION,
           outbox_pending: 3,
           outbox_oldest_pending_at: new Date().toISOString(),
           outbox_rejected: 0,

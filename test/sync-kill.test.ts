@@ -10,7 +10,7 @@ import type { Db } from '../server/db/db';
 import { createApp } from '../server/app';
 import { openPglite } from '../server/db/pglite';
 import { openPostgres } from '../server/db/postgres';
-import type { MutationInput } from '#shared/sync/envelope.schema';
+import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope.schema';
 import type { PushResult } from '#shared/sync/push.schema';
 import { seedUser, type SeededUser } from './helpers/auth';
 import { startQuitaServer } from './helpers/cli';
@@ -57,7 +57,7 @@ async function pushOnce(url: string, client: Client, batch: readonly MutationInp
       protocol: 1,
       device_id: client.id,
       app_version: '1.0.0',
-      schema_version: 1,
+      schema_version: CLIENT_SCHEMA_VERSION,
       device_now: localIso(Date.now()),
       health: health({ outbox_pending: client.mutations.length - client.acked }),
       mutations: batch,

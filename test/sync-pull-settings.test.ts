@@ -265,7 +265,8 @@ test('a phone that synced before settings were in the feed gets them on its next
     const all = loadMigrations();
     await migrate(
       db,
-      all.filter((m) => m.version < 60),
+      // Everything but the settings feed (later migrations are the code's own columns).
+      all.filter((m) => m.version !== 60),
     );
     const clock = testClock('2025-03-10T12:00:00Z');
     const app = createApp({ db, version: 'test', now: clock.now });

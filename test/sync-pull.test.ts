@@ -14,6 +14,7 @@ import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 import { health, localIso, paymentPayload, testDevice, visitPayload } from './helpers/sync';
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { uuidv7 } from 'uuidv7';
 
 forEachDb((kind) => {
@@ -270,6 +271,41 @@ forEachDb((kind) => {
     );
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ remove: [stale], missing: [missing?.debtor] });
+  });
+
+  test('a client older than N−1: pushes applied, every pull page says upgrade_required, owner sees old_app', async () => {
+    const collector = await newCollector();
+    const [d] = await debtorsFor(collector, 1);
+    if (!d) throw new Error('no debtor');
+    const stale = testDevice(app, collector.headers, clock.now, {
+      schemaVersion: CLIENT_SCHEMA_VERSION - 2,
+    });
+    const visit = stale.mutation('visit.recorded', d.debtor, visitPayload());
+    const pushed = await stale.push([visit]);
+    expect(pushed.body.results).toMatchObject([
+      { mutation_id: visit.mutation_id, status: 'applied' },
+    ]);
+    const pages = await stale.sync();
+    expect(pages.every((p) => p.upgrade_required === true)).toBe(true);
+    // Still served: the old phone keeps showing its debtors (and its own visit) until it updates.
+    expect(stale.state.get(`visit:${visit.mutation_id}`)).toMatchObject({ outcome: 'not_home' });
+    const previous = testDevice(app, collector.headers, clock.now, {
+      schemaVersion: CLIENT_SCHEMA_VERSION - 1,
+    });
+    expect((await previous.sync()).some((p) => p.upgrade_required)).toBe(false);
+    const current = testDevice(app, collector.headers, clock.now);
+    expect((await current.sync()).some((p) => p.upgrade_required)).toBe(false);
+    const status = await call<{ items: { deviceId: string; reasons: { code: string }[] }[] }>(
+      app,
+      'GET',
+      '/api/status/devices',
+      { headers: owner.headers },
+    );
+    const codes = (id: string) =>
+      status.body.items.find((i) => i.deviceId === id)?.reasons.map((r) => r.code) ?? [];
+    expect(codes(stale.id)).toContain('old_app');
+    expect(codes(previous.id)).not.toContain('old_app');
+    expect(codes(current.id)).not.toContain('old_app');
   });
 
   test('a bad cursor is a 422 naming it; a missing device header is a 400', async () => {

@@ -6,7 +6,7 @@
  * does not know re-registers with its own id.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { MutationInput } from '#shared/sync/envelope.schema';
+import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope.schema';
 import type { PushResult } from '#shared/sync/push.schema';
 import { createApp } from '../server/app';
 import type { Db, Tx } from '../server/db/db';
@@ -53,7 +53,7 @@ forEachDb((kind) => {
         protocol: 1,
         device_id: device.id,
         app_version: '1.0.0',
-        schema_version: 1,
+        schema_version: CLIENT_SCHEMA_VERSION,
         device_now: localIso(clock.now().getTime()),
         health: health(),
         ...(retained === undefined ? {} : { retained_from_seq: retained }),

@@ -581,9 +581,29 @@ forEachDb((kind) => {
       asOf: clock.now().toISOString(),
     });
     expect(byId.get(lost.id)?.reasons.map((r) => r.code)).toContain('replaced_with_pending');
+    expect(byId.get(healthy.id)?.reasons.map((r) => r.code)).not.toContain('storage_full');
     expect(byId.get(replacement.id)?.reasons.map((r) => r.code)).toContain('rejected_mutations');
     expect(
       (await call(app, 'GET', '/api/status/devices', { headers: collector.headers })).status,
     ).toBe(403);
+  });
+
+  test('a phone that ran out of space says so; red until a later report clears it', async () => {
+    const phone = testDevice(app, other.headers, clock.now);
+    const levelOf = async () => {
+      const res = await call<{
+        items: { deviceId: string; level: string; reasons: { code: string; message: string }[] }[];
+      }>(app, 'GET', '/api/status/devices', { headers: owner.headers });
+      return res.body.items.find((i) => i.deviceId === phone.id);
+    };
+    await phone.push([], { storage_full: true, storage_usage: 500, storage_quota: 1_000 });
+    const full = await levelOf();
+    expect(full?.level).toBe('red');
+    expect(full?.reasons.find((r) => r.code === 'storage_full')?.message).toMatch(/sem espaço/);
+    await phone.push([], { storage_full: false });
+    expect((await levelOf())?.reasons.map((r) => r.code)).not.toContain('storage_full');
+    // Older apps do not send the flag at all: that reads as "not full".
+    await phone.push([]);
+    expect((await levelOf())?.reasons.map((r) => r.code)).not.toContain('storage_full');
   });
 });

@@ -14,7 +14,7 @@ import { syncStatusModel } from '../models/read-models';
 import type { SyncStatus } from '../models/merge';
 import type { SyncEngine } from '../sync/sync-engine';
 import { authHeaders } from './api';
-import { afterFirstScreen, online } from './platform';
+import { afterFirstScreen, checkForUpdate, online } from './platform';
 import { deviceInUseMessage } from './session';
 
 export interface CollectorRuntime {
@@ -31,6 +31,8 @@ export const syncing = signal(false);
 export const firstSync = signal<{ pages: number; changes: number } | null>(null);
 /** The last rejection the engine reported in this tab (the list itself comes from the outbox). */
 export const lastSyncError = signal<string | null>(null);
+/** The server serves this app's schema no longer (older than N−1): the phone must update. */
+export const upgradeRequired = signal(false);
 
 let starting: Promise<void> | null = null;
 let stopEngine: (() => void) | null = null;
@@ -100,6 +102,12 @@ function deferredEngine(db: QuitaDb): {
             if (event.ok) firstSync.value = null;
           } else if (event.type === 'progress' && event.firstSync)
             firstSync.value = { pages: event.pages, changes: event.changes };
+          else if (event.type === 'upgrade-required' && !upgradeRequired.value) {
+            upgradeRequired.value = true;
+            // Fetch the new version now rather than at the next hourly check; the update itself
+            // is still the collector's tap (never a reload over a form).
+            checkForUpdate();
+          }
         },
       });
       loaded = engine;

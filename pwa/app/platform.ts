@@ -70,6 +70,11 @@ export async function registerServiceWorker(): Promise<void> {
   });
 }
 
+/** Looks for a new version now (the server said this one is too old). */
+export function checkForUpdate(): void {
+  void workbox?.update();
+}
+
 /** Applies the waiting version; refuses while a form holds unsaved changes. */
 export function applyUpdate(): boolean {
   if (dirty.value || !workbox) return false;

@@ -2,6 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { payloadHash } from '#shared/sync/payload-hash';
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { retainDelivered } from '../sync/outbox';
 import {
   claimDevice,
@@ -153,6 +154,57 @@ describe('schema upgrades', () => {
     });
     expect((await recordFact(v3, fact(), 'x')).device_seq).toBe(3);
     v3.close();
+  });
+
+  test('the Dexie version is the client schema the server is built for', () => {
+    // A bump here without one in shared/ would tell the server the phone is up to date when it
+    // is not (or the reverse): upgrade_required and the owner's old_app flag rely on it.
+    expect(SCHEMA_VERSION).toBe(CLIENT_SCHEMA_VERSION);
+  });
+
+  test('killed during the upgrade: nothing half-done, the next open completes it', async () => {
+    const env = idb();
+    const v1 = await opened({ ...env, name: 'kill', upToVersion: 1 });
+    await ensureDevice(v1, { collectorId: COLLECTOR, newId: () => crypto.randomUUID() });
+    const saved = [await recordFact(v1, fact(), 'x'), await recordFact(v1, fact(), 'x')];
+    await v1.outbox.update(saved[1]!.mutation_id, { attempts: undefined as unknown as number });
+    v1.close();
+
+    // The app dies while the version-change transaction runs (the repair has started): the
+    // browser aborts that transaction, as it does when the tab or the process goes away.
+    const dying: IDBFactory = Object.create(env.indexedDB) as IDBFactory;
+    dying.open = (name: string, version?: number) => {
+      const request = env.indexedDB.open(name, version);
+      request.addEventListener('upgradeneeded', () => {
+        const tx = request.transaction;
+        setTimeout(() => {
+          try {
+            tx?.abort();
+          } catch {
+            // Already finished: the kill came too late to matter.
+          }
+        }, 0);
+      });
+      return request;
+    };
+    const killed = await openDb({ ...env, indexedDB: dying, name: 'kill' });
+    expect(killed.ok).toBe(false);
+
+    // On disk it is still the old version with every row as it was.
+    const still = await opened({ ...env, name: 'kill', upToVersion: 1 });
+    expect(still.verno).toBe(1);
+    expect(await still.outbox.count()).toBe(2);
+    still.close();
+
+    const next = await opened({ ...env, name: 'kill' });
+    expect(next.verno).toBe(SCHEMA_VERSION);
+    const rows = await next.outbox.orderBy('device_seq').toArray();
+    expect(rows.map((r) => [r.mutation_id, r.state, r.attempts])).toEqual(
+      saved.map((s) => [s.mutation_id, 'pending', 0]),
+    );
+    expect(await next.retained.count()).toBe(0);
+    expect((await recordFact(next, fact(), 'x')).device_seq).toBe(3);
+    next.close();
   });
 
   test('a tab on the old version closes when another tab upgrades, and nothing is lost', async () => {

@@ -103,6 +103,8 @@ export interface DeviceRow {
   registered_at?: string | null;
   /** The collector's display name at sign-in (names whose unsent facts block a user switch). */
   collector_name?: string | null;
+  /** When a write last failed for lack of space (QuotaExceededError); cleared by a full sync. */
+  storage_full_at?: string | null;
 }
 
 export interface MetaRow {

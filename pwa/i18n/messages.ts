@@ -120,6 +120,12 @@ const ptBR = {
   'sync.fail.sequence': 'o servidor não aceitou a sequência deste aparelho',
   'sync.fail.resetLoop': 'o servidor pediu para recomeçar a sincronização várias vezes seguidas',
   'sync.fail.noDevice': 'este aparelho ainda não foi registrado; entre de novo',
+  'sync.fail.storageFull':
+    'o aparelho está sem espaço para gravar os dados recebidos; libere espaço e a sincronização continua',
+  'sync.fail.saveStorageFull':
+    'o aparelho está sem espaço: nada foi salvo; libere espaço e tente de novo',
+  'sync.upgradeRequired':
+    'Esta versão do aplicativo está desatualizada. Conecte-se para baixar a nova; nada do que foi salvo neste aparelho se perde.',
   'sync.newerData':
     'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
   'contact.noTemplate': 'sem modelo de mensagem para este passo',

@@ -6,7 +6,12 @@
  * a backup (forgets facts, rewinds device sequences, new epoch) with the `retained_from_seq` re-base.
  */
 import type { PushResult } from '#shared/sync/push.schema';
-import type { PullResponse, SyncChange, SyncEntity } from '#shared/sync/pull.schema';
+import {
+  HEALTH_HEADER,
+  type PullResponse,
+  type SyncChange,
+  type SyncEntity,
+} from '#shared/sync/pull.schema';
 
 interface Entity {
   entity: SyncEntity;
@@ -54,7 +59,12 @@ interface PushBody {
 }
 
 export function createFakeSyncServer(
-  options: { now?: () => Date; collectorId?: string } = {},
+  options: {
+    now?: () => Date;
+    collectorId?: string;
+    /** Pulls from clients reporting an older schema are answered with `upgrade_required`. */
+    oldestSchemaVersion?: number;
+  } = {},
 ): FakeSyncServer {
   const now = options.now ?? (() => new Date('2025-03-10T12:00:00Z'));
   const entities = new Map<string, Entity>();
@@ -170,13 +180,20 @@ export function createFakeSyncServer(
     };
   }
 
-  function pull(url: URL, deviceId: string): PullResponse {
+  function pull(url: URL, deviceId: string, healthHeader: string | null): PullResponse {
     const cursor = url.searchParams.get('cursor');
     const limit = Number(url.searchParams.get('limit') ?? '500');
+    const reported = healthHeader
+      ? (JSON.parse(decodeURIComponent(healthHeader)) as { health: { schema_version: number } })
+      : null;
+    const stale =
+      options.oldestSchemaVersion !== undefined &&
+      (reported?.health.schema_version ?? 0) < options.oldestSchemaVersion;
     const base = {
       server_now: now().toISOString(),
       epoch,
       acked_through_seq: lastSeq.get(deviceId) ?? 0,
+      ...(stale ? { upgrade_required: true as const } : {}),
     };
     let from = 0;
     if (cursor) {
@@ -273,7 +290,13 @@ export function createFakeSyncServer(
         case '/api/sync/push':
           return json(push(body));
         case '/api/sync/pull':
-          return json(pull(url, new Headers(init?.headers).get('x-quita-device') ?? ''));
+          return json(
+            pull(
+              url,
+              new Headers(init?.headers).get('x-quita-device') ?? '',
+              new Headers(init?.headers).get(HEALTH_HEADER),
+            ),
+          );
         case '/api/sync/integrity':
           return json({
             remove: (body.debtor_ids as string[]).filter((id) => !entities.has(`debtor:${id}`)),

@@ -62,6 +62,7 @@ export async function collectHealth(
     storage_quota: whole(estimate?.quota),
     installed: displayMode === 'standalone' || displayMode === 'fullscreen',
     ...(displayMode === undefined ? {} : { display_mode: displayMode }),
+    storage_full: device?.storage_full_at != null,
     last_error: device?.last_error?.slice(0, 1000) ?? null,
     user_agent: (env.userAgent ?? '').slice(0, 500),
   };

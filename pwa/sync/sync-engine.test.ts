@@ -4,9 +4,11 @@ import 'fake-indexeddb/auto';
 import { effect } from '@preact/signals';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
-import { ensureDevice, openDb, type QuitaDb } from '../db/db';
+import { createDb, ensureDevice, openDb, SCHEMA_VERSION, type QuitaDb } from '../db/db';
+import { uuidv7 } from 'uuidv7';
 import { debtorModel } from '../models/read-models';
 import { backoffDelay, BACKOFF_BASE_MS } from './backoff';
+import { HEALTH_HEADER } from '#shared/sync/pull.schema';
 import { createFakeSyncServer, type FakeSyncServer } from './fake-sync-server';
 import { applyPullPage, resetServerState } from './pull-apply';
 import {
@@ -245,6 +247,33 @@ describe('push and pull', () => {
     );
     expect(await db.debtors.count()).toBe(5);
   });
+
+  test('a server built for a newer client: pushes go through, pulls say upgrade, nothing dropped', async () => {
+    const server = createFakeSyncServer({ oldestSchemaVersion: SCHEMA_VERSION + 1 });
+    server.putDebtor(D1);
+    const { db, engine, events } = await device(server);
+    const saved = await engine.save({ type: 'payment.recorded', debtorId: D1, payload: payment() });
+    expect(await engine.requestSync('manual')).toMatchObject({ ok: true });
+    expect(server.applied).toEqual([saved.mutation_id]);
+    expect(events.some((e) => e.type === 'upgrade-required')).toBe(true);
+    // The page was still applied: the phone keeps working on the data it has.
+    expect(await db.debtors.count()).toBe(1);
+    expect((await db.facts.get(saved.mutation_id))?.data['amount']).toBe(2500);
+    // What is saved afterwards waits in the outbox like anything else, and still goes out.
+    const later = await engine.save({
+      type: 'payment.recorded',
+      debtorId: D1,
+      payload: payment(100),
+    });
+    expect(await db.outbox.get(later.mutation_id)).toMatchObject({ state: 'pending' });
+    await engine.requestSync('manual');
+    expect(server.applied).toEqual([saved.mutation_id, later.mutation_id]);
+    // A current client is not asked.
+    const current = createFakeSyncServer({ oldestSchemaVersion: SCHEMA_VERSION });
+    const fresh = await device(current);
+    await fresh.engine.requestSync('manual');
+    expect(fresh.events.some((e) => e.type === 'upgrade-required')).toBe(false);
+  });
 });
 
 describe('overlay', () => {
@@ -442,6 +471,132 @@ describe('triggers and recovery', () => {
     });
     expect(row.device_seq).toBe(1);
     expect(await db.outbox.count()).toBe(1);
+  });
+
+  test('disk full during a pull: the page rolls back, the cursor stays, the outbox is kept, health says so', async () => {
+    const server = createFakeSyncServer();
+    server.putDebtor(D1);
+    server.putDebtor(D2);
+    // The browser's quota refusal, where IndexedDB raises it: on a write into one store.
+    let fullOn: string | null = null;
+    const db = createDb({ indexedDB: new IDBFactory(), IDBKeyRange });
+    db.use({
+      stack: 'dbcore',
+      name: 'quota',
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          return {
+            ...table,
+            mutate: (req) =>
+              name === fullOn
+                ? Promise.reject(
+                    new DOMException('The quota has been exceeded.', 'QuotaExceededError'),
+                  )
+                : table.mutate(req),
+          };
+        },
+      }),
+    });
+    await db.open();
+    await ensureDevice(db, { collectorId: 'c', newId: () => crypto.randomUUID() });
+    // What each request reported: the health block rides in the body or, on a pull, a header.
+    const reported: (boolean | undefined)[] = [];
+    const engine = createSyncEngine({
+      db,
+      fetch: (input, init) => {
+        const header = new Headers(init?.headers).get(HEALTH_HEADER);
+        const carrier = header
+          ? JSON.parse(decodeURIComponent(header))
+          : typeof init?.body === 'string'
+            ? JSON.parse(init.body)
+            : {};
+        reported.push((carrier as { health?: { storage_full?: boolean } }).health?.storage_full);
+        return server.fetch(input, init);
+      },
+      now: () => new Date('2025-03-10T12:00:00Z'),
+      random: () => 0.5,
+    });
+    const visit = await engine.save({
+      type: 'visit.recorded',
+      debtorId: D1,
+      payload: { outcome: 'not_home' },
+    });
+    fullOn = 'debtors';
+    const outcome = await engine.requestSync('manual');
+    expect(outcome.ok).toBe(false);
+    // Transient: retried later with backoff (the collector may free space), never dropped.
+    expect(outcome.error).toMatchObject({
+      kind: 'transient',
+      message: expect.stringMatching(/sem espaço/),
+    });
+    const dev = await db.device.get('device');
+    expect(dev?.cursor).toBeNull();
+    expect(dev?.storage_full_at).toBe('2025-03-10T12:00:00.000Z');
+    expect(await db.debtors.count()).toBe(0);
+    // The push went through before the pull failed: the fact is acked, and still on the phone.
+    expect(server.applied).toEqual([visit.mutation_id]);
+    expect(await db.outbox.get(visit.mutation_id)).toMatchObject({ state: 'acked' });
+    // The next request tells the server (and the owner) the phone is full.
+    fullOn = null;
+    expect(reported.every((flag) => flag === false)).toBe(true);
+    reported.length = 0;
+    expect(await engine.requestSync('retry')).toMatchObject({ ok: true });
+    expect(reported[0]).toBe(true);
+    // Space freed: the same page is applied from the same cursor, and the flag clears.
+    expect((await db.debtors.toArray()).map((d) => d.id).sort()).toEqual([D1, D2].sort());
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.device.get('device'))?.storage_full_at).toBeNull();
+    reported.length = 0;
+    await engine.requestSync('manual');
+    expect(reported[0]).toBe(false);
+    // A save refused for lack of space says so and leaves nothing half-written.
+    fullOn = 'outbox';
+    const seqBefore = (await db.device.get('device'))?.next_seq;
+    await expect(
+      engine.save({ type: 'visit.recorded', debtorId: D1, payload: { outcome: 'moved' } }),
+    ).rejects.toThrow(/sem espaço: nada foi salvo/);
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.device.get('device'))?.next_seq).toBe(seqBefore);
+    db.close();
+  });
+
+  test('the phone clock jumping back between saves: sequence order kept, ids unique, all applied in order', async () => {
+    const server = createFakeSyncServer();
+    server.putDebtor(D1);
+    let clock = Date.parse('2025-03-10T12:00:00Z');
+    const { db, engine } = await device(server, {
+      now: () => new Date(clock),
+      // The real generator, fed by the same jumping clock (uuidv7 reads Date.now()).
+      newId: () => {
+        const realNow = Date.now;
+        Date.now = () => clock;
+        try {
+          return uuidv7();
+        } finally {
+          Date.now = realNow;
+        }
+      },
+    });
+    const saved: string[] = [];
+    for (const jump of [0, -2 * 3_600_000, -1, 5 * 60_000, -86_400_000]) {
+      clock += jump;
+      const row = await engine.save({
+        type: 'visit.recorded',
+        debtorId: D1,
+        payload: { outcome: 'not_home' },
+      });
+      saved.push(row.mutation_id);
+    }
+    expect(new Set(saved).size).toBe(saved.length);
+    const rows = await db.outbox.orderBy('device_seq').toArray();
+    expect(rows.map((r) => r.device_seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.mutation_id)).toEqual(saved);
+    // occurred_at is data: it follows the clock, backwards and all.
+    expect(Date.parse(rows[1]!.occurred_at)).toBeLessThan(Date.parse(rows[0]!.occurred_at));
+    await engine.requestSync('manual');
+    expect(server.applied).toEqual(saved);
   });
 
   test('a save that cannot be written is reported, never silent', async () => {

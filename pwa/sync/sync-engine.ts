@@ -111,6 +111,18 @@ function isClosedConnection(error: unknown): boolean {
   );
 }
 
+/** The browser refused the write for lack of space (possibly wrapped by Dexie or an abort). */
+export function isQuotaError(error: unknown): boolean {
+  const e = error as {
+    name?: unknown;
+    inner?: { name?: unknown } | null;
+    failures?: unknown;
+  } | null;
+  if (e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError') return true;
+  const failures = e?.failures;
+  return Array.isArray(failures) && failures.some(isQuotaError);
+}
+
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   const { db } = deps;
   const base = deps.baseUrl ?? '';
@@ -362,18 +374,29 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
       cycles++;
       if (cycles % integrityEvery === 0) await integrity();
       failures = 0;
-      await db.device.update('device', { last_error: pushFailure?.message.slice(0, 1000) ?? null });
+      await db.device.update('device', {
+        last_error: pushFailure?.message.slice(0, 1000) ?? null,
+        storage_full_at: null,
+      });
       return pushFailure
         ? { ok: false, pushed, pulled, error: pushFailure }
         : { ok: true, pushed, pulled };
     } catch (error) {
+      // A full disk is not the server's fault and may pass (the collector frees space): the page
+      // rolled back with its cursor, so a later attempt (with backoff) picks it up again.
+      const full = isQuotaError(error);
       const failure: SyncFailure =
         error instanceof HttpFailure
           ? error.failure
-          : { kind: 'permanent', message: (error as Error)?.message ?? String(error) };
+          : full
+            ? { kind: 'transient', message: t('sync.fail.storageFull') }
+            : { kind: 'permanent', message: (error as Error)?.message ?? String(error) };
       if (failure.kind === 'transient') failures++;
       try {
-        await db.device.update('device', { last_error: failure.message.slice(0, 1000) });
+        await db.device.update('device', {
+          last_error: failure.message.slice(0, 1000),
+          ...(full ? { storage_full_at: deps.now().toISOString() } : {}),
+        });
       } catch {
         // The database itself may be the failure (closed connection): reported below anyway.
       }
@@ -451,6 +474,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     try {
       row = await recordFact(db, fact, at);
     } catch (error) {
+      if (isQuotaError(error)) throw new Error(t('sync.fail.saveStorageFull'), { cause: error });
       // WebKit drops IndexedDB connections after backgrounding (Dexie#1139, Expensify#87864):
       // reopen ONCE and retry the same fact (same id, so never twice); any other failure, or a
       // second one, reaches the caller, which must show "not saved".

@@ -2,7 +2,15 @@
  * The collector's sync line, on every screen: connection, items waiting, last successful sync and
  * the items the server refused (with its reason), plus the first sync's progress bar.
  */
-import { firstSync, lastSyncError, runtime, runtimeError, syncing } from '../app/collector';
+import {
+  firstSync,
+  lastSyncError,
+  runtime,
+  runtimeError,
+  syncing,
+  upgradeRequired,
+} from '../app/collector';
+import { updateReady } from '../app/platform';
 import { dateTime, num } from '../i18n/format';
 import { reasonText, t, typeLabel } from '../i18n/messages';
 import './collector.css';
@@ -50,6 +58,11 @@ export function SyncIndicator() {
             {num(first.changes)} {t('sync.firstCount')}
           </span>
         </div>
+      ) : null}
+      {upgradeRequired.value && !updateReady.value ? (
+        <p class="notice" role="status" data-testid="upgrade-required">
+          {t('sync.upgradeRequired')}
+        </p>
       ) : null}
       {lastSyncError.value && s.online ? (
         <p class="small error-text">

@@ -9,7 +9,7 @@ import {
   ConflictListQuerySchema,
   ResolveConflictRequestSchema,
 } from '#shared/sync/conflict.schema';
-import { CURRENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
@@ -60,6 +60,7 @@ export function statusRoutes({ db, now }: Deps) {
               persisted: r.persisted,
               storageUsage: r.storage_usage === null ? null : Number(r.storage_usage),
               storageQuota: r.storage_quota === null ? null : Number(r.storage_quota),
+              storageFull: r.storage_full,
               installed: r.installed,
               schemaVersion: r.schema_version ?? 0,
               clockOffsetMs: offset,
@@ -71,7 +72,7 @@ export function statusRoutes({ db, now }: Deps) {
               })),
             },
             at.getTime(),
-            { currentSchemaVersion: CURRENT_SCHEMA_VERSION },
+            { currentSchemaVersion: CLIENT_SCHEMA_VERSION },
           );
           return {
             deviceId: r.id,
@@ -92,6 +93,7 @@ export function statusRoutes({ db, now }: Deps) {
             persisted: r.persisted,
             storageUsage: r.storage_usage === null ? null : Number(r.storage_usage),
             storageQuota: r.storage_quota === null ? null : Number(r.storage_quota),
+            storageFull: r.storage_full,
             installed: r.installed,
             displayMode: r.display_mode,
             lastError: r.last_error,

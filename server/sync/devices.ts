@@ -28,6 +28,7 @@ export interface DeviceRow {
   outbox_pending: number;
   outbox_oldest_pending_at: Date | null;
   outbox_rejected: number;
+  storage_full: boolean;
   installed: boolean;
   display_mode: string | null;
   last_error: string | null;
@@ -105,7 +106,7 @@ export async function recordHealth(
          last_seen_at = $2, app_version = $3, schema_version = $4, clock_offset_ms = $5,
          persisted = $6, storage_usage = $7, storage_quota = $8, outbox_pending = $9,
          outbox_oldest_pending_at = $10, outbox_rejected = $11, installed = $12,
-         display_mode = $13, last_error = $14, user_agent = $15,
+         display_mode = $13, last_error = $14, user_agent = $15, storage_full = $18,
          last_push_ok_at = CASE WHEN $16 = 'push' THEN $2 ELSE last_push_ok_at END,
          last_pull_ok_at = CASE WHEN $16 = 'pull' THEN $2 ELSE last_pull_ok_at END,
          acked_cursor = CASE WHEN $16 = 'pull' THEN $17 ELSE acked_cursor END
@@ -128,6 +129,7 @@ export async function recordHealth(
         h.user_agent,
         input.ok ?? '',
         input.ackedCursor ?? null,
+        h.storage_full ?? false,
       ],
     );
     if (!row) throw new Error('device row vanished');

@@ -24,7 +24,7 @@
  */
 import type { SyncChange } from '#shared/sync/pull.schema';
 import type { SyncCursor } from '#shared/sync/cursor';
-import { CURRENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
+import { OLDEST_SUPPORTED_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { encodeCursor } from '#shared/sync/cursor';
 import type { Tx } from '../db/db';
 import {
@@ -236,7 +236,7 @@ export async function readPullPage(
     epoch,
     acked_through_seq: Number(device?.last_seq ?? 0),
     server_now: input.now.toISOString(),
-    ...(input.schemaVersion < CURRENT_SCHEMA_VERSION - 1
+    ...(input.schemaVersion < OLDEST_SUPPORTED_SCHEMA_VERSION
       ? { upgrade_required: true as const }
       : {}),
   };

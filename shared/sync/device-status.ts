@@ -17,6 +17,7 @@ export type DeviceReasonCode =
   | 'rejected_mutations'
   | 'clock_offset'
   | 'storage_pressure'
+  | 'storage_full'
   | 'silent_with_pending'
   | 'replaced_with_pending'
   | 'seq_lost';
@@ -39,6 +40,8 @@ export interface DeviceHealthRow {
   persisted: boolean | null;
   storageUsage: number | null;
   storageQuota: number | null;
+  /** The device last reported running out of space while writing data. */
+  storageFull?: boolean;
   installed: boolean;
   schemaVersion: number;
   clockOffsetMs: number | null;
@@ -145,6 +148,11 @@ export function deviceStatus(
     red(
       'storage_pressure',
       `Armazenamento ${Math.round((100 * row.storageUsage) / row.storageQuota)}% cheio.`,
+    );
+  if (row.storageFull)
+    red(
+      'storage_full',
+      'O aparelho ficou sem espaço ao gravar dados e não recebe atualizações; libere espaço no celular.',
     );
 
   if (

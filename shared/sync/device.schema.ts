@@ -37,6 +37,11 @@ export const DeviceHealthSchema = entity({
       'o modo de exibição deve ser standalone, fullscreen, minimal-ui ou browser',
     ),
   ),
+  /**
+   * The device ran out of space writing data (a pull page, a save) since its last complete sync.
+   * Optional: older apps do not send it.
+   */
+  storage_full: v.optional(v.boolean('a marcação de armazenamento cheio deve ser true ou false')),
   last_error: v.nullable(
     v.pipe(
       v.string('o último erro deve ser um texto'),

@@ -38,10 +38,14 @@ import { IdSchema } from '../domain/id';
 export const PROTOCOL_VERSION = 1;
 
 /**
- * The client data schema version the server was built with. The server accepts pushes from
- * every schema version (never drop an outbox) and answers `upgrade_required` on pull below N−1.
+ * The newest client data schema (the PWA's IndexedDB version; pwa/db asserts they are equal, so
+ * a Dexie bump cannot ship without it). The server accepts pushes from every schema version (never
+ * drop an outbox) and answers `upgrade_required` on pull from clients older than N−1.
  */
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CLIENT_SCHEMA_VERSION = 3;
+
+/** The oldest client schema whose pulls are served without asking it to update (N−1). */
+export const OLDEST_SUPPORTED_SCHEMA_VERSION = CLIENT_SCHEMA_VERSION - 1;
 
 /** The `protocol` member every sync request body carries. */
 export const ProtocolSchema = v.literal(PROTOCOL_VERSION, 'a versão do protocolo deve ser 1');

@@ -322,6 +322,14 @@ describe('deviceStatus', () => {
     ['clock 4 min is fine', { clockOffsetMs: 4 * 60_000 }, 'green', []],
     ['storage 81%', { storageUsage: 81, storageQuota: 100 }, 'red', ['storage_pressure']],
     ['storage 80% is fine', { storageUsage: 80, storageQuota: 100 }, 'green', []],
+    ['ran out of space writing', { storageFull: true }, 'red', ['storage_full']],
+    ['not full', { storageFull: false }, 'green', []],
+    [
+      'full while the estimate still says 50%',
+      { storageFull: true, storageUsage: 50, storageQuota: 100 },
+      'red',
+      ['storage_full'],
+    ],
     [
       'silent 4 days with pending',
       {

@@ -5,6 +5,7 @@
  * header on every page as the PWA sends it) beside a plain SQL scan of the same rows in one
  * transaction. Rounds: QUITA_BENCH_SYNC_FIRST_ROUNDS (default 3).
  */
+import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import type { PullResponse } from '#shared/sync/pull.schema';
@@ -16,7 +17,7 @@ import { compare, type BenchResult } from './harness';
 
 const HEALTH = {
   app_version: '1.0.0',
-  schema_version: 1,
+  schema_version: CLIENT_SCHEMA_VERSION,
   outbox_pending: 0,
   outbox_oldest_pending_at: null,
   outbox_rejected: 0,

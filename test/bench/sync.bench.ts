@@ -39,7 +39,7 @@ import { Hono } from 'hono';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
-import type { MutationInput } from '#shared/sync/envelope.schema';
+import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope.schema';
 import type { PushResult } from '#shared/sync/push.schema';
 import type { PullResponse } from '#shared/sync/pull.schema';
 import { createApp } from '../../server/app';
@@ -93,7 +93,7 @@ function localIso(ms: number): string {
 
 const HEALTH = {
   app_version: '1.0.0',
-  schema_version: 1,
+  schema_version: CLIENT_SCHEMA_VERSION,
   outbox_pending: 0,
   outbox_oldest_pending_at: null,
   outbox_rejected: 0,
@@ -149,7 +149,7 @@ function pushBody(device: BenchDevice): unknown {
     protocol: 1,
     device_id: device.id,
     app_version: '1.0.0',
-    schema_version: 1,
+    schema_version: CLIENT_SCHEMA_VERSION,
     device_now: localIso(now),
     health: HEALTH,
     mutations,

@@ -4,7 +4,7 @@
  * server-state tables). Not the PWA engine (pwa/ owns that); just enough to drive the server.
  */
 import { uuidv7 } from 'uuidv7';
-import type { MutationInput } from '#shared/sync/envelope.schema';
+import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope.schema';
 import type { DeviceHealth } from '#shared/sync/device.schema';
 import type { PushResult } from '#shared/sync/push.schema';
 import type { PullResponse } from '#shared/sync/pull.schema';
@@ -13,7 +13,7 @@ import { call, type Requestable, type TestResponse } from './http';
 export function health(overrides: Partial<DeviceHealth> = {}): DeviceHealth {
   return {
     app_version: '1.0.0',
-    schema_version: 1,
+    schema_version: CLIENT_SCHEMA_VERSION,
     outbox_pending: 0,
     outbox_oldest_pending_at: null,
     outbox_rejected: 0,
@@ -59,9 +59,10 @@ export function testDevice(
   app: Requestable,
   headers: Record<string, string>,
   now: () => Date,
-  options: { id?: string; skewMs?: number } = {},
+  options: { id?: string; skewMs?: number; schemaVersion?: number } = {},
 ): TestDevice {
   let seq = 0;
+  const schema_version = options.schemaVersion ?? CLIENT_SCHEMA_VERSION;
   const device: TestDevice = {
     id: options.id ?? crypto.randomUUID(),
     headers: { ...headers },
@@ -89,9 +90,9 @@ export function testDevice(
           protocol: 1,
           device_id: device.id,
           app_version: '1.0.0',
-          schema_version: 1,
+          schema_version,
           device_now: localIso(now().getTime() + device.skewMs),
-          health: health(h),
+          health: health({ schema_version, ...h }),
           mutations,
         },
       });
@@ -106,7 +107,7 @@ export function testDevice(
           'x-quita-health': encodeURIComponent(
             JSON.stringify({
               device_now: localIso(now().getTime() + device.skewMs),
-              health: health(),
+              health: health({ schema_version }),
             }),
           ),
         },
