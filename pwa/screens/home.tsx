@@ -37,7 +37,7 @@ export function Home() {
       <p class="muted">{r ? t(`role.${r}`) : ''}</p>
       {r === 'collector' ? <p class="notice">{t('home.collectorSoon')}</p> : null}
       <ul class="tiles">
-        {ROUTES.filter((x) => r && x.roles.includes(r)).map((x) => (
+        {ROUTES.filter((x) => r && x.roles.includes(r) && !x.hidden).map((x) => (
           <li key={x.path}>
             <a href={x.path}>{t(x.label)}</a>
           </li>

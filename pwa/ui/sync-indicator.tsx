@@ -38,7 +38,7 @@ export function SyncIndicator() {
         <span data-testid="sync-waiting" class={s.pending > 0 ? 'waiting' : 'muted'}>
           {s.pending > 0 ? `${num(s.pending)} ${t('sync.waiting')}` : t('sync.allSent')}
         </span>
-        <span class="small muted">
+        <span class="small muted" data-testid="sync-last">
           {t('sync.lastOk')}: {last ? dateTime(last) : t('sync.never')}
         </span>
         <button

@@ -20,6 +20,14 @@ import { UfSchema } from '#shared/identity/uf';
 import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
 import { renderTemplate } from '#shared/templates/render-message';
 import type { MessageFacts } from '#shared/templates/placeholders';
+import { creditorFacts, type CreditorSettings } from '#shared/templates/creditor-facts';
+import { stepFacts } from '#shared/templates/step-facts';
+import { AddressSchema } from '#shared/domain/common.schema';
+import type { Breakdown } from '#shared/charges/charges.schema';
+import {
+  DEFAULT_NEGOTIATION_POLICY,
+  NegotiationPolicySchema,
+} from '#shared/negotiation/negotiation.schema';
 import { TemplateSchema, type Channel, type Template } from '#shared/templates/template.schema';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { cents } from '#shared/money/money';
@@ -53,27 +61,18 @@ function templateFor(
   return { template: defaultTemplate(id), ...stepId };
 }
 
-export function creditorFacts(settings: OrgSettings | null): MessageFacts {
+/** The organisation as the settings feed sends it, in the shape the shared facts read. */
+function creditorOf(settings: OrgSettings | null): CreditorSettings | null {
   const org = settings?.organisation;
-  const name = org?.tradeName ?? org?.legalName ?? '';
-  const a = org?.address;
-  const address = a
-    ? [
-        [a.street, a.number].filter(Boolean).join(', '),
-        a.district,
-        [a.city, a.state].filter(Boolean).join('/'),
-      ]
-        .filter(Boolean)
-        .join(' - ')
-    : '';
-  const facts: MessageFacts = {};
-  if (name) facts.creditor_name = name;
-  if (org?.document) facts.creditor_document = org.document;
-  if (address) facts.creditor_address = address;
-  if (org?.phone) facts.creditor_phone = org.phone;
-  return facts;
+  if (!org) return null;
+  const address = v.safeParse(AddressSchema, org.address);
+  return {
+    ...org,
+    legalName: org.legalName ?? null,
+    document: org.document ?? null,
+    address: address.success ? address.output : null,
+  };
 }
-
 /** The static PIX code for `amount`, when the creditor's key is known on this device. */
 export function pixCode(settings: OrgSettings | null, amount: number): string | null {
   const org = settings?.organisation;
@@ -89,32 +88,64 @@ export function pixCode(settings: OrgSettings | null, amount: number): string | 
   return built.ok ? built.value : null;
 }
 
+/**
+ * The facts of the current step's message for this debtor: the shared `stepFacts` (the server's
+ * queue renders with the same function), over the debtor's open debts together — the phone's
+ * provisional balance, the summed itemised charges, the oldest open debt as the one the step is
+ * about (its due date, its txid in the payment link) — and the phone's PIX code for the balance.
+ */
 export function debtorFacts(input: {
+  settings: OrgSettings | null;
+  policy: CadencePolicy;
   data: Record<string, unknown>;
+  /** Provisional balance (server balance − this phone's pending payments). */
   balance: number;
   days: number | null;
-  oldestDue: string | null;
+  /** The oldest open debt; null when nothing is open. */
+  oldest: { id: string; dueDate: CalendarDate } | null;
+  breakdowns: readonly Breakdown[];
   original: number;
   reference: string;
+  allowsDiscount: boolean;
   collectorName: string;
   pix: string | null;
   day: CalendarDate;
 }): MessageFacts {
-  const { data, balance, days, oldestDue, day } = input;
+  const { data, day } = input;
   const name = str(data['name']);
-  const facts: MessageFacts = { today: day };
-  if (input.collectorName) facts.collector_name = input.collectorName;
-  if (input.original > 0) facts.original_amount = cents(input.original);
-  if (input.reference) facts.debt_reference = input.reference;
-  if (input.pix) facts.pix_copy_paste = input.pix;
-  if (name) {
-    facts.debtor_name = name;
-    facts.debtor_first_name = name.split(/\s+/)[0] ?? name;
+  const org = creditorOf(input.settings);
+  if (!org || !input.oldest) {
+    // Nothing open (or no creditor yet): only what is known; a template needing more names it.
+    const facts: MessageFacts = { ...(org ? creditorFacts(org) : {}), today: day };
+    if (input.collectorName) facts.collector_name = input.collectorName;
+    if (name) {
+      facts.debtor_name = name;
+      facts.debtor_first_name = name.split(/\s+/)[0] ?? name;
+    }
+    return facts;
   }
-  if (balance > 0) facts.amount_due = cents(balance);
-  if (days !== null) facts.days_overdue = Math.max(0, days);
-  if (oldestDue) facts.due_date = oldestDue as CalendarDate;
-  return facts;
+  const negotiation = v.safeParse(NegotiationPolicySchema, input.settings?.negotiation);
+  const sum = (pick: (b: Breakdown) => number) =>
+    cents(input.breakdowns.reduce((total, b) => total + pick(b), 0));
+  return stepFacts({
+    org,
+    cadence: input.policy,
+    negotiation: negotiation.success ? negotiation.output : DEFAULT_NEGOTIATION_POLICY,
+    debtor: { name, state: contactProfile(data, input.settings).state },
+    debt: { id: input.oldest.id, description: input.reference },
+    balance: {
+      totalDue: cents(Math.max(0, input.balance)),
+      principal: cents(input.original),
+      fine: sum((b) => b.fine),
+      interest: sum((b) => b.interest),
+      dueDate: input.oldest.dueDate,
+      daysOverdue: input.days ?? 0,
+    },
+    allowsDiscount: input.allowsDiscount,
+    collectorName: input.collectorName || null,
+    today: day,
+    pix: input.pix,
+  });
 }
 
 const isContactChannel = (c: unknown): c is ContactChannel =>

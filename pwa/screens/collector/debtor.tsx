@@ -23,12 +23,13 @@ import {
   str,
   today,
 } from './collector-data';
-import { CONTACT_LOGGED, contactHistory, creditorFacts, debtorFacts, pixCode } from './contact';
+import { CONTACT_LOGGED, contactHistory, debtorFacts, pixCode } from './contact';
 import { ContactLinks } from './contact-links';
 import { PaymentForm, PromiseForm, VisitForm } from './forms';
 import { reasonText } from '../../ui/sync-indicator';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
+import type { CalendarDate } from '#shared/time/calendar-date';
 
 type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
 
@@ -171,7 +172,6 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
   const policy = cadencePolicy(settings);
   const open = debts.filter((d) => d.data['status'] === 'open');
   const days = daysOverdue(open, day);
-  const oldestDue = open.map((d) => str(d.data['dueDate'])).sort()[0] ?? null;
   const name = str(view.data['name']);
   const confirmed = timeline
     .filter(
@@ -194,20 +194,25 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
   const step = currentStep(policy, days);
   const principal = (d: SrvDebt) =>
     typeof d.data['principal'] === 'number' ? d.data['principal'] : 0;
-  const facts = {
-    ...creditorFacts(settings),
-    ...debtorFacts({
-      data: view.data,
-      balance: view.provisionalBalance,
-      days,
-      oldestDue,
-      original: open.reduce((sum, d) => sum + principal(d), 0),
-      reference: open.map((d) => str(d.data['description'])).join(', '),
-      collectorName: session.value?.user.name ?? '',
-      pix: pixCode(settings, view.provisionalBalance),
-      day,
-    }),
-  };
+  const oldestOpen = open
+    .map((d) => ({ id: d.id, dueDate: str(d.data['dueDate']) as CalendarDate }))
+    .filter((d) => d.dueDate !== '')
+    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0))[0];
+  const facts = debtorFacts({
+    settings,
+    policy,
+    data: view.data,
+    balance: view.provisionalBalance,
+    days,
+    oldest: oldestOpen ?? null,
+    breakdowns: balances.map((b) => b.breakdown),
+    original: open.reduce((sum, d) => sum + principal(d), 0),
+    reference: open.map((d) => str(d.data['description'])).join(', '),
+    allowsDiscount: step?.allowsDiscount ?? false,
+    collectorName: session.value?.user.name ?? '',
+    pix: pixCode(settings, view.provisionalBalance),
+    day,
+  });
   const history = contactHistory(timeline);
   const points = contactPoints(view.data);
   const active = activeOf(timeline);

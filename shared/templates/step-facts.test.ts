@@ -1,0 +1,128 @@
+import { describe, expect, test } from 'vitest';
+import { DEFAULT_CADENCE_POLICY } from '../cadence/default-policy';
+import { cents } from '../money/money';
+import { DEFAULT_NEGOTIATION_POLICY } from '../negotiation/negotiation.schema';
+import { parsePixTxid } from '../pix/pix-txid';
+import type { CalendarDate } from '../time/calendar-date';
+import type { CreditorSettings } from './creditor-facts';
+import { DEFAULT_TEMPLATES } from './default-templates';
+import { renderTemplate } from './render-message';
+import { stepFacts, type StepFactsInput } from './step-facts';
+
+const DEBT = '01890a5d-ac96-774b-bcce-b302099a8057';
+const ORG: CreditorSettings = {
+  legalName: 'Padaria São José Ltda',
+  tradeName: 'Padaria São José',
+  document: '11222333000181',
+  address: {
+    street: 'Rua das Flores',
+    number: '100',
+    district: 'Centro',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01001000',
+  },
+  phone: '+5511987654321',
+  pix: { key: 'cobranca@padaria.com.br', keyType: 'email' },
+  paymentLinkTemplate: 'https://pague.example/{txid}',
+};
+
+const base: StepFactsInput = {
+  org: ORG,
+  cadence: DEFAULT_CADENCE_POLICY,
+  negotiation: DEFAULT_NEGOTIATION_POLICY,
+  debtor: { name: '  Maria  da Silva ', state: 'SP' },
+  debt: { id: DEBT, description: 'Mensalidade março' },
+  balance: {
+    totalDue: cents(102_167),
+    principal: cents(100_000),
+    fine: cents(2_000),
+    interest: cents(167),
+    dueDate: '2025-03-05' as CalendarDate,
+    daysOverdue: 40,
+  },
+  allowsDiscount: false,
+  collectorName: 'Carlos',
+  today: '2025-04-14' as CalendarDate,
+};
+
+describe('stepFacts', () => {
+  test('the itemised balance, names, notice deadline by state and the installment offer', () => {
+    const facts = stepFacts(base);
+    expect(facts).toMatchObject({
+      creditor_name: 'Padaria São José Ltda',
+      debtor_name: 'Maria  da Silva',
+      debtor_first_name: 'Maria',
+      debt_reference: 'Mensalidade março',
+      amount_due: 102_167,
+      original_amount: 100_000,
+      fine_amount: 2_000,
+      interest_amount: 167,
+      due_date: '2025-03-05',
+      days_overdue: 40,
+      collector_name: 'Carlos',
+      // SP: 20 days' notice before a negative-credit listing (CDC art. 43 §2, state law).
+      notice_deadline: '2025-05-04',
+      today: '2025-04-14',
+      // 12 × R$ 85,14 would be over the R$ 50 minimum: the policy's maximum wins.
+      installment_count: 12,
+      installment_amount: 8_514,
+    });
+    expect(facts.payment_link).toMatch(/^https:\/\/pague\.example\/\w+$/);
+    expect(facts.discount_amount).toBeUndefined();
+  });
+
+  test.each<[string, Partial<StepFactsInput>, Record<string, unknown>]>([
+    [
+      'default state notice',
+      { debtor: { name: 'Ana', state: 'RJ' } },
+      { notice_deadline: '2025-04-24' },
+    ],
+    [
+      'minimum installment caps the count',
+      { balance: { ...base.balance, totalDue: cents(12_000) } },
+      { installment_count: 2, installment_amount: 6_000 },
+    ],
+    [
+      'below the minimum: one payment',
+      { balance: { ...base.balance, totalDue: cents(3_000) } },
+      { installment_count: 1, installment_amount: 3_000 },
+    ],
+    [
+      'discount only where the step allows it, within the band for 40 days (10%)',
+      { allowsDiscount: true },
+      { discount_amount: 10_217, discounted_amount: 91_950, discount_until: '2025-04-24' },
+    ],
+    [
+      'negative days count as zero',
+      { balance: { ...base.balance, daysOverdue: -3 } },
+      { days_overdue: 0 },
+    ],
+    ['no collector', { collectorName: null }, { collector_name: undefined }],
+    ['a caller PIX code wins', { pix: 'PIX-OF-THE-PHONE' }, { pix_copy_paste: 'PIX-OF-THE-PHONE' }],
+    ['a caller may leave PIX out', { pix: null }, { pix_copy_paste: undefined }],
+    [
+      'no payment link configured: the fact is absent',
+      { org: { ...ORG, paymentLinkTemplate: null } },
+      { payment_link: undefined },
+    ],
+    ['no PIX key: no PIX code', { org: { ...ORG, pix: null } }, { pix_copy_paste: undefined }],
+  ])('%s', (_name, patch, expected) => {
+    const facts = stepFacts({ ...base, ...patch }) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(expected)) expect(facts[key]).toEqual(value);
+  });
+
+  test('the PIX code and the payment link carry the debt’s reconciliation txid', () => {
+    const facts = stepFacts(base);
+    const txid = facts.payment_link?.split('/').at(-1) ?? '';
+    expect(parsePixTxid(txid)).toMatchObject({ ok: true });
+    expect(facts.pix_copy_paste).toContain(txid);
+  });
+
+  test('every default template renders with these facts (discount steps with the discount)', () => {
+    for (const template of DEFAULT_TEMPLATES) {
+      const facts = stepFacts({ ...base, allowsDiscount: true });
+      expect(() => renderTemplate(template, facts), template.id).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Every fact a cadence step's message may use, for one debt (the server's queue) or one debtor's
+ * open debts together (the collector's phone): the creditor identity, the itemised balance as of
+ * today, the PIX code and payment link, the notice deadline, an installment offer within the
+ * negotiation policy and, only at steps that unlock it, the policy's discount. One function, so a
+ * message the phone opens reads exactly like the one the server sends. A fact that cannot be
+ * known is left out, so rendering names it instead of sending a message with a hole.
+ */
+import { noticeDaysFor } from '../cadence/plan-next-actions';
+import type { CadencePolicy, DebtorContactProfile } from '../cadence/cadence.schema';
+import type { Breakdown } from '../charges/charges.schema';
+import { applyRateBps, cents, roundDiv } from '../money/money';
+import type { NegotiationPolicy } from '../negotiation/negotiation.schema';
+import { maxDiscountBpsFor } from '../negotiation/validate-proposal';
+import { addDays, type CalendarDate } from '../time/calendar-date';
+import { creditorFacts, paymentLink, pixCopyPaste, type CreditorSettings } from './creditor-facts';
+import type { MessageFacts } from './placeholders';
+
+export interface StepFactsInput {
+  org: CreditorSettings;
+  cadence: CadencePolicy;
+  negotiation: NegotiationPolicy;
+  debtor: { name: string; state: DebtorContactProfile['state'] };
+  /** The debt the step is about (its txid goes in the PIX code and the payment link). */
+  debt: { id: string; description: string };
+  balance: Pick<
+    Breakdown,
+    'totalDue' | 'principal' | 'fine' | 'interest' | 'dueDate' | 'daysOverdue'
+  >;
+  allowsDiscount: boolean;
+  collectorName: string | null;
+  today: CalendarDate;
+  /** The creditor's facts when the caller already has them (the queue renders thousands). */
+  creditor?: MessageFacts;
+  /**
+   * The PIX copy-and-paste when the caller builds its own (the phone: one code for the debtor's
+   * whole balance); null leaves it out. Default: the debt's code for the balance.
+   */
+  pix?: string | null;
+}
+
+export function stepFacts(input: StepFactsInput): MessageFacts {
+  const { org, balance, today } = input;
+  const amount = balance.totalDue;
+  const pix = input.pix === undefined ? pixCopyPaste(org, input.debt.id, amount) : input.pix;
+  const link = paymentLink(org, input.debt.id);
+  const name = input.debtor.name.trim();
+  const firstName = name.split(/\s+/)[0] ?? name;
+  const facts: MessageFacts = {
+    ...(input.creditor ?? creditorFacts(org)),
+    ...(name === '' ? {} : { debtor_name: name, debtor_first_name: firstName }),
+    ...(input.debt.description.trim() === '' ? {} : { debt_reference: input.debt.description }),
+    amount_due: amount,
+    original_amount: balance.principal,
+    fine_amount: balance.fine,
+    interest_amount: balance.interest,
+    due_date: balance.dueDate,
+    days_overdue: Math.max(0, balance.daysOverdue),
+    ...(pix === undefined || pix === null ? {} : { pix_copy_paste: pix }),
+    ...(link === undefined ? {} : { payment_link: link }),
+    ...(input.collectorName ? { collector_name: input.collectorName } : {}),
+    notice_deadline: addDays(today, noticeDaysFor(input.cadence, input.debtor.state)),
+    today,
+  };
+  const policy = input.negotiation;
+  // An installment offer is not a concession: "em até N× de R$ X", as many installments as the
+  // policy allows without going below its minimum installment.
+  const byMinimum =
+    policy.minInstallment > 0 ? Math.floor(amount / policy.minInstallment) : policy.maxInstallments;
+  const count = Math.max(1, Math.min(policy.maxInstallments, byMinimum));
+  Object.assign(facts, { installment_count: count, installment_amount: roundDiv(amount, count) });
+  // Discounts are a last resort: only at the steps that unlock them, within the policy's band.
+  if (input.allowsDiscount) {
+    const discount = applyRateBps(
+      amount,
+      maxDiscountBpsFor(policy.discountBands, balance.daysOverdue),
+    );
+    Object.assign(facts, {
+      discount_amount: discount,
+      discounted_amount: cents(amount - discount),
+      discount_until: addDays(today, policy.maxFirstDueDays),
+    });
+  }
+  return facts;
+}
