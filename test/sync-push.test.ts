@@ -588,6 +588,45 @@ forEachDb((kind) => {
     ).toBe(403);
   });
 
+  test('two phones record payments for one debt at once: both kept, the balance drops by the sum', async () => {
+    const { debtor, debt } = await debtorFor();
+    const totalOf = async () => {
+      const res = await call<{ totals: { totalDue: number } }>(
+        app,
+        'GET',
+        `/api/debtors/${debtor}`,
+        { headers: owner.headers },
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.totals.totalDue;
+    };
+    const before = await totalOf();
+    const a = testDevice(app, collector.headers, clock.now);
+    const b = testDevice(app, collector.headers, clock.now);
+    const pa = a.mutation('payment.recorded', debtor, paymentPayload(debt, 3_000, 'R-A1'));
+    const pb = b.mutation('payment.recorded', debtor, paymentPayload(debt, 2_000, 'R-B1'));
+    const [ra, rb] = await Promise.all([a.push([pa]), b.push([pb])]);
+    expect([ra.body.results[0]?.status, rb.body.results[0]?.status]).toEqual([
+      'applied',
+      'applied',
+    ]);
+    for (const id of [pa.mutation_id, pb.mutation_id]) {
+      const confirmed = await call(app, 'POST', `/api/payments/${id}/confirm`, {
+        headers: owner.headers,
+      });
+      expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+    }
+    // Money adds up, never last-writer-wins.
+    expect(await totalOf()).toBe(before - 5_000);
+    // Each phone sees the other's payment too.
+    await a.sync();
+    await b.sync();
+    for (const phone of [a, b])
+      expect([pa, pb].map((m) => phone.state.get(`payment:${m.mutation_id}`)?.['amount'])).toEqual([
+        3_000, 2_000,
+      ]);
+  });
+
   test('a phone that ran out of space says so; red until a later report clears it', async () => {
     const phone = testDevice(app, other.headers, clock.now);
     const levelOf = async () => {
