@@ -289,14 +289,10 @@ export function createFakeSyncServer(
           });
         case '/api/sync/push':
           return json(push(body));
-        case '/api/sync/pull':
-          return json(
-            pull(
-              url,
-              new Headers(init?.headers).get('x-quita-device') ?? '',
-              new Headers(init?.headers).get(HEALTH_HEADER),
-            ),
-          );
+        case '/api/sync/pull': {
+          const headers = new Headers(init?.headers);
+          return json(pull(url, headers.get('x-quita-device') ?? '', headers.get(HEALTH_HEADER)));
+        }
         case '/api/sync/integrity':
           return json({
             remove: (body.debtor_ids as string[]).filter((id) => !entities.has(`debtor:${id}`)),

@@ -29,6 +29,7 @@ import {
 import { recordFact, SCHEMA_VERSION, type OutboxRow } from '../db/db';
 import { t } from '../i18n/messages';
 import { backoffDelay } from './backoff';
+import { classify, HttpFailure, isClosedConnection, isQuotaError } from './sync-errors';
 import { collectHealth } from './health';
 import {
   pruneRetained,
@@ -65,14 +66,6 @@ import type {
   BrowserTarget,
 } from './sync-types';
 
-class HttpFailure extends Error {
-  readonly failure: SyncFailure;
-  constructor(failure: SyncFailure) {
-    super(failure.message);
-    this.failure = failure;
-  }
-}
-
 const LOCK_NAME = 'quita-sync';
 const MAX_PULL_PAGES_PER_CYCLE = 10_000;
 
@@ -84,43 +77,6 @@ export function isoWithOffset(date: Date): string {
   const sign = offset > 0 ? '+' : '-';
   const abs = Math.abs(offset);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-function classify(status: number, body: unknown): SyncFailure {
-  const detail =
-    typeof body === 'object' && body !== null && 'detail' in body
-      ? String((body as { detail: unknown }).detail)
-      : typeof body === 'object' && body !== null && 'title' in body
-        ? String((body as { title: unknown }).title)
-        : `HTTP ${status}`;
-  if (status >= 500 || status === 408 || status === 429)
-    return { kind: 'transient', message: detail, status };
-  if (status === 401) return { kind: 'auth', message: detail, status };
-  return { kind: 'permanent', message: detail, status };
-}
-
-function isClosedConnection(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  const inner = (error as { inner?: { name?: unknown } } | null)?.inner?.name;
-  return (
-    name === 'DatabaseClosedError' ||
-    name === 'InvalidStateError' ||
-    inner === 'InvalidStateError' ||
-    (name === 'UnknownError' &&
-      /connection|closing/i.test(String((error as Error | null)?.message ?? '')))
-  );
-}
-
-/** The browser refused the write for lack of space (possibly wrapped by Dexie or an abort). */
-export function isQuotaError(error: unknown): boolean {
-  const e = error as {
-    name?: unknown;
-    inner?: { name?: unknown } | null;
-    failures?: unknown;
-  } | null;
-  if (e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError') return true;
-  const failures = e?.failures;
-  return Array.isArray(failures) && failures.some(isQuotaError);
 }
 
 export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {

@@ -2,27 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { cents } from '../money/money';
 import { parsePixPayload } from '../pix/pix-payload';
 import { parsePixTxid } from '../pix/pix-txid';
-import { creditorFacts, paymentLink, pixCopyPaste, type CreditorSettings } from './creditor-facts';
-
-const DEBT = '01890a5d-ac96-774b-bcce-b302099a8057';
-const ORG: CreditorSettings = {
-  legalName: 'Padaria São José Ltda',
-  tradeName: 'Padaria São José',
-  document: '11222333000181',
-  address: {
-    street: 'Rua das Flores',
-    number: '100',
-    district: 'Centro',
-    city: 'São Paulo',
-    state: 'SP',
-    postalCode: '01001000',
-  },
-  phone: '+5511987654321',
-  pix: { key: 'cobranca@padaria.com.br', keyType: 'email' },
-  pixMerchantName: null,
-  pixMerchantCity: null,
-  paymentLinkTemplate: 'https://pague.example/{txid}?r={txid}',
-};
+import { creditorFacts, paymentLink, pixCopyPaste } from './creditor-facts';
+import { DEBT, ORG } from './creditor.fixture';
 
 describe('creditorFacts', () => {
   test('identifies the creditor with formatted CNPJ and address (CDC art. 42-A)', () => {

@@ -4,28 +4,13 @@ import { cents } from '../money/money';
 import { DEFAULT_NEGOTIATION_POLICY } from '../negotiation/negotiation.schema';
 import { parsePixTxid } from '../pix/pix-txid';
 import type { CalendarDate } from '../time/calendar-date';
-import type { CreditorSettings } from './creditor-facts';
+import { DEBT, ORG as CREDITOR } from './creditor.fixture';
 import { DEFAULT_TEMPLATES } from './default-templates';
 import { renderTemplate } from './render-message';
 import { stepFacts, type StepFactsInput } from './step-facts';
 
-const DEBT = '01890a5d-ac96-774b-bcce-b302099a8057';
-const ORG: CreditorSettings = {
-  legalName: 'Padaria São José Ltda',
-  tradeName: 'Padaria São José',
-  document: '11222333000181',
-  address: {
-    street: 'Rua das Flores',
-    number: '100',
-    district: 'Centro',
-    city: 'São Paulo',
-    state: 'SP',
-    postalCode: '01001000',
-  },
-  phone: '+5511987654321',
-  pix: { key: 'cobranca@padaria.com.br', keyType: 'email' },
-  paymentLinkTemplate: 'https://pague.example/{txid}',
-};
+// A plain link, so the txid is its last path segment.
+const ORG = { ...CREDITOR, paymentLinkTemplate: 'https://pague.example/{txid}' };
 
 const base: StepFactsInput = {
   org: ORG,

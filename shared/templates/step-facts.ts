@@ -39,16 +39,21 @@ export interface StepFactsInput {
   pix?: string | null;
 }
 
+/** debtor_name and debtor_first_name, or nothing for a blank name. */
+export function debtorNameFacts(name: string): MessageFacts {
+  const trimmed = name.trim();
+  if (trimmed === '') return {};
+  return { debtor_name: trimmed, debtor_first_name: trimmed.split(/\s+/)[0] ?? trimmed };
+}
+
 export function stepFacts(input: StepFactsInput): MessageFacts {
   const { org, balance, today } = input;
   const amount = balance.totalDue;
   const pix = input.pix === undefined ? pixCopyPaste(org, input.debt.id, amount) : input.pix;
   const link = paymentLink(org, input.debt.id);
-  const name = input.debtor.name.trim();
-  const firstName = name.split(/\s+/)[0] ?? name;
   const facts: MessageFacts = {
     ...(input.creditor ?? creditorFacts(org)),
-    ...(name === '' ? {} : { debtor_name: name, debtor_first_name: firstName }),
+    ...debtorNameFacts(input.debtor.name),
     ...(input.debt.description.trim() === '' ? {} : { debt_reference: input.debt.description }),
     amount_due: amount,
     original_amount: balance.principal,

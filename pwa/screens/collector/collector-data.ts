@@ -54,17 +54,26 @@ export function openDebtsBy(debts: readonly SrvDebt[]): Map<string, SrvDebt[]> {
   return out;
 }
 
+/** The open debt due first (what the current cadence step is about), null without one. */
+export function oldestOpenDebt(
+  open: readonly SrvDebt[] | undefined,
+): { id: string; dueDate: CalendarDate } | null {
+  let oldest: { id: string; dueDate: CalendarDate } | null = null;
+  for (const d of open ?? []) {
+    const due = str(d.data['dueDate']);
+    if (due && (oldest === null || due < oldest.dueDate))
+      oldest = { id: d.id, dueDate: due as CalendarDate };
+  }
+  return oldest;
+}
+
 /** Days past the oldest open due date (negative: days until it), null without open debts. */
 export function daysOverdue(
   open: readonly SrvDebt[] | undefined,
   day: CalendarDate,
 ): number | null {
-  let oldest: string | null = null;
-  for (const d of open ?? []) {
-    const due = str(d.data['dueDate']);
-    if (due && (oldest === null || due < oldest)) oldest = due;
-  }
-  return oldest === null ? null : daysBetween(oldest as CalendarDate, day);
+  const oldest = oldestOpenDebt(open);
+  return oldest === null ? null : daysBetween(oldest.dueDate, day);
 }
 
 export { currentStep, filterRows, foldText, type TodayFilter, type TodayRow };

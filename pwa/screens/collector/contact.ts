@@ -21,7 +21,7 @@ import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-t
 import { renderTemplate } from '#shared/templates/render-message';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { creditorFacts, type CreditorSettings } from '#shared/templates/creditor-facts';
-import { stepFacts } from '#shared/templates/step-facts';
+import { debtorNameFacts, stepFacts } from '#shared/templates/step-facts';
 import { AddressSchema } from '#shared/domain/common.schema';
 import type { Breakdown } from '#shared/charges/charges.schema';
 import {
@@ -116,13 +116,12 @@ export function debtorFacts(input: {
   const org = creditorOf(input.settings);
   if (!org || !input.oldest) {
     // Nothing open (or no creditor yet): only what is known; a template needing more names it.
-    const facts: MessageFacts = { ...(org ? creditorFacts(org) : {}), today: day };
-    if (input.collectorName) facts.collector_name = input.collectorName;
-    if (name) {
-      facts.debtor_name = name;
-      facts.debtor_first_name = name.split(/\s+/)[0] ?? name;
-    }
-    return facts;
+    return {
+      ...(org ? creditorFacts(org) : {}),
+      ...debtorNameFacts(name),
+      ...(input.collectorName ? { collector_name: input.collectorName } : {}),
+      today: day,
+    };
   }
   const negotiation = v.safeParse(NegotiationPolicySchema, input.settings?.negotiation);
   const sum = (pick: (b: Breakdown) => number) =>

@@ -20,6 +20,7 @@ import {
   currentStep,
   daysOverdue,
   debtBreakdown,
+  oldestOpenDebt,
   str,
   today,
 } from './collector-data';
@@ -29,7 +30,6 @@ import { PaymentForm, PromiseForm, VisitForm } from './forms';
 import { reasonText } from '../../ui/sync-indicator';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
-import type { CalendarDate } from '#shared/time/calendar-date';
 
 type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
 
@@ -194,17 +194,13 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
   const step = currentStep(policy, days);
   const principal = (d: SrvDebt) =>
     typeof d.data['principal'] === 'number' ? d.data['principal'] : 0;
-  const oldestOpen = open
-    .map((d) => ({ id: d.id, dueDate: str(d.data['dueDate']) as CalendarDate }))
-    .filter((d) => d.dueDate !== '')
-    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0))[0];
   const facts = debtorFacts({
     settings,
     policy,
     data: view.data,
     balance: view.provisionalBalance,
     days,
-    oldest: oldestOpen ?? null,
+    oldest: oldestOpenDebt(open),
     breakdowns: balances.map((b) => b.breakdown),
     original: open.reduce((sum, d) => sum + principal(d), 0),
     reference: open.map((d) => str(d.data['description'])).join(', '),
