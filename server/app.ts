@@ -19,6 +19,7 @@ import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { debtorRoutes } from './routes/debtors.routes';
+import { debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
@@ -103,6 +104,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
+  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
