@@ -36,6 +36,7 @@ import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
+import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -104,6 +105,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  app.route('/api/users', peopleRoutes(deps));
+  app.route('/api/password-reset', passwordResetRoutes(deps));
   // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
