@@ -24,6 +24,7 @@ import {
 } from '#shared/sync/conflict.schema';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
 import type { OperationDoc } from './document';
+import { OFFICE_OPERATIONS } from './operations-office';
 import { TodayQuerySchema } from '../routes/cadence.routes';
 import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
 
@@ -31,6 +32,7 @@ const ALL = ['owner', 'staff', 'collector'] as const;
 const OWNER = ['owner'] as const;
 
 export const OPERATIONS: Record<string, OperationDoc> = {
+  ...OFFICE_OPERATIONS,
   'GET /api/health': { summary: 'Saúde do servidor e do banco', roles: 'public' },
   'GET /api/openapi.json': { summary: 'Este documento', roles: 'public' },
   'POST /api/auth/login': {
