@@ -238,6 +238,7 @@ export const deskPtBR = {
   'desk.agreementStatus.cancelled': 'cancelado',
   'desk.agreementStatus.rejected': 'recusado',
   'desk.installment': 'Parcela',
+  'desk.downPayment': 'Entrada',
   'desk.installments': 'Parcelas',
   'desk.disputeStatus.open': 'aberta',
   'desk.disputeStatus.resolved': 'resolvida',

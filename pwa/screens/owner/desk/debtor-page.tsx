@@ -6,6 +6,7 @@
  * preferences and do-not-contact, identity, merging a duplicate). Everything reloads from the
  * server after each action: balances are derived there, never here.
  */
+import { useRef } from 'preact/hooks';
 import { api } from '../../../app/api';
 import { role } from '../../../app/session';
 import { query } from '../../../app/router';
@@ -23,10 +24,18 @@ import './desk.css';
 
 export function DebtorPage() {
   const id = query.value.get('id') ?? '';
-  const [story, reload] = useLoad(
+  const [loaded, reload] = useLoad(
     () => api<Story>('GET', `/api/debtors/${encodeURIComponent(id)}/story`),
     [id],
   );
+  // While an action's reload is in flight the page keeps showing what it had (forms keep their
+  // messages); only the first load of a debtor shows "Carregando".
+  const last = useRef<{ id: string; story: Story } | null>(null);
+  if (loaded.state === 'ready') last.current = { id, story: loaded.value };
+  const story =
+    loaded.state === 'loading' && last.current?.id === id
+      ? { state: 'ready' as const, value: last.current.story }
+      : loaded;
   if (story.state === 'loading') return <Loading />;
   if (story.state === 'error')
     return (

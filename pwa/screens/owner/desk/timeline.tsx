@@ -51,13 +51,14 @@ function Detail({ e }: { e: TimelineEvent }) {
         <>
           {brl(n(d['total']))} · {word('agreementStatus', s(d['status']))}
           {installments.length > 0 ? (
-            <ol class="small" aria-label={t('desk.installments')}>
+            <ul class="small" aria-label={t('desk.installments')}>
               {installments.map((i) => (
                 <li key={i.number}>
-                  {t('desk.installment')} {i.number}: {brl(i.amount)} · {date(i.dueDate)}
+                  {i.number === 0 ? t('desk.downPayment') : `${t('desk.installment')} ${i.number}`}:{' '}
+                  {brl(i.amount)} · {date(i.dueDate)}
                 </li>
               ))}
-            </ol>
+            </ul>
           ) : null}
         </>
       );
