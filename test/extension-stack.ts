@@ -122,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     phone: '(19) 3232-1234',
     pix: { key: '11.222.333/0001-81', keyType: 'cnpj' },
+    paymentLinkTemplate: 'https://pague.padaria.example.com.br/{txid}',
   });
   const debtor = async (who: typeof MARIA, verified: boolean) =>
     String(
@@ -211,6 +212,28 @@ export const OUTLOOK_POPOUT_URL = 'https://outlook.office.com/mail/deeplink/comp
 /** Serves an Outlook fixture at https://outlook.office.com/mail/inbox (or `path`). */
 export function serveOutlook(site: FixtureSite, name: string, path = '/mail/inbox'): void {
   site.pages.set(`outlook.office.com${path}`, fixture(name));
+}
+
+/**
+ * Inserts `html` at the end of the element matching `selector`, through a Trusted Types policy
+ * (Gmail's pages refuse plain HTML strings): a test's stand-in for the site rendering more.
+ */
+export async function appendHtml(page: Page, selector: string, html: string): Promise<void> {
+  await page.evaluate(
+    ([sel, source]) => {
+      const w = window as unknown as {
+        trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
+        quitaTestPolicy?: { createHTML(s: string): string } | undefined;
+      };
+      w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
+        createHTML: (s: string) => s,
+      });
+      const target = document.querySelector(sel);
+      if (!target) throw new Error(`no ${sel}`);
+      target.insertAdjacentHTML('beforeend', w.quitaTestPolicy?.createHTML(source) ?? source);
+    },
+    [selector, html] as const,
+  );
 }
 
 /**

@@ -22,7 +22,9 @@ export const PT_BR_PRIVACY = {
   'privacy.claimed':
     'Você vinculou esta conversa a {name}, mas o número não aparece: o vínculo ainda não confirma quem é. Só o nome é mostrado.',
   'privacy.incomplete':
-    'Não consigo ver todos que recebem esta conversa ({count} mensagem(ns) recolhida(s) ou destinatário(s) sem endereço visível). Abra as mensagens recolhidas para conferir. Até lá, só o nome é mostrado.',
+    'Não consigo ver todos que recebem esta conversa: {count} mensagens recolhidas ou destinatários sem endereço visível. Abra todas as mensagens da conversa, na janela principal do e-mail, para conferir. Até lá, só o nome é mostrado.',
+  'privacy.incomplete.one':
+    'Não consigo ver todos que recebem esta conversa: uma mensagem recolhida ou um destinatário sem endereço visível. Abra todas as mensagens da conversa, na janela principal do e-mail, para conferir. Até lá, só o nome é mostrado.',
   'privacy.unverified':
     'Este contato ainda não foi confirmado como sendo de {name}. Só o nome é mostrado.',
   'privacy.third-parties': 'Outras pessoas recebem esta conversa. Só o nome é mostrado.',

@@ -17,6 +17,7 @@ import {
   type OverlayState,
   type PrivacySafe,
 } from '#shared/extension/page-messages';
+import { isPlaceholderName, PLACEHOLDERS } from '#shared/templates/placeholders';
 import { t, type MessageKey } from '../i18n';
 import { ask, channelLabel, dateBR, money, statusLabel, stepLabel } from './format';
 
@@ -146,7 +147,9 @@ function Messages({ messages, canLog }: { messages: OverlayMessage[]; canLog: bo
         <div class="msg" key={m.id} data-template={m.templateId}>
           <strong>{m.label}</strong>
           {m.text === null ? (
-            <p class="note warn">{t('overlay.missing', { fields: m.missing.join(', ') })}</p>
+            <p class="note warn">
+              {t('overlay.missing', { fields: m.missing.map(placeholderLabel).join(', ') })}
+            </p>
           ) : (
             <>
               <pre>{m.text}</pre>
@@ -187,7 +190,9 @@ function Safe({ s }: { s: PrivacySafe }) {
     s.reason === 'claimed' || s.reason === 'unverified'
       ? t(`privacy.${s.reason}`, { name })
       : s.reason === 'incomplete'
-        ? t('privacy.incomplete', { count: s.unreadable })
+        ? s.unreadable === 1
+          ? t('privacy.incomplete.one')
+          : t('privacy.incomplete', { count: s.unreadable })
         : t(`privacy.${s.reason}`);
   return (
     <section data-reason={s.reason}>
@@ -231,6 +236,11 @@ function Safe({ s }: { s: PrivacySafe }) {
       {s.linkable && <LinkChat />}
     </section>
   );
+}
+
+/** A missing fact in words ("Link para pagamento"), never its placeholder name. */
+function placeholderLabel(name: string): string {
+  return isPlaceholderName(name) ? PLACEHOLDERS[name].description : name;
 }
 
 const BALANCE_LINES = ['principal', 'fine', 'interest', 'fees', 'paid', 'discount'] as const;
