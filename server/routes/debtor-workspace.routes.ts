@@ -15,6 +15,7 @@ import { audit } from '../db/audit';
 import { duplicateGroups } from '../debtors/duplicates.repo';
 import {
   addContactPoint,
+  assertLiveDebtor as liveDebtor,
   patchContactPoint,
   setVerification,
 } from '../debtors/contact-points.repo';
@@ -28,15 +29,6 @@ import { contactPointJson } from '../ledger/rows';
 import { loadLedgerSettings } from '../ledger/settings';
 
 const OFFICE = ['owner', 'staff'] as const;
-
-/** The debtor must exist and be live (a merged tombstone takes no new facts). */
-async function liveDebtor(tx: { query: Deps['db']['query'] }, id: string): Promise<void> {
-  const [row] = await tx.query<{ merged_into: string | null }>(
-    'SELECT merged_into FROM debtors WHERE id = $1',
-    [id],
-  );
-  if (!row || row.merged_into !== null) throw debtorNotFound();
-}
 
 /**
  * `/api/debtor-duplicates`: groups of live debtors sharing a CPF/CNPJ (the merge tool's worklist).
