@@ -168,8 +168,12 @@ export function syncRoutes({ db, now, logError }: Deps) {
             deviceNow: health.device_now,
             serverNow,
           })
-        : (await db.transaction((tx) => ensureDevice(tx, deviceId, user.id, user.tokenId), READ_COMMITTED))
-            .device;
+        : (
+            await db.transaction(
+              (tx) => ensureDevice(tx, deviceId, user.id, user.tokenId),
+              READ_COMMITTED,
+            )
+          ).device;
       const page = await db.transaction((tx) =>
         readPullPage(tx, {
           collectorId: user.id,
