@@ -23,7 +23,9 @@ import {
   serveOutlook,
   serveWhatsApp,
   startStack,
+  appendOnFocus,
   switchChat,
+  switchOnFocus,
   switchView,
   type Stack,
 } from './extension-stack';
@@ -141,28 +143,7 @@ describe.each(CASES)('$site', (c) => {
     const page = await c.open();
     const { overlay } = await reminderShown(page);
     // The page switches the conversation from inside the content script's own focus call.
-    await page.evaluate(
-      ([composer, view, html]) => {
-        const w = window as unknown as {
-          trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
-          quitaTestPolicy?: { createHTML(s: string): string } | undefined;
-        };
-        w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
-          createHTML: (s: string) => s,
-        });
-        const parsed = new DOMParser().parseFromString(
-          (w.quitaTestPolicy?.createHTML(html) ?? html) as string,
-          'text/html',
-        );
-        const next = document.importNode(parsed.querySelector(view) as Element, true);
-        document
-          .querySelector(composer)
-          ?.addEventListener('focus', () => document.querySelector(view)?.replaceWith(next), {
-            once: true,
-          });
-      },
-      [c.composer, c.view, c.other] as const,
-    );
+    await switchOnFocus(page, c.composer, c.view, c.other);
     await overlay.locator('.msg').first().locator('[data-action=insert]').click();
     await refused(overlay);
     // The switch did happen, and neither the old (detached) nor the new composer got the text.
@@ -176,28 +157,8 @@ describe.each(CASES.filter((c) => c.cc !== undefined))('$site', (c) => {
   test('a Cc added in the same task as the insert: the same composer, another audience, refused', async () => {
     const page = await c.open();
     const { overlay } = await reminderShown(page);
-    await page.evaluate(
-      ([composer, into, html]) => {
-        const w = window as unknown as {
-          trustedTypes?: {
-            createPolicy(n: string, p: object): { createHTML(s: string): string };
-          };
-          quitaTestPolicy?: { createHTML(s: string): string } | undefined;
-        };
-        w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
-          createHTML: (s: string) => s,
-        });
-        const holder = document.createElement('div');
-        (holder as { innerHTML: unknown }).innerHTML = w.quitaTestPolicy?.createHTML(html) ?? html;
-        const well = holder.firstElementChild as Element;
-        document
-          .querySelector(composer)
-          ?.addEventListener('focus', () => document.querySelector(into)?.append(well), {
-            once: true,
-          });
-      },
-      [c.composer, c.cc?.into ?? '', c.cc?.html ?? ''] as const,
-    );
+    const cc = c.cc as { into: string; html: string };
+    await appendOnFocus(page, c.composer, cc.into, cc.html);
     await overlay.locator('.msg').first().locator('[data-action=insert]').click();
     await refused(overlay);
     expect(await composerText(page, c.composer)).toBe('');
