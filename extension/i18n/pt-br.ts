@@ -1,10 +1,7 @@
 /** Every user-facing string of the extension, pt-BR. Keys are dotted by screen. */
-/** The few strings the content scripts show, kept apart so their bundles stay small. */
-export const PT_BR_CONTENT = {
-  'overlay.title': 'Quita: situação do cliente',
-  'overlay.hide': 'Quita ▾',
-  'overlay.show': 'Quita ▴',
-} as const;
+import { PT_BR_CONTENT } from './pt-br-content';
+
+export { PT_BR_CONTENT };
 
 /**
  * What the privacy-safe mode says. These texts may be read by anyone looking at the screen, so
@@ -145,4 +142,4 @@ export const PT_BR = {
 } as const;
 
 export type MessageKey = keyof typeof PT_BR;
-export type ContentMessageKey = keyof typeof PT_BR_CONTENT;
+export type { ContentMessageKey } from './pt-br-content';
