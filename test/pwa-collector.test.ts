@@ -588,8 +588,8 @@ describe('collector PWA in Chromium', () => {
         for (const e of list.getEntries()) w.longTasks.push(e.duration);
       }).observe({ type: 'longtask', buffered: false });
     });
-    const list = page.getByRole('region', { name: 'Clientes do dia, ordenados pela régua' });
-    for (let y = 0; y <= 20; y++) await list.evaluate((el, top) => (el.scrollTop = top), y * 4_000);
+    // The list is the page's own scroll.
+    for (let y = 0; y <= 20; y++) await page.evaluate((top) => scrollTo(0, top), y * 14_000);
     await page
       .getByLabel('Buscar por nome ou telefone')
       .pressSequentially('carga 49', { delay: 20 });
@@ -769,7 +769,7 @@ describe('collector PWA in Chromium', () => {
       await expect
         .poll(() => p.getByRole('main').getByRole('link', { name: 'Hoje', exact: true }).count())
         .toBe(1);
-      expect(await p.getByTestId('sync-last').textContent()).toBe('Última sincronização: nunca');
+      expect(await p.getByTestId('sync-last').textContent()).toBe('ainda não sincronizado');
       await expect
         .poll(() => p.locator('.first-sync').textContent(), { timeout: 20_000 })
         .toMatch(/[1-9]\d* registros recebidos/);
@@ -778,7 +778,11 @@ describe('collector PWA in Chromium', () => {
       expect(pulls).toBeGreaterThan(3);
       slow = false;
       const last = (await p.getByTestId('sync-last').textContent()) ?? '';
-      expect(last).toMatch(/^Última sincronização: \d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/);
+      // One line: the time alone today (the full date and time in its title).
+      expect(last).toMatch(/^atualizado \d{2}:\d{2}$/);
+      expect(await p.getByTestId('sync-last').getAttribute('title')).toMatch(
+        /^Última sincronização: \d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/,
+      );
 
       await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
       await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('24 clientes');
@@ -836,7 +840,7 @@ describe('collector PWA in Chromium', () => {
       await expect.poll(() => p.getByTestId('sync-waiting').textContent()).toMatch(/^1 /);
       await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
       await p.getByLabel('Filtro').selectOption('pending');
-      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('1 clientes');
+      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('1 cliente');
       expect(await p.locator('.vrow .name').first().textContent()).toBe('Davi Rocha');
       await p.getByLabel('Filtro').selectOption('all');
 

@@ -51,7 +51,11 @@ export async function startCollector(collectorId: string): Promise<void> {
     const db = opened.db;
     // Sign-in already claimed the phone; a stale session (another tab signed in someone else
     // since) must not push that collector's facts under this one's device: say so and stop.
-    const claim = await claimDevice(db, { collectorId, newId: () => crypto.randomUUID() });
+    // A new device id is only needed when sign-in did not claim the phone (UUIDv7 from the
+    // project's library, loaded then: it also works outside a secure context).
+    const mine = (await db.device.get('device'))?.collector_id === collectorId;
+    const newId = mine ? () => '' : (await import('uuidv7')).uuidv7;
+    const claim = await claimDevice(db, { collectorId, newId });
     if (!claim.ok) {
       runtimeError.value = deviceInUseMessage(claim.inUse);
       db.close();

@@ -80,7 +80,12 @@ export async function claimDeviceFor(
 ): Promise<string | null> {
   if (user.role !== 'collector') return null;
   // Imported here, not statically: Dexie must not weigh on owners' and staff's first screen.
-  const { claimDevice, openDb } = await import('../db/db');
+  // UUIDv7 from the project's library (crypto.getRandomValues): crypto.randomUUID exists only in
+  // a secure context, and the app may be served over plain http on a LAN name.
+  const [{ claimDevice, openDb }, { uuidv7 }] = await Promise.all([
+    import('../db/db'),
+    import('uuidv7'),
+  ]);
   const opened = await openDb(options);
   // Not openable (data from a newer app…): the collector runtime reports it after sign-in.
   if (!opened.ok) return null;
@@ -88,7 +93,7 @@ export async function claimDeviceFor(
     const claim = await claimDevice(opened.db, {
       collectorId: user.id,
       collectorName: user.name,
-      newId: () => crypto.randomUUID(),
+      newId: uuidv7,
     });
     return claim.ok ? null : deviceInUseMessage(claim.inUse);
   } finally {

@@ -129,22 +129,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    } catch (error) {
+    } catch {
       throw new HttpFailure({
         kind: 'transient',
-        message: `${t('sync.fail.network')}: ${(error as Error)?.message ?? String(error)}`,
+        // The browser's own text ("Failed to fetch") says nothing more than this, in English.
+        message: t('sync.fail.network'),
       });
     }
     let parsed: unknown;
     try {
       const text = await res.text();
       parsed = text === '' ? undefined : JSON.parse(text);
-    } catch (error) {
+    } catch {
       // The body was cut off in transit: the request may or may not have been applied. Push is
       // idempotent, so this is a plain retry.
       throw new HttpFailure({
         kind: 'transient',
-        message: `resposta incompleta: ${(error as Error)?.message ?? String(error)}`,
+        message: t('sync.fail.incomplete'),
       });
     }
     if (!res.ok) throw new HttpFailure(classify(res.status, parsed));
@@ -152,7 +153,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!result.success)
       throw new HttpFailure({
         kind: 'permanent',
-        message: `resposta inesperada do servidor em ${path}: ${result.issues[0].message}`,
+        message: `${t('sync.fail.unexpected')} (${result.issues[0].message})`,
       });
     return result.output;
   }
@@ -346,7 +347,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           ? error.failure
           : full
             ? { kind: 'transient', message: t('sync.fail.storageFull') }
-            : { kind: 'permanent', message: (error as Error)?.message ?? String(error) };
+            : // An HttpFailure carries words; anything else is the browser's own English text.
+              { kind: 'permanent', message: t('sync.fail.local') };
       if (failure.kind === 'transient') failures++;
       try {
         await db.device.update('device', {

@@ -11,7 +11,7 @@ import {
   upgradeRequired,
 } from '../app/collector';
 import { updateReady } from '../app/platform';
-import { dateTime, num } from '../i18n/format';
+import { dateTime, num, shortDateTime } from '../i18n/format';
 import { reasonText, t, typeLabel } from '../i18n/messages';
 import './collector.css';
 
@@ -38,16 +38,21 @@ export function SyncIndicator() {
         <span data-testid="sync-waiting" class={s.pending > 0 ? 'waiting' : 'muted'}>
           {s.pending > 0 ? `${num(s.pending)} ${t('sync.waiting')}` : t('sync.allSent')}
         </span>
-        <span class="small muted" data-testid="sync-last">
-          {t('sync.lastOk')}: {last ? dateTime(last) : t('sync.never')}
+        <span
+          class="muted"
+          data-testid="sync-last"
+          title={`${t('sync.lastOk')}: ${last ? dateTime(last) : t('sync.never')}`}
+        >
+          {last ? `${t('sync.at')} ${shortDateTime(last)}` : t('sync.neverShort')}
         </span>
         <button
           type="button"
           class="link small"
+          aria-label={t('sync.now')}
           disabled={!s.online || syncing.value}
           onClick={() => void rt.engine.requestSync('manual')}
         >
-          {syncing.value && s.online ? t('sync.syncing') : t('sync.now')}
+          {syncing.value && s.online ? t('sync.syncing') : t('sync.nowShort')}
         </button>
       </div>
       {first ? (

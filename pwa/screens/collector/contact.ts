@@ -29,7 +29,7 @@ import {
   NegotiationPolicySchema,
 } from '#shared/negotiation/negotiation.schema';
 import { TemplateSchema, type Channel, type Template } from '#shared/templates/template.schema';
-import type { CalendarDate } from '#shared/time/calendar-date';
+import { addDays, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import { cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
@@ -238,8 +238,9 @@ export function guard(
   now: number = Date.now(),
 ): string | null {
   const holidays = v.safeParse(HolidayCalendarSchema, settings?.holidays);
+  const profile = contactProfile(data, settings);
   const decision = mayContactNow({
-    debtor: contactProfile(data, settings),
+    debtor: profile,
     history,
     now,
     channel,
@@ -247,7 +248,34 @@ export function guard(
     ...(holidays.success ? { holidays: holidays.output } : {}),
     automated: false,
   });
-  return decision.allowed ? null : decision.message;
+  if (decision.allowed) return null;
+  return decision.nextAllowedAt === undefined
+    ? decision.message
+    : `${decision.message} ${t('debtor.allowedFrom')} ${whenText(
+        decision.nextAllowedAt,
+        now,
+        profile.timeZone ?? policy.timeZone,
+      )}.`;
+}
+
+/**
+ * When a blocked contact opens, in the zone its window is read in: "hoje às 14:00", "amanhã às
+ * 08:00", "seg., 15/12 às 08:00".
+ */
+export function whenText(at: number, now: number, timeZone: string): string {
+  const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', timeZone });
+  const shown = `${t('when.at')} ${time.format(at)}`;
+  const day = localDateTime(at, timeZone).date;
+  const today = localDateTime(now, timeZone).date;
+  if (day === today) return `${t('when.today')} ${shown}`;
+  if (day === addDays(today, 1)) return `${t('when.tomorrow')} ${shown}`;
+  const date = new Intl.DateTimeFormat('pt-BR', {
+    weekday: 'short',
+    day: '2-digit',
+    month: '2-digit',
+    timeZone,
+  });
+  return `${date.format(at)} ${shown}`;
 }
 
 /** A rendered message and what the contact log records about it. */
