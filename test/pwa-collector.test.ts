@@ -244,7 +244,7 @@ describe('collector PWA in Chromium', () => {
     expect(rendered).toBeLessThan(40);
     expect(await page.locator('.vrow .name').first().textContent()).toBe('Ana Beatriz Lima');
     // Twelve days late: the d+10 WhatsApp a person sends is due and not done.
-    expect(await page.locator('.vrow [data-queue]').first().textContent()).toBe('Contatar');
+    expect(await page.locator('.vrow [data-queue]').first().textContent()).toBe('Mandar WhatsApp');
     expect(await page.getByText('Zé Não Atribuído').count()).toBe(0);
     await page.getByLabel('Buscar por nome ou telefone').fill('cliente 1');
     await expect.poll(() => page.getByTestId('today-count').textContent()).toBe('10 clientes');
@@ -702,166 +702,170 @@ describe('collector PWA in Chromium', () => {
     await shot('28-collector-whatsapp-logged');
   });
 
-  test('a new phone: first sync with its progress bar, the last sync time, filters, call/SMS/e-mail links, an update the server asks for', async () => {
-    const dora = await seedUser(db, 'collector', {
-      email: 'dora.dias@padaria.example.com.br',
-      name: 'Dora Dias',
-    });
-    const ids: string[] = [];
-    for (let i = 0; i < 24; i++) {
-      const id = await createDebtor(app, owner, {
-        name: i === 0 ? 'Davi Rocha' : `Freguês ${String(i).padStart(2, '0')}`,
-        ...(i === 0
-          ? {
-              contactPoints: [
-                { kind: 'phone', value: '(19) 98111-2233', isWhatsapp: false, verified: true },
-                { kind: 'email', value: 'davi.rocha@example.com.br', verified: true },
-              ],
-            }
-          : {}),
+  test(
+    'a new phone: first sync with its progress bar, the last sync time, filters, call/SMS/e-mail links, an update the server asks for',
+    { timeout: 90_000 },
+    async () => {
+      const dora = await seedUser(db, 'collector', {
+        email: 'dora.dias@padaria.example.com.br',
+        name: 'Dora Dias',
       });
-      // Twenty overdue, four not due yet (the "Vencidos" filter leaves them out).
-      await createDebt(app, owner, id, {
-        issueDate: spDay(-200),
-        dueDate: spDay(i < 20 ? -(i % 10) - 5 : 10),
-      });
-      ids.push(id);
-    }
-    await assign(app, owner, dora.user.id, ids);
-
-    const phone = await browser.newContext({
-      viewport: { width: 360, height: 640 },
-      locale: 'pt-BR',
-      timezoneId: 'America/Sao_Paulo',
-    });
-    // The contact links only show inside the contact window: 10:00 on a working day.
-    await phone.clock.install({ time: contactWindowMorning() });
-    // A slow line: small pull pages, each a moment late, so the first sync is seen in progress.
-    // Later, the server is made to say this app is too old (as a deploy past N−1 would).
-    let slow = true;
-    let tooOld = false;
-    let pulls = 0;
-    await phone.route('**/api/sync/pull**', async (route) => {
-      pulls++;
-      const url = new URL(route.request().url());
-      if (slow) {
-        url.searchParams.set('limit', '4');
-        await new Promise((resolve) => setTimeout(resolve, 300));
+      const ids: string[] = [];
+      for (let i = 0; i < 24; i++) {
+        const id = await createDebtor(app, owner, {
+          name: i === 0 ? 'Davi Rocha' : `Freguês ${String(i).padStart(2, '0')}`,
+          ...(i === 0
+            ? {
+                contactPoints: [
+                  { kind: 'phone', value: '(19) 98111-2233', isWhatsapp: false, verified: true },
+                  { kind: 'email', value: 'davi.rocha@example.com.br', verified: true },
+                ],
+              }
+            : {}),
+        });
+        // Twenty overdue, four not due yet (the "Vencidos" filter leaves them out).
+        await createDebt(app, owner, id, {
+          issueDate: spDay(-200),
+          dueDate: spDay(i < 20 ? -(i % 10) - 5 : 10),
+        });
+        ids.push(id);
       }
-      const response = await route.fetch({ url: url.toString() });
-      if (!tooOld) return route.fulfill({ response });
-      return route.fulfill({
-        response,
-        json: { ...(await response.json()), upgrade_required: true },
+      await assign(app, owner, dora.user.id, ids);
+
+      const phone = await browser.newContext({
+        viewport: { width: 360, height: 640 },
+        locale: 'pt-BR',
+        timezoneId: 'America/Sao_Paulo',
       });
-    });
-    const p = await phone.newPage();
-    p.setDefaultTimeout(15_000);
-    try {
-      await p.goto(`${base}/`);
-      await p.getByLabel('E-mail').fill('dora.dias@padaria.example.com.br');
-      await p.getByLabel('Senha').fill(TEST_PASSWORD);
-      await p.getByRole('button', { name: 'Entrar' }).click();
-      // The bar, with what has arrived so far, and no sync finished yet.
-      const bar = p.getByTestId('first-sync');
-      await bar.waitFor();
-      // The home tiles: each screen once (the debtor screen is reached from Today, not a tile).
-      await expect
-        .poll(() => p.getByRole('main').getByRole('link', { name: 'Hoje', exact: true }).count())
-        .toBe(1);
-      expect(await p.getByTestId('sync-last').textContent()).toBe('ainda não sincronizado');
-      await expect
-        .poll(() => p.locator('.first-sync').textContent(), { timeout: 20_000 })
-        .toMatch(/[1-9]\d* registros recebidos/);
-      await screenshot(p, '29-collector-first-sync');
-      await expect.poll(() => bar.count(), { timeout: 30_000 }).toBe(0);
-      expect(pulls).toBeGreaterThan(3);
-      slow = false;
-      const last = (await p.getByTestId('sync-last').textContent()) ?? '';
-      // One line: the time alone today (the full date and time in its title).
-      expect(last).toMatch(/^atualizado \d{2}:\d{2}$/);
-      expect(await p.getByTestId('sync-last').getAttribute('title')).toMatch(
-        /^Última sincronização: \d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/,
-      );
+      // The contact links only show inside the contact window: 10:00 on a working day.
+      await phone.clock.install({ time: contactWindowMorning() });
+      // A slow line: small pull pages, each a moment late, so the first sync is seen in progress.
+      // Later, the server is made to say this app is too old (as a deploy past N−1 would).
+      let slow = true;
+      let tooOld = false;
+      let pulls = 0;
+      await phone.route('**/api/sync/pull**', async (route) => {
+        pulls++;
+        const url = new URL(route.request().url());
+        if (slow) {
+          url.searchParams.set('limit', '4');
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        const response = await route.fetch({ url: url.toString() });
+        if (!tooOld) return route.fulfill({ response });
+        return route.fulfill({
+          response,
+          json: { ...(await response.json()), upgrade_required: true },
+        });
+      });
+      const p = await phone.newPage();
+      p.setDefaultTimeout(15_000);
+      try {
+        await p.goto(`${base}/`);
+        await p.getByLabel('E-mail').fill('dora.dias@padaria.example.com.br');
+        await p.getByLabel('Senha').fill(TEST_PASSWORD);
+        await p.getByRole('button', { name: 'Entrar' }).click();
+        // The bar, with what has arrived so far, and no sync finished yet.
+        const bar = p.getByTestId('first-sync');
+        await bar.waitFor();
+        // The home tiles: each screen once (the debtor screen is reached from Today, not a tile).
+        await expect
+          .poll(() => p.getByRole('main').getByRole('link', { name: 'Hoje', exact: true }).count())
+          .toBe(1);
+        expect(await p.getByTestId('sync-last').textContent()).toBe('ainda não sincronizado');
+        await expect
+          .poll(() => p.locator('.first-sync').textContent(), { timeout: 20_000 })
+          .toMatch(/[1-9]\d* registros recebidos/);
+        await screenshot(p, '29-collector-first-sync');
+        await expect.poll(() => bar.count(), { timeout: 30_000 }).toBe(0);
+        expect(pulls).toBeGreaterThan(3);
+        slow = false;
+        const last = (await p.getByTestId('sync-last').textContent()) ?? '';
+        // One line: the time alone today (the full date and time in its title).
+        expect(last).toMatch(/^às \d{2}:\d{2}$/);
+        expect(await p.getByTestId('sync-last').getAttribute('title')).toMatch(
+          /^Última sincronização: \d{2}\/\d{2}\/\d{4},? \d{2}:\d{2}$/,
+        );
 
-      await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
-      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('24 clientes');
-      const filter = p.getByLabel('Filtro');
-      await filter.selectOption('overdue');
-      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('20 clientes');
-      await filter.selectOption('pending');
-      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('0 clientes');
-      await filter.selectOption('all');
+        await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+        await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('24 clientes');
+        const filter = p.getByLabel('Filtro');
+        await filter.selectOption('overdue');
+        await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('20 clientes');
+        await filter.selectOption('pending');
+        await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('0 clientes');
+        await filter.selectOption('all');
 
-      // Davi's contact points: a call, an SMS and an e-mail with the step's message rendered.
-      await p.goto(`${base}/cliente?id=${ids[0]}`);
-      await p.getByRole('heading', { level: 1, name: 'Davi Rocha' }).waitFor();
-      const tel = p.getByTestId('link-phone');
-      const sms = p.getByTestId('link-sms');
-      const email = p.getByTestId('link-email');
-      expect(await tel.getAttribute('href')).toBe('tel:+5519981112233');
-      const smsHref = (await sms.getAttribute('href')) ?? '';
-      expect(smsHref).toMatch(/^sms:\+5519981112233\?body=./);
-      // The d+5 step's SMS, rendered with the same facts as the server's (payment link included).
-      const smsText = decodeURIComponent(smsHref.split('body=')[1] ?? '');
-      // GSM-7 (one SMS segment is 160 of those), with the creditor identified (CDC art. 42-A).
-      expect(smsText).toContain('Padaria Pao Quente Ltda - CNPJ 11.222.333/0001-81');
-      const due = (
-        await p
-          .getByTestId('breakdown')
-          .first()
-          .locator('dt', { hasText: 'Devido hoje' })
-          .locator('xpath=following-sibling::dd[1]')
-          .textContent()
-      )?.replace(/\s/g, '');
-      expect(due).toMatch(/^R\$[\d.]+,\d{2}$/);
-      expect(smsText.replace(/\s/g, '')).toContain(due);
-      expect(smsText).toMatch(/https:\/\/pague\.example\/\w+/);
-      const mail = new URL((await email.getAttribute('href')) ?? '');
-      expect(mail.protocol).toBe('mailto:');
-      expect(mail.pathname).toBe('davi.rocha@example.com.br');
-      expect(mail.searchParams.get('subject')).toBeTruthy();
-      // The e-mail itemises the balance the screen shows (fine and interest included).
-      const body = mail.searchParams.get('body') ?? '';
-      expect(body).toContain('Pão Quente');
-      const shown = (await p.getByTestId('breakdown').first().innerText()).replace(/\s+/g, ' ');
-      for (const money of body.match(/R\$\s?[\d.]+,\d{2}/g) ?? [])
-        expect(shown.replace(/\s/g, '')).toContain(money.replace(/\s/g, ''));
-      // Offline, a tap on "call" is saved as a contact before the dialer opens.
-      await phone.setOffline(true);
-      await tel.click();
-      await expect
-        .poll(async () =>
-          (await outboxRows(p))
-            .filter((r) => r.type === 'contact.logged')
-            .map((r) => (r.payload as { channel: string }).channel),
-        )
-        .toEqual(['phone']);
-      await expect.poll(() => p.getByTestId('sync-waiting').textContent()).toMatch(/^1 /);
-      await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
-      await p.getByLabel('Filtro').selectOption('pending');
-      await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('1 cliente');
-      expect(await p.locator('.vrow .name').first().textContent()).toBe('Davi Rocha');
-      await p.getByLabel('Filtro').selectOption('all');
+        // Davi's contact points: a call, an SMS and an e-mail with the step's message rendered.
+        await p.goto(`${base}/cliente?id=${ids[0]}`);
+        await p.getByRole('heading', { level: 1, name: 'Davi Rocha' }).waitFor();
+        const tel = p.getByTestId('link-phone');
+        const sms = p.getByTestId('link-sms');
+        const email = p.getByTestId('link-email');
+        expect(await tel.getAttribute('href')).toBe('tel:+5519981112233');
+        const smsHref = (await sms.getAttribute('href')) ?? '';
+        expect(smsHref).toMatch(/^sms:\+5519981112233\?body=./);
+        // The d+5 step's SMS, rendered with the same facts as the server's (payment link included).
+        const smsText = decodeURIComponent(smsHref.split('body=')[1] ?? '');
+        // GSM-7 (one SMS segment is 160 of those), with the creditor identified (CDC art. 42-A).
+        expect(smsText).toContain('Padaria Pao Quente Ltda - CNPJ 11.222.333/0001-81');
+        const due = (
+          await p
+            .getByTestId('breakdown')
+            .first()
+            .locator('dt', { hasText: 'Devido hoje' })
+            .locator('xpath=following-sibling::dd[1]')
+            .textContent()
+        )?.replace(/\s/g, '');
+        expect(due).toMatch(/^R\$[\d.]+,\d{2}$/);
+        expect(smsText.replace(/\s/g, '')).toContain(due);
+        expect(smsText).toMatch(/https:\/\/pague\.example\/\w+/);
+        const mail = new URL((await email.getAttribute('href')) ?? '');
+        expect(mail.protocol).toBe('mailto:');
+        expect(mail.pathname).toBe('davi.rocha@example.com.br');
+        expect(mail.searchParams.get('subject')).toBeTruthy();
+        // The e-mail itemises the balance the screen shows (fine and interest included).
+        const body = mail.searchParams.get('body') ?? '';
+        expect(body).toContain('Pão Quente');
+        const shown = (await p.getByTestId('breakdown').first().innerText()).replace(/\s+/g, ' ');
+        for (const money of body.match(/R\$\s?[\d.]+,\d{2}/g) ?? [])
+          expect(shown.replace(/\s/g, '')).toContain(money.replace(/\s/g, ''));
+        // Offline, a tap on "call" is saved as a contact before the dialer opens.
+        await phone.setOffline(true);
+        await tel.click();
+        await expect
+          .poll(async () =>
+            (await outboxRows(p))
+              .filter((r) => r.type === 'contact.logged')
+              .map((r) => (r.payload as { channel: string }).channel),
+          )
+          .toEqual(['phone']);
+        await expect.poll(() => p.getByTestId('sync-waiting').textContent()).toMatch(/^1 /);
+        await p.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+        await p.getByLabel('Filtro').selectOption('pending');
+        await expect.poll(() => p.getByTestId('today-count').textContent()).toBe('1 cliente');
+        expect(await p.locator('.vrow .name').first().textContent()).toBe('Davi Rocha');
+        await p.getByLabel('Filtro').selectOption('all');
 
-      // Back online, the server now serves this app's schema no longer: the call still goes
-      // out, the phone says it must update, and nothing waits behind.
-      tooOld = true;
-      await phone.setOffline(false);
-      await p.getByTestId('upgrade-required').waitFor({ timeout: 20_000 });
-      expect(await p.getByTestId('upgrade-required').textContent()).toContain(
-        'nada do que foi salvo neste aparelho se perde',
-      );
-      await expect
-        .poll(() => p.getByTestId('sync-waiting').textContent(), { timeout: 20_000 })
-        .toBe('tudo enviado');
-      expect((await serverContacts(db, ids[0] ?? '')).map(([, channel]) => channel)).toEqual([
-        'phone',
-      ]);
-      await expectAxeClean(p, 'collector-upgrade-required');
-      await screenshot(p, '30-collector-upgrade-required');
-    } finally {
-      await phone.close();
-    }
-  });
+        // Back online, the server now serves this app's schema no longer: the call still goes
+        // out, the phone says it must update, and nothing waits behind.
+        tooOld = true;
+        await phone.setOffline(false);
+        await p.getByTestId('upgrade-required').waitFor({ timeout: 20_000 });
+        expect(await p.getByTestId('upgrade-required').textContent()).toContain(
+          'nada do que foi salvo neste aparelho se perde',
+        );
+        await expect
+          .poll(() => p.getByTestId('sync-waiting').textContent(), { timeout: 20_000 })
+          .toBe('tudo enviado');
+        expect((await serverContacts(db, ids[0] ?? '')).map(([, channel]) => channel)).toEqual([
+          'phone',
+        ]);
+        await expectAxeClean(p, 'collector-upgrade-required');
+        await screenshot(p, '30-collector-upgrade-required');
+      } finally {
+        await phone.close();
+      }
+    },
+  );
 });

@@ -24,12 +24,20 @@ const dayMonthTime = new Intl.DateTimeFormat(LOCALE, {
   minute: '2-digit',
 });
 
-/** An instant as short as a one-line status allows: "14:05" today, "01/12, 14:05" otherwise. */
-export function shortDateTime(iso: string | number, now: number = Date.now()): string {
-  const at = new Date(iso);
-  return at.toDateString() === new Date(now).toDateString()
-    ? timeFormat.format(at)
-    : dayMonthTime.format(at);
+/**
+ * An instant as short as a one-line status allows, in the device's zone: "às 14:05" today,
+ * "em 01/12, 14:05" otherwise (`at` and `on` are the words before each).
+ */
+export function shortDateTime(
+  iso: string | number,
+  at: string,
+  on: string,
+  now: number = Date.now(),
+): string {
+  const when = new Date(iso);
+  return when.toDateString() === new Date(now).toDateString()
+    ? `${at} ${timeFormat.format(when)}`
+    : `${on} ${dayMonthTime.format(when)}`;
 }
 
 export const num = (n: number): string => numberFormat.format(n);

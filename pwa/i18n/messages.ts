@@ -107,8 +107,8 @@ const ptBR = {
   'sync.lastOk': 'Última sincronização',
   'sync.never': 'nunca',
   'sync.now': 'Sincronizar agora',
-  'sync.nowShort': 'Sincronizar',
-  'sync.at': 'atualizado',
+  'sync.at': 'às',
+  'sync.on': 'em',
   'sync.neverShort': 'ainda não sincronizado',
   'sync.rejected': 'recusado(s) pelo servidor',
   'sync.rejectedTitle': 'Registros recusados pelo servidor',
@@ -192,6 +192,17 @@ const ptBR = {
   'reject.not_pending': 'o pagamento já foi conferido pelo escritório',
   'reject.promise_not_active': 'a promessa não está mais ativa',
   'reject.base_version_mismatch': 'os dados mudaram no servidor; confira e registre de novo',
+  'reject.idempotency_mismatch': 'o mesmo registro chegou duas vezes com conteúdos diferentes',
+  'reject.invalid_payload': 'o registro tem um dado inválido',
+  'reject.recorded_while_unassigned': 'registrado quando o cliente já não era seu',
+  'reject.over_budget': 'aceito, mas acima do limite de contatos do cliente',
+  'reject.contact_refused': 'aceito, mas fora das regras de contato',
+  'reject.unknown_type': 'o servidor ainda não conhece este tipo de registro; ele fica guardado',
+  'reject.duplicate_receipt': 'este número de recibo já foi usado',
+  'reject.device_mismatch': 'o registro é de outro aparelho',
+  'reject.sequence_reused': 'a numeração deste aparelho foi reutilizada',
+  'reject.other': 'recusado pelo servidor',
+  'type.other': 'Registro',
 } as const;
 
 export type MessageKey = keyof typeof ptBR | keyof typeof officePtBR | keyof typeof fieldPtBR;
@@ -229,13 +240,23 @@ export function t(key: MessageKey): string {
   return current[key] as string;
 }
 
-/** A synced record's kind in words; a type this build does not know (deferred) shows as sent. */
+/** A synced record's kind in words; a type this build does not know (deferred) is a "Registro". */
 export function typeLabel(type: string): string {
-  return t(`type.${type}` as MessageKey) ?? type;
+  return t(`type.${type}` as MessageKey) ?? t('type.other');
 }
 
-/** The server's refusal reason code in words; policy refusals already carry their pt-BR message. */
+/**
+ * The server's reason (shared/sync/push.schema `MutationReasons`, "code" or "code: detail") in
+ * words, never the code: a policy refusal carries its own pt-BR message, an invalid payload its
+ * schema message (without the field's API name), anything unknown reads "recusado pelo servidor".
+ */
 export function reasonText(reason: string): string {
-  if (reason.startsWith('policy: ')) return reason.slice('policy: '.length);
-  return t(`reject.${reason}` as MessageKey) ?? reason;
+  const colon = reason.indexOf(': ');
+  const code = colon < 0 ? reason : reason.slice(0, colon);
+  const detail = colon < 0 ? '' : reason.slice(colon + 2);
+  if (code === 'policy') return detail;
+  const words = t(`reject.${code}` as MessageKey) ?? t('reject.other');
+  if (code !== 'invalid_payload' || !detail) return words;
+  // "amount: o valor deve…": the field's API name is a code; its message is already words.
+  return `${words} (${detail.replace(/^[\w.[\]]+: /, '')})`;
 }

@@ -43,16 +43,20 @@ export function SyncIndicator() {
           data-testid="sync-last"
           title={`${t('sync.lastOk')}: ${last ? dateTime(last) : t('sync.never')}`}
         >
-          {last ? `${t('sync.at')} ${shortDateTime(last)}` : t('sync.neverShort')}
+          {last ? shortDateTime(last, t('sync.at'), t('sync.on')) : t('sync.neverShort')}
         </span>
         <button
           type="button"
           class="link small"
           aria-label={t('sync.now')}
+          aria-busy={syncing.value && s.online}
+          title={syncing.value && s.online ? t('sync.syncing') : t('sync.now')}
           disabled={!s.online || syncing.value}
           onClick={() => void rt.engine.requestSync('manual')}
         >
-          {syncing.value && s.online ? t('sync.syncing') : t('sync.nowShort')}
+          <span aria-hidden="true" class={syncing.value && s.online ? 'spin' : ''}>
+            ↻
+          </span>
         </button>
       </div>
       {first ? (

@@ -263,7 +263,7 @@ export function renderAction(
     };
   const facts_ = stepFacts({
     settings,
-    debtor: { name: facts.debtor.name, profile: state.profile },
+    debtor: { name: facts.debtor.name, profile: state.profile, kind: facts.debtor.kind },
     debt: { id: debt.row.id, description: debt.row.description },
     balance: debt.balance,
     action,

@@ -61,13 +61,28 @@ interface VisitRowFull {
 
 type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit' | 'contact';
 
+/** The flat address columns imports fill (no structured `address`), in the Address shape. */
+function flatAddress(r: Record<string, unknown>): Record<string, string> | null {
+  const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : '');
+  if (!text('address_line') && !text('city')) return null;
+  return {
+    street: text('address_line'),
+    number: '',
+    district: text('district'),
+    city: text('city'),
+    state: text('state'),
+    postalCode: text('postal_code'),
+  };
+}
+
 function debtorData(facts: DebtorFacts, state: DebtorState) {
   const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
   return {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    address: r.address ?? null,
+    // Imported debtors have only the flat columns: the phone still needs where to go.
+    address: r.address ?? flatAddress(r as unknown as Record<string, unknown>),
     contactPoints: facts.contactPoints.map((p) => ({
       id: p.id,
       kind: p.kind,

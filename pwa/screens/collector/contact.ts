@@ -88,6 +88,12 @@ export function pixCode(settings: OrgSettings | null, amount: number): string | 
   return built.ok ? built.value : null;
 }
 
+/** The debtor's kind as pulled (person or company); undefined for data pulled before it. */
+function kindOf(data: Record<string, unknown>): 'person' | 'company' | undefined {
+  const kind = data['kind'];
+  return kind === 'person' || kind === 'company' ? kind : undefined;
+}
+
 /**
  * The facts of the current step's message for this debtor: the shared `stepFacts` (the server's
  * queue renders with the same function), over the debtor's open debts together — the phone's
@@ -118,7 +124,7 @@ export function debtorFacts(input: {
     // Nothing open (or no creditor yet): only what is known; a template needing more names it.
     return {
       ...(org ? creditorFacts(org) : {}),
-      ...debtorNameFacts(name),
+      ...debtorNameFacts(name, kindOf(data)),
       ...(input.collectorName ? { collector_name: input.collectorName } : {}),
       today: day,
     };
@@ -130,7 +136,7 @@ export function debtorFacts(input: {
     org,
     cadence: input.policy,
     negotiation: negotiation.success ? negotiation.output : DEFAULT_NEGOTIATION_POLICY,
-    debtor: { name, state: contactProfile(data, input.settings).state },
+    debtor: { name, state: contactProfile(data, input.settings).state, kind: kindOf(data) },
     debt: { id: input.oldest.id, description: input.reference },
     balance: {
       totalDue: cents(Math.max(0, input.balance)),
