@@ -75,7 +75,8 @@ function sharedModules(dir = SHARED): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sharedModules(path));
-    else if (/\.ts$/.test(entry.name) && !/\.(test|fixture)\.ts$/.test(entry.name)) out.push(path);
+    else if (entry.name.endsWith('.ts') && !/\.(test|fixture)\.ts$/.test(entry.name))
+      out.push(path);
   }
   return out.sort();
 }

@@ -90,7 +90,7 @@ export async function walkNavigation(
     .locator('a[href]')
     .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).getAttribute('href') ?? ''));
   const visited: string[] = [];
-  for (const href of [...new Set(hrefs)]) {
+  for (const href of new Set(hrefs)) {
     const path = new URL(href, start).pathname;
     if (review.seen.has(path)) continue;
     await page.getByRole('navigation').locator(`a[href="${href}"]`).first().click();
