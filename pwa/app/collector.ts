@@ -15,7 +15,7 @@ import type { SyncStatus } from '../models/merge';
 import type { SyncEngine } from '../sync/sync-engine';
 import { authHeaders } from './api';
 import { afterFirstScreen, checkForUpdate, online } from './platform';
-import { deviceInUseMessage } from './session';
+import { deviceInUseMessage, session } from './session';
 
 export interface CollectorRuntime {
   db: QuitaDb;
@@ -98,6 +98,7 @@ function deferredEngine(db: QuitaDb): {
         db,
         appVersion: __APP_VERSION__,
         authHeaders,
+        collectorName: session.value?.user.name ?? '',
         onEvent: (event) => {
           if (event.type === 'sync-start') syncing.value = true;
           else if (event.type === 'sync-end') {
@@ -194,6 +195,8 @@ export interface OrgSettings {
   negotiation?: unknown;
   holidays?: unknown;
   templates?: unknown[];
+  /** How messages are written (SMS accents): shared/settings/message-settings.schema.ts. */
+  messages?: unknown;
 }
 
 /**

@@ -170,13 +170,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function register(): Promise<void> {
     const dev = await device();
     if (dev.registered_at) return;
-    await call(
-      'POST',
-      '/api/sync/devices',
-      dev.device_id,
-      RegisterDeviceResponseSchema,
-      await envelope(dev.device_id),
-    );
+    const name = (await deps.deviceName?.().catch(() => null)) ?? null;
+    await call('POST', '/api/sync/devices', dev.device_id, RegisterDeviceResponseSchema, {
+      ...(await envelope(dev.device_id)),
+      ...(name ? { device_name: name } : {}),
+    });
     await db.device.update('device', { registered_at: deps.now().toISOString() });
   }
 

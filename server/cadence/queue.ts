@@ -43,6 +43,7 @@ import type {
   PaymentRow,
   PromiseRow,
 } from '../ledger/rows';
+import { renderOptions } from '#shared/settings/message-settings.schema';
 import type { EffectiveSettings } from '../settings/settings.repo';
 import { stepFacts } from './facts';
 
@@ -272,7 +273,7 @@ export function renderAction(
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
-    const rendered = renderTemplate(template, facts_);
+    const rendered = renderTemplate(template, facts_, renderOptions(settings.messages));
     return {
       message: {
         ...(rendered.subject === undefined ? {} : { subject: rendered.subject }),

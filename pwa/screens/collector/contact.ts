@@ -19,6 +19,7 @@ import {
 import { UfSchema } from '#shared/identity/uf';
 import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
 import { renderTemplate } from '#shared/templates/render-message';
+import { MessageSettingsSchema, renderOptions } from '#shared/settings/message-settings.schema';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { creditorFacts, type CreditorSettings } from '#shared/templates/creditor-facts';
 import { debtorNameFacts, stepFacts } from '#shared/templates/step-facts';
@@ -306,7 +307,12 @@ export function message(
   const { template, stepId } = templateFor(settings, policy, days, channel, verified);
   if (!template) return { ok: false, why: t('contact.noTemplate') };
   try {
-    const rendered = renderTemplate(template, facts);
+    const writing = v.safeParse(MessageSettingsSchema, settings?.messages);
+    const rendered = renderTemplate(
+      template,
+      facts,
+      renderOptions(writing.success ? writing.output : null),
+    );
     return {
       ok: true,
       text: rendered.body,
