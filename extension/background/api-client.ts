@@ -44,11 +44,9 @@ export async function request<S extends v.GenericSchema>(
       credentials: 'omit',
       cache: 'no-store',
     });
-  } catch (error) {
-    throw new ApiError(
-      0,
-      t('error.network', { detail: error instanceof Error ? error.message : String(error) }),
-    );
+  } catch {
+    // The browser's own text ("Failed to fetch") adds nothing a person can act on, in English.
+    throw new ApiError(0, t('error.network'));
   }
   const text = await res.text();
   let body: unknown = undefined;
@@ -61,11 +59,10 @@ export async function request<S extends v.GenericSchema>(
     if (res.status === 401) throw new ApiError(401, t('error.unauthorized'));
     const problem = v.safeParse(ProblemSchema, body);
     const detail = problem.success ? (problem.output.detail ?? problem.output.title) : undefined;
-    throw new ApiError(res.status, detail ?? t('error.server', { detail: String(res.status) }));
+    throw new ApiError(res.status, detail ?? t('error.serverStatus'));
   }
   const parsed = v.safeParse(schema, body);
-  if (!parsed.success)
-    throw new ApiError(res.status, t('error.server', { detail: `resposta inesperada em ${path}` }));
+  if (!parsed.success) throw new ApiError(res.status, t('error.unexpected'));
   return parsed.output;
 }
 

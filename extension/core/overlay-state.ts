@@ -15,6 +15,7 @@ import { isTemplateRenderError, renderTemplate } from '#shared/templates/render-
 import type { Template } from '#shared/templates/template.schema';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { t } from '../i18n';
+import { stepWords } from './step-words';
 import { audienceOf, channelOf, type Audience } from './conversation';
 
 /** A message the user may insert and then log, kept by the service worker under its id. */
@@ -231,7 +232,7 @@ export function buildOverlay(input: OverlayInput): OverlayResult {
           template,
           facts,
           { ...base, stepId: step.stepId },
-          t('message.step', { step: step.stepId }),
+          t('message.step', { step: stepWords(step.stepId) }),
         ),
       );
   }

@@ -15,6 +15,7 @@ import {
   type OverlayState,
 } from '#shared/extension/page-messages';
 import { t } from '../i18n';
+import { stepWords } from '../core/step-words';
 import { ask, channelLabel, dateBR, money, statusLabel } from './format';
 
 const state = signal<OverlayState>({ view: 'loading' });
@@ -209,7 +210,7 @@ function Card({ card }: { card: DebtorCard }) {
         <dd>
           {card.stepDue
             ? t('overlay.step.value', {
-                step: card.stepDue.stepId,
+                step: stepWords(card.stepDue.stepId),
                 channel: channelLabel(card.stepDue.channel),
                 date: dateBR(card.stepDue.dueOn),
               })

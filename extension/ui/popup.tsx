@@ -2,7 +2,9 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { t } from '../i18n';
-import { ask, channelLabel, money } from './format';
+import type { DebtorCard } from '#shared/extension/page-messages';
+import { stepWords } from '../core/step-words';
+import { ask, channelLabel, money, statusLabel } from './format';
 
 interface QueueItem {
   debtor: { id: string; name: string };
@@ -47,7 +49,8 @@ function Popup() {
       <ul data-queue>
         {(queue.value ?? []).map((item) => (
           <li key={`${item.debtor.id}:${item.step.id}`}>
-            <strong>{item.debtor.name}</strong> · {item.step.id} · {channelLabel(item.step.channel)}
+            <strong>{item.debtor.name}</strong> · {stepWords(item.step.id)} ·{' '}
+            {channelLabel(item.step.channel)}
           </li>
         ))}
       </ul>
@@ -59,7 +62,12 @@ function Popup() {
       <ul data-results>
         {(results.value ?? []).map((r) => (
           <li key={r.id}>
-            <strong>{r.name}</strong> · {r.status}
+            <strong>{r.name}</strong> ·{' '}
+            {statusLabel({
+              status: r.status as DebtorCard['status'],
+              daysOverdue: r.daysOverdue,
+              promiseUntil: null,
+            })}
             {r.totalDue === undefined ? '' : ` · ${money(r.totalDue)}`}
           </li>
         ))}
