@@ -98,28 +98,32 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
     await db?.close();
   });
 
-  test('signed out: sign in (and a refused password), first-run setup without its link', async () => {
-    const review = screenReview('signed-out');
-    const { context, page } = await newPage();
-    try {
-      await page.goto(`${pwa?.base}/`);
-      await page.getByRole('heading', { level: 1, name: 'Entrar' }).waitFor();
-      await review.check(page, 'sign-in');
-      await page.getByLabel('E-mail').fill(COLLECTOR_EMAIL);
-      await page.getByLabel('Senha').fill('senha errada demais');
-      await page.getByRole('button', { name: 'Entrar' }).click();
-      await page.getByRole('alert').waitFor();
-      await review.check(page, 'sign-in-refused');
-      await page.goto(`${pwa?.base}/setup`);
-      await page.getByRole('heading', { level: 1 }).waitFor();
-      await review.check(page, 'setup-without-link');
-    } finally {
-      await context.close();
-    }
-    review.expectWords();
-  });
+  test(
+    'signed out: sign in (and a refused password), first-run setup without its link',
+    { timeout: 120_000 },
+    async () => {
+      const review = screenReview('signed-out');
+      const { context, page } = await newPage();
+      try {
+        await page.goto(`${pwa?.base}/`);
+        await page.getByRole('heading', { level: 1, name: 'Entrar' }).waitFor();
+        await review.check(page, 'sign-in');
+        await page.getByLabel('E-mail').fill(COLLECTOR_EMAIL);
+        await page.getByLabel('Senha').fill('senha errada demais');
+        await page.getByRole('button', { name: 'Entrar' }).click();
+        await page.getByRole('alert').waitFor();
+        await review.check(page, 'sign-in-refused');
+        await page.goto(`${pwa?.base}/setup`);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await review.check(page, 'setup-without-link');
+      } finally {
+        await context.close();
+      }
+      review.expectWords();
+    },
+  );
 
-  test('the collector: every screen and state, offline too', { timeout: 240_000 }, async () => {
+  test('the collector: every screen and state, offline too', { timeout: 420_000 }, async () => {
     const review = screenReview('collector');
     const { context, page } = await newPage();
     const waiting = page.getByTestId('sync-waiting');
@@ -179,8 +183,14 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
       await review.check(page, 'pix-full-screen');
       await page.getByRole('button', { name: 'Fechar' }).click();
 
-      // Offline with work waiting: the sync line, Today, and the guarded sign-out.
+      // Offline with work waiting: a visit saved on the phone, the sync line, Today, and the
+      // guarded sign-out.
       await context.setOffline(true);
+      await page.goBack();
+      await page.getByRole('button', { name: 'Visita', exact: true }).click();
+      await page.getByLabel('Não estava').check();
+      await page.getByRole('button', { name: 'Salvar visita' }).click();
+      await page.getByTestId('form-saved').waitFor();
       await go(page, 'Hoje', 'Hoje');
       await expect.poll(() => waiting.textContent()).toMatch(/^\d+ aguardando envio$/);
       await review.check(page, 'today-offline-waiting');

@@ -8,8 +8,6 @@
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { loadMessages, t } from '../i18n/messages';
-import { SignIn } from '../screens/sign-in';
-import { Home } from '../screens/home';
 import { dirty } from './dirty';
 import { applyUpdate, online, screenShown, updateReady } from './platform';
 import { navigate, path } from './router';
@@ -20,6 +18,12 @@ type Loadable = Pick<Route, 'load' | 'reportsShown'>;
 
 /** The first-run screen (creating the owner): loaded on demand, no session ever needs it again. */
 const SETUP: Loadable = { load: () => import('../screens/setup').then((m) => m.Setup) };
+/**
+ * Sign-in and Home load on demand too: a collector's phone opening straight on /hoje (the first
+ * screen that must stay small) downloads neither.
+ */
+const SIGN_IN: Loadable = { load: () => import('../screens/sign-in').then((m) => m.SignIn) };
+const HOME: Loadable = { load: () => import('../screens/home').then((m) => m.Home) };
 
 function LazyScreen({ route }: { route: Loadable }) {
   const [screen, setScreen] = useState<{ C: ComponentType } | null>(null);
@@ -155,18 +159,8 @@ function Shown({ children }: { children: ComponentChildren }) {
 function Screen() {
   const p = path.value;
   if (p === '/setup') return <LazyScreen route={SETUP} />;
-  if (!session.value)
-    return (
-      <Shown>
-        <SignIn />
-      </Shown>
-    );
-  if (p === '/' || p === '/entrar')
-    return (
-      <Shown>
-        <Home />
-      </Shown>
-    );
+  if (!session.value) return <LazyScreen route={SIGN_IN} />;
+  if (p === '/' || p === '/entrar') return <LazyScreen route={HOME} />;
   const r = role.value;
   const route = ROUTES.find((x) => x.path === p);
   if (!route || !r || !route.roles.includes(r))

@@ -13,9 +13,8 @@ import { claimDevice, openDb, type QuitaDb, type SrvSetting } from '../db/db';
 import { syncStatusModel } from '../models/read-models';
 import type { SyncStatus } from '../models/merge';
 import type { SyncEngine } from '../sync/sync-engine';
-import { authHeaders } from './api';
 import { afterFirstScreen, checkForUpdate, online } from './platform';
-import { deviceInUseMessage, session } from './session';
+import { authHeaders, deviceInUseMessage, session } from './session';
 
 export interface CollectorRuntime {
   db: QuitaDb;

@@ -33,6 +33,12 @@ function load(): Session | null {
 export const session = signal<Session | null>(load());
 export const role = computed(() => session.value?.user.role ?? null);
 
+/** The session token as the API wants it (nothing when signed out). */
+export function authHeaders(): Record<string, string> {
+  const s = session.value;
+  return s ? { authorization: `Bearer ${s.token}` } : {};
+}
+
 export function signIn(next: Session): void {
   localStorage.setItem(KEY, JSON.stringify(next));
   session.value = next;

@@ -11,10 +11,11 @@
  */
 import type { fieldPtBR } from './messages-field';
 import type { officePtBR } from './messages-office';
+import type { startPtBR } from './messages-start';
+import type { syncPtBR } from './messages-sync';
 
 const ptBR = {
   'app.name': 'Quita',
-  'app.tagline': 'Cobrança amigável para pequenos negócios',
   'a11y.skip': 'Pular para o conteúdo',
 
   'status.online': 'Online',
@@ -54,48 +55,13 @@ const ptBR = {
   'role.staff': 'Escritório',
   'role.collector': 'Cobrador',
 
-  'auth.title': 'Entrar',
-  'auth.email': 'E-mail',
-  'auth.password': 'Senha',
-  'auth.submit': 'Entrar',
   'auth.signOut': 'Sair',
-  'auth.needsConnection': 'Para entrar é preciso estar conectado.',
   'auth.deviceBusy':
     'Este aparelho tem {count} de {name} aguardando envio. Entre como {name} e sincronize antes de trocar de usuário.',
   'auth.deviceBusyUnnamed':
     'Este aparelho tem {count} de outro cobrador aguardando envio. Entre com esse usuário e sincronize antes de trocar de usuário.',
   'auth.deviceBusy.one': 'registro',
   'auth.deviceBusy.many': 'registros',
-
-  'setup.title': 'Configuração inicial',
-  'setup.intro': 'Crie a conta do proprietário. Este link funciona uma única vez.',
-  'setup.name': 'Seu nome',
-  'setup.passwordHint': 'Pelo menos 10 caracteres.',
-  'setup.confirm': 'Repita a senha',
-  'setup.mismatch': 'As senhas não conferem.',
-  'setup.submit': 'Criar conta',
-  'setup.noToken':
-    'Link de configuração incompleto. Use o link exibido pelo servidor na primeira inicialização.',
-
-  'home.hello': 'Olá',
-  'home.collectorSoon':
-    'Seu trabalho do dia está em Hoje: clientes, visitas, pagamentos e promessas, mesmo sem conexão.',
-  'home.serverStatus': 'Servidor',
-  'home.online': 'conectado',
-  'home.offline': 'sem conexão',
-  'home.database': 'Banco de dados',
-
-  'device.title': 'Este aparelho',
-  'device.connection': 'Conexão',
-  'device.offlineReady': 'Pronto para uso offline',
-  'device.persist': 'Armazenamento persistente',
-  'device.persist.unknown': 'verificando…',
-  'device.persist.granted': 'concedido',
-  'device.persist.denied': 'negado pelo navegador (os dados podem ser apagados se faltar espaço)',
-  'device.persist.unsupported': 'não suportado neste navegador',
-  'device.installed': 'Instalado na tela inicial',
-  'device.install': 'Instalar o app',
-  'device.version': 'Versão do app',
 
   // ---- Collector
   'nav.today': 'Hoje',
@@ -119,30 +85,11 @@ const ptBR = {
   'sync.pendingBadge': 'aguardando sincronização',
   'sync.rejectedBadge': 'recusado',
   'sync.dbError': 'Não foi possível abrir os dados deste aparelho.',
-  'sync.fail.network': 'sem conexão com o servidor; tentando de novo',
-  'sync.fail.incomplete': 'a resposta do servidor chegou incompleta; tentando de novo',
-  'sync.fail.unexpected': 'o servidor respondeu algo que este aplicativo não entende',
-  'sync.fail.local': 'não foi possível ler ou gravar os dados deste aparelho',
-  'sync.fail.sequence': 'o servidor não aceitou a sequência deste aparelho',
-  'sync.fail.resetLoop': 'o servidor pediu para recomeçar a sincronização várias vezes seguidas',
-  'sync.fail.noDevice': 'este aparelho ainda não foi registrado; entre de novo',
-  'sync.fail.storageFull':
-    'o aparelho está sem espaço para gravar os dados recebidos; libere espaço e a sincronização continua',
-  'sync.fail.saveStorageFull':
-    'o aparelho está sem espaço: nada foi salvo; libere espaço e tente de novo',
   'sync.upgradeRequired':
     'Esta versão do aplicativo está desatualizada. Conecte-se para baixar a nova; nada do que foi salvo neste aparelho se perde.',
   'sync.newerData':
     'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
   'contact.noTemplate': 'sem modelo de mensagem para este passo',
-  'type.visit.recorded': 'Visita',
-  'type.payment.recorded': 'Pagamento',
-  'type.promise.created': 'Promessa',
-  'type.agreement.proposed': 'Proposta de acordo',
-  'type.promise.cancelled': 'Promessa cancelada',
-  'type.payment.voided': 'Pagamento anulado',
-  'type.debtor.field_updated': 'Correção de contato',
-  'type.contact.logged': 'Contato registrado',
 
   'today.title': 'Hoje',
   'today.search': 'Buscar por nome ou telefone',
@@ -181,31 +128,14 @@ const ptBR = {
   'today.queue.not_yet': 'Antes da régua',
   'today.queue.nothing': 'Sem débitos em aberto',
   'today.list': 'Clientes do dia, ordenados pela régua',
-
-  'reject.debtor_not_found': 'cliente não encontrado no servidor',
-  'reject.not_assigned': 'o cliente não está mais atribuído a você',
-  'reject.debt_not_found': 'dívida não encontrada no servidor',
-  'reject.debt_cancelled': 'a dívida foi cancelada',
-  'reject.promise_active': 'já existe uma promessa ativa para este cliente',
-  'reject.agreement_active': 'já existe um acordo ativo para este cliente',
-  'reject.not_found': 'registro não encontrado',
-  'reject.not_pending': 'o pagamento já foi conferido pelo escritório',
-  'reject.promise_not_active': 'a promessa não está mais ativa',
-  'reject.base_version_mismatch': 'os dados mudaram no servidor; confira e registre de novo',
-  'reject.idempotency_mismatch': 'o mesmo registro chegou duas vezes com conteúdos diferentes',
-  'reject.invalid_payload': 'o registro tem um dado inválido',
-  'reject.recorded_while_unassigned': 'registrado quando o cliente já não era seu',
-  'reject.over_budget': 'aceito, mas acima do limite de contatos do cliente',
-  'reject.contact_refused': 'aceito, mas fora das regras de contato',
-  'reject.unknown_type': 'o servidor ainda não conhece este tipo de registro; ele fica guardado',
-  'reject.duplicate_receipt': 'este número de recibo já foi usado',
-  'reject.device_mismatch': 'o registro é de outro aparelho',
-  'reject.sequence_reused': 'a numeração deste aparelho foi reutilizada',
-  'reject.other': 'recusado pelo servidor',
-  'type.other': 'Registro',
 } as const;
 
-export type MessageKey = keyof typeof ptBR | keyof typeof officePtBR | keyof typeof fieldPtBR;
+export type MessageKey =
+  | keyof typeof ptBR
+  | keyof typeof officePtBR
+  | keyof typeof fieldPtBR
+  | keyof typeof startPtBR
+  | keyof typeof syncPtBR;
 export type MessageArea = 'office' | 'field';
 
 type Catalogue = Partial<Record<MessageKey, string>>;
@@ -236,27 +166,14 @@ export function loadMessages(area: MessageArea): Promise<void> {
   return pending;
 }
 
+/**
+ * Adds a table a module carries itself (its screens are in the same lazy chunk, so the text
+ * arrives with them): ./messages-start.ts, ./messages-sync.ts.
+ */
+export function registerMessages(table: Catalogue): void {
+  Object.assign(catalogues['pt-BR'] ?? {}, table);
+}
+
 export function t(key: MessageKey): string {
   return current[key] as string;
-}
-
-/** A synced record's kind in words; a type this build does not know (deferred) is a "Registro". */
-export function typeLabel(type: string): string {
-  return t(`type.${type}` as MessageKey) ?? t('type.other');
-}
-
-/**
- * The server's reason (shared/sync/push.schema `MutationReasons`, "code" or "code: detail") in
- * words, never the code: a policy refusal carries its own pt-BR message, an invalid payload its
- * schema message (without the field's API name), anything unknown reads "recusado pelo servidor".
- */
-export function reasonText(reason: string): string {
-  const colon = reason.indexOf(': ');
-  const code = colon < 0 ? reason : reason.slice(0, colon);
-  const detail = colon < 0 ? '' : reason.slice(colon + 2);
-  if (code === 'policy') return detail;
-  const words = t(`reject.${code}` as MessageKey) ?? t('reject.other');
-  if (code !== 'invalid_payload' || !detail) return words;
-  // "amount: o valor deve…": the field's API name is a code; its message is already words.
-  return `${words} (${detail.replace(/^[\w.[\]]+: /, '')})`;
 }

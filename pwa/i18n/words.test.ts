@@ -14,7 +14,8 @@ import { VisitOutcomes } from '#shared/domain/visit.schema';
 import { PromiseStatuses } from '#shared/negotiation/promise';
 import { MutationReasons } from '#shared/sync/push.schema';
 import { QUEUE_GROUP } from '../models/today-rows';
-import { loadMessages, reasonText, t, typeLabel, type MessageKey } from './messages';
+import { loadMessages, t, type MessageKey } from './messages';
+import { reasonText, typeLabel } from './messages-sync';
 
 beforeAll(() => loadMessages('field'));
 

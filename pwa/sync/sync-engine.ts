@@ -15,6 +15,7 @@
  * - `reset_required` wipes the server tables (never the outbox) and re-pulls from scratch.
  */
 import * as v from 'valibot';
+import { recordFact } from '../db/record-fact';
 import { uuidv7 } from 'uuidv7';
 import { PROTOCOL_VERSION } from '#shared/sync/envelope.schema';
 import type { MutationType } from '#shared/sync/facts.schema';
@@ -26,8 +27,9 @@ import {
   PullResponseSchema,
   type PullResponse,
 } from '#shared/sync/pull.schema';
-import { recordFact, SCHEMA_VERSION, type OutboxRow } from '../db/db';
+import { SCHEMA_VERSION, type OutboxRow } from '../db/db';
 import { t } from '../i18n/messages';
+import '../i18n/messages-sync';
 import { backoffDelay } from './backoff';
 import { classify, HttpFailure, isClosedConnection, isQuotaError } from './sync-errors';
 import { collectHealth } from './health';

@@ -11,11 +11,25 @@ import {
   upgradeRequired,
 } from '../app/collector';
 import { updateReady } from '../app/platform';
+import { useEffect, useState } from 'preact/hooks';
 import { dateTime, num, shortDateTime } from '../i18n/format';
-import { reasonText, t, typeLabel } from '../i18n/messages';
+import type { RejectedList as RejectedListType } from './rejected-list';
+import { t } from '../i18n/messages';
+import type { RejectedItem } from '../models/merge';
 import './collector.css';
 
-export { reasonText, typeLabel };
+/** The refused records' list, loaded the first time there is one (./rejected-list.tsx). */
+function Rejected({ items }: { items: readonly RejectedItem[] }) {
+  const [list, setList] = useState<{ C: typeof RejectedListType } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('./rejected-list').then((m) => live && setList({ C: m.RejectedList }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list ? <list.C items={items} /> : null;
+}
 
 export function SyncIndicator() {
   const rt = runtime.value;
@@ -78,21 +92,7 @@ export function SyncIndicator() {
           {t('sync.error')}: {lastSyncError.value}
         </p>
       ) : null}
-      {s.rejected.length > 0 ? (
-        <details class="rejected" data-testid="sync-rejected" open>
-          <summary>
-            {num(s.rejected.length)} {t('sync.rejected')}
-          </summary>
-          <ul>
-            {s.rejected.map((r) => (
-              <li key={r.mutation_id}>
-                <a href={`/cliente?id=${encodeURIComponent(r.debtor_id)}`}>{typeLabel(r.type)}</a>:{' '}
-                {reasonText(r.reason)}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      {s.rejected.length > 0 ? <Rejected items={s.rejected} /> : null}
     </section>
   );
 }

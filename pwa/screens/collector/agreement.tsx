@@ -132,7 +132,9 @@ export function AgreementForm({
     firstDueDate: firstDue as CalendarDate,
     interval: 'monthly' as const,
   };
-  const inputsOk = countOk && dateOk && down.error === null && discountError === null;
+  // The proposal is checked even while the down payment is malformed (as zero), so every
+  // problem shows at once; it is sent only when nothing is wrong.
+  const inputsOk = countOk && dateOk && discountError === null;
   const result =
     balances.length > 0 && inputsOk
       ? validateProposal(policy, proposal, { today: day, discountUnlocked, balances })
@@ -141,9 +143,10 @@ export function AgreementForm({
   const fieldProblem = (field: AgreementField, own: string | null) =>
     own ?? problems[field] ?? null;
   const first = result?.schedule.find((e) => e.number === 1) ?? result?.schedule[0];
+  const canSend = result?.ok === true && down.error === null;
   async function submit(e: Event) {
     e.preventDefault();
-    if (!rt || !result?.ok) return;
+    if (!rt || !canSend) return;
     try {
       await rt.engine.save({ type: 'agreement.proposed', debtorId, payload: proposal });
       setSaved(true);
@@ -267,7 +270,7 @@ export function AgreementForm({
                 {t('agreement.pixDown')}
               </a>
             ) : null}
-            {first && result.ok ? (
+            {first && canSend ? (
               <a href={`/pix?valor=${first.amount}&cliente=${encodeURIComponent(debtorId)}`}>
                 {t('agreement.pixFirst')}
               </a>
@@ -275,12 +278,12 @@ export function AgreementForm({
           </p>
         </div>
       ) : null}
-      {result && !result.ok ? (
+      {(result && !result.ok) || down.error ? (
         <p class="small error-text" data-testid="agreement-blocked">
           {t('agreement.fixFirst')}
         </p>
       ) : null}
-      <button type="submit" class="primary" disabled={!result?.ok}>
+      <button type="submit" class="primary" disabled={!canSend}>
         {t('agreement.save')}
       </button>
       {error ? (

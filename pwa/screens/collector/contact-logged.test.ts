@@ -1,9 +1,10 @@
+import { recordFact } from '../../db/record-fact';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { uuidv7 } from 'uuidv7';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/cadence.schema';
 import { parseMutationPayload } from '#shared/sync/facts.schema';
-import { ensureDevice, openDb, recordFact, type OutboxRow, type SrvFact } from '../../db/db';
+import { ensureDevice, openDb, type OutboxRow, type SrvFact } from '../../db/db';
 import { mergeTimeline } from '../../models/merge';
 import { loadMessages } from '../../i18n/messages';
 import { contactHistory, guard, openLoggedContact, type Message } from './contact';

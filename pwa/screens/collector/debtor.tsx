@@ -28,7 +28,7 @@ import {
 import { CONTACT_LOGGED, contactHistory, debtorFacts, pixCode } from './contact';
 import { ContactLinks } from './contact-links';
 import { PaymentForm, PromiseForm, VisitForm } from './forms';
-import { reasonText } from '../../ui/sync-indicator';
+import { reasonText } from '../../i18n/messages-sync';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
 

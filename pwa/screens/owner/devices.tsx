@@ -12,7 +12,9 @@ import { DEVICE_NAME_MAX } from '#shared/sync/device-name';
 import { api, ApiError, errorMessage } from '../../app/api';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { dateTime, num } from '../../i18n/format';
-import { reasonText, t, typeLabel, type MessageKey } from '../../i18n/messages';
+import '../../i18n/messages-start';
+import { t, type MessageKey } from '../../i18n/messages';
+import { reasonText, typeLabel } from '../../i18n/messages-sync';
 
 /** One item of `GET /api/status/devices` (the fields this screen shows). */
 export interface DeviceItem {

@@ -11,7 +11,7 @@ import { Saved, type Message } from './form-bits';
 import { SmsChoice, useSmsChoice } from './sms-choice';
 
 /** "SMS · 3 dias antes do vencimento": a template named in words, never by its id. */
-export function templateLabel(id: string, channel: string, index: number): string {
+export function templateLabel(id: string, channel: string): string {
   const key = id.slice(0, id.lastIndexOf('.'));
   const step = /^d([+-]?)(\d+)$/.exec(key);
   const when =
@@ -21,7 +21,7 @@ export function templateLabel(id: string, channel: string, index: number): strin
         ? step[2] === '0'
           ? t('settings.templates.dueDay')
           : `${Number(step[2])} ${t(step[1] === '-' ? 'settings.templates.before' : 'settings.templates.after')}`
-        : `${t('settings.templates.custom')} ${index + 1}`;
+        : `${t('settings.templates.custom')} "${key || id}"`;
   const via = t(`settings.cadence.channel.${channel}` as MessageKey) ?? channel;
   return `${via} · ${when}`;
 }
@@ -142,9 +142,9 @@ export function TemplateEditor() {
           choose(e.currentTarget.value);
         }}
       >
-        {templates.map((x, i) => (
+        {templates.map((x) => (
           <option key={x.id} value={x.id}>
-            {templateLabel(x.id, x.channel, i)}
+            {templateLabel(x.id, x.channel)}
           </option>
         ))}
       </select>
