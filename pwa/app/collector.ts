@@ -52,16 +52,20 @@ export async function startCollector(collectorId: string): Promise<void> {
     // since) must not push that collector's facts under this one's device: say so and stop.
     // A new device id is only needed when sign-in did not claim the phone (UUIDv7 from the
     // project's library, loaded then: it also works outside a secure context).
-    const mine = (await db.device.get('device'))?.collector_id === collectorId;
-    const newId = mine ? () => '' : (await import('uuidv7')).uuidv7;
-    const claim = await claimDevice(db, { collectorId, newId });
-    if (!claim.ok) {
-      runtimeError.value = deviceInUseMessage(claim.inUse);
-      db.close();
-      starting = null;
-      return;
+    // The usual case (this collector's phone, claimed at sign-in) needs one read, not the
+    // read-write claim over every table: it stays off the first screen's path.
+    const existing = await db.device.get('device');
+    let device = existing?.collector_id === collectorId ? existing : null;
+    if (!device) {
+      const claim = await claimDevice(db, { collectorId, newId: (await import('uuidv7')).uuidv7 });
+      if (!claim.ok) {
+        runtimeError.value = deviceInUseMessage(claim.inUse);
+        db.close();
+        starting = null;
+        return;
+      }
+      device = claim.device;
     }
-    const device = claim.device;
     const neverPulled = device.last_pull_ok_at === null;
     if (neverPulled) firstSync.value = { pages: 0, changes: 0 };
     const status = syncStatusModel(db, { online, syncing });

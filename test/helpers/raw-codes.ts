@@ -35,6 +35,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   data: 'Portuguese word ("data" = date)',
   local: 'Portuguese word ("local de trabalho")',
   principal: 'Portuguese word ("Menu principal")',
+  original: 'Portuguese word ("Valor original")',
   manual: 'Portuguese word (a step\'s mode: "manual")',
   code: 'part of "QR Code", as Brazilians call it',
   formal: 'Portuguese word (a tone name in words is "formal")',

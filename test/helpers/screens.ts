@@ -22,8 +22,12 @@ export const VIEWPORTS = [
   { width: 1280, height: 800 },
 ] as const;
 
-/** Chromium flags for screenshots that read like a Brazilian phone (date inputs as dd/mm/aaaa). */
-export const PT_BR_ARGS = ['--lang=pt-BR'];
+/**
+ * Chromium flags for a Brazilian browser. Headless Chromium on a machine without the pt_BR
+ * system locale still draws <input type="date"> as mm/dd/yyyy in the screenshots; a phone set to
+ * Portuguese draws dd/mm/aaaa (the value the app reads is ISO either way).
+ */
+export const PT_BR_ARGS = ['--lang=pt-BR', '--accept-lang=pt-BR'];
 
 export interface ScreenReview {
   /** Photographs `page` at both sizes and reads it for raw codes (`name`: a file-safe slug). */

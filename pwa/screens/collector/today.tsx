@@ -20,11 +20,13 @@ import {
   type TodayFilter,
   type TodayRow,
 } from '../../models/today-rows';
-import { cadencePolicy, today, todayBasesModel } from '../../models/read-models';
+import { cadencePolicy, orgTimeZone, today, todayBasesModel } from '../../models/read-models';
+import { readTodayHead, saveTodayHead } from '../../models/today-head';
+import { session } from '../../app/session';
 import { distanceM, distanceText, routeLink, ROUTE_STOPS, type LatLng } from '../../models/where';
 
 /** Two lines of text: at 360×640, seven rows and more fit under the header and the controls. */
-const ROW = 56;
+const ROW = 54;
 /** Long enough to skip the re-filters between keystrokes of steady typing, short enough to feel live. */
 const SEARCH_DELAY_MS = 120;
 
@@ -93,15 +95,25 @@ function Row({ row, here }: { row: TodayRow; here: LatLng | null }) {
   );
 }
 
-function useTodayRows(db: QuitaDb): TodayRow[] | null {
-  const model = useMemo(() => todayBasesModel(db), [db]);
-  useEffect(() => () => model.dispose(), [model]);
+/** The live rows from the device database (null until the first read, or without a database). */
+function useTodayRows(db: QuitaDb | null): TodayRow[] | null {
+  const model = useMemo(() => (db ? todayBasesModel(db) : null), [db]);
+  useEffect(() => () => model?.dispose(), [model]);
   const derive = useMemo(() => todayRowsDeriver(), [db]);
-  const bases = model.value.value;
+  const bases = model?.value.value ?? null;
   const settings = orgSettings.value;
   const policy = useMemo(() => cadencePolicy(settings), [settings]);
   const day = today(settings);
-  return useMemo(() => (bases ? derive(bases, policy, day) : null), [derive, bases, policy, day]);
+  const rows = useMemo(
+    () => (bases ? derive(bases, policy, day) : null),
+    [derive, bases, policy, day],
+  );
+  // The head of the list, for the next time the app opens (../../models/today-head.ts).
+  const me = session.value?.user.id;
+  useEffect(() => {
+    if (rows && me) saveTodayHead(me, orgTimeZone(settings), day, rows);
+  }, [rows, me]);
+  return rows;
 }
 
 /**
@@ -131,16 +143,22 @@ function useHere(): LatLng | null {
   return here;
 }
 
-function TodayList({ db }: { db: QuitaDb }) {
-  const rows = useTodayRows(db);
+function TodayList({ db }: { db: QuitaDb | null }) {
+  const live = useTodayRows(db);
+  // Until the live rows arrive: the head the app kept last time, painted at once.
+  const [head] = useState(() => readTodayHead(session.value?.user.id ?? ''));
+  const rows = live ?? head?.rows ?? null;
+  const total = live ? live.length : (head?.total ?? 0);
   const here = useHere();
   const [query, setQuery] = useState('');
   const [filter, setFilter] = useState<TodayFilter>('all');
   const pendingSearch = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(pendingSearch.current), []);
   const shown = useMemo(() => (rows ? filterRows(rows, query, filter) : []), [rows, query, filter]);
-  // The list (or "nothing assigned") is on screen: what waited for the first screen may start.
-  const ready = rows !== null;
+  // The kept head is the list's first rows: its count is the whole list's until the live read.
+  const count = live || query !== '' || filter !== 'all' ? shown.length : total;
+  // The live list (or "nothing assigned") is on screen: what waited for the first screen may start.
+  const ready = live !== null;
   useEffect(() => {
     if (ready) screenShown();
   }, [ready]);
@@ -154,8 +172,13 @@ function TodayList({ db }: { db: QuitaDb }) {
       <div class="screen-head">
         <h1 tabIndex={-1}>{t('today.title')}</h1>
         {rows === null ? null : (
-          <span class="small muted" role="status" data-testid="today-count">
-            {num(shown.length)} {t(shown.length === 1 ? 'today.count.one' : 'today.count')}
+          <span
+            class="small muted"
+            role="status"
+            data-testid="today-count"
+            data-live={live ? 'true' : 'false'}
+          >
+            {num(count)} {t(count === 1 ? 'today.count.one' : 'today.count')}
           </span>
         )}
         {route.href ? (
@@ -223,14 +246,7 @@ export function Today() {
   const rt = runtime.value;
   return (
     <section class="today">
-      {rt ? (
-        <TodayList db={rt.db} />
-      ) : (
-        <>
-          <h1 tabIndex={-1}>{t('today.title')}</h1>
-          <p class="muted">{t('common.loading')}</p>
-        </>
-      )}
+      <TodayList db={rt?.db ?? null} />
     </section>
   );
 }
