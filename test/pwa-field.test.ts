@@ -111,7 +111,7 @@ describe('the collector in the street', () => {
         '--host-resolver-rules=MAP quita.lan 127.0.0.1',
       ],
     });
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -2,20 +2,16 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { t } from '../i18n';
-import type { DebtorCard } from '#shared/extension/page-messages';
-import { stepWords } from '../core/step-words';
-import { ask, channelLabel, money, statusLabel } from './format';
+import { ask, channelLabel, stepLabel } from './format';
 
 interface QueueItem {
   debtor: { id: string; name: string };
   step: { id: string; channel: string };
 }
+/** Names only: the popup can be open on a shared screen. */
 interface SearchItem {
   id: string;
   name: string;
-  status: string;
-  daysOverdue: number;
-  totalDue?: number;
 }
 
 const queue = signal<QueueItem[] | null>(null);
@@ -49,7 +45,7 @@ function Popup() {
       <ul data-queue>
         {(queue.value ?? []).map((item) => (
           <li key={`${item.debtor.id}:${item.step.id}`}>
-            <strong>{item.debtor.name}</strong> · {stepWords(item.step.id)} ·{' '}
+            <strong>{item.debtor.name}</strong> · {stepLabel(item.step.id)} ·{' '}
             {channelLabel(item.step.channel)}
           </li>
         ))}
@@ -62,13 +58,7 @@ function Popup() {
       <ul data-results>
         {(results.value ?? []).map((r) => (
           <li key={r.id}>
-            <strong>{r.name}</strong> ·{' '}
-            {statusLabel({
-              status: r.status as DebtorCard['status'],
-              daysOverdue: r.daysOverdue,
-              promiseUntil: null,
-            })}
-            {r.totalDue === undefined ? '' : ` · ${money(r.totalDue)}`}
+            <strong>{r.name}</strong>
           </li>
         ))}
       </ul>

@@ -12,7 +12,7 @@ import { dirty } from './dirty';
 import { applyUpdate, online, screenShown, updateReady } from './platform';
 import { navigate, path } from './router';
 import { role, session, signOut } from './session';
-import { ROUTES, type Route } from './routes';
+import { PUBLIC_ROUTES, ROUTES, type Route } from './routes';
 
 type Loadable = Pick<Route, 'load' | 'reportsShown'>;
 
@@ -159,6 +159,8 @@ function Shown({ children }: { children: ComponentChildren }) {
 function Screen() {
   const p = path.value;
   if (p === '/setup') return <LazyScreen route={SETUP} />;
+  const open = PUBLIC_ROUTES[p];
+  if (open) return <LazyScreen route={open} />;
   if (!session.value) return <LazyScreen route={SIGN_IN} />;
   if (p === '/' || p === '/entrar') return <LazyScreen route={HOME} />;
   const r = role.value;

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { deskPtBR } from './messages-desk';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
 import { loadMessages, t, type MessageKey } from './messages';
@@ -14,7 +15,11 @@ const SOURCES = import.meta.glob<string>(
     eager: true,
   },
 );
-const areaKeys = new Set<string>([...Object.keys(officePtBR), ...Object.keys(fieldPtBR)]);
+const areaKeys = new Set<string>([
+  ...Object.keys(officePtBR),
+  ...Object.keys(fieldPtBR),
+  ...Object.keys(deskPtBR),
+]);
 
 /** Files that render before any area's text is loaded: the shell and the collector's first screen. */
 const FIRST_SCREEN = [
@@ -34,12 +39,17 @@ describe('messages split by area', () => {
   test('no key is defined twice (one key space): area keys are in no other table', () => {
     const office = Object.keys(officePtBR);
     expect(office.filter((key) => key in fieldPtBR)).toEqual([]);
-    const tables = [officePtBR, fieldPtBR, startPtBR, syncPtBR].map((x) => Object.keys(x));
+    const tables = [officePtBR, fieldPtBR, deskPtBR, startPtBR, syncPtBR].map((x) =>
+      Object.keys(x),
+    );
     const all = tables.flat();
     expect(all.filter((key, i) => all.indexOf(key) !== i)).toEqual([]);
     // The tables a module registers on import answer once that module is loaded.
     expect(t('home.hello')).toBe(startPtBR['home.hello']);
     expect(t('reject.not_assigned')).toBe(syncPtBR['reject.not_assigned']);
+    expect(Object.keys(deskPtBR).filter((key) => key in officePtBR || key in fieldPtBR)).toEqual(
+      [],
+    );
     // Before any area is loaded, only the core table answers.
     for (const key of areaKeys) expect(t(key as MessageKey)).toBeUndefined();
   });

@@ -33,7 +33,7 @@ import {
   type DebtorFacts,
   type DebtorState,
 } from '../ledger/debtor-state';
-import { agreementJson, debtJson, paymentJson, promiseJson } from '../ledger/rows';
+import { agreementJson, debtJson, debtorAddress, paymentJson, promiseJson } from '../ledger/rows';
 import type { ContactRow } from '../ledger/rows';
 import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
 import { settingPuts } from './settings-feed';
@@ -61,36 +61,24 @@ interface VisitRowFull {
 
 type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit' | 'contact';
 
-/** The flat address columns imports fill (no structured `address`), in the Address shape. */
-function flatAddress(r: Record<string, unknown>): Record<string, string> | null {
-  const text = (key: string) => (typeof r[key] === 'string' ? (r[key] as string) : '');
-  if (!text('address_line') && !text('city')) return null;
-  return {
-    street: text('address_line'),
-    number: '',
-    district: text('district'),
-    city: text('city'),
-    state: text('state'),
-    postalCode: text('postal_code'),
-  };
-}
-
 function debtorData(facts: DebtorFacts, state: DebtorState) {
   const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
   return {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    // Imported debtors have only the flat columns: the phone still needs where to go.
-    address: r.address ?? flatAddress(r as unknown as Record<string, unknown>),
-    contactPoints: facts.contactPoints.map((p) => ({
-      id: p.id,
-      kind: p.kind,
-      value: p.value,
-      label: p.label,
-      isWhatsapp: p.is_whatsapp,
-      verified: p.verified,
-    })),
+    address: debtorAddress(r),
+    // A number known to be someone else's never reaches a phone (LGPD: only what the work needs).
+    contactPoints: facts.contactPoints
+      .filter((p) => p.verification !== 'wrong')
+      .map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        value: p.value,
+        label: p.label,
+        isWhatsapp: p.is_whatsapp,
+        verified: p.verified,
+      })),
     preferredChannel: r.preferred_channel,
     preferredHours: r.preferred_hours,
     geoPin: r.geo_pin ?? null,

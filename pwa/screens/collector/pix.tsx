@@ -5,10 +5,16 @@
  * full-screen mode shows the QR as large as the screen allows on white (keeping the screen awake
  * and asking for maximum brightness, which a web page cannot set itself). The creditor's key and
  * names come from the pulled settings on a collector's phone (offline too), else from the server.
+ * Every code carries the reconciliation txid of what it pays (`?txid=`, derived on the debtor's
+ * screen by shared `txidForBalance`, or the debtor's own txid from `?cliente=`), so the credit on
+ * the bank statement is matched; without a debtor there is nothing to name, and no code is made.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import qrcode from 'qrcode-generator';
+import * as v from 'valibot';
 import { buildPixPayload } from '#shared/pix/pix-payload';
+import { parseQuitaTxid, txidForDebtor } from '#shared/pix/pix-txid';
+import { IdSchema } from '#shared/domain/id';
 import { api } from '../../app/api';
 import { orgSettings } from '../../app/collector';
 import { query } from '../../app/router';
@@ -66,6 +72,14 @@ function initialAmount(): string {
   const raw = query.value.get('valor');
   if (!raw || !/^\d{1,12}$/.test(raw) || Number(raw) <= 0) return '';
   return amountText(Number(raw));
+}
+
+/** The txid from `?txid=` (a Quita txid) or `?cliente=` (a debtor id); null without either. */
+function txidFromQuery(): string | null {
+  const typed = parseQuitaTxid(query.value.get('txid') ?? '');
+  if (typed.ok) return typed.value.txid;
+  const debtor = v.safeParse(IdSchema, query.value.get('cliente') ?? '');
+  return debtor.success ? txidForDebtor(debtor.output) : null;
 }
 
 interface WakeLockish {
@@ -146,14 +160,16 @@ export function Pix() {
   if (!o) return <Loading />;
   const { amount, error } = readAmount(amountTextValue);
   const payee = o.pixMerchantName ?? o.tradeName ?? o.legalName ?? '';
+  const txid = txidFromQuery();
   const payload =
-    o.pix && amount !== null
+    o.pix && txid !== null && amount !== null
       ? buildPixPayload({
           key: o.pix.key,
           keyType: o.pix.keyType,
           name: payee,
           city: o.pixMerchantCity ?? o.address?.city ?? '',
           amount,
+          txid,
           truncate: true,
         })
       : null;
@@ -171,6 +187,10 @@ export function Pix() {
       {!o.pix ? (
         <p class="notice error" role="alert">
           {t('pix.noKey')}
+        </p>
+      ) : txid === null ? (
+        <p class="notice" role="status" data-testid="pix-no-debtor">
+          {t('pix.noDebtor')}
         </p>
       ) : (
         <>
