@@ -119,58 +119,62 @@ describe('the collector in the street', () => {
     await db?.close();
   });
 
-  test("the route on one screen: seven rows and more at 360×640, each in words, and the day's visits in the map app", async () => {
-    const { context, page } = await phone(pwa?.base ?? '');
-    try {
-      await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
-      await page.locator('[data-live="true"]').waitFor();
-      // Measured: rows whose whole box is inside the 640 px viewport, with no scrolling.
-      const visible = await page.evaluate(
-        () =>
-          [...document.querySelectorAll('.vrow')].filter((row) => {
-            const r = row.getBoundingClientRect();
-            return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
-          }).length,
-      );
-      expect(visible).toBeGreaterThanOrEqual(7);
-      // Each row: name, amount, next action and bairro in words, how late.
-      const top = page.locator('.vrow').first();
-      expect(await top.locator('.name').textContent()).toMatch(/^Cliente \d\d$/);
-      expect(await top.locator('.amount').textContent()).toMatch(/^R\$\s[\d.]+,\d{2}$/);
-      expect(await top.locator('[data-queue]').textContent()).toBe('Visitar');
-      expect(await top.getByTestId('row-where').textContent()).toMatch(/ · Bairro \d+$/);
-      expect(await top.locator('.due').textContent()).toMatch(/^\d+ dias em atraso$/);
-      // The page is the scroll: no scroll box inside it.
-      const scrollBoxes = await page.evaluate(
-        () =>
-          [...document.querySelectorAll('main *')].filter((el) => {
-            const s = getComputedStyle(el);
-            return /auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1;
-          }).length,
-      );
-      expect(scrollBoxes).toBe(0);
-      // "Abrir rota": the visits due, in list order, as one directions link (≤ 10 stops).
-      const route = page.getByTestId('route-link');
-      expect(await route.textContent()).toBe('Abrir rota (10)');
-      const url = new URL((await route.getAttribute('href')) ?? '');
-      expect(url.origin + url.pathname).toBe('https://www.google.com/maps/dir/');
-      const stops = [
-        ...(url.searchParams.get('waypoints') ?? '').split('|'),
-        url.searchParams.get('destination') ?? '',
-      ];
-      expect(stops).toHaveLength(10);
-      const names = await page.locator('.vrow .name').allTextContents();
-      const order = (await page.locator('.vrow [data-testid="row-where"]').allTextContents()).map(
-        (w) => w.replace(' · ', ''),
-      );
-      expect(stops.map((s) => /Bairro \d+/.exec(s)?.[0])).toEqual(order.slice(0, 10));
-      expect(names.slice(0, 10).every((n) => /^Cliente \d\d$/.test(n))).toBe(true);
-      await expectAxeClean(page, 'today-route');
-      await screenshot(page, '40-collector-route');
-    } finally {
-      await context.close();
-    }
-  });
+  test(
+    "the route on one screen: seven rows and more at 360×640, each in words, and the day's visits in the map app",
+    { timeout: 180_000 },
+    async () => {
+      const { context, page } = await phone(pwa?.base ?? '');
+      try {
+        await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+        await page.locator('[data-live="true"]').waitFor();
+        // Measured: rows whose whole box is inside the 640 px viewport, with no scrolling.
+        const visible = await page.evaluate(
+          () =>
+            [...document.querySelectorAll('.vrow')].filter((row) => {
+              const r = row.getBoundingClientRect();
+              return r.top >= 0 && r.bottom <= innerHeight && r.height > 0;
+            }).length,
+        );
+        expect(visible).toBeGreaterThanOrEqual(7);
+        // Each row: name, amount, next action and bairro in words, how late.
+        const top = page.locator('.vrow').first();
+        expect(await top.locator('.name').textContent()).toMatch(/^Cliente \d\d$/);
+        expect(await top.locator('.amount').textContent()).toMatch(/^R\$\s[\d.]+,\d{2}$/);
+        expect(await top.locator('[data-queue]').textContent()).toBe('Visitar');
+        expect(await top.getByTestId('row-where').textContent()).toMatch(/ · Bairro \d+$/);
+        expect(await top.locator('.due').textContent()).toMatch(/^\d+ dias em atraso$/);
+        // The page is the scroll: no scroll box inside it.
+        const scrollBoxes = await page.evaluate(
+          () =>
+            [...document.querySelectorAll('main *')].filter((el) => {
+              const s = getComputedStyle(el);
+              return /auto|scroll/.test(s.overflowY) && el.scrollHeight > el.clientHeight + 1;
+            }).length,
+        );
+        expect(scrollBoxes).toBe(0);
+        // "Abrir rota": the visits due, in list order, as one directions link (≤ 10 stops).
+        const route = page.getByTestId('route-link');
+        expect(await route.textContent()).toBe('Abrir rota (10)');
+        const url = new URL((await route.getAttribute('href')) ?? '');
+        expect(url.origin + url.pathname).toBe('https://www.google.com/maps/dir/');
+        const stops = [
+          ...(url.searchParams.get('waypoints') ?? '').split('|'),
+          url.searchParams.get('destination') ?? '',
+        ];
+        expect(stops).toHaveLength(10);
+        const names = await page.locator('.vrow .name').allTextContents();
+        const order = (await page.locator('.vrow [data-testid="row-where"]').allTextContents()).map(
+          (w) => w.replace(' · ', ''),
+        );
+        expect(stops.map((s) => /Bairro \d+/.exec(s)?.[0])).toEqual(order.slice(0, 10));
+        expect(names.slice(0, 10).every((n) => /^Cliente \d\d$/.test(n))).toBe(true);
+        await expectAxeClean(page, 'today-route');
+        await screenshot(page, '40-collector-route');
+      } finally {
+        await context.close();
+      }
+    },
+  );
 
   test(
     'PIX: QR and copy-and-paste above the fold, the QR decoded from a screenshot, its amount on screen',
