@@ -264,7 +264,9 @@ describe('owner PWA in Chromium', () => {
     const body = page.getByLabel('Texto', { exact: true });
     await body.waitFor();
     await body.fill('Olá');
-    await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/1 partes · 3/);
+    await expect
+      .poll(() => page.getByTestId('sms-count').textContent())
+      .toMatch(/1 parte · 3 caracteres/);
     await body.fill('x'.repeat(161));
     await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/2 partes · 161/);
     await axe('settings');
@@ -563,8 +565,10 @@ describe('owner PWA in Chromium', () => {
     expect(await template.getAttribute('aria-invalid')).toBe(null);
     await stepsForm.getByRole('button', { name: 'Salvar' }).click();
     await stepsForm.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
-    // Saved in day order: the D+7 step is now the fifth.
-    expect(await steps.nth(4).locator('legend').first().textContent()).toBe('Etapa 5 · D+7');
+    // Saved in day order: the step 7 days after the due date is now the fifth.
+    expect(await steps.nth(4).locator('legend').first().textContent()).toBe(
+      'Etapa 5 · 7 dias após o vencimento',
+    );
 
     // A rule for SP, Saturdays until noon, saved with the version the step save just produced.
     const windows = page.locator('form[aria-labelledby="win-title"]');
