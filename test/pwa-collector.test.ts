@@ -212,7 +212,8 @@ describe('collector PWA in Chromium', () => {
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
         pageErrors.push(m.text());
     });
-  });
+    // The build, 40 debtors and a browser: minutes on a busy machine.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

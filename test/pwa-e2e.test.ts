@@ -635,7 +635,12 @@ describe('owner PWA in Chromium', () => {
     await org.locator('#org-pixKeyType').selectOption({ label: 'E-mail' });
     await org.locator('#org-pixKey').fill('isto não é um e-mail');
     await org.getByRole('button', { name: 'Salvar' }).click();
-    await expect.poll(() => org.getByRole('alert').textContent()).toMatch(/chave|pix/i);
+    // The form says nothing was saved; the reason sits under the PIX key, tied to it.
+    await expect
+      .poll(() => org.getByRole('alert').textContent())
+      .toBe('Corrija os campos indicados; nada foi salvo.');
+    expect(await org.locator('#err-pixKey').textContent()).toMatch(/chave|e-mail/i);
+    expect(await org.locator('#org-pixKey').getAttribute('aria-describedby')).toBe('err-pixKey');
     const unchanged = await call<{ tradeName: string }>(app, 'GET', '/api/settings/organisation', {
       headers: owner.headers,
     });
