@@ -257,10 +257,10 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
         await page.getByTestId('sms-count').scrollIntoViewIfNeeded();
         await review.check(page, 'settings-templates');
 
+        // From the menu, with no debtor to name in the code: it says so (reconciliation).
         await go(page, 'PIX', 'Cobrar com PIX');
-        await page.getByLabel('Valor').fill('150,00');
-        await page.getByTestId('pix-code').waitFor();
-        await review.check(page, 'pix');
+        await page.getByTestId('pix-no-debtor').waitFor();
+        await review.check(page, 'pix-without-debtor');
 
         await walkNavigation(page, review, (p) =>
           p.getByRole('heading', { level: 1 }).first().waitFor(),

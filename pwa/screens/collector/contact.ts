@@ -18,7 +18,8 @@ import {
 } from '#shared/cadence/cadence.schema';
 import { UfSchema } from '#shared/identity/uf';
 import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
-import { renderTemplate } from '#shared/templates/render-message';
+import { isTemplateRenderError, renderTemplate } from '#shared/templates/render-message';
+import { isPlaceholderName, PLACEHOLDERS } from '#shared/templates/placeholders';
 import { MessageSettingsSchema, renderOptions } from '#shared/settings/message-settings.schema';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { creditorFacts, type CreditorSettings } from '#shared/templates/creditor-facts';
@@ -326,8 +327,22 @@ export function message(
       ...(stepId === undefined ? {} : { stepId }),
     };
   } catch (error) {
-    return { ok: false, why: (error as Error).message };
+    return { ok: false, why: renderProblem(error) };
   }
+}
+
+/**
+ * Why a message cannot be rendered, in words: a missing fact by its description ("Telefone de
+ * contato do credor"), never its placeholder ("{{creditor_phone}}").
+ */
+function renderProblem(error: unknown): string {
+  if (isTemplateRenderError(error) && error.code === 'missing_fact') {
+    const what = error.placeholders.map((name) =>
+      isPlaceholderName(name) ? PLACEHOLDERS[name].description : t('contact.someFact'),
+    );
+    return `${t('contact.missingFacts')} ${what.join(', ')}`;
+  }
+  return t('contact.badTemplate');
 }
 
 /** wa.me wants the number in international format, digits only. */
