@@ -431,111 +431,117 @@ describe('collector PWA in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('in the field: a visit with location, a PIX payment with its receipt, an agreement the owner approves', async () => {
-    // The office lowers the approval threshold to R$ 100: this proposal will need the owner.
-    const policy = await call(app, 'PUT', '/api/settings/negotiation', {
-      headers: owner.headers,
-      json: { ...DEFAULT_NEGOTIATION_POLICY, approvalAboveTotal: 10_000 },
-    });
-    expect(policy.status, JSON.stringify(policy.body)).toBe(200);
-    await context.grantPermissions(['geolocation'], { origin: base });
-    await context.setGeolocation({ latitude: -22.9056, longitude: -47.0608, accuracy: 12 });
-    await syncNow();
+  test(
+    'in the field: a visit with location, a PIX payment with its receipt, an agreement the owner approves',
+    { timeout: 120_000 },
+    async () => {
+      // The office lowers the approval threshold to R$ 100: this proposal will need the owner.
+      const policy = await call(app, 'PUT', '/api/settings/negotiation', {
+        headers: owner.headers,
+        json: { ...DEFAULT_NEGOTIATION_POLICY, approvalAboveTotal: 10_000 },
+      });
+      expect(policy.status, JSON.stringify(policy.body)).toBe(200);
+      await context.grantPermissions(['geolocation'], { origin: base });
+      await context.setGeolocation({ latitude: -22.9056, longitude: -47.0608, accuracy: 12 });
+      await syncNow();
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
-    await page.getByLabel('Buscar por nome ou telefone').fill('Cliente 05');
-    await page.getByRole('link', { name: /Cliente 05/ }).click();
-    await page.getByRole('heading', { level: 1, name: 'Cliente 05' }).waitFor();
-    const debtorId = new URL(page.url()).searchParams.get('id') ?? '';
+      await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+      await page.getByLabel('Buscar por nome ou telefone').fill('Cliente 05');
+      await page.getByRole('link', { name: /Cliente 05/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Cliente 05' }).waitFor();
+      const debtorId = new URL(page.url()).searchParams.get('id') ?? '';
 
-    // A refused visit, with the phone's position attached.
-    await page.getByRole('button', { name: 'Visita', exact: true }).click();
-    await page.getByLabel('Recusou').check();
-    await page.getByLabel('Anexar minha localização').check();
-    await axe('collector-visit-form');
-    await page.getByRole('button', { name: 'Salvar visita' }).click();
-    await page.getByTestId('form-saved').waitFor();
+      // A refused visit, with the phone's position attached.
+      await page.getByRole('button', { name: 'Visita', exact: true }).click();
+      await page.getByLabel('Recusou').check();
+      await page.getByLabel('Anexar minha localização').check();
+      await axe('collector-visit-form');
+      await page.getByRole('button', { name: 'Salvar visita' }).click();
+      await page.getByTestId('form-saved').waitFor();
 
-    // R$ 20,00 by PIX: a numbered receipt naming the method, ready to share.
-    await page.getByRole('button', { name: 'Pagamento recebido', exact: true }).click();
-    await page.getByLabel('Valor recebido').fill('20,00');
-    await page.getByLabel('PIX', { exact: true }).check();
-    await page.getByRole('button', { name: 'Salvar pagamento' }).click();
-    const receipt = page.getByTestId('receipt');
-    await receipt.waitFor();
-    const receiptText = (await receipt.textContent()) ?? '';
-    const number = /Recibo (R[0-9A-F]{6}-\d{4})/.exec(receiptText)?.[1];
-    expect(number, receiptText).toBeDefined();
-    expect(receiptText).toContain('20,00');
-    expect(receiptText).toContain('(PIX)');
-    expect(await page.getByRole('button', { name: 'Compartilhar recibo' }).count()).toBe(1);
-    await axe('collector-receipt');
+      // R$ 20,00 by PIX: a numbered receipt naming the method, ready to share.
+      await page.getByRole('button', { name: 'Pagamento recebido', exact: true }).click();
+      await page.getByLabel('Valor recebido').fill('20,00');
+      await page.getByLabel('PIX', { exact: true }).check();
+      await page.getByRole('button', { name: 'Salvar pagamento' }).click();
+      const receipt = page.getByTestId('receipt');
+      await receipt.waitFor();
+      const receiptText = (await receipt.textContent()) ?? '';
+      const number = /Recibo (R[0-9A-F]{6}-\d{4})/.exec(receiptText)?.[1];
+      expect(number, receiptText).toBeDefined();
+      expect(receiptText).toContain('20,00');
+      expect(receiptText).toContain('(PIX)');
+      expect(await page.getByRole('button', { name: 'Compartilhar recibo' }).count()).toBe(1);
+      await axe('collector-receipt');
 
-    // Two installments after R$ 60,00 down: above R$ 100, so the simulator flags the approval.
-    await page.getByRole('button', { name: 'Proposta de acordo', exact: true }).click();
-    await page.getByLabel('Parcelas').fill('2');
-    await page.getByLabel('Entrada').fill('60,00');
-    await page.getByTestId('needs-approval').waitFor();
-    await axe('collector-agreement-form');
-    await shot('31-collector-agreement-needs-approval');
-    await page.getByRole('button', { name: 'Enviar proposta' }).click();
-    await page.getByTestId('form-saved').waitFor();
-    await expect.poll(waiting, { timeout: 20_000 }).toBe('tudo enviado');
+      // Two installments after R$ 60,00 down: above R$ 100, so the simulator flags the approval.
+      await page.getByRole('button', { name: 'Proposta de acordo', exact: true }).click();
+      await page.getByLabel('Parcelas').fill('2');
+      await page.getByLabel('Entrada').fill('60,00');
+      await page.getByTestId('needs-approval').waitFor();
+      await axe('collector-agreement-form');
+      await shot('31-collector-agreement-needs-approval');
+      await page.getByRole('button', { name: 'Enviar proposta' }).click();
+      await page.getByTestId('form-saved').waitFor();
+      await expect.poll(waiting, { timeout: 20_000 }).toBe('tudo enviado');
 
-    const [visit] = await db.query<{ outcome: string; geolocation: unknown }>(
-      'SELECT outcome, geolocation FROM visits WHERE debtor_id = $1',
-      [debtorId],
-    );
-    expect(visit?.outcome).toBe('refused');
-    expect(visit?.geolocation).toMatchObject({ lat: -22.9056, lng: -47.0608 });
-    const payments = await db.query<{ method: string; receipt_number: string; status: string }>(
-      'SELECT method, receipt_number, status FROM payments WHERE debtor_id = $1',
-      [debtorId],
-    );
-    expect(payments).toEqual([{ method: 'pix', receipt_number: number, status: 'pending' }]);
-    const agreements = () =>
-      db.query<{ status: string }>('SELECT status FROM agreements WHERE debtor_id = $1', [
-        debtorId,
-      ]);
-    expect(await agreements()).toEqual([{ status: 'pending_approval' }]);
+      const [visit] = await db.query<{ outcome: string; geolocation: unknown }>(
+        'SELECT outcome, geolocation FROM visits WHERE debtor_id = $1',
+        [debtorId],
+      );
+      expect(visit?.outcome).toBe('refused');
+      expect(visit?.geolocation).toMatchObject({ lat: -22.9056, lng: -47.0608 });
+      const payments = await db.query<{ method: string; receipt_number: string; status: string }>(
+        'SELECT method, receipt_number, status FROM payments WHERE debtor_id = $1',
+        [debtorId],
+      );
+      expect(payments).toEqual([{ method: 'pix', receipt_number: number, status: 'pending' }]);
+      const agreements = () =>
+        db.query<{ status: string }>('SELECT status FROM agreements WHERE debtor_id = $1', [
+          debtorId,
+        ]);
+      expect(await agreements()).toEqual([{ status: 'pending_approval' }]);
 
-    // The owner reconciles the payment and approves the agreement in Revisão.
-    const review = await ownerAt('Revisão', 'Revisão');
-    const toApprove = review.getByTestId('agreement-to-approve').filter({ hasText: 'Cliente 05' });
-    await toApprove.waitFor();
-    const toConfirm = review.getByTestId('payment-to-confirm').filter({ hasText: 'Cliente 05' });
-    expect(await toConfirm.textContent()).toContain(number ?? '?');
-    await expectAxeClean(review, 'owner-review-pending');
-    await screenshot(review, '32-owner-review-pending');
-    await toConfirm.getByRole('button', { name: 'Confirmar' }).click();
-    await expect.poll(() => toConfirm.count()).toBe(0);
-    await toApprove.getByRole('button', { name: 'Aprovar' }).click();
-    await expect.poll(() => toApprove.count()).toBe(0);
-    expect(await agreements()).toEqual([{ status: 'active' }]);
-    const confirmed = await db.query<{ status: string }>(
-      'SELECT status FROM payments WHERE debtor_id = $1',
-      [debtorId],
-    );
-    expect(confirmed).toEqual([{ status: 'confirmed' }]);
+      // The owner reconciles the payment and approves the agreement in Revisão.
+      const review = await ownerAt('Revisão', 'Revisão');
+      const toApprove = review
+        .getByTestId('agreement-to-approve')
+        .filter({ hasText: 'Cliente 05' });
+      await toApprove.waitFor();
+      const toConfirm = review.getByTestId('payment-to-confirm').filter({ hasText: 'Cliente 05' });
+      expect(await toConfirm.textContent()).toContain(number ?? '?');
+      await expectAxeClean(review, 'owner-review-pending');
+      await screenshot(review, '32-owner-review-pending');
+      await toConfirm.getByRole('button', { name: 'Confirmar' }).click();
+      await expect.poll(() => toConfirm.count()).toBe(0);
+      await toApprove.getByRole('button', { name: 'Aprovar' }).click();
+      await expect.poll(() => toApprove.count()).toBe(0);
+      expect(await agreements()).toEqual([{ status: 'active' }]);
+      const confirmed = await db.query<{ status: string }>(
+        'SELECT status FROM payments WHERE debtor_id = $1',
+        [debtorId],
+      );
+      expect(confirmed).toEqual([{ status: 'confirmed' }]);
 
-    // Back on the phone: the agreement is the debtor's active arrangement, and Today pauses them.
-    await syncNow();
-    await expect
-      .poll(() => page.getByTestId('active').textContent(), { timeout: 20_000 })
-      .toContain('Acordo');
-    await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
-    await page.getByLabel('Buscar por nome ou telefone').fill('Cliente 05');
-    await expect
-      .poll(() =>
-        page
-          .locator('.vrow', { hasText: 'Cliente 05' })
-          .locator('[data-queue]')
-          .getAttribute('data-queue'),
-      )
-      .toBe('agreement');
-    await page.getByLabel('Buscar por nome ou telefone').fill('');
-    expect(pageErrors).toEqual([]);
-  });
+      // Back on the phone: the agreement is the debtor's active arrangement, and Today pauses them.
+      await syncNow();
+      await expect
+        .poll(() => page.getByTestId('active').textContent(), { timeout: 20_000 })
+        .toContain('Acordo');
+      await page.getByRole('navigation').getByRole('link', { name: 'Hoje', exact: true }).click();
+      await page.getByLabel('Buscar por nome ou telefone').fill('Cliente 05');
+      await expect
+        .poll(() =>
+          page
+            .locator('.vrow', { hasText: 'Cliente 05' })
+            .locator('[data-queue]')
+            .getAttribute('data-queue'),
+        )
+        .toBe('agreement');
+      await page.getByLabel('Buscar por nome ou telefone').fill('');
+      expect(pageErrors).toEqual([]);
+    },
+  );
 
   test('5,000 debtors on the device: a window of rows, search and scroll stay responsive', async () => {
     // Written straight into the device database (as a big pull would leave it), offline so the
@@ -808,8 +814,9 @@ describe('collector PWA in Chromium', () => {
         expect(smsHref).toMatch(/^sms:\+5519981112233\?body=./);
         // The d+5 step's SMS, rendered with the same facts as the server's (payment link included).
         const smsText = decodeURIComponent(smsHref.split('body=')[1] ?? '');
-        // GSM-7 (one SMS segment is 160 of those), with the creditor identified (CDC art. 42-A).
-        expect(smsText).toContain('Padaria Pao Quente Ltda - CNPJ 11.222.333/0001-81');
+        // Accents kept (the owner has not chosen "economizar SMS"), with the creditor identified
+        // (CDC art. 42-A).
+        expect(smsText).toContain('Padaria Pão Quente Ltda - CNPJ 11.222.333/0001-81');
         const due = (
           await p
             .getByTestId('breakdown')
