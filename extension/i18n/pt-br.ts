@@ -105,6 +105,7 @@ export const PT_BR = {
   'message.step': 'Mensagem de {step}',
   'error.network': 'Não consegui falar com o servidor do Quita ({detail}).',
   'error.timeout': 'o servidor não respondeu a tempo',
+  'error.noAnswer': 'sem resposta; confira a internet e o endereço do servidor nas opções',
   'error.unavailable': 'O servidor do Quita está indisponível no momento.',
   'error.unauthorized': 'Sua sessão expirou ou foi revogada. Entre de novo nas opções.',
   'error.server': 'O servidor respondeu com erro: {detail}',

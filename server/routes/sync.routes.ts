@@ -31,6 +31,7 @@ import {
   CLOCK_FLAG_MS,
   clockOffsetMs,
   ensureDevice,
+  nameDevice,
   READ_COMMITTED,
   recordHealth,
 } from '../sync/devices';
@@ -58,10 +59,16 @@ export function syncRoutes({ db, now, logError }: Deps) {
         const input = c.req.valid('json');
         const user = c.get('user');
         const serverNow = now();
-        const { created } = await db.transaction(
-          (tx) => ensureDevice(tx, input.device_id, user.id, user.tokenId),
-          READ_COMMITTED,
-        );
+        const { created } = await db.transaction(async (tx) => {
+          const ensured = await ensureDevice(tx, input.device_id, user.id, user.tokenId);
+          await nameDevice(tx, {
+            deviceId: input.device_id,
+            collectorId: user.id,
+            ...(input.device_name === undefined ? {} : { proposed: input.device_name }),
+            userAgent: input.health.user_agent,
+          });
+          return ensured;
+        }, READ_COMMITTED);
         const device = await recordHealth(db, {
           deviceId: input.device_id,
           collectorId: user.id,

@@ -3,6 +3,7 @@
  * health block of every sync request is stored on its row with the measured clock offset, so the
  * owner's dashboard shows the last reported values "as of" the last contact.
  */
+import { defaultDeviceName, uniqueDeviceName } from '#shared/sync/device-name';
 import { CLOCK_OFFSET_RED_MS } from '#shared/sync/device-status';
 import type { DeviceHealth } from '#shared/sync/device.schema';
 import { uuidv7 } from 'uuidv7';
@@ -34,9 +35,37 @@ export interface DeviceRow {
   last_error: string | null;
   user_agent: string | null;
   replaced_with_pending_at: Date | null;
+  /** Migration 0190; null for devices registered before it until they are named. */
+  name?: string | null;
   /** 0110: the session that last synced from it, and the owner's revocation. */
   token_id?: string | null;
   revoked_at?: Date | null;
+}
+
+/**
+ * Names a device that has no name yet: the phone's proposal, else one made from its user agent
+ * and the collector's first name, unique among the collector's devices (" (2)", " (3)"…).
+ */
+export async function nameDevice(
+  tx: Tx,
+  input: { deviceId: string; collectorId: string; proposed?: string; userAgent: string },
+): Promise<void> {
+  const [row] = await tx.query<{ name: string | null; collector_name: string }>(
+    `SELECT d.name, u.name AS collector_name FROM sync_devices d JOIN users u ON u.id = d.collector_id
+     WHERE d.id = $1 FOR UPDATE OF d`,
+    [input.deviceId],
+  );
+  if (!row || row.name !== null) return;
+  const others = await tx.query<{ name: string }>(
+    'SELECT name FROM sync_devices WHERE collector_id = $1 AND id <> $2 AND name IS NOT NULL',
+    [input.collectorId, input.deviceId],
+  );
+  const name = uniqueDeviceName(
+    input.proposed ??
+      defaultDeviceName({ userAgent: input.userAgent, collectorName: row.collector_name }),
+    others.map((o) => o.name),
+  );
+  await tx.query('UPDATE sync_devices SET name = $2 WHERE id = $1', [input.deviceId, name]);
 }
 
 /** Beyond this the device's clock is flagged (never a reason to reject: §5.7). */
