@@ -10,6 +10,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   shared: () => import('./shared.bench'),
   import: () => import('./import.bench'),
   cadence: () => import('./cadence.bench'),
+  planner: () => import('./planner.bench'),
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
   pwa: () => import('./pwa.bench'),
@@ -31,7 +32,13 @@ const all: BenchResult[] = [];
 // WAL flush, as on a real server) and preloads pg_stat_statements so the sync bench can count
 // the statements a request issues.
 let cluster: { url: string; stop: () => void } | undefined;
-if (!process.env['QUITA_BENCH_DATABASE_URL'] && !process.env['QUITA_TEST_DATABASE_URL']) {
+/** Modules with PostgreSQL rows; the others (pure code, browser) never start a cluster. */
+const WITH_POSTGRES = new Set(['import', 'cadence', 'sync']);
+if (
+  names.some((n) => WITH_POSTGRES.has(n)) &&
+  !process.env['QUITA_BENCH_DATABASE_URL'] &&
+  !process.env['QUITA_TEST_DATABASE_URL']
+) {
   if (existsSync(`${PG_BIN}/initdb`)) {
     cluster = await startCluster({ durable: true, preload: ['pg_stat_statements'] });
     process.env['QUITA_BENCH_DATABASE_URL'] = cluster.url;
