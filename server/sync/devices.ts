@@ -34,6 +34,9 @@ export interface DeviceRow {
   last_error: string | null;
   user_agent: string | null;
   replaced_with_pending_at: Date | null;
+  /** 0110: the session that last synced from it, and the owner's revocation. */
+  token_id?: string | null;
+  revoked_at?: Date | null;
 }
 
 /** Beyond this the device's clock is flagged (never a reason to reject: §5.7). */
@@ -60,6 +63,7 @@ export async function ensureDevice(
   tx: Tx,
   deviceId: string,
   collectorId: string,
+  tokenId?: string,
 ): Promise<{ device: DeviceRow; created: boolean }> {
   const inserted = await tx.query<DeviceRow>(
     `INSERT INTO sync_devices (id, collector_id) VALUES ($1, $2)
@@ -72,6 +76,14 @@ export async function ensureDevice(
     : await tx.query<DeviceRow>('SELECT * FROM sync_devices WHERE id = $1', [deviceId]);
   if (!device) throw new Error('device row vanished');
   if (device.collector_id !== collectorId) throw notYours();
+  // The owner cut this phone off (lost, stolen, someone left): no sync from it, ever again.
+  if (device.revoked_at)
+    throw problemError(
+      problem(403, 'device-revoked', 'este aparelho foi desconectado pelo proprietário'),
+    );
+  // Tie the device to the session syncing from it, so revoking the device ends that session.
+  if (tokenId !== undefined && device.token_id !== tokenId)
+    await tx.query('UPDATE sync_devices SET token_id = $2 WHERE id = $1', [deviceId, tokenId]);
   if (created)
     await tx.query(
       `UPDATE sync_devices SET replaced_with_pending_at = now()
@@ -90,6 +102,8 @@ export interface HealthReport {
   serverNow: Date;
   ok?: 'push' | 'pull';
   ackedCursor?: string | null;
+  /** The session making the request (see ensureDevice). */
+  tokenId?: string;
 }
 
 /**
@@ -135,14 +149,22 @@ export async function writeHealth(tx: Tx, input: HealthReport): Promise<DeviceRo
 }
 
 /**
- * Registers the device if new (ensureDevice: refused when it is another user's), then writes
- * its health inside `tx`: one statement for a known device of this collector.
+ * Registers the device if new (ensureDevice: refused when it is another user's or revoked, tied
+ * to the request's session), then writes its health inside `tx`: one statement for a known,
+ * live device of this collector synced from the same session.
  */
 export async function registerAndWriteHealth(tx: Tx, input: HealthReport): Promise<DeviceRow> {
   const known = await writeHealth(tx, input);
-  if (known && known.collector_id === input.collectorId) return known;
-  // Unknown, or another user's (ensureDevice throws; the transaction rolls the write back).
-  await ensureDevice(tx, input.deviceId, input.collectorId);
+  if (
+    known &&
+    known.collector_id === input.collectorId &&
+    !known.revoked_at &&
+    (input.tokenId === undefined || known.token_id === input.tokenId)
+  )
+    return known;
+  // Unknown, another user's or revoked (ensureDevice throws; the transaction rolls the write
+  // back), or synced from a new session (ensureDevice ties it).
+  await ensureDevice(tx, input.deviceId, input.collectorId, input.tokenId);
   const row = await writeHealth(tx, input);
   if (!row) throw new Error('device row vanished');
   return row;
@@ -153,7 +175,7 @@ export async function recordHealth(db: Db, input: HealthReport): Promise<DeviceR
   // READ COMMITTED: health is a last-reported snapshot (last writer wins by design), and
   // concurrent requests from one device must not abort each other on this row.
   return db.transaction(async (tx) => {
-    await ensureDevice(tx, input.deviceId, input.collectorId);
+    await ensureDevice(tx, input.deviceId, input.collectorId, input.tokenId);
     const row = await writeHealth(tx, input);
     if (!row) throw new Error('device row vanished');
     return row;

@@ -57,6 +57,7 @@ export interface BatchInput {
   retainedFromSeq: number | undefined;
   health: DeviceHealth;
   deviceNow: string;
+  tokenId?: string;
 }
 
 export interface FactOutcome {

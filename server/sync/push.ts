@@ -178,6 +178,7 @@ async function runBatch(
       deviceNow: b.deviceNow,
       serverNow: b.now,
       ok: 'push',
+      ...(b.tokenId === undefined ? {} : { tokenId: b.tokenId }),
     });
   } catch (error) {
     throw new DeviceStepError(error);
@@ -336,6 +337,8 @@ export async function pushMutations(
   input: {
     request: PushRequest;
     collectorId: string;
+    /** The session making the request (the device is tied to it; see ensureDevice). */
+    tokenId?: string;
     now: Date;
     clockOffsetMs: number;
     /** Only one way of applying (tests compare the two); default: set-based, then per fact. */
@@ -364,6 +367,7 @@ export async function pushMutations(
     retainedFromSeq: input.request.retained_from_seq,
     health: input.request.health,
     deviceNow: input.request.device_now,
+    ...(input.tokenId === undefined ? {} : { tokenId: input.tokenId }),
   };
   // READ COMMITTED, not SERIALIZABLE: correctness comes from the locks (device row, then the
   // debtor rows, then the feed lock at the end), and SSI's predicate locks on the time-ordered
