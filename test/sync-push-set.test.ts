@@ -16,9 +16,10 @@ import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope
 import type { MutationResult } from '#shared/sync/push.schema';
 import { createApp } from '../server/app';
 import type { Db, Tx } from '../server/db/db';
+import { issueToken } from '../server/auth/tokens.repo';
 import { type Mode, pushMutations } from '../server/sync/push';
 import { seedUser, type SeededUser } from './helpers/auth';
-import { call } from './helpers/http';
+import { call, expectProblem } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 import { health, localIso, paymentPayload, visitPayload } from './helpers/sync';
 import { forEachDb, openTestDb } from './helpers/test-db';
@@ -360,5 +361,65 @@ forEachDb((kind) => {
     expect(seen.filter((s) => s.startsWith('SAVEPOINT'))).toHaveLength(4);
     expect((await rows(world)).visits[0]).toBe(2);
     expect((await rows(world)).promises[0]).toBe(1);
+  });
+
+  test('the one-transaction device step: a revoked phone pushes nothing, a new session is tied to the phone', async () => {
+    const world = await makeWorld();
+    const body = (mutations: MutationInput[], pending: number) => ({
+      protocol: 1,
+      device_id: world.deviceId,
+      app_version: '1.0.0',
+      schema_version: CLIENT_SCHEMA_VERSION,
+      device_now: localIso(Date.now()),
+      health: health({ outbox_pending: pending }),
+      mutations,
+    });
+    const tokenOf = async () =>
+      (
+        await db.query<{ token_id: string | null }>(
+          'SELECT token_id FROM sync_devices WHERE id = $1',
+          [world.deviceId],
+        )
+      )[0]?.token_id;
+    const visit = mutation(world, 'visit.recorded', world.debtors[0] ?? '', visitPayload());
+    // A second session of the same collector on the same phone: the device follows it.
+    const other = await db.transaction((tx) =>
+      issueToken(tx, { userId: world.collector.user.id, kind: 'session', now: new Date() }),
+    );
+    const before = await tokenOf();
+    const moved = await call<{ acked_through_seq: number }>(app, 'POST', '/api/sync/push', {
+      headers: { authorization: `Bearer ${other.token}` },
+      json: body([visit], 7),
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.acked_through_seq).toBe(visit.device_seq);
+    expect(await tokenOf()).toBe(other.id);
+    expect(other.id).not.toBe(before);
+    // The owner cuts the phone off; the collector signs in again on it and tries to push: nothing
+    // of the request is kept, not even its health report.
+    const cut = await call(
+      app,
+      'POST',
+      `/api/users/${world.collector.user.id}/devices/${world.deviceId}/revoke`,
+      { headers: owner.headers },
+    );
+    expect(cut.status).toBe(200);
+    const fresh = await db.transaction((tx) =>
+      issueToken(tx, { userId: world.collector.user.id, kind: 'session', now: new Date() }),
+    );
+    const late = mutation(world, 'visit.recorded', world.debtors[0] ?? '', visitPayload());
+    const refused = await call(app, 'POST', '/api/sync/push', {
+      headers: { authorization: `Bearer ${fresh.token}` },
+      json: body([late], 9),
+    });
+    expectProblem(refused, 403, 'device-revoked');
+    expect((await db.query('SELECT 1 FROM visits WHERE id = $1', [late.mutation_id])).length).toBe(
+      0,
+    );
+    const [row] = await db.query<{ outbox_pending: number; last_seq: number }>(
+      'SELECT outbox_pending, last_seq FROM sync_devices WHERE id = $1',
+      [world.deviceId],
+    );
+    expect(row).toEqual({ outbox_pending: 7, last_seq: visit.device_seq });
   });
 });
