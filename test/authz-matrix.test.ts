@@ -533,6 +533,11 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/status/rejections' }),
   },
+  'GET /api/status/server': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/server' }),
+  },
   'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
   'GET /api/settings/organisation': {
     roles: ALL,

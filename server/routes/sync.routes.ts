@@ -48,7 +48,7 @@ function badHeader(name: string, detail: string): Error {
 }
 
 /** `/api/sync`. */
-export function syncRoutes({ db, now, logError }: Deps) {
+export function syncRoutes({ db, now, logError, metrics }: Deps) {
   return new Hono<AppEnv>()
     .post(
       '/devices',
@@ -113,6 +113,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
         // The whole request was rolled back (acked_through_seq is the value before it); the
         // client backs off and resends the batch.
         logError('sync push stopped by a transient error', outcome.transientError);
+        metrics.observeSyncPush('unavailable', []);
         return c.json(
           {
             ...problem(503, 'sync-unavailable', 'servidor indisponível; tente novamente'),
@@ -181,6 +182,10 @@ export function syncRoutes({ db, now, logError }: Deps) {
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],
+      );
+      metrics.observeSyncPull(
+        page.reset_required ? 'reset' : cursor === null ? 'first' : 'incremental',
+        page.changes.length,
       );
       return c.json(page);
     })
