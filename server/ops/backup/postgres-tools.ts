@@ -19,26 +19,23 @@ import { join } from 'node:path';
 export const EMPTY_PUBLIC_SCHEMA = `DO $quita$
 DECLARE r record;
 BEGIN
-  FOR r IN SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+  FOR r IN SELECT format('%I.%I', n.nspname, c.relname) AS name, c.relkind FROM pg_class c
            JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'S')
              AND pg_has_role(c.relowner, 'USAGE')
            ORDER BY c.relkind = 'S', c.oid
   LOOP
-    BEGIN
-      EXECUTE format('DROP %s IF EXISTS %s CASCADE',
-        CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
-          WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.name);
-    EXCEPTION WHEN undefined_table OR undefined_object THEN NULL;
-    END;
+    EXECUTE format('DROP %s IF EXISTS %s CASCADE',
+      CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+        WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, r.name);
   END LOOP;
-  FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p
+  FOR r IN SELECT p.oid::regprocedure::text AS name FROM pg_proc p
            JOIN pg_namespace n ON n.oid = p.pronamespace
            WHERE n.nspname = 'public' AND pg_has_role(p.proowner, 'USAGE')
   LOOP
     EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', r.name);
   END LOOP;
-  FOR r IN SELECT t.oid::regtype AS name, t.typtype FROM pg_type t
+  FOR r IN SELECT t.oid::regtype::text AS name, t.typtype FROM pg_type t
            JOIN pg_namespace n ON n.oid = t.typnamespace
            WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r', 'c', 'm')
              AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
@@ -55,6 +52,15 @@ export function splitPassword(url: string): { url: string; password: string | un
   const password = parsed.password === '' ? undefined : decodeURIComponent(parsed.password);
   parsed.password = '';
   return { url: parsed.toString(), password };
+}
+
+/** The line of a tool's stderr that says what went wrong (ERROR:/FATAL: first). */
+function errorLine(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  return lines.find((l) => /\b(ERROR|FATAL|error):/.test(l)) ?? lines.at(-1) ?? 'sem mensagem';
 }
 
 function tool(pgBin: string | undefined, name: string): string {
@@ -94,13 +100,7 @@ function run(
     );
     child.once('close', (code) => {
       if (code === 0) resolve();
-      else {
-        const lines = stderr
-          .trim()
-          .split('\n')
-          .filter((l) => !/^\s*$/.test(l));
-        reject(new Error(`${command} falhou (${code}): ${lines.at(-1) ?? 'sem mensagem'}`));
-      }
+      else reject(new Error(`${command} falhou (${code}): ${errorLine(stderr)}`));
     });
   });
 }
@@ -147,9 +147,7 @@ export async function pgRestore(
     sql.once('close', (code) =>
       code === 0
         ? resolve()
-        : reject(
-            new Error(`pg_restore falhou (${code}): ${restoreErr.trim().split('\n').at(-1) ?? ''}`),
-          ),
+        : reject(new Error(`pg_restore falhou (${code}): ${errorLine(restoreErr)}`)),
     );
   });
   const applied = run(
