@@ -156,6 +156,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   workerEnabled.set(0);
 
   let sources: ScrapeSources | undefined;
+  const up = new Gauge({
+    name: 'quita_database_up',
+    help: '1 when the database answered the last scrape, else 0.',
+    registers: [registry],
+  });
   new Gauge({
     name: 'quita_email_queue_tasks',
     help: 'Automatic e-mails in the queue by status (pending, sending, uncertain, failed).',
@@ -163,11 +168,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     async collect() {
       if (!sources) return;
-      const rows = await sources.db().query<{ status: string; n: number }>(
-        `SELECT status, count(*)::int AS n FROM cadence_tasks
+      const db = sources.db();
+      const rows = await safely(() =>
+        db.query<{ status: string; n: number }>(
+          `SELECT status, count(*)::int AS n FROM cadence_tasks
            WHERE status IN ('pending', 'sending', 'uncertain', 'failed') GROUP BY status`,
+        ),
       );
       this.reset();
+      if (rows === undefined) return;
       for (const status of ['pending', 'sending', 'uncertain', 'failed'])
         this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
     },
@@ -178,10 +187,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     async collect() {
       if (!sources) return;
-      const [row] = await sources.db().query<{ oldest: Date | null }>(
-        `SELECT min(next_attempt_at) AS oldest FROM cadence_tasks
-           WHERE status = 'pending' AND next_attempt_at <= now()`,
-      );
+      const db = sources.db();
+      const [row] =
+        (await safely(() =>
+          db.query<{ oldest: Date | null }>(
+            `SELECT min(next_attempt_at) AS oldest FROM cadence_tasks
+             WHERE status = 'pending' AND next_attempt_at <= now()`,
+          ),
+        )) ?? [];
       this.set(row?.oldest ? Math.max(0, (Date.now() - row.oldest.getTime()) / 1000) : 0);
     },
   });
@@ -191,10 +204,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
     async collect() {
       if (!sources) return;
-      const [row] = await sources
-        .db()
-        .query<{ size: number }>('SELECT pg_database_size(current_database()) AS size');
-      this.set(Number(row?.size ?? 0));
+      const rows = await safely(() =>
+        (sources as ScrapeSources)
+          .db()
+          .query<{ size: number }>('SELECT pg_database_size(current_database()) AS size'),
+      );
+      up.set(rows === undefined ? 0 : 1);
+      this.set(Number(rows?.[0]?.size ?? 0));
     },
   });
 
@@ -243,6 +259,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     render: () => registry.metrics(),
   };
+}
+
+/** A scrape must answer even when the database does not: a failed read leaves its gauge out. */
+async function safely<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Wraps `db` so every query, script and transaction is timed into `metrics`. */

@@ -28,9 +28,10 @@ export function requestIdOf(c: Context): string {
 /** The route pattern for metrics and logs: the matched route, or 'static' / 'unmatched'. */
 export function routeLabel(c: Context): string {
   const route = c.req.routePath;
-  if (route === '*' || route === '/*' || route === '' || route.endsWith('/*'))
-    return c.res.status === 404 || route !== '*' ? 'unmatched' : 'static';
-  return route;
+  if (route !== '' && route !== '*' && !route.endsWith('/*')) return route;
+  const path = c.req.path;
+  const api = path === '/api' || path.startsWith('/api/') || path === '/metrics';
+  return api || c.res.status === 404 ? 'unmatched' : 'static';
 }
 
 export interface RequestContextDeps {

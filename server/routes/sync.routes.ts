@@ -127,6 +127,10 @@ export function syncRoutes({ db, now, logError, metrics }: Deps) {
         request.device_id,
         serverNow,
       ]);
+      metrics.observeSyncPush(
+        'ok',
+        body.results.map((r) => r.status),
+      );
       return c.json(body);
     })
     .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
