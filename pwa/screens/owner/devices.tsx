@@ -11,6 +11,7 @@ import { api, ApiError } from '../../app/api';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { dateTime, num } from '../../i18n/format';
 import { reasonText, t, typeLabel, type MessageKey } from '../../i18n/messages';
+import { ServerStateCard } from './server-state';
 
 /** One item of `GET /api/status/devices` (the fields this screen shows). */
 export interface DeviceItem {
@@ -70,6 +71,7 @@ export function Devices() {
   return (
     <section>
       <h1 tabIndex={-1}>{t('devices.title')}</h1>
+      <ServerStateCard />
       {loaded.state === 'loading' ? <Loading /> : null}
       {loaded.state === 'error' ? <Failure message={loaded.message} retry={reload} /> : null}
       {loaded.state === 'ready' && loaded.value === null ? (
