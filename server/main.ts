@@ -113,9 +113,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
         ? 'automatic e-mails on (SMTP_URL)'
         : 'automatic e-mails wait in the queue (no SMTP_URL)',
     );
-    await ops.start(
-      tls ? 'direct' : env.ops.trustedProxies.description === 'none' ? 'none' : 'proxy',
-    );
+    await ops.start();
 
     let closing: Promise<void> | undefined;
     const close = () =>

@@ -26,7 +26,7 @@ export interface OpsRuntime {
   onCadenceRun(result: CadenceRunResult | Error, seconds: number, at: Date): void;
   cadenceWorker(enabled: boolean): void;
   /** Starts the backup schedule and (PGlite) the admin socket. */
-  start(https: 'direct' | 'proxy' | 'none'): Promise<void>;
+  start(): Promise<void>;
   /** Stops them (before the database closes). */
   stop(): Promise<void>;
 }
@@ -51,7 +51,6 @@ export function createOpsRuntime(options: {
   };
   let scheduler: BackupScheduler | undefined;
   let closeSocket: (() => Promise<void>) | undefined;
-  let https: 'direct' | 'proxy' | 'none' = 'none';
 
   const target = (): BackupTarget =>
     db.kind === 'pglite'
@@ -104,7 +103,6 @@ export function createOpsRuntime(options: {
       backupKeep: ops.backupKeep,
       nextBackupAt: () => scheduler?.nextRunAt() ?? null,
       worker: () => worker,
-      https: () => https,
     },
     onCadenceRun(result, seconds, at) {
       metrics.observeCadenceRun(result, seconds, at);
@@ -114,8 +112,7 @@ export function createOpsRuntime(options: {
       metrics.cadenceWorker(enabled);
       worker = { ...worker, enabled };
     },
-    async start(mode) {
-      https = mode;
+    async start() {
       if (ops.backupAt !== null)
         scheduler = startBackupScheduler({
           db: () => db,

@@ -8,6 +8,7 @@ import { statfs } from 'node:fs/promises';
 import { Hono } from 'hono';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
+import { clientInfo } from './forwarded';
 
 export type Level = 'green' | 'amber' | 'red';
 
@@ -24,7 +25,6 @@ export interface ServerStateSource {
   nextBackupAt: () => Date | null;
   /** Whether the automatic e-mail worker runs, and its last run. */
   worker: () => { enabled: boolean; lastRunAt: Date | null; lastRunOk: boolean | null };
-  https: () => 'direct' | 'proxy' | 'none';
 }
 
 const DAY = 86_400_000;
@@ -65,6 +65,7 @@ export function serverStateRoutes(deps: Deps, source: ServerStateSource | undefi
   return new Hono<AppEnv>().get('/', requireRole('owner'), async (c) => {
     const { db, now } = deps;
     const at = now();
+    const client = clientInfo(c, deps.proxies);
     const [size] = await db.query<{ size: number }>(
       'SELECT pg_database_size(current_database()) AS size',
     );
@@ -117,7 +118,8 @@ export function serverStateRoutes(deps: Deps, source: ServerStateSource | undefi
         description: source?.databaseDescription ?? null,
         sizeBytes: Number(size?.size ?? 0),
       },
-      https: source?.https() ?? 'none',
+      // How THIS answer reached the owner: what a phone on the same address gets.
+      https: client.secure ? (client.viaTrustedProxy ? 'proxy' : 'direct') : 'none',
       memory: { rssBytes: process.memoryUsage().rss },
       backup: {
         level: backupLevel(lastOk?.finished_at ?? null, lastFailed, at, next !== null),
