@@ -37,6 +37,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     dataDir: env.dataDir,
     sharedBuffers: env.ops.pgliteSharedBuffers,
   };
+  // A bad certificate is refused before the database is even opened.
+  const tlsOptions = env.ops.tls ? httpsServerOptions(env.ops.tls) : undefined;
   const description = describeDbConfig(dbConfig);
   logger.info(`database ${description}`);
   const rawDb = await openDb(dbConfig);
@@ -68,7 +70,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       fetch: app.fetch,
       port: env.port,
       hostname: env.host,
-      ...(tls ? httpsServerOptions(tls) : {}),
+      ...(tlsOptions ?? {}),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
