@@ -70,7 +70,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       fetch: app.fetch,
       port: env.port,
       hostname: env.host,
-      ...(tlsOptions ?? {}),
+      ...tlsOptions,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
