@@ -39,6 +39,12 @@ export interface PgliteDb extends Db {
    * transaction lock (no other transaction is half done) right after a CHECKPOINT.
    */
   dump(): Promise<Blob>;
+  /**
+   * Runs `fn` with every other query and transaction held back, right after a CHECKPOINT: the
+   * data directory's files on disk are then a consistent copy for as long as `fn` runs (backups
+   * stream them to a file without loading the database into memory).
+   */
+  whileQuiesced<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 const parsers = {
@@ -111,6 +117,15 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
       );
       await runAfterCommit(after);
       return result;
+    },
+    async whileQuiesced<T>(fn: () => Promise<T>): Promise<T> {
+      assertNotInTransaction('db.whileQuiesced');
+      // PGlite's transaction mutex is held from BEGIN to COMMIT, and every top-level query takes
+      // it too: inside, nothing else touches the files.
+      return pg.transaction(async (t) => {
+        await t.exec('CHECKPOINT');
+        return fn();
+      });
     },
     async dump() {
       let blob: Blob | undefined;

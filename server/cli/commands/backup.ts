@@ -71,7 +71,7 @@ async function backup(env: Env, file: string | undefined): Promise<BackupResult>
   const db = await openPglite({ dataDir: env.dataDir, sharedBuffers: env.ops.pgliteSharedBuffers });
   try {
     await migrate(db);
-    return await runBackup({ kind: 'pglite', db, pglite: () => db }, options);
+    return await runBackup({ kind: 'pglite', db, pglite: () => db, dataDir: env.dataDir }, options);
   } finally {
     await db.close();
   }

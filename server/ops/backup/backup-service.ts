@@ -108,8 +108,9 @@ export async function runBackup(
   let bytes: number;
   try {
     if (target.kind === 'pglite') {
-      if (!target.pglite) throw new Error('PGlite backup without an open database');
-      bytes = await backupPglite(target.pglite(), file);
+      if (!target.pglite || !target.dataDir)
+        throw new Error('PGlite backup without an open database and its directory');
+      bytes = await backupPglite(target.pglite(), target.dataDir, file);
     } else {
       if (!target.databaseUrl) throw new Error('PostgreSQL backup without DATABASE_URL');
       await pgDump(target.databaseUrl, file, target.pgBin);

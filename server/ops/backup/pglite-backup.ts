@@ -16,14 +16,18 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
+  mkdirSync,
   openSync,
-  readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
+import { join } from 'node:path';
+import * as tar from 'tar';
 import type { PgliteDb } from '../../db/pglite';
 import { openPglite } from '../../db/pglite';
 import { migrate } from '../../db/migrate';
@@ -47,9 +51,36 @@ export async function writeFileAtomically(file: string, blob: Blob): Promise<num
   return statSync(file).size;
 }
 
-/** Backs the open database up into `file`; returns its size in bytes. */
-export async function backupPglite(db: PgliteDb, file: string): Promise<number> {
-  return writeFileAtomically(file, await db.dump());
+/** Entries of the data directory that a copy leaves out (the running server's pid file). */
+const SKIP = new Set(['postmaster.pid']);
+
+/**
+ * Backs the open database in `dataDir` up into `file` (gzipped tar of the directory, the same
+ * layout as PGlite's `dumpDataDir`, so `PGlite.create({ loadDataDir })` reads it too), streamed
+ * from disk while the database is quiesced: memory stays flat whatever the size of the data.
+ * Returns the file's size in bytes.
+ */
+export async function backupPglite(db: PgliteDb, dataDir: string, file: string): Promise<number> {
+  const partial = `${file}.partial`;
+  try {
+    await db.whileQuiesced(() =>
+      tar.c(
+        { gzip: { level: 6 }, file: partial, cwd: dataDir, portable: true, mode: 0o600 },
+        readdirSync(dataDir).filter((name) => !SKIP.has(name)),
+      ),
+    );
+    const fd = openSync(partial, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(partial, file);
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw error;
+  }
+  return statSync(file).size;
 }
 
 /**
@@ -79,11 +110,12 @@ export async function preparePgliteRestore(
   rmSync(`${staging}.lock`, { force: true });
   let db: PgliteDb | undefined;
   try {
-    db = await openPglite({
-      dataDir: staging,
-      loadDataDir: new Blob([readFileSync(file)]),
-      ...(sharedBuffers ? { sharedBuffers } : {}),
-    });
+    // Unpacked by streaming from disk (no copy of the database in memory), then opened.
+    mkdirSync(staging, { recursive: true, mode: 0o700 });
+    await tar.x({ file, cwd: staging, strict: true });
+    if (!existsSync(join(staging, 'PG_VERSION')))
+      throw new Error(`${file} não contém um banco PGlite (falta PG_VERSION)`);
+    db = await openPglite({ dataDir: staging, ...(sharedBuffers ? { sharedBuffers } : {}) });
     const { applied } = await migrate(db);
     const [row] = await db.query<{ epoch: number }>(NEXT_EPOCH_SQL, [
       restoreEpochFloor(new Date(), liveEpoch),
