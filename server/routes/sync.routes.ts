@@ -49,7 +49,7 @@ function badHeader(name: string, detail: string): Error {
 }
 
 /** `/api/sync`. */
-export function syncRoutes({ db, now, logError }: Deps) {
+export function syncRoutes({ db, now, logError, metrics }: Deps) {
   return new Hono<AppEnv>()
     .post(
       '/devices',
@@ -115,6 +115,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
         // health report is still worth keeping (the owner sees a phone that cannot push), and
         // says what is acknowledged so far.
         logError('sync push stopped by a transient error', outcome.transientError);
+        metrics.observeSyncPush('unavailable', []);
         const device = await recordHealth(db, {
           deviceId: request.device_id,
           collectorId: user.id,
@@ -137,6 +138,10 @@ export function syncRoutes({ db, now, logError }: Deps) {
             )
           : c.json(problem503, 503, headers);
       }
+      metrics.observeSyncPush(
+        'ok',
+        body.results.map((r) => r.status),
+      );
       return c.json(body);
     })
     .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
@@ -197,6 +202,10 @@ export function syncRoutes({ db, now, logError }: Deps) {
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],
+      );
+      metrics.observeSyncPull(
+        page.reset_required ? 'reset' : cursor === null ? 'first' : 'incremental',
+        page.changes.length,
       );
       return c.json(page);
     })
