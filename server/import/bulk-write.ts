@@ -1,12 +1,11 @@
 /**
  * Batched equivalents of write.ts's `insertEntity`/`updateEntity` for imports and seeding: one
  * statement per batch (unnest of typed arrays) instead of one per row, and the change-feed rows
- * appended in one statement too. `recordChange` writes the first change, which also takes the
- * feed's advisory lock for the transaction, so feed ordering stays exactly as write.ts defines it.
- * (A `recordChanges(tx, list)` in write.ts would make that first call unnecessary.)
+ * appended in one statement too (`recordChanges`: buffered when the transaction defers its feed
+ * rows, as an import chunk does, else written at once).
  */
 import type { Row, Tx } from '../db/db';
-import { ENTITY_TABLES, recordChange, type ChangeOp, type Entity } from '../db/write';
+import { ENTITY_TABLES, recordChanges, type ChangeOp, type Entity } from '../db/write';
 
 /** SQL type of each column, for the array casts (`$1::uuid[]`). */
 export type ColumnType =
@@ -55,24 +54,15 @@ async function appendChanges(
   op: ChangeOp,
   written: readonly Written[],
 ): Promise<void> {
-  const debtorOf = (w: Written): string | null =>
-    entity === 'debtor' ? w.id : (w.debtor_id ?? null);
-  const [first, ...rest] = written;
-  if (!first) return;
-  await recordChange(tx, {
-    entity,
-    entityId: first.id,
-    debtorId: debtorOf(first),
-    op,
-    version: first.version,
-  });
-  if (rest.length === 0) return;
-  await tx.query(
-    `INSERT INTO changes (entity, entity_id, debtor_id, op, version)
-     SELECT $1, u.entity_id, u.debtor_id, $2, u.version
-     FROM unnest($3::uuid[], $4::uuid[], $5::integer[]) WITH ORDINALITY AS u(entity_id, debtor_id, version, n)
-     ORDER BY u.n`,
-    [entity, op, rest.map((w) => w.id), rest.map(debtorOf), rest.map((w) => w.version)],
+  await recordChanges(
+    tx,
+    written.map((w) => ({
+      entity,
+      entityId: w.id,
+      debtorId: entity === 'debtor' ? w.id : (w.debtor_id ?? null),
+      op,
+      version: w.version,
+    })),
   );
 }
 

@@ -16,6 +16,7 @@ import { uuidv7 } from 'uuidv7';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import { audit } from '../db/audit';
 import type { Db, Row, Tx } from '../db/db';
+import { deferChanges, flushChanges } from '../db/write';
 import { insertEntities, updateEntities, type ColumnTypes } from './bulk-write';
 import { csvRecords, decodeUtf8, InputTooLargeError, type CsvRecord } from './csv-records';
 import {
@@ -80,7 +81,19 @@ export class ImportFileError extends Error {
 }
 
 export const MAX_REPORTED_ERRORS = 1000;
-export const DEFAULT_BATCH_SIZE = 500;
+/** Rows per transaction on PostgreSQL: each commit waits for its WAL flush, so few and large. */
+export const DEFAULT_BATCH_SIZE = 2000;
+/**
+ * PGlite has one connection: while a chunk's transaction runs, every other request (a health
+ * check, a collector's read) waits for it. Chunks there are sized to take about this long
+ * (adjusted after each one, between PGLITE_MIN_BATCH and PGLITE_MAX_BATCH rows), and the import
+ * yields to the event loop between them.
+ */
+export const PGLITE_CHUNK_MS = 30;
+const PGLITE_FIRST_BATCH = 250;
+// Below this a chunk's fixed cost (its ~10 statements and the commit) outweighs its rows.
+const PGLITE_MIN_BATCH = 100;
+const PGLITE_MAX_BATCH = 1000;
 
 interface SeenDebtor {
   fingerprint: string;
@@ -170,14 +183,18 @@ async function runImport(
   options: ImportOptions,
 ): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const adaptive = options.batchSize === undefined && db.kind === 'pglite';
+  let batchSize = options.batchSize ?? (adaptive ? PGLITE_FIRST_BATCH : DEFAULT_BATCH_SIZE);
   const report = emptyReport(dryRun);
   const seen = new Map<string, SeenDebtor>();
   const debtLines = new Map<string, number>();
+  // Chunks are written while the next one is read and checked, so a chunk's database errors may
+  // arrive after later lines' errors: the report lists them in line order (`errorsInOrder`).
   const addError = (error: RowError) => {
     report.errorCount += 1;
     if (report.errors.length < MAX_REPORTED_ERRORS) report.errors.push(error);
   };
+  const errorsInOrder = () => report.errors.sort((a, b) => a.line - b.line);
   const add = (into: ImportCounts, from: ImportCounts) => {
     into.created += from.created;
     into.updated += from.updated;
@@ -187,7 +204,18 @@ async function runImport(
   const flush = async (batch: readonly ImportRow[]): Promise<void> => {
     let outcome: BatchOutcome;
     try {
+      const started = performance.now();
       outcome = await db.transaction((tx) => applyBatch(tx, batch, seen, dryRun));
+      if (adaptive && batch.length === batchSize) {
+        const ms = Math.max(performance.now() - started, 1);
+        batchSize = Math.round(
+          Math.min(
+            PGLITE_MAX_BATCH,
+            Math.max(PGLITE_MIN_BATCH, (batchSize * PGLITE_CHUNK_MS) / ms, batchSize / 2),
+            batchSize * 2,
+          ),
+        );
+      }
     } catch (error) {
       if (!isDataError(error)) throw error;
       if (batch.length > 1) {
@@ -211,6 +239,29 @@ async function runImport(
     }
   };
 
+  // One chunk is written while the next is read and checked (on PostgreSQL the database works
+  // while Node parses). Chunks are still written one after the other, in file order: a chunk's
+  // outcome (the ids of the debtors it created, in `seen`) is known before the next one starts.
+  let writing: Promise<void> = Promise.resolve();
+  let reportedRows = -1;
+  const progress = async (rows: number) => {
+    if (rows === reportedRows) return;
+    reportedRows = rows;
+    await options.onProgress?.({ ...report, rows });
+  };
+  const write = async (rows: readonly ImportRow[]): Promise<void> => {
+    await writing;
+    if (adaptive) await new Promise((resolve) => setImmediate(resolve));
+    // Progress counts the rows read up to the end of this chunk, not those read meanwhile.
+    const through = report.rows;
+    writing = (async () => {
+      await flush(rows);
+      await progress(through);
+    })();
+    // Not awaited here: the caller goes on reading. A failure surfaces at the next write or at
+    // the end; meanwhile it must not count as unhandled.
+    writing.catch(() => {});
+  };
   let batch: ImportRow[] = [];
   let lastLine = 1;
   try {
@@ -264,13 +315,15 @@ async function runImport(
       if (!earlier) seen.set(row.debtor.externalId, { fingerprint, line: row.line });
       batch.push(row);
       if (batch.length >= batchSize) {
-        await flush(batch);
+        await write(batch);
         batch = [];
-        await options.onProgress?.(report);
       }
     }
   } catch (error) {
-    if (!(error instanceof InputTooLargeError)) throw error;
+    if (!(error instanceof InputTooLargeError)) {
+      await writing.catch(() => {});
+      throw error;
+    }
     report.complete = false;
     addError({
       line: lastLine + 1,
@@ -278,8 +331,10 @@ async function runImport(
       message: `o arquivo passa do limite de ${Math.round(error.maxBytes / 1024 / 1024)} MB; nada desta linha em diante foi lido`,
     });
   }
+  await writing;
   if (batch.length > 0) await flush(batch);
-  await options.onProgress?.(report);
+  errorsInOrder();
+  await progress(report.rows);
   if (!dryRun)
     await db.transaction((tx) =>
       audit(tx, {
@@ -516,12 +571,15 @@ async function applyBatch(
   }
 
   if (dryRun) return outcome;
+  // The chunk's feed rows are written last, numbered under the feed lock (write.ts flushChanges).
+  deferChanges(tx);
   await insertEntities(tx, 'debtor', DEBTOR_TYPES, debtorInserts);
   await updateEntities(tx, 'debtor', DEBTOR_UPDATE_TYPES, debtorUpdates);
   await insertEntities(tx, 'contact_point', CONTACT_POINT_TYPES, contactInserts);
   await insertContactKeys(tx, contactInserts);
   await insertEntities(tx, 'debt', DEBT_TYPES, debtInserts);
   await updateEntities(tx, 'debt', DEBT_UPDATE_TYPES, debtUpdates);
+  await flushChanges(tx, { numbered: true });
   return outcome;
 }
 

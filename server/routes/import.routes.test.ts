@@ -286,8 +286,16 @@ forEachDb((kind) => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { type: string; rows: number });
-    expect(lines.map((l) => l.type)).toEqual(['progress', 'progress', 'progress', 'result']);
-    expect(lines.map((l) => l.rows)).toEqual([500, 1000, 1200, 1200]);
+    // One progress line per chunk written (chunk sizes differ by database: PostgreSQL writes
+    // large ones, PGlite sizes them by time), each counting the rows read up to its end.
+    const progress = lines.slice(0, -1);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(progress.map((l) => l.type))).toEqual(new Set(['progress']));
+    expect(lines.at(-1)?.type).toBe('result');
+    const counts = progress.map((l) => l.rows);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(new Set(counts).size).toBe(counts.length);
+    expect(counts.at(-1)).toBe(1200);
     expect(lines.at(-1)).toMatchObject({ debtors: { created: 1200 }, errorCount: 0 });
   });
 

@@ -35,6 +35,7 @@ import {
   READ_COMMITTED,
   recordHealth,
 } from '../sync/devices';
+import { sequenceFeed } from '../sync/feed-sequence';
 import { readPullPage } from '../sync/pull';
 import { pushMutations } from '../sync/push';
 
@@ -189,8 +190,11 @@ export function syncRoutes({ db, now, logError, metrics }: Deps) {
               READ_COMMITTED,
             )
           ).device;
+      // Number the feed's newly committed rows first (a short transaction of its own), then read.
+      const { ackedThroughSeq } = await sequenceFeed(db, deviceId);
       const page = await db.transaction((tx) =>
         readPullPage(tx, {
+          ackedThroughSeq,
           collectorId: user.id,
           deviceId,
           cursor,
