@@ -96,22 +96,29 @@ export const FEED_LOCK_KEY = 7_201_540_444;
 export async function flushChanges(tx: Tx, options: { numbered?: boolean } = {}): Promise<void> {
   const list = deferred.get(tx) ?? [];
   deferred.delete(tx);
-  if (options.numbered === true && list.length > 0)
+  const numbered = options.numbered === true && tx.kind === 'postgres';
+  if (numbered && list.length > 0)
     await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK_KEY]);
-  await writeChanges(tx, list, options.numbered === true);
+  await writeChanges(tx, list, numbered);
 }
 
-/** Feed rows in one INSERT (typed arrays, whatever their number). */
+/**
+ * Feed rows in one INSERT (typed arrays, whatever their number). On PGlite they are always
+ * numbered at once: its one connection runs transactions one after the other, so numbers taken
+ * in a transaction are above every committed one and become visible before any later one is
+ * taken; the pull's sequencer is not needed there (server/sync/feed-sequence.ts).
+ */
 async function writeChanges(
   tx: Tx,
   list: readonly PendingChange[],
-  numbered = false,
+  lockedForNumbering = false,
 ): Promise<void> {
   if (list.length === 0) return;
+  const numbered = lockedForNumbering || tx.kind === 'pglite';
   await tx.query(
     `INSERT INTO changes (entity, entity_id, debtor_id, op, version${numbered ? ', seq' : ''})
      SELECT u.entity, u.entity_id, u.debtor_id, u.op, u.version${numbered ? ", nextval('changes_feed_seq')" : ''}
-     FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::integer[])
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::integer[])
        WITH ORDINALITY AS u(entity, entity_id, debtor_id, op, version, n)
      ORDER BY u.n`,
     [
@@ -148,7 +155,8 @@ export async function recordChange(
     return;
   }
   await tx.query(
-    'INSERT INTO changes (entity, entity_id, debtor_id, op, version) VALUES ($1, $2, $3, $4, $5)',
+    `INSERT INTO changes (entity, entity_id, debtor_id, op, version, seq)
+     VALUES ($1, $2, $3, $4, $5, ${tx.kind === 'pglite' ? "nextval('changes_feed_seq')" : 'NULL'})`,
     [change.entity, change.entityId, change.debtorId, change.op, change.version],
   );
 }

@@ -73,22 +73,48 @@ function returning(entity: Entity): string {
     : 'RETURNING t.id, t.version, t.debtor_id';
 }
 
-/** Inserts rows (each with its `id`) of one entity and appends an 'insert' change per row. */
+/**
+ * Inserts rows (each with its `id`) of one entity and appends an 'insert' change per row, except
+ * for rows of `unreadDebtors`: debtors inserted earlier in this same transaction. No collector can
+ * have been assigned such a debtor (it is invisible to every other transaction until the commit),
+ * and the feed is only ever read for assigned debtors; the assignment's own change later sends the
+ * debtor whole, with everything it has (server/sync/pull.ts). Their feed rows would never be read.
+ */
 export async function insertEntities(
   tx: Tx,
   entity: Entity,
   types: ColumnTypes,
   rows: readonly Row[],
+  options: { unreadDebtors?: ReadonlySet<string> } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = columnList(types);
+  const unread = options.unreadDebtors;
+  const fed = unread === undefined ? rows : rows.filter((r) => !unread.has(debtorOfRow(entity, r)));
+  // Rows of debtors created in this same transaction have no feed reader (see `unreadDebtors`):
+  // no RETURNING, no feed row.
+  if (fed.length < rows.length)
+    await tx.query(
+      `INSERT INTO ${ENTITY_TABLES[entity]} AS t (${names.join(', ')})
+       SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${unnest(names, types)}`,
+      arrays(
+        names,
+        types,
+        rows.filter((r) => unread?.has(debtorOfRow(entity, r))),
+      ),
+    );
+  if (fed.length === 0) return;
   const written = await tx.query<Written>(
     `INSERT INTO ${ENTITY_TABLES[entity]} AS t (${names.join(', ')})
      SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${unnest(names, types)}
      ${returning(entity)}`,
-    arrays(names, types, rows),
+    arrays(names, types, fed),
   );
   await appendChanges(tx, entity, 'insert', written);
+}
+
+function debtorOfRow(entity: Entity, row: Row): string {
+  return String(entity === 'debtor' ? row['id'] : row['debtor_id']);
 }
 
 /**

@@ -573,11 +573,17 @@ async function applyBatch(
   if (dryRun) return outcome;
   // The chunk's feed rows are written last, numbered under the feed lock (write.ts flushChanges).
   deferChanges(tx);
-  await insertEntities(tx, 'debtor', DEBTOR_TYPES, debtorInserts);
+  // Debtors created by this chunk get no feed rows, nor do their contact points and debts written
+  // with them (bulk-write.ts insertEntities): nobody can read them before an assignment, which
+  // sends the debtor whole. A debt added later to a debtor of an earlier chunk gets its row.
+  const unreadDebtors = new Set(debtorInserts.map((d) => String(d['id'])));
+  await insertEntities(tx, 'debtor', DEBTOR_TYPES, debtorInserts, { unreadDebtors });
   await updateEntities(tx, 'debtor', DEBTOR_UPDATE_TYPES, debtorUpdates);
-  await insertEntities(tx, 'contact_point', CONTACT_POINT_TYPES, contactInserts);
+  await insertEntities(tx, 'contact_point', CONTACT_POINT_TYPES, contactInserts, {
+    unreadDebtors,
+  });
   await insertContactKeys(tx, contactInserts);
-  await insertEntities(tx, 'debt', DEBT_TYPES, debtInserts);
+  await insertEntities(tx, 'debt', DEBT_TYPES, debtInserts, { unreadDebtors });
   await updateEntities(tx, 'debt', DEBT_UPDATE_TYPES, debtUpdates);
   await flushChanges(tx, { numbered: true });
   return outcome;

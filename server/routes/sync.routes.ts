@@ -191,7 +191,7 @@ export function syncRoutes({ db, now, logError, metrics }: Deps) {
             )
           ).device;
       // Number the feed's newly committed rows first (a short transaction of its own), then read.
-      const { ackedThroughSeq } = await sequenceFeed(db, deviceId);
+      const ackedThroughSeq = (await sequenceFeed(db, deviceId))?.ackedThroughSeq ?? null;
       const page = await db.transaction((tx) =>
         readPullPage(tx, {
           ackedThroughSeq,

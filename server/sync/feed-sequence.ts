@@ -20,30 +20,47 @@
  * last_seq commit together) is visible to the UPDATE after it, so its rows are numbered by the
  * time the pull answers `acked_through_seq` with that value.
  */
-import type { Db } from '../db/db';
+import type { Db, Tx } from '../db/db';
 import { FEED_LOCK_KEY } from '../db/write';
 import { READ_COMMITTED } from './devices';
 
 /**
  * Numbers the committed feed rows that have no seq yet; answers `deviceId`'s last_seq as read
  * before the numbering (0 for an unknown device). Takes the lock only when there is work.
+ * PostgreSQL only: answers null on PGlite.
  */
-export async function sequenceFeed(db: Db, deviceId: string): Promise<{ ackedThroughSeq: number }> {
+export async function sequenceFeed(
+  db: Db,
+  deviceId: string,
+): Promise<{ ackedThroughSeq: number } | null> {
+  // PGlite's writers number their rows as they write them (write.ts); the page's own transaction
+  // numbers any other (`numberUnsequenced`) and reads last_seq in its snapshot.
+  if (db.kind === 'pglite') return null;
   return db.transaction(async (tx) => {
     const [device] = await tx.query<{ last_seq: number }>(
       'SELECT last_seq FROM sync_devices WHERE id = $1',
       [deviceId],
     );
     const ackedThroughSeq = Number(device?.last_seq ?? 0);
-    const [pending] = await tx.query('SELECT 1 FROM changes WHERE seq IS NULL LIMIT 1');
-    if (!pending) return { ackedThroughSeq };
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK_KEY]);
-    await tx.query(
-      `UPDATE changes c SET seq = n.seq
-       FROM (SELECT id, nextval('changes_feed_seq') AS seq
-             FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id) p) n
-       WHERE c.id = n.id`,
-    );
+    await numberUnsequenced(tx, true);
     return { ackedThroughSeq };
   }, READ_COMMITTED);
+}
+
+/**
+ * Numbers the rows without a seq, in id order, if there are any. On PostgreSQL `lock` must be
+ * true (see the module comment). On PGlite it runs inside the pull's page transaction: its one
+ * connection runs transactions one at a time, so no lock is needed. There the only such rows are
+ * those a migration wrote (write.ts numbers the others as it writes them).
+ */
+export async function numberUnsequenced(tx: Tx, lock: boolean): Promise<void> {
+  const [pending] = await tx.query('SELECT 1 FROM changes WHERE seq IS NULL LIMIT 1');
+  if (!pending) return;
+  if (lock) await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK_KEY]);
+  await tx.query(
+    `UPDATE changes c SET seq = n.seq
+     FROM (SELECT id, nextval('changes_feed_seq') AS seq
+           FROM (SELECT id FROM changes WHERE seq IS NULL ORDER BY id) p) n
+     WHERE c.id = n.id`,
+  );
 }

@@ -22,6 +22,7 @@
  * guard counts the office's and the cadence's contacts too; a visit's own contact row is not
  * sent, because the phone already counts the visit itself (one contact, counted once).
  */
+import { numberUnsequenced } from './feed-sequence';
 import type { SyncChange } from '#shared/sync/pull.schema';
 import type { SyncCursor } from '#shared/sync/cursor';
 import { OLDEST_SUPPORTED_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
@@ -225,17 +226,29 @@ export async function readPullPage(
     limit: number;
     now: Date;
     schemaVersion: number;
-    /** The device's last_seq as `sequenceFeed` read it, just before numbering the feed. */
-    ackedThroughSeq: number;
+    /**
+     * The device's last_seq as `sequenceFeed` read it, just before numbering the feed; null (on
+     * PGlite, where writers number their own rows) reads it in this snapshot.
+     */
+    ackedThroughSeq: number | null;
   },
 ): Promise<PullPage> {
   const [state] = await tx.query<{ epoch: number }>('SELECT epoch FROM sync_state WHERE id = 1');
   const epoch = state?.epoch ?? 1;
+  let acked = input.ackedThroughSeq;
+  if (acked === null) {
+    await numberUnsequenced(tx, false);
+    const [device] = await tx.query<{ last_seq: number }>(
+      'SELECT last_seq FROM sync_devices WHERE id = $1',
+      [input.deviceId],
+    );
+    acked = Number(device?.last_seq ?? 0);
+  }
   const [high] = await tx.query<{ max: number | null }>('SELECT max(seq) AS max FROM changes');
   const highWater = Number(high?.max ?? 0);
   const base = {
     epoch,
-    acked_through_seq: input.ackedThroughSeq,
+    acked_through_seq: acked,
     server_now: input.now.toISOString(),
     ...(input.schemaVersion < OLDEST_SUPPORTED_SCHEMA_VERSION
       ? { upgrade_required: true as const }
