@@ -26,22 +26,36 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-/** Requests `path` in a loop until `stop()` resolves true; answers each request's latency (ms). */
+interface Loop {
+  times: number[];
+  /** Requests that got no answer (a reset connection) or not a 200: reported beside the figure. */
+  failed: string[];
+}
+
+/**
+ * Requests `url` in a loop until `done()`; each request's latency (ms). A request that fails is
+ * counted as failed with its reason, never dropped silently, and the loop goes on.
+ */
 async function readLoop(
   url: string,
   headers: Record<string, string>,
   done: () => boolean,
-): Promise<number[]> {
-  const times: number[] = [];
+): Promise<Loop> {
+  const loop: Loop = { times: [], failed: [] };
   while (!done()) {
     const t = performance.now();
-    const res = await fetch(url, { headers });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`bench import: GET ${url} → ${res.status}`);
-    times.push(performance.now() - t);
+    try {
+      const res = await fetch(url, { headers });
+      await res.arrayBuffer();
+      if (res.status === 200) loop.times.push(performance.now() - t);
+      else loop.failed.push(`HTTP ${res.status}`);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause;
+      loop.failed.push(cause?.code ?? String(error));
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return times;
+  return loop;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -92,7 +106,9 @@ export async function readsDuringImportBench(path: string, unit: string): Promis
       if (res.status !== 200 || report.errorCount !== 0)
         throw new Error(`bench import: import → ${res.status} ${JSON.stringify(report)}`);
 
-      const row = (name: string, busy: number[], idle: number[], target: string): BenchResult => {
+      const row = (name: string, busyLoop: Loop, idleLoop: Loop, target: string): BenchResult => {
+        const busy = busyLoop.times;
+        const idle = idleLoop.times;
         const p99 = percentile(busy, 99);
         return {
           group: 'reads during import (PGlite, server process)',
@@ -108,6 +124,11 @@ export async function readsDuringImportBench(path: string, unit: string): Promis
             max_during_ms: round(Math.max(...busy)),
             p50_before_ms: round(percentile(idle, 50)),
             requests_during: busy.length,
+            failed_during: busyLoop.failed.length,
+            failed_before: idleLoop.failed.length,
+            ...(busyLoop.failed.length > 0
+              ? { failures: [...new Set(busyLoop.failed)].join(' ') }
+              : {}),
           },
           verdicts: [
             verdict({
