@@ -15,6 +15,9 @@ import { authenticate, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { portalLinkRoutes } from './portal/portal-links.routes';
+import { portalRoutes } from './portal/portal.routes';
+import { randomPortalKey, type PortalKey } from './portal/portal-token';
 import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
@@ -48,6 +51,10 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
+  /** Derives the debtor's page links (server/portal/portal-token.ts); random per app when absent. */
+  portalKey?: PortalKey;
+  /** The origin debtors reach (QUITA_PUBLIC_URL); links use the request's origin when absent. */
+  publicUrl?: string;
 }
 
 /** AppDeps with defaults filled in, as routes receive them. */
@@ -57,6 +64,8 @@ export interface Deps {
   now: () => Date;
   trustProxy: boolean;
   logError: (message: string, error: unknown) => void;
+  portalKey: PortalKey;
+  publicUrl: string | undefined;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -69,6 +78,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     now: input.now ?? (() => new Date()),
     trustProxy: input.trustProxy ?? false,
     logError: input.logError ?? ((message, error) => console.error(message, error)),
+    portalKey: input.portalKey ?? randomPortalKey(),
+    publicUrl: input.publicUrl,
   };
   const app = new Hono<AppEnv>();
   // A collector's first sync is megabytes of JSON over a field phone's connection; gzip makes it
@@ -89,6 +100,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
+  app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
     // CSV imports stream large bodies and set their own limit.
     if (c.req.path.startsWith('/api/import/')) return next();
@@ -104,6 +117,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/users', userRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
+  app.route('/api/debtors', portalLinkRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));

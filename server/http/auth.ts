@@ -22,7 +22,8 @@ export interface AuthedEnv {
   Variables: { user: AuthUser; ip: string };
 }
 
-function clientIp(c: Context, trustProxy: boolean): string {
+/** The client address: X-Forwarded-For only behind a trusted proxy, else the socket. */
+export function clientIp(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
     if (forwarded) return forwarded;
