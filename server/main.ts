@@ -14,6 +14,7 @@ import { bootstrapOwner } from './auth/bootstrap';
 import { migrate } from './db/migrate';
 import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
+import { loadPortalSecret } from './portal/portal-token';
 import { ensurePwaBuilt } from './pwa-build';
 import { packageVersion } from './version';
 
@@ -39,10 +40,14 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
       new Date(),
     );
     const pwaDir = env.buildPwa ? await ensurePwaBuilt(log) : undefined;
+    const portal = loadPortalSecret({ envSecret: env.portalSecret, dataDir: env.dataDir });
+    log(`quita: debtor page links derived with the key in ${portal.source}`);
     const app = createApp({
       db,
       version: packageVersion(),
       trustProxy: env.trustProxy,
+      portalKey: portal.key,
+      ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
       ...(pwaDir ? { pwaDir } : {}),
     });
     const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host });
@@ -69,6 +74,8 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
           now: () => new Date(),
           fromAddress: env.mailFrom,
           log: (line) => log(`quita: ${line}`),
+          // E-mails carry the debtor's page link only when the public address is known.
+          ...(env.publicUrl ? { portal: { key: portal.key, base: env.publicUrl } } : {}),
         })
       : undefined;
     log(

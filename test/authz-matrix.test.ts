@@ -185,6 +185,23 @@ const MATRIX: Record<string, Entry> = {
     }),
   },
 
+  // The debtor's page link for a message: every role that writes to the debtor may get it.
+  'POST /api/debtors/:id/portal-links': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+  'GET /api/debtors/:id/portal-links': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+  'DELETE /api/debtors/:id/portal-links': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+
   'GET /api/debts': {
     roles: ALL,
     scoped: true,
@@ -583,6 +600,16 @@ const MATRIX: Record<string, Entry> = {
     roles: OWNER,
     scoped: false,
     request: () => ({ path: '/api/settings/promise', json: {} }),
+  },
+  'GET /api/settings/portal': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/portal' }),
+  },
+  'PUT /api/settings/portal': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/portal', json: {} }),
   },
   'GET /api/settings/holidays': {
     roles: ALL,

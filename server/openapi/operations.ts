@@ -13,6 +13,7 @@ import { NewUserSchema, UserPatchSchema } from '#shared/auth/user.schema';
 import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
 import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema';
 import { PromisePolicySchema } from '#shared/negotiation/promise';
+import { PortalSettingsSchema } from '#shared/portal/portal-settings.schema';
 import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { TemplateSchema } from '#shared/templates/template.schema';
 import { IntegrityRequestSchema, RegisterDeviceRequestSchema } from '#shared/sync/device.schema';
@@ -93,6 +94,24 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Salvar política de promessas',
     roles: OWNER,
     body: PromisePolicySchema,
+  },
+  'GET /api/settings/portal': { summary: 'Validade do link da página do cliente', roles: ALL },
+  'PUT /api/settings/portal': {
+    summary: 'Salvar a validade do link da página do cliente',
+    roles: OWNER,
+    body: PortalSettingsSchema,
+  },
+  'POST /api/debtors/:id/portal-links': {
+    summary: 'Link da página do cliente para uma mensagem ({url, expiresAt}; cria quando preciso)',
+    roles: ALL,
+  },
+  'GET /api/debtors/:id/portal-links': {
+    summary: 'Links da página do cliente (sem os tokens)',
+    roles: ['owner', 'staff'],
+  },
+  'DELETE /api/debtors/:id/portal-links': {
+    summary: 'Revogar os links da página do cliente',
+    roles: ['owner', 'staff'],
   },
   'GET /api/settings/holidays': { summary: 'Feriados estaduais e municipais', roles: ALL },
   'PUT /api/settings/holidays': {

@@ -22,6 +22,7 @@ import {
   hashPortalToken,
   newPortalToken,
   portalTokenOf,
+  portalUrl,
   TOKEN_RE,
   type PortalKey,
 } from './portal-token';
@@ -220,4 +221,26 @@ export async function listPortalLinks(q: Queryable, debtorId: string): Promise<P
     'SELECT * FROM portal_links WHERE debtor_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100',
     [debtorId],
   );
+}
+
+/** Where and how links are minted for messages: the database, the key and the public origin. */
+export interface PortalLinkMinter {
+  db: Db;
+  key: PortalKey;
+  base: string;
+}
+
+/**
+ * The page URL of each debtor for `{{payment_link}}`, minted when missing. Nothing when the owner
+ * configured an outside payment page (it wins, as shared `stepFacts` says) or there is no minter.
+ */
+export async function portalLinkUrls(
+  minter: PortalLinkMinter | undefined,
+  org: { paymentLinkTemplate: string | null },
+  debtorIds: readonly string[],
+  now: Date,
+): Promise<Map<string, string>> {
+  if (!minter || org.paymentLinkTemplate || debtorIds.length === 0) return new Map();
+  const links = await ensurePortalLinks(minter.db, minter.key, debtorIds, now);
+  return new Map([...links].map(([id, link]) => [id, portalUrl(minter.base, link.token)]));
 }
