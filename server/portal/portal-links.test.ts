@@ -10,7 +10,8 @@ import { forEachDb, openTestDb } from '#test/helpers/test-db';
 import { seedUser, testClock, type SeededUser } from '#test/helpers/auth';
 import { call, expectProblem } from '#test/helpers/http';
 import { assign, cpf, createDebt, createDebtor } from '#test/helpers/ledger';
-import { pageClient, pageText, portalLink, setUpCreditor } from '#test/helpers/portal';
+import { CREDITOR, pageClient, pageText, portalLink, setUpCreditor } from '#test/helpers/portal';
+import { testDevice } from '#test/helpers/sync';
 import { hashPortalToken } from './portal-token';
 
 const DAY = 86_400_000;
@@ -42,6 +43,45 @@ forEachDb((kind) => {
   });
   afterAll(async () => {
     await db.close();
+  });
+
+  describe('one link everywhere', () => {
+    // First in the file: the clock is still Monday 09:00 in São Paulo, inside the contact window.
+    test('the cadence queue, the collector’s feed and the extension’s endpoint carry the same link', async () => {
+      const document = cpf(6_999);
+      const id = await createDebtor(app, owner, {
+        name: 'Lúcia Mensagem',
+        document,
+        contactPoints: [{ kind: 'email', value: 'lucia@example.com', verified: true }],
+      });
+      // 5 days late: the d+5 reminder e-mail, whose default template carries {{payment_link}}.
+      await createDebt(app, owner, id, { dueDate: '2025-03-05', issueDate: '2025-02-05' });
+      await assign(app, owner, collector.user.id, [id]);
+      const queue = await call<{
+        items: { debtor: { id: string }; message: { body: string } | null }[];
+      }>(app, 'GET', '/api/cadence/today', { headers: owner.headers });
+      const item = queue.body.items.find((i) => i.debtor.id === id);
+      const url = /http:\/\/localhost\/p\/[A-Za-z0-9_-]{32}/.exec(item?.message?.body ?? '')?.[0];
+      expect(url, JSON.stringify(item)).toBeDefined();
+      const phone = testDevice(app, collector.headers, clock.now);
+      await phone.sync();
+      const pulled = phone.state.get(`debtor:${id}`) as { portalLink?: { url: string } };
+      expect(pulled.portalLink?.url).toBe(url);
+      expect((await portalLink(app, collector, id)).url).toBe(url);
+      // An outside payment page, once configured, wins (shared stepFacts): the queue carries it.
+      const put = await call(app, 'PUT', '/api/settings/organisation', {
+        headers: owner.headers,
+        json: { ...CREDITOR, paymentLinkTemplate: 'https://pague.example/{txid}' },
+      });
+      expect(put.status).toBe(200);
+      const outside = await call<{
+        items: { debtor: { id: string }; message: { body: string } | null }[];
+      }>(app, 'GET', '/api/cadence/today', { headers: owner.headers });
+      const body = outside.body.items.find((i) => i.debtor.id === id)?.message?.body ?? '';
+      expect(body).toContain('https://pague.example/');
+      expect(body).not.toContain('/p/');
+      await setUpCreditor(app, owner);
+    });
   });
 
   describe('links', () => {
