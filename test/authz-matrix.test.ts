@@ -34,6 +34,7 @@ const EXTENSION_SCOPE: readonly string[] = [
   'GET /api/debtors/lookup',
   'GET /api/debtors',
   'GET /api/debtors/:id',
+  'POST /api/debtors/:id/portal-links',
   'GET /api/cadence/today',
   'GET /api/settings/organisation',
   'GET /api/settings/templates',

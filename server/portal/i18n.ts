@@ -84,6 +84,8 @@ const ptBR = {
   'breakdown.amount': 'Valor',
 
   'pix.heading': 'Pagar com PIX',
+  'pix.all': 'Pagar tudo de uma vez: {amount}',
+  'pix.onlyThis': 'Pagar só esta conta com PIX',
   'pix.amount': 'Valor: {amount}',
   'pix.qr': 'QR Code PIX de {amount}',
   'pix.copyLabel': 'PIX copia e cola',

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { balanceOn } from '#shared/charges/balance';
 import { formatBRL, cents } from '#shared/money/money';
 import { parsePixPayload } from '#shared/pix/pix-payload';
-import { pixTxidFor } from '#shared/pix/pix-txid';
+import { pixTxidFor, txidForDebt, txidForDebtor } from '#shared/pix/pix-txid';
 import { calendarDate } from '#shared/time/calendar-date';
 import { createApp } from '../app';
 import type { Db } from '../db/db';
@@ -212,6 +212,34 @@ forEachDb((kind) => {
         /<svg\s+class="qr"\s+viewBox="0 0 \d+ \d+"\s+role="img"\s+aria-label="QR Code PIX de R\$/,
       );
       expect(main.headers.get('content-security-policy')).toBe(portalCsp(true));
+    });
+
+    test('with two debts, one code pays everything (txid of the debtor) and each debt has its own', async () => {
+      const { id, debt, link, page } = await signedIn();
+      const second = await createDebt(app, owner, id, {
+        description: 'Mensalidade março',
+        principal: 50_000,
+        dueDate: '2025-03-08',
+        issueDate: '2025-02-08',
+      });
+      const html = (await page.get(link.path)).text;
+      const code = (name: string) =>
+        parsePixPayload(
+          new RegExp(`<textarea class="pix" id="${name}"[^>]*>([^<]+)</textarea>`).exec(
+            html,
+          )?.[1] ?? '',
+        );
+      const total = code('pix-total');
+      const first = code('pix-d0');
+      const other = code('pix-d1');
+      if (!total.ok || !first.ok || !other.ok) throw new Error('a code does not parse');
+      expect(total.value.txid).toBe(txidForDebtor(id));
+      expect(first.value.txid).toBe(txidForDebt(debt));
+      expect(other.value.txid).toBe(txidForDebt(second));
+      expect(total.value.amount).toBe((first.value.amount ?? 0) + (other.value.amount ?? 0));
+      expect(pageText(html)).toContain(
+        `Pagar tudo de uma vez: ${formatBRL(cents(total.value.amount ?? 0)).replace(/\u00a0/g, ' ')}`,
+      );
     });
 
     test('3 installments: reviewed, then an active agreement with the page as its source', async () => {

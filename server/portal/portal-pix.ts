@@ -1,25 +1,17 @@
 /**
- * The page's BR Codes: ONE function builds every PIX code the debtor's page shows, for a debt's
- * balance or an agreement's installment, each with a txid that names what it pays (derived from
- * the debt's or the agreement's id by shared/pix, never `***`), so a credit on the bank statement
- * can be matched back. Rendering (QR as SVG, copy-and-paste text) is the view's job.
+ * The page's BR Codes: ONE function builds every PIX code the debtor's page shows — a debt's
+ * balance, an agreement's installment, or everything a debtor owes — each with the txid shared/pix
+ * derives for it (`QD…` debt, `QP…` installment, `QC…` debtor), the same one the cadence's
+ * messages and the phone's offline codes carry, so the credit on the bank statement names what it
+ * pays. Rendering (QR as SVG, copy-and-paste text) is the view's job.
  */
 import type { Cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
-import { pixTxidFor } from '#shared/pix/pix-txid';
+import { pixTxid, type TxidTarget } from '#shared/pix/pix-txid';
 import type { OrganisationView } from '../settings/settings.repo';
 
-/** What a code pays. */
-export type PixTarget =
-  | { kind: 'debt'; debtId: string; amount: Cents }
-  | { kind: 'installment'; agreementId: string; seq: number; amount: Cents };
-
-/** The txid a code for `target` carries. */
-export function portalTxid(target: PixTarget): string {
-  return target.kind === 'debt'
-    ? pixTxidFor(target.debtId)
-    : pixTxidFor(target.agreementId, target.seq);
-}
+/** What a code pays, and how much. */
+export type PixTarget = TxidTarget & { amount: Cents };
 
 /** The static BR Code for `target`, or null when the organisation has no PIX key. */
 export function portalBrCode(org: OrganisationView, target: PixTarget): string | null {
@@ -30,7 +22,7 @@ export function portalBrCode(org: OrganisationView, target: PixTarget): string |
     name: org.pixMerchantName ?? org.tradeName ?? org.legalName ?? '',
     city: org.pixMerchantCity ?? org.address?.city ?? '',
     amount: target.amount,
-    txid: portalTxid(target),
+    txid: pixTxid(target),
     truncate: true,
   });
   return built.ok ? built.value : null;

@@ -5,6 +5,7 @@
  * forms for what the debtor may do (./forms-view.ts).
  */
 import { formatBps } from '#shared/charges/format-rate';
+import { cents } from '#shared/money/money';
 import { qrModulesPath } from '#shared/pix/qr-svg';
 import { brl, date, dateLong } from '../format';
 import { html, type Html, type Renderable } from '../html';
@@ -103,12 +104,35 @@ function debtCard(model: PortalModel, debt: DebtView, index: number): Html {
     ${
       debt.disputed
         ? html`<p><span class="tag">${t('debt.disputed', { creditor })}</span></p>`
-        : pixBlock(
-            model,
-            { kind: 'debt', debtId: debt.row.id, amount: debt.balance.totalDue },
-            `pix-d${index}`,
-          )
+        : payable(model).length > 1
+          ? html`<details>
+              <summary>${t('pix.onlyThis')}</summary>
+              <div>
+                ${pixBlock(model, { kind: 'debt', debtId: debt.row.id, amount: debt.balance.totalDue }, `pix-d${index}`)}
+              </div>
+            </details>`
+          : pixBlock(
+              model,
+              { kind: 'debt', debtId: debt.row.id, amount: debt.balance.totalDue },
+              `pix-d${index}`,
+            )
     }
+  </section>`;
+}
+
+/** The debts the page offers to pay now: open, not contested. */
+function payable(model: PortalModel) {
+  return model.debts.filter((d) => !d.disputed);
+}
+
+/** With several debts, one code for all of them (txid `QC…`: the server spreads it, oldest first). */
+function totalBlock(model: PortalModel): Renderable {
+  const debts = payable(model);
+  if (debts.length < 2) return null;
+  const amount = cents(debts.reduce((sum, d) => sum + d.balance.totalDue, 0));
+  return html`<section class="card" aria-labelledby="pagar-tudo">
+    <h3 id="pagar-tudo">${t('pix.all', { amount: brl(amount) })}</h3>
+    ${pixBlock(model, { kind: 'debtor', debtorId: model.facts.debtor.id, amount }, 'pix-total')}
   </section>`;
 }
 
@@ -161,7 +185,7 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
             )}
             (${date(i.row.due_on)})
           </h3>
-          ${pixBlock(model, { kind: 'installment', agreementId: a.row.id, seq: i.row.seq, amount: i.open }, `pix-a${index}-${i.row.seq}`)}`,
+          ${pixBlock(model, { kind: 'installment', agreementId: a.row.id, number: i.row.seq, amount: i.open }, `pix-a${index}-${i.row.seq}`)}`,
     )}
   </section>`;
 }
@@ -236,7 +260,7 @@ export function mainPage(input: {
         model.debts.length > 0
           ? html`<h2>${t('debts.heading')}</h2>
               ${model.debts.length > 1 ? html`<p><strong>${t('debts.total', { amount: brl(model.totalDue) })}</strong></p>` : null}
-              ${model.debts.map((d, i) => debtCard(model, d, i))}`
+              ${totalBlock(model)} ${model.debts.map((d, i) => debtCard(model, d, i))}`
           : null
       }
       ${actionForms(model, input.base, input.csrf, input.form)}`,
