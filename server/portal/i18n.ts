@@ -79,7 +79,8 @@ const ptBR = {
   'line.paid': 'Pagamentos recebidos',
   'line.discount': 'Desconto',
   'line.total': 'Total hoje',
-  'breakdown.caption': 'Composição do valor de {description}',
+  'breakdown.caption': 'Composição do valor',
+  'breakdown.captionOf': 'de {description}',
   'breakdown.item': 'Item',
   'breakdown.amount': 'Valor',
 
@@ -100,6 +101,7 @@ const ptBR = {
   'agreement.pending':
     'Sua proposta precisa da aprovação de {creditor}. Você receberá a resposta pelos seus contatos.',
   'agreement.total': 'Total do acordo: {amount}',
+  'agreement.totalRow': 'Total do acordo',
   'agreement.caption': 'Parcelas do acordo',
   'agreement.number': 'Parcela',
   'agreement.entrada': '1ª (entrada)',
@@ -107,7 +109,6 @@ const ptBR = {
   'agreement.nth': '{n}ª',
   'agreement.dueDate': 'Vencimento',
   'agreement.amount': 'Valor',
-  'agreement.state': 'Situação',
   'installment.paid': 'paga',
   'installment.overdue': 'vencida',
   'installment.due': 'vence hoje',

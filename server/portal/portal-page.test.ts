@@ -4,6 +4,7 @@
  * as shared `balanceOn` computes it, the PIX code pays that amount with a matchable txid, and each
  * action is stored as the same fact the office and the phone record.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { balanceOn } from '#shared/charges/balance';
 import { formatBRL, cents } from '#shared/money/money';
@@ -35,9 +36,12 @@ forEachDb((kind) => {
     const document = cpf(8_000 + n);
     const name = options.name ?? `Maria ${n} Oliveira`;
     const id = await createDebtor(app, owner, { name, document });
-    const debt = await createDebt(app, owner, id, {
-      ...(options.principal ? { principal: options.principal } : {}),
-    });
+    const debt = await createDebt(
+      app,
+      owner,
+      id,
+      options.principal ? { principal: options.principal } : {},
+    );
     const link = await portalLink(app, owner, id);
     const page = pageClient(app, { ip: `10.20.${n}.1` });
     const first = await page.get(link.path);
@@ -101,6 +105,18 @@ forEachDb((kind) => {
         expect(res.headers.get('x-frame-options')).toBe('DENY');
         expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
       }
+      // The inline style and script are exactly the hashed text (a reformat would void the hash).
+      const hashOf = (text: string) =>
+        `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+      const main = await signedIn();
+      const style = /<style>([\s\S]*?)<\/style>/.exec(main.main.text)?.[1] ?? '';
+      const script = /<script>([\s\S]*?)<\/script>/.exec(main.main.text)?.[1] ?? '';
+      expect(main.main.headers.get('content-security-policy')).toContain(
+        `style-src ${hashOf(style)}`,
+      );
+      expect(main.main.headers.get('content-security-policy')).toContain(
+        `script-src ${hashOf(script)}`,
+      );
       const csp = portalCsp(true);
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("form-action 'self'");
@@ -307,7 +323,7 @@ forEachDb((kind) => {
       const after = pageText((await page.get(done.headers.get('location') ?? '')).text);
       expect(after).toContain('Acordo fechado.');
       expect(after).toContain('Seu acordo');
-      expect(after).toContain('Parcela a pagar agora: 1ª (entrada) (10/03/2025)');
+      expect(after).toContain('Parcela a pagar agora: 1ª (entrada) — 10/03/2025');
       expect(after).toContain('Valor: R$ 343,34');
       // No second plan while this one lives.
       expect(after).not.toContain('Parcelar ou pagar à vista');

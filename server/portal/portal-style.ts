@@ -4,12 +4,15 @@
  * Mobile first, system fonts, contrast ≥ 4.5:1, targets ≥ 44 px.
  */
 import { createHash } from 'node:crypto';
+import { raw } from './html';
 
 export const PORTAL_CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1f24;background:#f4f5f7}
 a{color:#0b5cad}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.card>:first-child{margin-top:0}
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:8px}
 header,main,footer{max-width:40rem;margin:0 auto;padding:12px 16px}
 header{background:#fff;border-bottom:1px solid #d5d9de}
@@ -53,6 +56,13 @@ footer{font-size:.875rem;color:#444c56}
 /** Copy buttons (shown only when this runs): the page works fully without it. */
 export const PORTAL_SCRIPT =
   "document.querySelectorAll('[data-copy]').forEach(function(b){b.hidden=false;b.addEventListener('click',function(){var t=document.getElementById(b.getAttribute('data-copy'));if(!t||!navigator.clipboard)return;navigator.clipboard.writeText(t.value).then(function(){b.textContent=b.getAttribute('data-done')})})})";
+
+/**
+ * The tags exactly as the page carries them: built here, outside any formatted template, because
+ * the CSP hash covers every character between the tags (a reformatted newline would void it).
+ */
+export const STYLE_TAG = raw(`<style>${PORTAL_CSS}</style>`);
+export const SCRIPT_TAG = raw(`<script>${PORTAL_SCRIPT}</script>`);
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 

@@ -127,12 +127,17 @@ export function portalRoutes(deps: Deps) {
       maxAge,
     }) as const;
 
-  /** Cross-site form posts are refused whatever cookie they carry. */
+  /**
+   * Cross-site form posts are refused whatever cookie they carry: Sec-Fetch-Site when the browser
+   * sends it, else the Origin. A page sent with `Referrer-Policy: no-referrer` makes browsers post
+   * its forms with `Origin: null`, so that value alone proves nothing either way (the form token
+   * and the SameSite=Strict cookie still do).
+   */
   const crossSite = (c: Context) => {
     const site = c.req.header('sec-fetch-site');
-    if (site !== undefined && site !== 'same-origin') return true;
+    if (site !== undefined) return site !== 'same-origin';
     const origin = c.req.header('origin');
-    return origin !== undefined && origin !== publicBase(c, deps);
+    return origin !== undefined && origin !== 'null' && origin !== publicBase(c, deps);
   };
 
   const forbidden = (c: Context<PortalEnv>) =>

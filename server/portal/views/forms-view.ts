@@ -157,7 +157,7 @@ export function planReview(
 ): Html {
   const creditor = creditorName(model.settings.organisation);
   const { result, proposal } = option;
-  return html`<h2 id="revisao">${t('plan.reviewHeading')}</h2>
+  return html`<h1 id="revisao">${t('plan.reviewHeading')}</h1>
     ${notice ? html`<p class="err" role="alert">${notice}</p>` : null}
     <p>${t('plan.reviewLead', { creditor })}</p>
     <p><strong>${optionLabel(option)}</strong></p>
@@ -183,7 +183,7 @@ export function planReview(
             </tr>`,
         )}
         <tr class="total">
-          <th scope="row" colspan="2">${t('line.total')}</th>
+          <th scope="row" colspan="2">${t('agreement.totalRow')}</th>
           <td class="n">${brl(result.agreedTotal)}</td>
         </tr>
       </tbody>

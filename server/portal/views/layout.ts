@@ -5,9 +5,9 @@
 import { formatDocument, tryParseDocument } from '#shared/identity/document';
 import { formatAddress } from '#shared/settings/settings.schema';
 import type { OrganisationView } from '../../settings/settings.repo';
-import { html, raw, type Html, type Renderable } from '../html';
+import { html, type Html, type Renderable } from '../html';
 import { t } from '../i18n';
-import { PORTAL_CSS, PORTAL_SCRIPT } from '../portal-style';
+import { SCRIPT_TAG, STYLE_TAG } from '../portal-style';
 
 /** How the page names the creditor: trade name, else legal name. */
 export function creditorName(org: OrganisationView): string {
@@ -43,22 +43,14 @@ export function layout(input: {
         <meta name="robots" content="noindex,nofollow" />
         <title>${input.title}</title>
         <link rel="icon" href="data:," />
-        <style>
-          ${raw(PORTAL_CSS)}
-        </style>
+        ${STYLE_TAG}
       </head>
       <body>
         <a class="skip" href="#main">${t('page.skip')}</a>
         ${creditorHeader(input.org)}
         <main id="main">${input.main}</main>
         ${input.footer ? html`<footer>${input.footer}</footer>` : null}
-        ${
-          input.script
-            ? html`<script>
-                ${raw(PORTAL_SCRIPT)};
-              </script>`
-            : null
-        }
+        ${input.script ? SCRIPT_TAG : null}
       </body>
     </html>`.value
   }`;

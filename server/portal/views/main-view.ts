@@ -68,7 +68,10 @@ function breakdownTable(debt: DebtView): Html {
     </tr>`;
   return html`<table>
     <caption>
-      ${t('breakdown.caption', { description: debt.row.description || date(b.dueDate) })}
+      ${t('breakdown.caption')}
+      <span class="sr">
+        ${t('breakdown.captionOf', { description: debt.row.description || date(b.dueDate) })}
+      </span>
     </caption>
     <thead>
       <tr>
@@ -155,7 +158,6 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
           <th scope="col">${t('agreement.number')}</th>
           <th scope="col">${t('agreement.dueDate')}</th>
           <th scope="col" class="n">${t('agreement.amount')}</th>
-          <th scope="col">${t('agreement.state')}</th>
         </tr>
       </thead>
       <tbody>
@@ -168,9 +170,11 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
                   a.installments.map((x) => ({ number: x.row.seq })),
                 )}
               </td>
-              <td>${date(i.row.due_on)}</td>
+              <td>
+                ${date(i.row.due_on)}
+                ${pending ? null : html`<br /><span class="note">${t(`installment.${i.state}`)}</span>`}
+              </td>
               <td class="n">${brl(i.row.amount_cents)}</td>
-              <td>${pending ? '—' : t(`installment.${i.state}`)}</td>
             </tr>`,
         )}
       </tbody>
@@ -183,7 +187,7 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
               i.row.seq,
               a.installments.map((x) => ({ number: x.row.seq })),
             )}
-            (${date(i.row.due_on)})
+            — ${date(i.row.due_on)}
           </h3>
           ${pixBlock(model, { kind: 'installment', agreementId: a.row.id, number: i.row.seq, amount: i.open }, `pix-a${index}-${i.row.seq}`)}`,
     )}
