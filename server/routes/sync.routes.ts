@@ -63,7 +63,7 @@ export function syncRoutes(deps: Deps) {
         const user = c.get('user');
         const serverNow = now();
         const { created } = await db.transaction(
-          (tx) => ensureDevice(tx, input.device_id, user.id),
+          (tx) => ensureDevice(tx, input.device_id, user.id, user.tokenId),
           READ_COMMITTED,
         );
         const device = await recordHealth(db, {
@@ -95,6 +95,7 @@ export function syncRoutes(deps: Deps) {
       const device = await recordHealth(db, {
         deviceId: request.device_id,
         collectorId: user.id,
+        tokenId: user.tokenId,
         health: request.health,
         deviceNow: request.device_now,
         serverNow,
@@ -166,12 +167,17 @@ export function syncRoutes(deps: Deps) {
         ? await recordHealth(db, {
             deviceId,
             collectorId: user.id,
+            tokenId: user.tokenId,
             health: health.health,
             deviceNow: health.device_now,
             serverNow,
           })
-        : (await db.transaction((tx) => ensureDevice(tx, deviceId, user.id), READ_COMMITTED))
-            .device;
+        : (
+            await db.transaction(
+              (tx) => ensureDevice(tx, deviceId, user.id, user.tokenId),
+              READ_COMMITTED,
+            )
+          ).device;
       // The phone renders {{payment_link}} offline: every assigned debtor has a current link of
       // the debtor's page, minted here when missing (its feed row re-puts the debtor).
       await ensureCollectorPortalLinks(db, deps.portalKey, user.id, serverNow);
@@ -208,6 +214,7 @@ export function syncRoutes(deps: Deps) {
       await recordHealth(db, {
         deviceId: input.device_id,
         collectorId: user.id,
+        tokenId: user.tokenId,
         health: input.health,
         deviceNow: input.device_now,
         serverNow,
