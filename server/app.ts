@@ -16,6 +16,7 @@ import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
 import { portalLinkRoutes } from './portal/portal-links.routes';
+import { portalRequestRoutes } from './portal/portal-requests.routes';
 import { portalRoutes } from './portal/portal.routes';
 import { randomPortalKey, type PortalKey } from './portal/portal-token';
 import { agreementRoutes } from './routes/agreements.routes';
@@ -126,6 +127,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', portalLinkRoutes(deps));
+  app.route('/api/portal', portalRequestRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));

@@ -317,6 +317,25 @@ const MATRIX: Record<string, Entry> = {
     request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
   },
 
+  // New due dates debtors asked for on their page: the office answers them.
+  'GET /api/portal/requests': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/portal/requests' }),
+  },
+  'POST /api/portal/requests/:id/grant': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/portal/requests/${NO_ID}/grant`, json: {} }),
+  },
+  'POST /api/portal/requests/:id/refuse': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/portal/requests/${NO_ID}/refuse`, json: { note: 'não' } }),
+  },
+
   'GET /api/debts': {
     roles: ALL,
     scoped: true,

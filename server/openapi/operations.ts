@@ -13,6 +13,7 @@ import { NewUserSchema, UserPatchSchema } from '#shared/auth/user.schema';
 import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
 import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema';
 import { PromisePolicySchema } from '#shared/negotiation/promise';
+import { DueDateGrantSchema, DueDateRefuseSchema } from '#shared/portal/due-date-request.schema';
 import { PortalSettingsSchema } from '#shared/portal/portal-settings.schema';
 import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { TemplateSchema } from '#shared/templates/template.schema';
@@ -132,6 +133,20 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'DELETE /api/debtors/:id/portal-links': {
     summary: 'Revogar os links da página do cliente',
     roles: ['owner', 'staff'],
+  },
+  'GET /api/portal/requests': {
+    summary: 'Novas datas pedidas pelos clientes na página (?status=open|granted|refused)',
+    roles: ['owner', 'staff'],
+  },
+  'POST /api/portal/requests/:id/grant': {
+    summary: 'Conceder a nova data (registra a promessa para essa data)',
+    roles: ['owner', 'staff'],
+    body: DueDateGrantSchema,
+  },
+  'POST /api/portal/requests/:id/refuse': {
+    summary: 'Recusar a nova data, com o motivo que o cliente lê na página',
+    roles: ['owner', 'staff'],
+    body: DueDateRefuseSchema,
   },
   'GET /api/settings/holidays': { summary: 'Feriados estaduais e municipais', roles: ALL },
   'PUT /api/settings/holidays': {

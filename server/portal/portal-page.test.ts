@@ -444,6 +444,64 @@ forEachDb((kind) => {
       const again = pageText((await page.get(link.path)).text);
       expect(again).toContain('Pedido de nova data (05/05/2025) em análise.');
       expect(again).not.toContain('Pedir outra data de vencimento');
+      // The office sees it in its list and on the timeline, and grants it: a promise for that date.
+      const open = await call<{ items: { id: string; debtor: { id: string }; reason: string }[] }>(
+        app,
+        'GET',
+        '/api/portal/requests',
+        { headers: owner.headers },
+      );
+      const request = open.body.items.find((r) => r.debtor.id === id);
+      expect(request?.reason).toBe('Recebo o salário só em maio.');
+      const timeline = await call<{ events: { type: string }[] }>(
+        app,
+        'GET',
+        `/api/debtors/${id}/timeline`,
+        { headers: owner.headers },
+      );
+      expect(timeline.body.events.map((e) => e.type)).toContain('due_date_request');
+      const granted = await call<{ status: string }>(
+        app,
+        'POST',
+        `/api/portal/requests/${request?.id}/grant`,
+        { headers: owner.headers, json: { note: 'Combinado.' } },
+      );
+      expect(granted.body.status).toBe('granted');
+      const twice = await call(app, 'POST', `/api/portal/requests/${request?.id}/refuse`, {
+        headers: owner.headers,
+        json: { note: 'não' },
+      });
+      expect(twice.status).toBe(409);
+      const [promise] = await db.query<{
+        promised_on: string;
+        amount_cents: number;
+        created_by: string;
+      }>('SELECT promised_on, amount_cents, created_by FROM promises WHERE debtor_id = $1', [id]);
+      expect(promise).toEqual({
+        promised_on: '2025-05-05',
+        amount_cents: 103_000,
+        created_by: owner.user.id,
+      });
+      const answered = pageText((await page.get(link.path)).text);
+      expect(answered).toContain('O pedido de nova data (05/05/2025) foi aceito.');
+      expect(answered).toContain('Você combinou pagar R$ 1.030,00 até 5 de maio de 2025.');
+    });
+
+    test('a refused request tells the debtor why', async () => {
+      const { id, link, page, csrf } = await signedIn();
+      await page.post(`${link.path}/vencimento`, { csrf, data: '2025-06-10' });
+      const [row] = await db.query<{ id: string }>(
+        'SELECT id FROM due_date_requests WHERE debtor_id = $1',
+        [id],
+      );
+      const refused = await call(app, 'POST', `/api/portal/requests/${row?.id}/refuse`, {
+        headers: owner.headers,
+        json: { note: 'Podemos parcelar em até 12 vezes.' },
+      });
+      expect(refused.status).toBe(200);
+      expect(pageText((await page.get(link.path)).text)).toContain(
+        'O pedido de nova data (10/06/2025) não foi aceito: Podemos parcelar em até 12 vezes.',
+      );
     });
 
     test('a dispute ("já paguei") pauses the collection of that debt; "outro motivo" needs words', async () => {
