@@ -193,6 +193,12 @@ const ptBR = {
     'Os contatos só acontecem em dias úteis, das 8h às 20h, e aos sábados até as 14h.',
   'prefs.block': 'Não quero ser contatado por',
   'prefs.submit': 'Salvar preferências',
+  'prefs.contacts': 'Seus contatos cadastrados',
+  'prefs.contactsHint':
+    'Confirme os que são seus. Um contato que não é seu deixa de receber mensagens.',
+  'prefs.mine': 'É meu',
+  'prefs.notMine': 'Não é meu',
+  'prefs.dontKnow': 'Não sei',
   'prefs.badHours': 'O horário de início deve ser antes do horário de término.',
   'prefs.bothHours': 'Escolha o início e o término, ou nenhum dos dois.',
   'prefs.preferredBlocked': 'O canal preferido não pode estar entre os bloqueados.',

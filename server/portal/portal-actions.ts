@@ -16,6 +16,7 @@ import { addDays, isRealDate, tryParseBrazilianDate } from '#shared/time/calenda
 import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
+import { setVerification } from '../debtors/contact-points.repo';
 import type { Db } from '../db/db';
 import { insertEntity, updateEntity } from '../db/write';
 import { insertAgreement, proposalContext } from '../ledger/agreement-write';
@@ -314,7 +315,34 @@ export async function savePreferences(ctx: ActionContext): Promise<ActionOutcome
       Object.keys(errors).length > 0 ? errors : { das: t('prefs.badHours') },
     );
   const chosen = [...new Set(block)];
+  // "É meu" / "Não é meu" for each contact point on file (fields contato-<pointId>).
+  const verdicts = new Map<string, 'verified' | 'wrong'>();
+  for (const [key, values] of Object.entries(fields)) {
+    if (!key.startsWith('contato-')) continue;
+    const answer = values[0] ?? '';
+    if (answer !== '' && answer !== 'meu' && answer !== 'nao')
+      return invalid('preferencias', fields, { bloquear: t('prefs.badValue') });
+    if (answer !== '')
+      verdicts.set(key.slice('contato-'.length), answer === 'meu' ? 'verified' : 'wrong');
+  }
   await ctx.db.transaction(async (tx) => {
+    const points = await tx.query<{ id: string; verification: string | null }>(
+      'SELECT id, verification FROM contact_points WHERE debtor_id = $1',
+      [session.debtorId],
+    );
+    for (const point of points) {
+      const wanted = verdicts.get(point.id);
+      if (wanted === undefined || wanted === point.verification) continue;
+      await setVerification(tx, session.debtorId, point.id, wanted, 'debtor_page', null, ctx.now);
+      await audit(tx, {
+        actor: null,
+        ip: ctx.ip,
+        action: 'contact_point.verification',
+        entity: 'contact_point',
+        entityId: point.id,
+        detail: { state: wanted, source: 'debtor_page', via: 'portal' },
+      });
+    }
     const [row] = await tx.query<{ blocked_channels: string[] }>(
       'SELECT blocked_channels FROM debtors WHERE id = $1 FOR UPDATE',
       [session.debtorId],

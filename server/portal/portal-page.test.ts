@@ -31,11 +31,17 @@ forEachDb((kind) => {
   let n = 0;
 
   /** A debtor 30 days late on R$ 1.000,00 (R$ 1.030,00 today), signed in on the page. */
-  async function signedIn(options: { principal?: number; name?: string } = {}) {
+  async function signedIn(
+    options: { principal?: number; name?: string; contactPoints?: unknown[] } = {},
+  ) {
     n++;
     const document = cpf(8_000 + n);
     const name = options.name ?? `Maria ${n} Oliveira`;
-    const id = await createDebtor(app, owner, { name, document });
+    const id = await createDebtor(app, owner, {
+      name,
+      document,
+      ...(options.contactPoints ? { contactPoints: options.contactPoints } : {}),
+    });
     const debt = await createDebt(
       app,
       owner,
@@ -536,7 +542,23 @@ forEachDb((kind) => {
     });
 
     test('contact preferences: preferred channel and hours, channels refused; the office’s own blocks stay', async () => {
-      const { id, link, page, csrf } = await signedIn();
+      const { id, link, page, csrf, main } = await signedIn({
+        contactPoints: [
+          { kind: 'phone', value: '(19) 99876-5432', isWhatsapp: true },
+          { kind: 'email', value: 'outra.pessoa@example.com' },
+        ],
+      });
+      // Contact points are shown masked: enough to recognise, not to read out.
+      const shown = pageText(main.text);
+      expect(shown).toContain('(19) •••••-5432');
+      expect(shown).toContain('o•••••••••••@example.com');
+      expect(main.text).not.toContain('99876-5432');
+      const points = await db.query<{ id: string; kind: string }>(
+        'SELECT id, kind FROM contact_points WHERE debtor_id = $1',
+        [id],
+      );
+      const phoneId = points.find((p) => p.kind === 'phone')?.id ?? '';
+      const emailId = points.find((p) => p.kind === 'email')?.id ?? '';
       await db.query(`UPDATE debtors SET blocked_channels = '{visit}' WHERE id = $1`, [id]);
       const bad = await page.post(`${link.path}/preferencias`, {
         csrf,
@@ -554,8 +576,23 @@ forEachDb((kind) => {
         das: '09:00',
         ate: '12:00',
         bloquear: ['phone', 'email'],
+        [`contato-${phoneId}`]: 'meu',
+        [`contato-${emailId}`]: 'nao',
       });
       expect(ok.status).toBe(303);
+      // "É meu" verifies the point (source: the debtor's page); "não é meu" marks it wrong.
+      const verified = await db.query<{
+        kind: string;
+        verification: string;
+        verification_source: string;
+      }>(
+        'SELECT kind, verification, verification_source FROM contact_points WHERE debtor_id = $1 ORDER BY kind',
+        [id],
+      );
+      expect(verified).toEqual([
+        { kind: 'email', verification: 'wrong', verification_source: 'debtor_page' },
+        { kind: 'phone', verification: 'verified', verification_source: 'debtor_page' },
+      ]);
       const [row] = await db.query<{
         preferred_channel: string;
         preferred_hours: unknown;

@@ -345,6 +345,57 @@ ${fieldError(errors, 'cdesc', 'descricao')}
   );
 }
 
+/** A contact point as the page shows it: enough to recognise, not to read out ("(19) •••••-5432"). */
+export function maskContact(kind: 'phone' | 'email', value: string): string {
+  if (kind === 'email') {
+    const [user = '', domain = ''] = value.split('@');
+    return `${user.slice(0, 1)}${'•'.repeat(Math.max(1, user.length - 1))}@${domain}`;
+  }
+  const digits = value.replace(/\D/g, '');
+  const national = digits.startsWith('55') ? digits.slice(2) : digits;
+  const ddd = national.slice(0, 2);
+  return `(${ddd}) ${'•'.repeat(Math.max(0, national.length - 6))}-${national.slice(-4)}`;
+}
+
+/** "Is this yours?" for each contact point on file: confirmed here, the office sends amounts there. */
+function contactsFieldset(model: PortalModel, state?: FormState): Renderable {
+  const points = model.facts.contactPoints;
+  if (points.length === 0) return null;
+  const submitted = state?.form === 'preferencias';
+  const current = (p: (typeof points)[number]) => {
+    if (submitted) return state.values[`contato-${p.id}`] ?? '';
+    const verification = p.verification;
+    return verification === 'verified' || (verification === undefined && p.verified)
+      ? 'meu'
+      : verification === 'wrong'
+        ? 'nao'
+        : '';
+  };
+  return html`<fieldset>
+    <legend>${t('prefs.contacts')}</legend>
+    <p class="hint">${t('prefs.contactsHint')}</p>
+    ${points.map((p, i) => {
+      const value = current(p);
+      const option = (v: string, key: MessageKey) =>
+        html`<div class="choice">
+          <input
+            type="radio"
+            id="ct-${i}-${v || 'nsei'}"
+            name="contato-${p.id}"
+            value="${v}"
+            ${v === value ? html` checked` : null}
+          />
+          <label for="ct-${i}-${v || 'nsei'}">${t(key)}</label>
+        </div>`;
+      return html`<fieldset>
+        <legend>${maskContact(p.kind, p.value)}</legend>
+        ${option('meu', 'prefs.mine')} ${option('nao', 'prefs.notMine')}
+        ${option('', 'prefs.dontKnow')}
+      </fieldset>`;
+    })}
+  </fieldset>`;
+}
+
 function preferencesForm(model: PortalModel, base: string, csrf: string, state?: FormState): Html {
   const debtor = model.facts.debtor;
   const errors = errorsOf(state, 'preferencias');
@@ -404,6 +455,7 @@ ${BLOCKABLE.map(
 )}
 </fieldset>
 ${fieldError(errors, 'bloquear', 'bloquear')}
+${contactsFieldset(model, state)}
 <button type="submit">${t('prefs.submit')}</button>
 </form>`,
   );
