@@ -13,20 +13,17 @@
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { serve, type ServerType } from '@hono/node-server';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { ensureDevice, openDb, type QuitaDb } from '../pwa/db/db';
 import { createSyncEngine, type SyncEngine } from '../pwa/sync/sync-engine';
-import { seedUser, type SeededUser } from './helpers/auth';
+import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { assign, cpf, createDebt, createDebtor } from './helpers/ledger';
 import { setUpCreditor } from './helpers/portal';
-import { SHOTS } from './helpers/pwa-browser';
+import { SHOTS, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 import { expectAxeCleanUnderCsp as expectAxeClean } from './helpers/portal-browser';
 import { forEachDb, openTestDb } from './helpers/test-db';
 
@@ -78,7 +75,7 @@ const sizes: Record<string, unknown> = {};
 
 forEachDb((kind) => {
   let db: Db;
-  let server: ServerType;
+  let pwa: PwaServer | undefined;
   let base: string;
   let browser: Browser;
   let owner: SeededUser;
@@ -144,10 +141,9 @@ forEachDb((kind) => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     db = await openTestDb(kind);
-    const app = createApp({ db, version: 'test', logError: () => undefined });
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((done) => server.once('listening', done));
-    base = `http://localhost:${(server.address() as AddressInfo).port}`;
+    // The real app with the built PWA (the owner answers requests in Revisão), on a real port.
+    pwa = await startPwaServer(db);
+    base = pwa.base;
     owner = await seedUser(db, 'owner', { name: 'Rosa Almeida' });
     collector = await seedUser(db, 'collector', { name: 'Carlos Campo' });
     await setUpCreditor({ request: (p, i) => fetch(`${base}${p}`, i) }, owner);
@@ -169,7 +165,7 @@ forEachDb((kind) => {
   afterAll(async () => {
     await browser?.close();
     phone?.db.close();
-    await new Promise((done) => server?.close(done));
+    await pwa?.close();
     await db?.close();
     mkdirSync(join(SHOTS, '..'), { recursive: true });
     writeFileSync(SIZES, `${JSON.stringify(sizes, null, 2)}\n`);
@@ -318,4 +314,68 @@ forEachDb((kind) => {
       expect(consoleErrors).toEqual([]);
     }, 180_000);
   }
+
+  test('a new due date asked on the page is answered in Revisão, and the debtor reads the answer', async () => {
+    const who = await debtor('Carla Nunes Prado', 3);
+    const issued = await fetch(`${base}/api/debtors/${who.id}/portal-links`, {
+      method: 'POST',
+      headers: owner.headers,
+    });
+    const { url } = (await issued.json()) as { url: string };
+    const context = await newContext(true);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    watch(page, 'request');
+    await page.goto(url);
+    await page
+      .getByLabel('Os 6 primeiros dígitos do CPF ou CNPJ cadastrado')
+      .fill(who.document.slice(0, 6));
+    await page.getByRole('button', { name: 'Continuar' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Olá, Carla.' }).waitFor();
+    await page.getByText('Pedir outra data de vencimento').click();
+    const wanted = spDay(60);
+    await page.getByLabel('Nova data desejada').fill(wanted);
+    await page.getByLabel('Motivo (opcional)').fill('Recebo o décimo terceiro em dois meses.');
+    await page.getByRole('button', { name: 'Enviar pedido' }).click();
+    await page.getByRole('status').getByText('Pedido enviado.').waitFor();
+    const shown = `${wanted.slice(8, 10)}/${wanted.slice(5, 7)}/${wanted.slice(0, 4)}`;
+    await page.getByText(`Pedido de nova data (${shown}) em análise.`).waitFor();
+    await shot(page, '8-request-sent');
+
+    // The owner, on their own browser, answers it in Revisão.
+    const office = await browser.newContext({
+      viewport: { width: 360, height: 640 },
+      locale: 'pt-BR',
+      timezoneId: 'America/Sao_Paulo',
+    });
+    const ownerPage = await office.newPage();
+    ownerPage.setDefaultTimeout(20_000);
+    watch(ownerPage, 'owner');
+    await ownerPage.goto(`${base}/`);
+    await ownerPage.getByLabel('E-mail').fill(owner.user.email);
+    await ownerPage.getByLabel('Senha').fill(TEST_PASSWORD);
+    await ownerPage.getByRole('button', { name: 'Entrar' }).click();
+    await ownerPage.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
+    await ownerPage.getByRole('navigation').getByRole('link', { name: 'Revisão' }).click();
+    await ownerPage
+      .getByRole('heading', { level: 2, name: 'Novas datas pedidas pelos clientes' })
+      .waitFor();
+    const item = ownerPage.getByTestId('due-date-request').filter({ hasText: 'Carla Nunes Prado' });
+    await item.getByText(`Pede para pagar em ${shown}`).waitFor();
+    await item.getByText('Recebo o décimo terceiro em dois meses.').waitFor();
+    await item.scrollIntoViewIfNeeded();
+    await ownerPage.screenshot({ path: join(SHOTS, `portal-9-owner-review-${kind}.png`) });
+    await expectAxeClean(ownerPage, 'owner review with a due-date request');
+    await item.getByRole('button', { name: 'Conceder a nova data' }).click();
+    await expect.poll(() => item.count()).toBe(0);
+    await office.close();
+
+    // The debtor opens the link again: granted, and the promise for that date pauses the régua.
+    await page.goto(url);
+    await page.getByText(`O pedido de nova data (${shown}) foi aceito.`).waitFor();
+    await page.getByText(/Você combinou pagar R\$\s1\.030,00 até/).waitFor();
+    await shot(page, '10-request-granted');
+    await context.close();
+    expect(consoleErrors).toEqual([]);
+  }, 180_000);
 });
