@@ -12,6 +12,9 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/auth/login',
   'POST /api/setup',
   'GET /api/openapi.json',
+  // The reset link is the credential (README "password reset").
+  'POST /api/password-reset/check',
+  'POST /api/password-reset',
 ]);
 
 forEachDb((kind) => {
