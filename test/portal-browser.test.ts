@@ -368,6 +368,19 @@ forEachDb((kind) => {
     await expectAxeClean(ownerPage, 'owner review with a due-date request');
     await item.getByRole('button', { name: 'Conceder a nova data' }).click();
     await expect.poll(() => item.count()).toBe(0);
+    // The owner also sets how long a link works, in Ajustes (refused below 14 days, with the reason).
+    await ownerPage.getByRole('navigation').getByRole('link', { name: 'Ajustes' }).click();
+    const form = ownerPage.getByRole('form', { name: 'Página do cliente' });
+    await form.getByLabel('Validade do link (dias, de 14 a 365)').fill('7');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.getByRole('alert').getByText('pelo menos 14 dias').waitFor();
+    await form.getByLabel('Validade do link (dias, de 14 a 365)').fill('45');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.getByRole('status').getByText('Salvo.').waitFor();
+    await form.scrollIntoViewIfNeeded();
+    await ownerPage.screenshot({ path: join(SHOTS, `portal-11-owner-settings-${kind}.png`) });
+    const saved = await fetch(`${base}/api/settings/portal`, { headers: owner.headers });
+    expect(((await saved.json()) as { value: { linkDays: number } }).value.linkDays).toBe(45);
     await office.close();
 
     // The debtor opens the link again: granted, and the promise for that date pauses the régua.

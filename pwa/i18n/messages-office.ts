@@ -72,6 +72,10 @@ export const officePtBR = {
   'review.approve': 'Aprovar',
   'review.ownerDecides': 'Só o proprietário aprova acordos.',
   'review.dueDates': 'Novas datas pedidas pelos clientes',
+  'settings.portal.title': 'Página do cliente',
+  'settings.portal.lead':
+    'Cada mensagem leva o link da página do cliente, que só mostra a conta depois que ele confirma os 6 primeiros dígitos do CPF ou CNPJ.',
+  'settings.portal.linkDays': 'Validade do link (dias, de 14 a 365)',
   'review.dueDate.none': 'Nenhum pedido aguardando.',
   'review.dueDate.asks': 'Pede para pagar em',
   'review.dueDate.askedAt': 'Pedido na página do cliente em',
