@@ -101,6 +101,8 @@ const ptBR = {
   'agreement.pending':
     'Sua proposta precisa da aprovação de {creditor}. Você receberá a resposta pelos seus contatos.',
   'agreement.total': 'Total do acordo: {amount}',
+  'agreement.rejected':
+    '{creditor} não aprovou sua última proposta de acordo: {reason}. Você pode escolher outra forma abaixo.',
   'agreement.totalRow': 'Total do acordo',
   'agreement.caption': 'Parcelas do acordo',
   'agreement.number': 'Parcela',

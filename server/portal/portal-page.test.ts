@@ -362,7 +362,35 @@ forEachDb((kind) => {
         { headers: owner.headers },
       );
       expect(pending.body.items).toHaveLength(1);
-      await call(app, 'POST', `/api/agreements/${pending.body.items[0]?.id}/approve`, {
+      await call(app, 'POST', `/api/agreements/${pending.body.items[0]?.id}/reject`, {
+        headers: owner.headers,
+        json: { reason: 'o valor pede uma entrada maior' },
+      });
+      const rejected = pageText((await page.get(link.path)).text);
+      expect(rejected).toContain(
+        'Pão Quente não aprovou sua última proposta de acordo: o valor pede uma entrada maior.',
+      );
+      // Another plan may be chosen; this one the owner approves.
+      const again = await page.post(`${link.path}/acordo`, {
+        csrf,
+        primeiro: '2025-03-12',
+        opcao: 'p4',
+      });
+      const againTotal = /name="total" value="(\d+)"/.exec(again.text)?.[1] ?? '';
+      await page.post(`${link.path}/acordo`, {
+        csrf,
+        primeiro: '2025-03-12',
+        opcao: 'p4',
+        total: againTotal,
+        confirmar: '1',
+      });
+      const second = await call<{ items: { id: string }[] }>(
+        app,
+        'GET',
+        `/api/agreements?debtorId=${id}&status=pending_approval`,
+        { headers: owner.headers },
+      );
+      await call(app, 'POST', `/api/agreements/${second.body.items[0]?.id}/approve`, {
         headers: owner.headers,
       });
       expect(pageText((await page.get(link.path)).text)).toContain('Seu acordo');

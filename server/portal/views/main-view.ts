@@ -204,6 +204,17 @@ const DISPUTE_REASON_KEYS: Record<string, MessageKey> = {
 
 function statusNotes(model: PortalModel): Renderable[] {
   const notes: Renderable[] = [];
+  // The creditor's "no" to the debtor's last proposal, while no other agreement lives.
+  const last = model.facts.agreements.at(-1);
+  if (last?.status === 'rejected' && model.agreements.length === 0)
+    notes.push(
+      html`<p class="card">
+        ${t('agreement.rejected', {
+          creditor: creditorName(model.settings.organisation),
+          reason: last.rejection_reason ?? '—',
+        })}
+      </p>`,
+    );
   if (model.promise)
     notes.push(
       html`<p class="card">
