@@ -23,7 +23,7 @@ import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { debtorRoutes } from './routes/debtors.routes';
-import { debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
+import { debtorDuplicateRoutes, debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
@@ -123,9 +123,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/users', userRoutes(deps));
   app.route('/api/users', peopleRoutes(deps));
   app.route('/api/password-reset', passwordResetRoutes(deps));
-  // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
-  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
+  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
+  app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
   app.route('/api/debtors', portalLinkRoutes(deps));
   app.route('/api/portal', portalRequestRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));

@@ -186,10 +186,10 @@ const MATRIX: Record<string, Entry> = {
     request: (f) => ({ path: `/api/users/${f.users.staff.user.id}`, json: { name: 'Equipe' } }),
   },
 
-  'GET /api/debtors/duplicates': {
+  'GET /api/debtor-duplicates': {
     roles: OFFICE,
     scoped: false,
-    request: () => ({ path: '/api/debtors/duplicates' }),
+    request: () => ({ path: '/api/debtor-duplicates' }),
   },
   'GET /api/debtors/:id/story': {
     roles: OFFICE,
