@@ -1053,6 +1053,23 @@ forEachDb((kind) => {
     let otherSession = '';
 
     beforeAll(async () => {
+      // The page opens only for a creditor with its identity set (CDC art. 42-A).
+      const org = await call(app, 'PUT', '/api/settings/organisation', {
+        headers: fixture.users.owner.headers,
+        json: {
+          legalName: 'Credora Matriz Ltda',
+          document: '11.222.333/0001-81',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            postalCode: '01001000',
+          },
+        },
+      });
+      expect(org.status).toBe(200);
       const mint = async (debtorId: string) => {
         const res = await call<{ url: string }>(
           app,

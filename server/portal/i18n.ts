@@ -40,6 +40,7 @@ const ptBR = {
   'unavailable.title': 'Página indisponível',
   'unavailable.body':
     'Não é possível confirmar a identidade por esta página. Fale com {creditor} pelos contatos abaixo.',
+  'unconfigured.body': 'Esta página ainda não está disponível. Tente de novo mais tarde.',
   'forbidden.title': 'Ação não permitida',
   'forbidden.body': 'O formulário expirou ou veio de outro site. Volte à página e tente de novo.',
   back: 'Voltar à página',

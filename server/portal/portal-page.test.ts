@@ -99,6 +99,18 @@ forEachDb((kind) => {
       expect(res.text).not.toMatch(/<title>[^<]*(Quita|d[ií]vida)/i);
     });
 
+    test('no page without the creditor’s identity to show (CDC art. 42-A)', async () => {
+      const bare = await openTestDb(kind);
+      try {
+        const bareApp = createApp({ db: bare, version: 'test', now: clock.now });
+        const res = await pageClient(bareApp).get(`/p/${'a'.repeat(32)}`);
+        expect(res.status).toBe(503);
+        expect(pageText(res.text)).toContain('Esta página ainda não está disponível.');
+      } finally {
+        await bare.close();
+      }
+    });
+
     test('every answer carries the page’s own CSP and privacy headers; nothing is cached or referred', async () => {
       const { link } = await signedIn();
       for (const res of [

@@ -161,6 +161,9 @@ export function portalRoutes(deps: Deps) {
     c.set('ip', ip);
     const org = await readOrganisation(db);
     c.set('org', org);
+    // CDC art. 42-A: no page without the creditor's name, CPF/CNPJ and address to show.
+    if (!org.configured)
+      return send(c, messagePage(org, t('unavailable.title'), t('unconfigured.body')), 503);
     const busy = perAddress.hit(ip, at.getTime());
     if (busy !== null) return tooMany(c, org, busy);
     const blocked = await badTokenWait(db, ip, at);
