@@ -287,4 +287,5 @@ test('a phone that synced before settings were in the feed gets them on its next
   } finally {
     await db.close();
   }
-});
+  // A cold PGlite init plus every migration, twice: ~35 s on a loaded 2-core machine.
+}, 120_000);
