@@ -4,68 +4,22 @@
  * and beside each field (aria-describedby), and the CSRF token of the session.
  */
 import { formatBps } from '#shared/charges/format-rate';
-import { ContactChannels, PreferableChannels } from '#shared/cadence/cadence.schema';
 import { formatDecimal, cents } from '#shared/money/money';
 import type { PlanOption } from '#shared/negotiation/plan-options';
 import { addDays, type CalendarDate } from '#shared/time/calendar-date';
 import { brl, date, dateLong, dateWithWeekday } from '../format';
 import { html, type Html, type Renderable } from '../html';
-import { t, type MessageKey } from '../i18n';
+import { t } from '../i18n';
 import type { PortalModel } from '../portal-data';
+import { described, errorsOf, fieldError, section, valueOf, type FormState } from './form-bits';
 import { creditorName } from './layout';
+import { preferencesForm } from './preferences-view';
 
-export const FORMS = ['acordo', 'promessa', 'pedido', 'contestacao', 'preferencias'] as const;
-export type FormName = (typeof FORMS)[number];
+export type { FormName, FormState } from './form-bits';
+export { BLOCKABLE, HOURS } from './preferences-view';
 
-/** A submitted form to show again: its values and what was wrong with them. */
-export interface FormState {
-  form: FormName;
-  values: Record<string, string>;
-  errors: Record<string, string>;
-}
-
-/** Remote channels a debtor may block from the page (visits and letters stay the creditor's call). */
-export const BLOCKABLE = ContactChannels.filter((c) => c !== 'visit');
-export const HOURS = Array.from({ length: 13 }, (_, i) => `${String(8 + i).padStart(2, '0')}:00`);
 /** How far ahead a new due date may be asked for. */
 export const REQUEST_MAX_DAYS = 180;
-
-function errorsOf(state: FormState | undefined, form: FormName): Record<string, string> {
-  return state?.form === form ? state.errors : {};
-}
-
-function valueOf(state: FormState | undefined, form: FormName, field: string): string | undefined {
-  return state?.form === form ? state.values[field] : undefined;
-}
-
-function fieldError(errors: Record<string, string>, id: string, field: string): Renderable {
-  const message = errors[field];
-  return message ? html`<p class="field-error" id="${id}-erro">${message}</p>` : null;
-}
-
-function described(errors: Record<string, string>, id: string, field: string, hint?: string) {
-  const ids = [hint, errors[field] ? `${id}-erro` : undefined].filter(Boolean).join(' ');
-  return html`${ids ? html` aria-describedby="${ids}"` : null}${errors[field] ? html` aria-invalid="true"` : null}`;
-}
-
-function summary(errors: Record<string, string>, id: string): Renderable {
-  const list = Object.values(errors);
-  if (list.length === 0) return null;
-  return html`<div class="err" role="alert" id="${id}-erros">
-    <h2>${t('errors.title')}</h2>
-    <ul>
-      ${list.map((m) => html`<li>${m}</li>`)}
-    </ul>
-  </div>`;
-}
-
-function section(state: FormState | undefined, form: FormName, title: string, body: Html): Html {
-  const open = state?.form === form;
-  return html`<details id="${form}" ${open ? html` open` : null}>
-    <summary>${title}</summary>
-    <div>${summary(errorsOf(state, form), form)}${body}</div>
-  </details>`;
-}
 
 /** How a payment of a schedule is named: "Pagamento único", "1ª (entrada)", "2ª"… */
 export function paymentLabel(seq: number, schedule: readonly { number: number }[]): string {
@@ -341,122 +295,6 @@ ${fieldError(errors, 'cmotivo', 'motivo')}
 <textarea id="cdesc" name="descricao" rows="4" maxlength="2000"${described(errors, 'cdesc', 'descricao', 'cdesc-dica')}>${valueOf(state, 'contestacao', 'descricao') ?? ''}</textarea>
 ${fieldError(errors, 'cdesc', 'descricao')}
 <button type="submit">${t('dispute.submit')}</button>
-</form>`,
-  );
-}
-
-/** A contact point as the page shows it: enough to recognise, not to read out ("(19) •••••-5432"). */
-export function maskContact(kind: 'phone' | 'email', value: string): string {
-  if (kind === 'email') {
-    const [user = '', domain = ''] = value.split('@');
-    return `${user.slice(0, 1)}${'•'.repeat(Math.max(1, user.length - 1))}@${domain}`;
-  }
-  const digits = value.replace(/\D/g, '');
-  const national = digits.startsWith('55') ? digits.slice(2) : digits;
-  const ddd = national.slice(0, 2);
-  return `(${ddd}) ${'•'.repeat(Math.max(0, national.length - 6))}-${national.slice(-4)}`;
-}
-
-/** "Is this yours?" for each contact point on file: confirmed here, the office sends amounts there. */
-function contactsFieldset(model: PortalModel, state?: FormState): Renderable {
-  const points = model.facts.contactPoints;
-  if (points.length === 0) return null;
-  const submitted = state?.form === 'preferencias';
-  const current = (p: (typeof points)[number]) => {
-    if (submitted) return state.values[`contato-${p.id}`] ?? '';
-    const verification = p.verification;
-    return verification === 'verified' || (verification === undefined && p.verified)
-      ? 'meu'
-      : verification === 'wrong'
-        ? 'nao'
-        : '';
-  };
-  return html`<fieldset>
-    <legend>${t('prefs.contacts')}</legend>
-    <p class="hint">${t('prefs.contactsHint')}</p>
-    ${points.map((p, i) => {
-      const value = current(p);
-      const option = (v: string, key: MessageKey) =>
-        html`<div class="choice">
-          <input
-            type="radio"
-            id="ct-${i}-${v || 'nsei'}"
-            name="contato-${p.id}"
-            value="${v}"
-            ${v === value ? html` checked` : null}
-          />
-          <label for="ct-${i}-${v || 'nsei'}">${t(key)}</label>
-        </div>`;
-      return html`<fieldset>
-        <legend>${maskContact(p.kind, p.value)}</legend>
-        ${option('meu', 'prefs.mine')} ${option('nao', 'prefs.notMine')}
-        ${option('', 'prefs.dontKnow')}
-      </fieldset>`;
-    })}
-  </fieldset>`;
-}
-
-function preferencesForm(model: PortalModel, base: string, csrf: string, state?: FormState): Html {
-  const debtor = model.facts.debtor;
-  const errors = errorsOf(state, 'preferencias');
-  const submitted = state?.form === 'preferencias';
-  const channel = submitted ? (state.values['canal'] ?? '') : (debtor.preferred_channel ?? '');
-  const from = submitted ? (state.values['das'] ?? '') : (debtor.preferred_hours?.from ?? '');
-  const to = submitted ? (state.values['ate'] ?? '') : (debtor.preferred_hours?.to ?? '');
-  const blocked = submitted ? (state.values['bloquear'] ?? '').split(',') : debtor.blocked_channels;
-  const hourSelect = (id: string, name: string, value: string, label: MessageKey) =>
-    html`<label for="${id}">${t(label)}</label
-      ><select id="${id}" name="${name}" ${described(errors, id, name)}>
-        <option value="">${t('prefs.anyTime')}</option>
-        ${HOURS.map(
-          (h) => html`<option value="${h}" ${h === value ? html` selected` : null}>${h}</option>`,
-        )}</select
-      >${fieldError(errors, id, name)}`;
-  return section(
-    state,
-    'preferencias',
-    t('prefs.summary'),
-    html`<form method="post" action="${base}/preferencias">
-<input type="hidden" name="csrf" value="${csrf}">
-<fieldset${described(errors, 'canal', 'canal')}><legend>${t('prefs.channel')}</legend>
-${['', ...PreferableChannels].map(
-  (c) =>
-    html`<div class="choice">
-      <input
-        type="radio"
-        id="canal-${c || 'nenhum'}"
-        name="canal"
-        value="${c}"
-        ${c === channel ? html` checked` : null}
-      /><label for="canal-${c || 'nenhum'}"
-        >${c === '' ? t('prefs.none') : t(`channel.${c as 'sms'}`)}</label
-      >
-    </div>`,
-)}
-</fieldset>
-${fieldError(errors, 'canal', 'canal')}
-<fieldset><legend>${t('prefs.hours')}</legend>
-<p class="hint">${t('prefs.hoursHint')}</p>
-${hourSelect('das', 'das', from, 'prefs.from')}
-${hourSelect('ate', 'ate', to, 'prefs.to')}
-</fieldset>
-<fieldset${described(errors, 'bloquear', 'bloquear')}><legend>${t('prefs.block')}</legend>
-${BLOCKABLE.map(
-  (c) =>
-    html`<div class="choice">
-      <input
-        type="checkbox"
-        id="bl-${c}"
-        name="bloquear"
-        value="${c}"
-        ${blocked.includes(c) ? html` checked` : null}
-      /><label for="bl-${c}">${t(`channel.${c as 'sms'}`)}</label>
-    </div>`,
-)}
-</fieldset>
-${fieldError(errors, 'bloquear', 'bloquear')}
-${contactsFieldset(model, state)}
-<button type="submit">${t('prefs.submit')}</button>
 </form>`,
   );
 }
