@@ -24,7 +24,7 @@ import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { assign, cpf, createDebt, createDebtor } from './helpers/ledger';
 import { setUpCreditor } from './helpers/portal';
 import { SHOTS, startPwaServer, type PwaServer } from './helpers/pwa-browser';
-import { expectAxeCleanUnderCsp as expectAxeClean } from './helpers/portal-browser';
+import { expectAxeCleanUnderCsp as expectAxeClean, readQr } from './helpers/portal-browser';
 import { forEachDb, openTestDb } from './helpers/test-db';
 
 const DAY = 86_400_000;
@@ -245,6 +245,13 @@ forEachDb((kind) => {
       await expect
         .poll(() => page.getByRole('img', { name: /QR Code PIX de R\$\s1\.030,00/ }).isVisible())
         .toBe(true);
+      // The QR a banking app reads is exactly the copia-e-cola beside it.
+      const qr = page.getByRole('img', { name: /QR Code PIX de R\$\s1\.030,00/ });
+      if (javaScript) {
+        const code = await page.getByLabel('PIX copia e cola').inputValue();
+        expect(code).toMatch(/^000201/);
+        expect(await readQr(page, await qr.screenshot())).toBe(code);
+      }
       // The copy button exists only where a script can copy.
       expect(await page.getByRole('button', { name: 'Copiar código' }).isVisible()).toBe(
         javaScript,
