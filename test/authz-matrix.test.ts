@@ -691,6 +691,11 @@ const MATRIX: Record<string, Entry> = {
     allowed: [404],
     request: () => ({ path: `/api/status/devices/${NO_ID}`, json: { name: 'Moto G de Carlos' } }),
   },
+  'GET /api/status/server': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/server' }),
+  },
   'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
   'GET /api/settings/organisation': {
     roles: ALL,

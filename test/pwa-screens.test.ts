@@ -90,7 +90,8 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
         ...PT_BR_ARGS,
       ],
     });
-  });
+    // The build, the demo portfolio and a browser: minutes on a busy machine.
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,8 @@
 /** The office screens' text (portfolio, work, review, devices, settings): see ./messages.ts. */
+import { serverPtBR } from './messages-server';
+
 export const officePtBR = {
+  ...serverPtBR,
   'portfolio.title': 'Carteira',
   'portfolio.totalOverdue': 'Total vencido',
   'portfolio.ofDebtors': 'devedores em atraso de',

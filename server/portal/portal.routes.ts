@@ -20,7 +20,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { identityAnswer, identityMatches, IDENTITY_DIGITS } from '#shared/portal/identity-check';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
-import { clientIp } from '../http/auth';
+import { clientInfo } from '../ops/forwarded';
 import { readOrganisation, type OrganisationView } from '../settings/settings.repo';
 import { brl, date } from './format';
 import { t } from './i18n';
@@ -123,7 +123,7 @@ export function portalRoutes(deps: Deps) {
       path: `/p/${token}`,
       httpOnly: true,
       sameSite: 'Strict',
-      secure: isHttps(c, deps.trustProxy),
+      secure: isHttps(c, deps.proxies),
       maxAge,
     }) as const;
 
@@ -157,7 +157,7 @@ export function portalRoutes(deps: Deps) {
   // Resolve the link (or refuse) before any handler: limits first, then the token.
   app.use('/:token/*', async (c, next) => {
     const at = now();
-    const ip = clientIp(c, deps.trustProxy);
+    const ip = clientInfo(c, deps.proxies).ip;
     c.set('ip', ip);
     const org = await readOrganisation(db);
     c.set('org', org);

@@ -53,7 +53,7 @@ function badHeader(name: string, detail: string): Error {
 
 /** `/api/sync`. */
 export function syncRoutes(deps: Deps) {
-  const { db, now, logError } = deps;
+  const { db, now, logError, metrics } = deps;
   return new Hono<AppEnv>()
     .post(
       '/devices',
@@ -119,6 +119,7 @@ export function syncRoutes(deps: Deps) {
         // health report is still worth keeping (the owner sees a phone that cannot push), and
         // says what is acknowledged so far.
         logError('sync push stopped by a transient error', outcome.transientError);
+        metrics.observeSyncPush('unavailable', []);
         const device = await recordHealth(db, {
           deviceId: request.device_id,
           collectorId: user.id,
@@ -141,6 +142,10 @@ export function syncRoutes(deps: Deps) {
             )
           : c.json(problem503, 503, headers);
       }
+      metrics.observeSyncPush(
+        'ok',
+        body.results.map((r) => r.status),
+      );
       return c.json(body);
     })
     .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
@@ -214,6 +219,10 @@ export function syncRoutes(deps: Deps) {
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],
+      );
+      metrics.observeSyncPull(
+        page.reset_required ? 'reset' : cursor === null ? 'first' : 'incremental',
+        page.changes.length,
       );
       return c.json(page);
     })

@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
   pwa: () => import('./pwa.bench'),
+  ops: () => import('./ops.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -73,7 +73,7 @@ export async function startQuitaServer(
     );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      const match = /listening on (https?:\/\/[^\s"]+)/.exec(seen);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);

@@ -15,6 +15,7 @@ import { dateTime, num } from '../../i18n/format';
 import '../../i18n/messages-start';
 import { t, type MessageKey } from '../../i18n/messages';
 import { reasonText, typeLabel } from '../../i18n/messages-sync';
+import { ServerStateCard } from './server-state';
 
 /** One item of `GET /api/status/devices` (the fields this screen shows). */
 export interface DeviceItem {
@@ -76,6 +77,7 @@ export function Devices() {
   return (
     <section>
       <h1 tabIndex={-1}>{t('devices.title')}</h1>
+      <ServerStateCard />
       {loaded.state === 'loading' ? <Loading /> : null}
       {loaded.state === 'error' ? <Failure message={loaded.message} retry={reload} /> : null}
       {loaded.state === 'ready' && loaded.value === null ? (
