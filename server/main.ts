@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { startAgreementJob } from './agreements/agreement-job';
 import { startCadenceWorker } from './cadence/worker';
 import { smtpMailer } from './email/mailer';
 import { bootstrapOwner } from './auth/bootstrap';
@@ -71,6 +72,12 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
           log: (line) => log(`quita: ${line}`),
         })
       : undefined;
+    // Agreements with a missed installment are marked broken (hourly; idempotent).
+    const agreementJob = startAgreementJob({
+      db,
+      now: () => new Date(),
+      log: (line) => log(`quita: ${line}`),
+    });
     log(
       mailer
         ? 'quita: automatic e-mails on (SMTP_URL)'
@@ -90,6 +97,7 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
           });
         });
         await worker?.stop();
+        await agreementJob.stop();
         mailer?.close();
         await db.close();
       })());

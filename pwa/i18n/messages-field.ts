@@ -83,6 +83,8 @@ export const fieldPtBR = {
   'payment.share': 'Compartilhar recibo',
   'payment.copied': 'Recibo copiado.',
   'payment.noDebt': 'Nenhuma dívida em aberto.',
+  'payment.aboveOpen':
+    'O valor passa do que está em aberto nesta dívida (já descontados os pagamentos aguardando conferência):',
 
   'promise.title': 'Promessa de pagamento',
   'promise.amount': 'Valor prometido',
@@ -90,6 +92,7 @@ export const fieldPtBR = {
   'promise.save': 'Salvar promessa',
   'promise.approval': 'Precisa de aprovação do responsável',
 
+  'agreement.ruleTitle': 'Se faltar uma parcela:',
   'agreement.title': 'Proposta de acordo',
   'agreement.installments': 'Parcelas',
   'agreement.downPayment': 'Entrada',

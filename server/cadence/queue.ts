@@ -32,7 +32,9 @@ import {
   type DebtorState,
 } from '../ledger/debtor-state';
 import type {
+  AgreementDebtRow,
   AgreementRow,
+  InstallmentRow,
   AssignmentRow,
   ContactPointRow,
   ContactRow,
@@ -133,6 +135,8 @@ export async function loadQueuePage(
     payments,
     promises,
     agreements,
+    installments,
+    agreementDebts,
     disputes,
     notices,
     contacts,
@@ -162,6 +166,16 @@ export async function loadQueuePage(
     of<AgreementRow>(
       `SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) AND status = 'active'`,
     ),
+    // An active agreement's schedule and covered debts: its installment steps and what is owed.
+    of<InstallmentRow & { debtor_id: string }>(
+      `SELECT i.* FROM installments i JOIN agreements a ON a.id = i.agreement_id
+         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status = 'active' ORDER BY i.agreement_id, i.seq`,
+    ),
+    of<AgreementDebtRow>(
+      `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
+         JOIN agreements a ON a.id = x.agreement_id
+         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status = 'active'`,
+    ),
     of<DisputeRow>(`SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) AND status = 'open'`),
     of<NoticeRow>(`SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id`),
     of<ContactRow>(
@@ -178,6 +192,8 @@ export async function loadQueuePage(
     payments: groupBy(payments),
     promises: groupBy(promises),
     agreements: groupBy(agreements),
+    installments: groupBy(installments),
+    agreementDebts: groupBy(agreementDebts),
     disputes: groupBy(disputes),
     notices: groupBy(notices),
     contacts: groupBy(contacts),
@@ -189,7 +205,8 @@ export async function loadQueuePage(
     payments: g.payments.get(debtor.id) ?? [],
     promises: g.promises.get(debtor.id) ?? [],
     agreements: g.agreements.get(debtor.id) ?? [],
-    installments: [],
+    installments: g.installments.get(debtor.id) ?? [],
+    agreementDebts: g.agreementDebts.get(debtor.id) ?? [],
     disputes: g.disputes.get(debtor.id) ?? [],
     notices: g.notices.get(debtor.id) ?? [],
     escalations: [],
@@ -242,6 +259,15 @@ export function endOfDay(today: CalendarDate, timeZone: string): number {
   return zonedEpoch(addDays(today, 1), 0, timeZone);
 }
 
+/** For an installment step, the last day its installment may be paid (the agreement's rule). */
+function installmentDeadline(state: DebtorState, action: PlannedAction) {
+  const inst = action.installment;
+  if (!inst) return {};
+  const agreement = state.agreements.find((a) => a.id === inst.agreementId);
+  const progress = agreement?.installments.find((i) => i.number === inst.number);
+  return progress ? { lastDayToPay: progress.lastDayToPay } : {};
+}
+
 /** The rendered message of an action, or why it cannot be rendered. */
 export function renderAction(
   settings: EffectiveSettings,
@@ -269,6 +295,7 @@ export function renderAction(
     action,
     collectorName: facts.assignment?.collector_name ?? null,
     today: state.today,
+    ...installmentDeadline(state, action),
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
@@ -353,6 +380,8 @@ export function queueItems(
         templateId: action.templateId,
         dueOn: action.dueOn,
         allowsDiscount: action.allowsDiscount,
+        // An installment step of an active agreement: which installment it is about.
+        installment: action.installment ?? null,
       },
       earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
       blockedBy: action.blockedBy ?? [],

@@ -20,6 +20,7 @@ import { assertDebtorAccess, debtorOfRow, debtorScope } from '../http/access';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
 import { debtorState, loadDebtorFacts } from '../ledger/debtor-state';
+import { negotiationBalances } from '../agreements/negotiation-balances';
 import { conflict, notFound, queryParams, ruleProblem, uniqueViolation } from '../ledger/http';
 import { agreementJson, type AgreementRow, type InstallmentRow } from '../ledger/rows';
 import { loadLedgerSettings } from '../ledger/settings';
@@ -140,9 +141,7 @@ export function agreementRoutes({ db, now }: Deps) {
           const verdict = validateProposal(settings.negotiation, input, {
             today: state.today,
             discountUnlocked: state.currentStep?.allowsDiscount ?? false,
-            balances: state.debts
-              .filter((d) => d.row.status === 'open')
-              .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
+            balances: negotiationBalances(facts, state.today),
             calendar: { ...settings.holidays, state: state.profile.state },
           });
           if (!verdict.ok)

@@ -6,6 +6,7 @@
  * the device's queue. Entity rows go through server/db/write.ts so the pull feed sees them.
  */
 import { uuidv7 } from 'uuidv7';
+import { cents } from '#shared/money/money';
 import type { MutationPayloads, ParsedMutation } from '#shared/sync/facts.schema';
 import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
@@ -18,7 +19,9 @@ import {
   derivedPromiseStatus,
   loadDebtorFacts,
 } from '../ledger/debtor-state';
-import { replaceContactPoints } from '../ledger/ledger.repo';
+import { negotiationBalances } from '../agreements/negotiation-balances';
+import { replaceContactPoints, settleDebts } from '../ledger/ledger.repo';
+import { mergeLateReport, reportAboveOpen } from '../ledger/money';
 import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
 
@@ -140,7 +143,10 @@ async function paymentRecorded(
   if (debt.status === 'cancelled') throw new SyncRejection('debt_cancelled');
   // The report changes no balance until the office confirms it; a date "in the future" only
   // means the phone's clock is wrong, which is flagged on the device, never a reason to refuse.
-  await insertEntity(tx, 'payment', {
+  const settings = await loadLedgerSettings(tx);
+  const today = todayFor(settings, ctx.now);
+  const above = await reportAboveOpen(tx, debt, cents(p.amount), today);
+  const row = await insertEntity<PaymentRow>(tx, 'payment', {
     id: ctx.mutationId,
     debtor_id: ctx.debtorId,
     debt_id: debt.id,
@@ -156,6 +162,11 @@ async function paymentRecorded(
     note: p.note ?? null,
     recorded_while_unassigned: scope === 'formerly_assigned',
   });
+  // Money the bank statement already brought is the same money: merged, never counted twice;
+  // otherwise more than is open is refused with the reason (shared/ledger/plan-payment.ts).
+  if (await mergeLateReport(tx, row, ctx.now))
+    await settleDebts(tx, ctx.debtorId, settings, today, ctx.collectorId);
+  else if (above) throw new SyncRejection(`policy: ${above.message}`);
   return { status: 'applied', ...flagged(scope) };
 }
 
@@ -267,9 +278,7 @@ async function agreementProposed(
   const verdict = validateProposal(settings.negotiation, p, {
     today: state.today,
     discountUnlocked: state.currentStep?.allowsDiscount ?? false,
-    balances: state.debts
-      .filter((d) => d.row.status === 'open')
-      .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
+    balances: negotiationBalances(facts, state.today),
     calendar: { ...settings.holidays, state: state.profile.state },
   });
   if (!verdict.ok)

@@ -199,12 +199,18 @@ export function PaymentForm({
   debts,
   day,
   onDone,
+  openOf,
 }: {
   debtorId: string;
   debtorName: string;
   debts: readonly SrvDebt[];
   day: CalendarDate;
   onDone: () => void;
+  /**
+   * What is still open for a debt on this phone (its balance less the payments waiting for the
+   * office); undefined when unknown. More than that is refused here, as the server refuses it.
+   */
+  openOf?: (debtId: string) => number | undefined;
 }) {
   const [debtId, setDebtId] = useState(debts[0]?.id ?? '');
   const [amountText, setAmountText] = useState('');
@@ -215,7 +221,9 @@ export function PaymentForm({
   useDirty(amountText.trim() !== '' || note.trim() !== '');
   const rt = runtime.value;
   const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
-  const amount = parsed?.ok && parsed.value > 0 ? parsed.value : null;
+  const open = openOf?.(debtId);
+  const above = parsed?.ok && open !== undefined && parsed.value > open;
+  const amount = parsed?.ok && parsed.value > 0 && !above ? parsed.value : null;
   if (debts.length === 0) return <p class="muted">{t('payment.noDebt')}</p>;
   async function submit(e: Event) {
     e.preventDefault();
@@ -280,6 +288,11 @@ export function PaymentForm({
         }}
       />
       {parsed !== null && !parsed.ok ? <p class="small error-text">{t('form.badAmount')}</p> : null}
+      {above ? (
+        <p class="small error-text" role="alert" data-testid="payment-above-open">
+          {t('payment.aboveOpen')} {brl(open ?? 0)}.
+        </p>
+      ) : null}
       <fieldset>
         <legend>{t('payment.method')}</legend>
         {FieldPaymentMethods.map((m) => (
