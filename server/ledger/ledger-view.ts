@@ -79,17 +79,20 @@ export function ledgerAgreements(
   });
 }
 
-/** The debtor's ledger as of `asOf`, from stored rows (only confirmed payments count). */
-export function ledgerOf(rows: LedgerRows, asOf: CalendarDate): DebtorLedger {
-  const debts: LedgerDebt[] = rows.debts.map((d) => ({
-    id: d.id,
-    terms: debtTerms(d),
-    status: d.status,
-  }));
-  return debtorLedger({
-    debts,
+/** The ledger's inputs from stored rows (only confirmed payments count). */
+export function ledgerInputs(rows: LedgerRows): {
+  debts: LedgerDebt[];
+  payments: LedgerPayment[];
+  agreements: ReturnType<typeof ledgerAgreements>;
+} {
+  return {
+    debts: rows.debts.map((d) => ({ id: d.id, terms: debtTerms(d), status: d.status })),
     payments: rows.payments.filter((p) => p.status === 'confirmed').map(ledgerPayment),
     agreements: ledgerAgreements(rows.agreements, rows.installments, rows.agreementDebts),
-    asOf,
-  });
+  };
+}
+
+/** The debtor's ledger as of `asOf`, from stored rows (only confirmed payments count). */
+export function ledgerOf(rows: LedgerRows, asOf: CalendarDate): DebtorLedger {
+  return debtorLedger({ ...ledgerInputs(rows), asOf });
 }

@@ -219,24 +219,30 @@ export async function confirmReport(
   },
 ): Promise<void> {
   if (report.debt_id === null) throw conflict('payment-without-debt', 'o informe não diz a dívida');
-  const { plan } = await planFor(
+  const { plan, ledger } = await planFor(
     tx,
     report.debtor_id,
     { kind: 'debt', debtId: report.debt_id },
     cents(report.amount_cents),
     input.today,
   );
-  if (plan.problem === 'agreement_not_active' || plan.problem === 'unknown_target')
-    throw planProblem(plan);
-  if (plan.surplus > 0 && !input.creditToReturn) throw planProblem(plan);
-  const part = plan.parts[0];
-  const toAgreement = part?.agreementId ?? null;
+  const covering = ledger.agreements.find((a) => a.id === plan.parts[0]?.agreementId);
+  // Money received on or before the agreement's day was counted in its starting balance
+  // (../agreements/negotiation-balances.ts): it is the debt's, not an installment.
+  const preAgreement = covering !== undefined && report.paid_on <= covering.agreedOn;
+  if (!preAgreement) {
+    if (plan.problem === 'agreement_not_active' || plan.problem === 'unknown_target')
+      throw planProblem(plan);
+    if (plan.surplus > 0 && !input.creditToReturn) throw planProblem(plan);
+  }
+  const toAgreement = preAgreement ? null : (plan.parts[0]?.agreementId ?? null);
   await updateEntity(tx, 'payment', report.id, {
     status: 'confirmed',
     reconciled_by: input.actor,
     reconciled_at: input.now,
-    ...(toAgreement === null ? {} : { agreement_id: toAgreement, debt_id: null }),
-    ...(plan.surplus > 0 ? { refund_due_cents: plan.surplus } : {}),
+    // The report keeps the debt it named (an undo restores it); agreement money is the agreement's.
+    ...(toAgreement === null ? {} : { agreement_id: toAgreement }),
+    ...(plan.surplus > 0 && !preAgreement ? { refund_due_cents: plan.surplus } : {}),
     ...(input.bankCreditId ? { bank_credit_id: input.bankCreditId } : {}),
   });
   await refreshDebtor(tx, report.debtor_id, input.settings, input.today, input.actor);

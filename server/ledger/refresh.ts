@@ -1,5 +1,5 @@
 /**
- * After money changed for a debtor (a payment recorded, confirmed, reversed or merged), the stored
+ * After money changed for debtors (a payment recorded, confirmed, reversed or merged), the stored
  * verdicts catch up with the derived ledger (./ledger-view.ts), in the same transaction:
  * - each installment's allocation (paid, paid on) — it travels to the phone in the sync feed;
  * - an agreement whose installments are all paid is completed (and its debts settled); one an
@@ -9,17 +9,19 @@
  * - a debt with nothing left is settled on the day of its last payment, and each listing of it
  *   (negativação/protesto) starts its Súmula 548 removal deadline; a settled debt that owes again
  *   (an undone payment) is reopened and its listing's removal deadline withdrawn.
- * Every write goes through db/write.ts (versions, change feed) and every verdict is audited.
+ * Set-based for many debtors at once (a bank statement touches thousands): facts loaded with one
+ * query per table, writes batched per kind (versions and change feed as db/write.ts keeps them),
+ * every verdict audited.
  */
 import { listingRemovalDueBy } from '#shared/domain/escalation.schema';
-import { agreementView, type AgreementView } from '#shared/ledger/debtor-ledger';
+import { agreementView } from '#shared/ledger/debtor-ledger';
 import type { CalendarDate } from '#shared/time/calendar-date';
-import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
 import { updateEntity } from '../db/write';
-import { loadDebtorFacts } from './debtor-state';
+import { updateEntities } from '../import/bulk-write';
+import { loadDebtorFacts, type DebtorFacts } from './debtor-state';
 import { ledgerAgreements, ledgerOf, ledgerPayment } from './ledger-view';
-import type { EscalationRow } from './rows';
+import type { AgreementRow } from './rows';
 import type { LedgerSettings } from './settings';
 
 export interface RefreshResult {
@@ -30,16 +32,23 @@ export interface RefreshResult {
   reopenedDebts: string[];
 }
 
+interface AuditRow {
+  action: string;
+  entity: string;
+  entityId: string;
+  detail: Record<string, unknown>;
+}
+
 /** The last payment day a breakdown shows (the day a settled debt was settled). */
 function lastPaymentDay(lines: readonly { kind: string; date: string }[]): CalendarDate | null {
   const days = lines.filter((l) => l.kind === 'payment').map((l) => l.date);
   return (days.sort().at(-1) ?? null) as CalendarDate | null;
 }
 
-/** Brings the stored verdicts of `debtorId` in line with its ledger as of `today`. */
-export async function refreshDebtor(
+/** Brings the stored verdicts of `debtorIds` in line with their ledgers as of `today`. */
+export async function refreshDebtors(
   tx: Tx,
-  debtorId: string,
+  debtorIds: readonly string[],
   settings: Pick<LedgerSettings, 'holidays' | 'state'>,
   today: CalendarDate,
   actor: string | null = null,
@@ -51,82 +60,145 @@ export async function refreshDebtor(
     settled: [],
     reopenedDebts: [],
   };
-  const facts = (await loadDebtorFacts(tx, [debtorId])).get(debtorId);
-  if (!facts) return result;
-  const confirmed = facts.payments.filter((p) => p.status === 'confirmed').map(ledgerPayment);
-  const ledgerAgreementsList = ledgerAgreements(
-    facts.agreements,
-    facts.installments,
-    facts.agreementDebts,
-  );
+  if (debtorIds.length === 0) return result;
+  const all = await loadDebtorFacts(tx, debtorIds);
+  const installments: { id: string; paid_cents: number; paid_on: string | null }[] = [];
+  const completed: { id: string; status: string; completed_on: string | null }[] = [];
+  const broken: { id: string; status: string; broken_on: string | null; completed_on: null }[] = [];
+  const reopenedAgreements: { id: string; status: string; completed_on: null }[] = [];
+  const settled: { id: string; status: string; settled_on: string }[] = [];
+  const reopened: { id: string; status: string; settled_on: null }[] = [];
+  const audits: AuditRow[] = [];
+  const escalationWrites: (() => Promise<unknown>)[] = [];
 
-  for (const row of facts.agreements) {
-    if (row.status !== 'active' && row.status !== 'completed') continue;
-    const input = ledgerAgreementsList.find((a) => a.id === row.id);
-    if (!input) continue;
-    // A completed agreement is judged again as if active: an undo may have taken money away.
-    const view: AgreementView = agreementView(
-      { ...input, status: 'active', brokenOn: null, completedOn: null },
-      confirmed.filter((p) => p.agreementId === row.id),
-      today,
-    );
-    for (const inst of view.installments) {
-      const stored = facts.installments.find(
-        (i) => i.agreement_id === row.id && i.seq === inst.number,
+  for (const facts of all.values()) {
+    const confirmed = facts.payments.filter((p) => p.status === 'confirmed').map(ledgerPayment);
+    const agreements = ledgerAgreements(facts.agreements, facts.installments, facts.agreementDebts);
+    const statusNow = new Map<string, AgreementRow['status']>();
+    for (const row of facts.agreements) {
+      if (row.status !== 'active' && row.status !== 'completed') continue;
+      const input = agreements.find((a) => a.id === row.id);
+      if (!input) continue;
+      // A completed agreement is judged again as if active: an undo may have taken money away.
+      const view = agreementView(
+        { ...input, status: 'active', brokenOn: null, completedOn: null },
+        confirmed.filter((p) => p.agreementId === row.id),
+        today,
       );
-      if (!stored) continue;
-      if (stored.paid_cents !== inst.paid || (stored.paid_on ?? null) !== inst.paidOn)
-        await updateEntity(tx, 'installment', stored.id, {
-          paid_cents: inst.paid,
-          paid_on: inst.paidOn,
+      for (const inst of view.installments) {
+        const stored = facts.installments.find(
+          (i) => i.agreement_id === row.id && i.seq === inst.number,
+        );
+        if (stored && (stored.paid_cents !== inst.paid || (stored.paid_on ?? null) !== inst.paidOn))
+          installments.push({ id: stored.id, paid_cents: inst.paid, paid_on: inst.paidOn });
+      }
+      if (row.status === 'active' && view.status === 'completed') {
+        completed.push({ id: row.id, status: 'completed', completed_on: view.completedOn });
+        statusNow.set(row.id, 'completed');
+        audits.push({
+          action: 'agreement.complete',
+          entity: 'agreement',
+          entityId: row.id,
+          detail: { completedOn: view.completedOn, paid: view.paid },
         });
+        result.completed.push(row.id);
+      } else if (view.status === 'broken') {
+        broken.push({ id: row.id, status: 'broken', broken_on: view.brokenOn, completed_on: null });
+        statusNow.set(row.id, 'broken');
+        audits.push({
+          action: 'agreement.break',
+          entity: 'agreement',
+          entityId: row.id,
+          detail: { brokenOn: view.brokenOn, paid: view.paid, remaining: view.remaining },
+        });
+        result.broken.push(row.id);
+      } else if (row.status === 'completed' && view.status === 'active') {
+        reopenedAgreements.push({ id: row.id, status: 'active', completed_on: null });
+        statusNow.set(row.id, 'active');
+        audits.push({
+          action: 'agreement.reopen',
+          entity: 'agreement',
+          entityId: row.id,
+          detail: { paid: view.paid, remaining: view.remaining },
+        });
+        result.reopenedAgreements.push(row.id);
+      }
     }
-    const verdict = view.status;
-    if (row.status === 'active' && verdict === 'completed') {
-      await updateEntity(tx, 'agreement', row.id, {
-        status: 'completed',
-        completed_on: view.completedOn,
-      });
-      await audit(tx, {
-        actor,
-        action: 'agreement.complete',
-        entity: 'agreement',
-        entityId: row.id,
-        detail: { completedOn: view.completedOn, paid: view.paid },
-      });
-      result.completed.push(row.id);
-    } else if (verdict === 'broken') {
-      await updateEntity(tx, 'agreement', row.id, {
-        status: 'broken',
-        broken_on: view.brokenOn,
-        completed_on: null,
-      });
-      await audit(tx, {
-        actor,
-        action: 'agreement.break',
-        entity: 'agreement',
-        entityId: row.id,
-        detail: { brokenOn: view.brokenOn, paid: view.paid, remaining: view.remaining },
-      });
-      result.broken.push(row.id);
-    } else if (row.status === 'completed' && verdict === 'active') {
-      await updateEntity(tx, 'agreement', row.id, { status: 'active', completed_on: null });
-      await audit(tx, {
-        actor,
-        action: 'agreement.reopen',
-        entity: 'agreement',
-        entityId: row.id,
-        detail: { paid: view.paid, remaining: view.remaining },
-      });
-      result.reopenedAgreements.push(row.id);
-    }
+    settleFacts(facts, statusNow, today, settings, {
+      settled,
+      reopened,
+      audits,
+      escalationWrites,
+      tx,
+      result,
+    });
   }
 
-  // Debts follow the ledger re-read with the agreements' new states.
-  const fresh = (await loadDebtorFacts(tx, [debtorId])).get(debtorId) ?? facts;
-  const ledger = ledgerOf(fresh, today);
+  await updateEntities(
+    tx,
+    'installment',
+    { id: 'uuid', paid_cents: 'bigint', paid_on: 'date' },
+    installments,
+  );
+  await updateEntities(
+    tx,
+    'agreement',
+    { id: 'uuid', status: 'text', completed_on: 'date' },
+    completed,
+  );
+  await updateEntities(
+    tx,
+    'agreement',
+    { id: 'uuid', status: 'text', broken_on: 'date', completed_on: 'date' },
+    broken,
+  );
+  await updateEntities(
+    tx,
+    'agreement',
+    { id: 'uuid', status: 'text', completed_on: 'date' },
+    reopenedAgreements,
+  );
+  await updateEntities(tx, 'debt', { id: 'uuid', status: 'text', settled_on: 'date' }, settled);
+  await updateEntities(tx, 'debt', { id: 'uuid', status: 'text', settled_on: 'date' }, reopened);
+  for (const write of escalationWrites) await write();
+  if (audits.length > 0)
+    await tx.query(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail)
+       SELECT $1, u.action, u.entity, u.entity_id, u.detail
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::jsonb[]) AS u(action, entity, entity_id, detail)`,
+      [
+        actor,
+        audits.map((a) => a.action),
+        audits.map((a) => a.entity),
+        audits.map((a) => a.entityId),
+        audits.map((a) => JSON.stringify(a.detail)),
+      ],
+    );
+  return result;
+}
+
+/** Debts settled or reopened by the ledger read with the agreements' new states. */
+function settleFacts(
+  facts: DebtorFacts,
+  statusNow: Map<string, AgreementRow['status']>,
+  today: CalendarDate,
+  settings: Pick<LedgerSettings, 'holidays' | 'state'>,
+  out: {
+    settled: { id: string; status: string; settled_on: string }[];
+    reopened: { id: string; status: string; settled_on: null }[];
+    audits: AuditRow[];
+    escalationWrites: (() => Promise<unknown>)[];
+    tx: Tx;
+    result: RefreshResult;
+  },
+): void {
+  const agreements = facts.agreements.map((a) => {
+    const now = statusNow.get(a.id);
+    return now === undefined ? a : { ...a, status: now };
+  });
+  const ledger = ledgerOf({ ...facts, agreements }, today);
   for (const view of ledger.debts) {
-    const row = fresh.debts.find((d) => d.id === view.id);
+    const row = facts.debts.find((d) => d.id === view.id);
     if (!row || row.status === 'cancelled' || view.agreementStatus === 'active') continue;
     const owes = view.breakdown.totalDue > 0;
     if (row.status === 'open' && !owes) {
@@ -135,35 +207,36 @@ export async function refreshDebtor(
           ? (ledger.agreements.find((a) => a.id === view.agreementId)?.completedOn ?? today)
           : lastPaymentDay(view.breakdown.lines);
       if (on === null) continue;
-      await updateEntity(tx, 'debt', row.id, { status: 'settled', settled_on: on });
-      result.settled.push(row.id);
-      const listings = fresh.escalations.filter(
-        (e: EscalationRow) => e.debt_id === row.id && e.status === 'listed',
-      );
-      for (const listing of listings)
-        await updateEntity(tx, 'escalation', listing.id, {
-          status: 'removal_due',
-          paid_on: on,
-          removal_due_on: listingRemovalDueBy(on, {
-            ...settings.holidays,
-            state: settings.holidays.state ?? settings.state,
+      out.settled.push({ id: row.id, status: 'settled', settled_on: on });
+      out.result.settled.push(row.id);
+      for (const listing of facts.escalations.filter(
+        (e) => e.debt_id === row.id && e.status === 'listed',
+      ))
+        out.escalationWrites.push(() =>
+          updateEntity(out.tx, 'escalation', listing.id, {
+            status: 'removal_due',
+            paid_on: on,
+            removal_due_on: listingRemovalDueBy(on, {
+              ...settings.holidays,
+              state: settings.holidays.state ?? settings.state,
+            }),
           }),
-        });
+        );
     } else if (row.status === 'settled' && owes) {
-      await updateEntity(tx, 'debt', row.id, { status: 'open', settled_on: null });
-      result.reopenedDebts.push(row.id);
+      out.reopened.push({ id: row.id, status: 'open', settled_on: null });
+      out.result.reopenedDebts.push(row.id);
       // The payment that started the removal deadline was undone: the listing stands again.
-      const removals = fresh.escalations.filter(
-        (e: EscalationRow) => e.debt_id === row.id && e.status === 'removal_due',
-      );
-      for (const listing of removals)
-        await updateEntity(tx, 'escalation', listing.id, {
-          status: 'listed',
-          paid_on: null,
-          removal_due_on: null,
-        });
-      await audit(tx, {
-        actor,
+      for (const listing of facts.escalations.filter(
+        (e) => e.debt_id === row.id && e.status === 'removal_due',
+      ))
+        out.escalationWrites.push(() =>
+          updateEntity(out.tx, 'escalation', listing.id, {
+            status: 'listed',
+            paid_on: null,
+            removal_due_on: null,
+          }),
+        );
+      out.audits.push({
         action: 'debt.reopen',
         entity: 'debt',
         entityId: row.id,
@@ -171,5 +244,15 @@ export async function refreshDebtor(
       });
     }
   }
-  return result;
+}
+
+/** `refreshDebtors` for one debtor. */
+export function refreshDebtor(
+  tx: Tx,
+  debtorId: string,
+  settings: Pick<LedgerSettings, 'holidays' | 'state'>,
+  today: CalendarDate,
+  actor: string | null = null,
+): Promise<RefreshResult> {
+  return refreshDebtors(tx, [debtorId], settings, today, actor);
 }
