@@ -11,7 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from './db/db';
-import { authenticate, type AppEnv } from './http/auth';
+import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
@@ -19,9 +19,11 @@ import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { debtorRoutes } from './routes/debtors.routes';
+import { debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
+import { extensionRoutes } from './routes/extension.routes';
 import { noticeRoutes } from './routes/notices.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import { portfolioRoutes } from './routes/portfolio.routes';
@@ -36,6 +38,7 @@ import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
+import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -101,10 +104,15 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     })(c, next);
   });
   app.use('/api/*', authenticate(deps));
+  app.use('/api/*', enforceTokenScope());
   app.route('/api', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  app.route('/api/users', peopleRoutes(deps));
+  app.route('/api/password-reset', passwordResetRoutes(deps));
+  // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
+  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
@@ -122,6 +130,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/reconciliation', reconciliationRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api/extension', extensionRoutes(deps));
   app.route(
     '/api',
     openapiRoutes(deps, () => app.routes),

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
+import { deskPtBR } from './messages-desk';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
+import { reconciliationPtBR } from './messages-reconciliation';
 import { loadMessages, t, type MessageKey } from './messages';
 
 // Raw sources through Vite (pwa/ code, tests included, stays off Node's APIs).
@@ -12,7 +14,12 @@ const SOURCES = import.meta.glob<string>(
     eager: true,
   },
 );
-const areaKeys = new Set<string>([...Object.keys(officePtBR), ...Object.keys(fieldPtBR)]);
+const areaKeys = new Set<string>([
+  ...Object.keys(officePtBR),
+  ...Object.keys(reconciliationPtBR),
+  ...Object.keys(fieldPtBR),
+  ...Object.keys(deskPtBR),
+]);
 
 /** Files that render before any area's text is loaded: the shell and the collector's first screen. */
 const FIRST_SCREEN = [
@@ -35,6 +42,9 @@ describe('messages split by area', () => {
   test('no key is defined twice (one key space): area keys are in no other table', () => {
     const office = Object.keys(officePtBR);
     expect(office.filter((key) => key in fieldPtBR)).toEqual([]);
+    expect(Object.keys(deskPtBR).filter((key) => key in officePtBR || key in fieldPtBR)).toEqual(
+      [],
+    );
     // Before any area is loaded, only the core table answers.
     for (const key of areaKeys) expect(t(key as MessageKey)).toBeUndefined();
   });

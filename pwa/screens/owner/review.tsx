@@ -8,6 +8,7 @@ import { role } from '../../app/session';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
+import { BankReview } from './review-bank';
 import { ConflictsReview } from './review-conflicts';
 
 interface Payment {
@@ -194,6 +195,7 @@ export function Review() {
           ))}
         </ul>
       ) : null}
+      <BankReview />
       <h2>{t('review.conflicts')}</h2>
       <ConflictsReview />
     </section>
