@@ -7,7 +7,7 @@ export const reconciliationPtBR = {
   'bank.upload.submit': 'Conciliar extrato',
   'bank.upload.running': 'Conciliando…',
   'bank.upload.choose': 'Escolha o arquivo do extrato.',
-  'bank.summary.credits': 'créditos no extrato',
+  'bank.summary.credits': 'Créditos no extrato',
   'bank.summary.auto': 'conciliados automaticamente',
   'bank.summary.suggested': 'para revisar',
   'bank.summary.unmatched': 'sem correspondência',

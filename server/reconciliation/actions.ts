@@ -228,12 +228,23 @@ export async function undoCredit(
           rejection_reason: `conciliação desfeita: ${reason}`,
         });
     }
+    const settings = await loadLedgerSettings(tx);
+    await refreshDebtors(tx, [...debtors], settings, todayFor(settings, now), actor.id);
+    // Back to review with what it had paid as the first suggestion, figured after the undo.
     const previous = targetOfColumns(credit);
     const [{ n } = { n: 0 }] = await tx.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM bank_credit_suggestions WHERE credit_id = $1',
       [credit.id],
     );
-    if (Number(n) === 0 && previous && credit.debtor_id)
+    if (Number(n) === 0 && previous && credit.debtor_id) {
+      const facts = (await loadDebtorFacts(tx, [credit.debtor_id])).get(credit.debtor_id);
+      const ledger = facts
+        ? new LedgerBook(new Map([[credit.debtor_id, facts]])).ledger(
+            credit.debtor_id,
+            credit.posted_on as CalendarDate,
+          )
+        : null;
+      const plan = ledger ? planPayment(ledger, previous, cents(credit.amount_cents)) : null;
       await writeSuggestions(tx, [
         {
           creditId: credit.id,
@@ -242,13 +253,18 @@ export async function undoCredit(
               debtorId: credit.debtor_id,
               target: previous,
               reportId: null,
-              owed: cents(0),
+              owed: plan?.owed ?? cents(0),
               score: 0,
-              reasons: [],
+              reasons: [
+                ...(credit.txid ? (['txid'] as const) : []),
+                'desfeito',
+                ...(plan && plan.surplus > 0 ? (['acima'] as const) : []),
+              ],
             },
           ],
         },
       ]);
+    }
     await tx.query(
       `UPDATE bank_credits SET status = CASE WHEN debtor_id IS NULL THEN 'unmatched' ELSE 'suggested' END,
          target_kind = NULL, target_debt_id = NULL, target_agreement_id = NULL,
@@ -271,8 +287,6 @@ export async function undoCredit(
         amount: credit.amount_cents,
       },
     });
-    const settings = await loadLedgerSettings(tx);
-    await refreshDebtors(tx, [...debtors], settings, todayFor(settings, now), actor.id);
   });
 }
 

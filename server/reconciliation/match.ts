@@ -27,7 +27,13 @@ import { BANK_METHODS, SAME_MONEY_WINDOW_DAYS } from '../ledger/money';
 import type { PaymentRow } from '../ledger/rows';
 import type { CandidateReason, StagedCredit, TxidTarget } from './credits.repo';
 
-export type SuggestionReason = CandidateReason | 'txid' | 'parcial' | 'acima' | 'acordo_inativo';
+export type SuggestionReason =
+  | CandidateReason
+  | 'txid'
+  | 'parcial'
+  | 'acima'
+  | 'acordo_inativo'
+  | 'desfeito';
 
 export interface Suggestion {
   debtorId: string;

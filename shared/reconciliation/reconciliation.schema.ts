@@ -100,4 +100,5 @@ export const SUGGESTION_REASON_TEXT: Readonly<Record<string, string>> = {
   parcial: 'valor menor que o aberto (pagamento parcial)',
   acima: 'valor acima do aberto',
   acordo_inativo: 'o acordo não está mais ativo',
+  desfeito: 'a conciliação foi desfeita; confira antes de confirmar de novo',
 };

@@ -213,7 +213,7 @@ export function BankReview() {
         <p class="notice" role="status" data-testid="bank-summary">
           {summary.statementId === null && summary.alreadySeen > 0
             ? t('bank.summary.nothingNew')
-            : `${num(summary.credits)} ${t('bank.summary.credits')}: ${num(summary.autoConfirmed)} ${t('bank.summary.auto')}, ${num(summary.suggested)} ${t('bank.summary.suggested')}, ${num(summary.unmatched)} ${t('bank.summary.unmatched')}, ${num(summary.alreadySeen)} ${t('bank.summary.seen')}.`}
+            : `${t('bank.summary.credits')}: ${num(summary.credits)} — ${t('bank.summary.auto')}: ${num(summary.autoConfirmed)}; ${t('bank.summary.suggested')}: ${num(summary.suggested)}; ${t('bank.summary.unmatched')}: ${num(summary.unmatched)}; ${t('bank.summary.seen')}: ${num(summary.alreadySeen)}.`}
         </p>
       ) : null}
       {error ? (
