@@ -494,3 +494,66 @@ export function verdictJson(decision: ContactDecision) {
 export function daysSince(from: CalendarDate, to: CalendarDate): number {
   return Math.max(0, daysBetween(from, to));
 }
+
+/**
+ * The facts money needs (debts, payments, agreements with their installments and covered debts,
+ * listings) for many debtors, one query per table; contacts, visits, promises and the rest are
+ * left empty. For reconciliation and the verdicts it refreshes, not for the cadence.
+ */
+export async function loadMoneyFacts(
+  q: Queryable,
+  debtorIds: readonly string[],
+): Promise<Map<string, DebtorFacts>> {
+  const result = new Map<string, DebtorFacts>();
+  if (debtorIds.length === 0) return result;
+  const ids = [...new Set(debtorIds)];
+  const of = <T extends object>(sql: string) => q.query<T>(sql, [ids]);
+  const [debtors, debts, payments, agreements, installments, agreementDebts, escalations] =
+    await Promise.all([
+      of<DebtorRow>('SELECT * FROM debtors WHERE id = ANY($1::uuid[])'),
+      of<DebtRow>('SELECT * FROM debts WHERE debtor_id = ANY($1::uuid[]) ORDER BY due_on, id'),
+      of<PaymentRow>(
+        'SELECT * FROM payments WHERE debtor_id = ANY($1::uuid[]) ORDER BY paid_on, created_at, id',
+      ),
+      of<AgreementRow>(
+        'SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      ),
+      of<InstallmentRow & { debtor_id: string }>(
+        'SELECT * FROM installments WHERE debtor_id = ANY($1::uuid[]) ORDER BY agreement_id, seq',
+      ),
+      of<AgreementDebtRow>(
+        `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
+         JOIN agreements a ON a.id = x.agreement_id WHERE a.debtor_id = ANY($1::uuid[])`,
+      ),
+      of<EscalationRow>(
+        `SELECT * FROM escalations WHERE debtor_id = ANY($1::uuid[])
+           AND status IN ('listed', 'removal_due') ORDER BY created_at, id`,
+      ),
+    ]);
+  const g = {
+    debts: groupBy(debts),
+    payments: groupBy(payments),
+    agreements: groupBy(agreements),
+    installments: groupBy(installments),
+    agreementDebts: groupBy(agreementDebts),
+    escalations: groupBy(escalations),
+  };
+  for (const debtor of debtors)
+    result.set(debtor.id, {
+      debtor,
+      contactPoints: [],
+      debts: g.debts.get(debtor.id) ?? [],
+      payments: g.payments.get(debtor.id) ?? [],
+      promises: [],
+      agreements: g.agreements.get(debtor.id) ?? [],
+      installments: g.installments.get(debtor.id) ?? [],
+      agreementDebts: g.agreementDebts.get(debtor.id) ?? [],
+      disputes: [],
+      notices: [],
+      escalations: g.escalations.get(debtor.id) ?? [],
+      contacts: [],
+      visits: [],
+      assignment: null,
+    });
+  return result;
+}

@@ -19,9 +19,9 @@ import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Tx } from '../db/db';
 import { updateEntity } from '../db/write';
 import { updateEntities } from '../import/bulk-write';
-import { loadDebtorFacts, type DebtorFacts } from './debtor-state';
+import { groupBy, loadMoneyFacts, type DebtorFacts } from './debtor-state';
 import { ledgerAgreements, ledgerOf, ledgerPayment } from './ledger-view';
-import type { AgreementRow } from './rows';
+import type { AgreementRow, InstallmentRow, PaymentRow } from './rows';
 import type { LedgerSettings } from './settings';
 
 export interface RefreshResult {
@@ -45,6 +45,49 @@ function lastPaymentDay(lines: readonly { kind: string; date: string }[]): Calen
   return (days.sort().at(-1) ?? null) as CalendarDate | null;
 }
 
+/**
+ * The facts of `debtorIds`; with `preloaded` (facts read earlier in this transaction), only the
+ * tables money writes touch (payments, agreements, installments) are read again.
+ */
+async function currentFacts(
+  tx: Tx,
+  debtorIds: readonly string[],
+  preloaded?: Map<string, DebtorFacts>,
+): Promise<Map<string, DebtorFacts>> {
+  if (!preloaded || debtorIds.some((id) => !preloaded.has(id)))
+    return loadMoneyFacts(tx, debtorIds);
+  const ids = [...new Set(debtorIds)];
+  const [payments, agreements, installments] = await Promise.all([
+    tx.query<PaymentRow>(
+      'SELECT * FROM payments WHERE debtor_id = ANY($1::uuid[]) ORDER BY paid_on, created_at, id',
+      [ids],
+    ),
+    tx.query<AgreementRow>(
+      'SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      [ids],
+    ),
+    tx.query<InstallmentRow & { debtor_id: string }>(
+      'SELECT * FROM installments WHERE debtor_id = ANY($1::uuid[]) ORDER BY agreement_id, seq',
+      [ids],
+    ),
+  ]);
+  const p = groupBy(payments);
+  const a = groupBy(agreements);
+  const i = groupBy(installments);
+  const out = new Map<string, DebtorFacts>();
+  for (const id of ids) {
+    const base = preloaded.get(id);
+    if (!base) continue;
+    out.set(id, {
+      ...base,
+      payments: p.get(id) ?? [],
+      agreements: a.get(id) ?? [],
+      installments: i.get(id) ?? [],
+    });
+  }
+  return out;
+}
+
 /** Brings the stored verdicts of `debtorIds` in line with their ledgers as of `today`. */
 export async function refreshDebtors(
   tx: Tx,
@@ -52,6 +95,7 @@ export async function refreshDebtors(
   settings: Pick<LedgerSettings, 'holidays' | 'state'>,
   today: CalendarDate,
   actor: string | null = null,
+  preloaded?: Map<string, DebtorFacts>,
 ): Promise<RefreshResult> {
   const result: RefreshResult = {
     completed: [],
@@ -61,7 +105,7 @@ export async function refreshDebtors(
     reopenedDebts: [],
   };
   if (debtorIds.length === 0) return result;
-  const all = await loadDebtorFacts(tx, debtorIds);
+  const all = await currentFacts(tx, debtorIds, preloaded);
   const installments: { id: string; paid_cents: number; paid_on: string | null }[] = [];
   const completed: { id: string; status: string; completed_on: string | null }[] = [];
   const broken: { id: string; status: string; broken_on: string | null; completed_on: null }[] = [];

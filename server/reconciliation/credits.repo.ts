@@ -148,7 +148,7 @@ export async function candidateDebtors(
   if (credits.length === 0) return out;
   const days = credits.map((c) => c.postedOn).sort();
   const rows = await tx.query<{ credit_id: string; debtor_id: string; why: CandidateReason }>(
-    `WITH s AS (
+    `WITH s AS MATERIALIZED (
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::date[])
          AS s(credit_id, doc, name_key, amount, posted_on)
      ),
@@ -158,11 +158,13 @@ export async function candidateDebtors(
        WHERE p.status = 'confirmed' AND p.agreement_id IS NULL GROUP BY p.debt_id
      ),
      est AS (
+       -- Integer arithmetic (numeric is slow on PGlite): each term truncates instead of rounding
+       -- half-even, so the margin below covers one centavo per term.
        SELECT d.id, d.debtor_id, d.due_on, d.grace_days,
-              d.principal_cents + d.fees_cents - coalesce(paid.paid, 0) AS base,
-              round(d.principal_cents * CASE WHEN d.debt_kind = 'consumer' THEN least(d.fine_bps, 200) ELSE d.fine_bps END / 10000.0) AS fine,
-              d.principal_cents * d.interest_monthly_bps / 300000.0 AS per_day,
-              round(d.principal_cents * coalesce(d.punctuality_discount_bps, 0) / 10000.0) AS discount,
+              d.principal_cents + d.fees_cents - coalesce(paid.paid, 0)::bigint AS base,
+              d.principal_cents * CASE WHEN d.debt_kind = 'consumer' THEN least(d.fine_bps, 200) ELSE d.fine_bps END / 10000 AS fine,
+              d.principal_cents * d.interest_monthly_bps AS per_day_x300000,
+              d.principal_cents * coalesce(d.punctuality_discount_bps, 0) / 10000 AS discount,
               coalesce(paid.paid, 0) > 0 AS partly_paid
        FROM debts d LEFT JOIN paid ON paid.debt_id = d.id
        WHERE d.status = 'open'
@@ -171,15 +173,19 @@ export async function candidateDebtors(
        SELECT e.id, e.debtor_id,
               -- The balance grows over the period: lowest on its first day, highest on its last.
               CASE WHEN $6::date > e.due_on + e.grace_days
-                   THEN e.base + e.fine + round(e.per_day * ($6::date - e.due_on)) ELSE e.base - e.discount END
-                - 2 - CASE WHEN e.partly_paid THEN e.fine + round(e.per_day * greatest(0, $7::date - e.due_on)) ELSE 0 END AS lo,
+                   THEN e.base + e.fine + e.per_day_x300000 * ($6::date - e.due_on) / 300000
+                   ELSE e.base - e.discount END
+                - 3 - CASE WHEN e.partly_paid
+                           THEN e.fine + e.per_day_x300000 * greatest(0, $7::date - e.due_on) / 300000
+                           ELSE 0 END AS lo,
               CASE WHEN $7::date > e.due_on + e.grace_days
-                   THEN e.base + e.fine + round(e.per_day * ($7::date - e.due_on)) ELSE e.base END + 2 AS hi
+                   THEN e.base + e.fine + e.per_day_x300000 * ($7::date - e.due_on) / 300000
+                   ELSE e.base END + 3 AS hi
        FROM est e
      ),
-     buckets AS (
+     buckets AS MATERIALIZED (
        SELECT r.id, r.debtor_id, r.lo, r.hi, b AS bucket
-       FROM ranged r, generate_series(floor(r.lo / ${BUCKET})::bigint, floor(r.hi / ${BUCKET})::bigint) AS b
+       FROM ranged r, generate_series(r.lo / ${BUCKET}, r.hi / ${BUCKET}) AS b
        WHERE r.hi > 0
      )
      SELECT s.credit_id, r.id AS debtor_id, 'cpf' AS why
@@ -205,7 +211,7 @@ export async function candidateDebtors(
       AND p.promised_on BETWEEN s.posted_on - ${WINDOW.promise} AND s.posted_on + ${WINDOW.promise}
      UNION
      SELECT s.credit_id, b.debtor_id, 'valor' FROM s JOIN buckets b
-       ON b.bucket = floor(s.amount / ${BUCKET})::bigint AND s.amount BETWEEN b.lo AND b.hi`,
+       ON b.bucket = s.amount / ${BUCKET} AND s.amount BETWEEN b.lo AND b.hi`,
     [
       credits.map((c) => c.id),
       credits.map((c) => c.payerDocument),

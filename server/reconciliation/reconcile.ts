@@ -7,12 +7,13 @@
  * whatever the number of credits. A file that cannot be read writes nothing.
  */
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { uuidv7 } from 'uuidv7';
 import { findQuitaTxids } from '#shared/pix/pix-txid';
 import { findDocuments, nameKey, payerNameKey } from '#shared/reconciliation/payer';
 import type { Db, Tx } from '../db/db';
 import { insertEntities, updateEntities } from '../import/bulk-write';
-import { loadDebtorFacts } from '../ledger/debtor-state';
+import { loadMoneyFacts } from '../ledger/debtor-state';
 import { ruleProblem } from '../ledger/http';
 import { refreshDebtors } from '../ledger/refresh';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
@@ -233,10 +234,24 @@ async function writeDecisions(
 /** Reconciles one statement file uploaded by `actor` (owner or staff). */
 export async function reconcileStatement(
   db: Db,
-  input: { bytes: Uint8Array; actor: string; now: Date; ip?: string | null },
+  input: {
+    bytes: Uint8Array;
+    actor: string;
+    now: Date;
+    ip?: string | null;
+    /** Receives each phase's duration (profiling; the bench and `--profile` use it). */
+    profile?: (phase: string, ms: number) => void;
+  },
 ): Promise<ReconcileSummary> {
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    input.profile?.(phase, now - mark);
+    mark = now;
+  };
   const parsed = readStatement(input.bytes);
   const credits = stageCredits(parsed);
+  lap('parse');
   const summary: ReconcileSummary = {
     statementId: null,
     format: parsed.format,
@@ -249,73 +264,84 @@ export async function reconcileStatement(
     debits: parsed.lines.length - credits.length,
   };
   if (credits.length === 0) return summary;
-  return db.transaction(async (tx) => {
-    const settings = await loadLedgerSettings(tx);
-    const today = todayFor(settings, input.now);
-    const seen = await seenBefore(tx, credits);
-    const fresh = credits.filter((_, i) => !seen.has(i));
-    const result = { ...summary, alreadySeen: seen.size };
-    // Nothing new: nothing is written, not even the statement's row.
-    if (fresh.length === 0) return result;
-    const statementId = uuidv7();
-    await tx.query(
-      `INSERT INTO bank_statements (id, format, account_key, period_start, period_end, file_sha256,
+  return db
+    .transaction(async (tx) => {
+      const settings = await loadLedgerSettings(tx);
+      const today = todayFor(settings, input.now);
+      lap('begin');
+      const seen = await seenBefore(tx, credits);
+      const fresh = credits.filter((_, i) => !seen.has(i));
+      const result = { ...summary, alreadySeen: seen.size };
+      // Nothing new: nothing is written, not even the statement's row.
+      if (fresh.length === 0) return result;
+      const statementId = uuidv7();
+      await tx.query(
+        `INSERT INTO bank_statements (id, format, account_key, period_start, period_end, file_sha256,
          uploaded_by, uploaded_at, credits, new_credits)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        statementId,
-        parsed.format,
-        parsed.accountKeys.join(' '),
-        parsed.periodStart,
-        parsed.periodEnd,
-        createHash('sha256').update(input.bytes).digest('hex'),
-        input.actor,
-        input.now,
-        credits.length,
-        fresh.length,
-      ],
-    );
-    const inserted = await insertCredits(tx, statementId, fresh, input.now);
-    // A FITID repeated inside the file itself is seen once.
-    const stored = fresh.filter((c) => inserted.has(c.id));
-    result.alreadySeen += fresh.length - stored.length;
-    const named = await txidTargets(tx, stored);
-    const open = stored.filter((c) => !named.has(c.id));
-    const candidates = await candidateDebtors(tx, open);
-    for (const byDebtor of candidates.values()) {
-      const amountOnly = [...byDebtor].filter(([, why]) => why.size === 1 && why.has('valor'));
-      for (const [id] of amountOnly.slice(MAX_AMOUNT_ONLY)) byDebtor.delete(id);
-    }
-    const debtorIds = new Set<string>();
-    for (const t of named.values()) debtorIds.add(t.debtorId);
-    for (const byDebtor of candidates.values()) for (const id of byDebtor.keys()) debtorIds.add(id);
-    const facts = await loadDebtorFacts(tx, [...debtorIds]);
-    const decisions = decide(stored, named, candidates, new LedgerBook(facts));
-    const touched = await writeDecisions(tx, decisions, input.actor, input.now);
-    await refreshDebtors(tx, [...touched], settings, today, input.actor);
-    for (const d of decisions) {
-      if (d.kind === 'suggest') result.suggested++;
-      else if (d.kind === 'unmatched') result.unmatched++;
-      else result.autoConfirmed++;
-    }
-    await tx.query(
-      `INSERT INTO audit_log (actor_id, ip, action, entity, entity_id, detail)
+        [
+          statementId,
+          parsed.format,
+          parsed.accountKeys.join(' '),
+          parsed.periodStart,
+          parsed.periodEnd,
+          createHash('sha256').update(input.bytes).digest('hex'),
+          input.actor,
+          input.now,
+          credits.length,
+          fresh.length,
+        ],
+      );
+      const inserted = await insertCredits(tx, statementId, fresh, input.now);
+      // A FITID repeated inside the file itself is seen once.
+      const stored = fresh.filter((c) => inserted.has(c.id));
+      result.alreadySeen += fresh.length - stored.length;
+      lap('store credits');
+      const named = await txidTargets(tx, stored);
+      lap('txid join');
+      const open = stored.filter((c) => !named.has(c.id));
+      const candidates = await candidateDebtors(tx, open);
+      for (const byDebtor of candidates.values()) {
+        const amountOnly = [...byDebtor].filter(([, why]) => why.size === 1 && why.has('valor'));
+        for (const [id] of amountOnly.slice(MAX_AMOUNT_ONLY)) byDebtor.delete(id);
+      }
+      lap('candidates');
+      const debtorIds = new Set<string>();
+      for (const t of named.values()) debtorIds.add(t.debtorId);
+      for (const byDebtor of candidates.values())
+        for (const id of byDebtor.keys()) debtorIds.add(id);
+      const facts = await loadMoneyFacts(tx, [...debtorIds]);
+      lap('load facts');
+      const decisions = decide(stored, named, candidates, new LedgerBook(facts));
+      lap('decide');
+      const touched = await writeDecisions(tx, decisions, input.actor, input.now);
+      lap('write');
+      await refreshDebtors(tx, [...touched], settings, today, input.actor, facts);
+      lap('refresh');
+      for (const d of decisions) {
+        if (d.kind === 'suggest') result.suggested++;
+        else if (d.kind === 'unmatched') result.unmatched++;
+        else result.autoConfirmed++;
+      }
+      await tx.query(
+        `INSERT INTO audit_log (actor_id, ip, action, entity, entity_id, detail)
        VALUES ($1, $2, 'reconciliation.statement', 'bank_statement', $3, $4)`,
-      [
-        input.actor,
-        input.ip ?? null,
-        statementId,
-        JSON.stringify({
-          format: parsed.format,
-          accounts: parsed.accountKeys,
-          credits: result.credits,
-          autoConfirmed: result.autoConfirmed,
-          suggested: result.suggested,
-          unmatched: result.unmatched,
-          alreadySeen: result.alreadySeen,
-        }),
-      ],
-    );
-    return { ...result, statementId };
-  });
+        [
+          input.actor,
+          input.ip ?? null,
+          statementId,
+          JSON.stringify({
+            format: parsed.format,
+            accounts: parsed.accountKeys,
+            credits: result.credits,
+            autoConfirmed: result.autoConfirmed,
+            suggested: result.suggested,
+            unmatched: result.unmatched,
+            alreadySeen: result.alreadySeen,
+          }),
+        ],
+      );
+      return { ...result, statementId };
+    })
+    .finally(() => lap('commit'));
 }

@@ -13,6 +13,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
   pwa: () => import('./pwa.bench'),
+  reconcile: () => import('./reconcile.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -31,7 +31,13 @@ function quote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
-export async function startCluster(): Promise<{ url: string; stop: () => void }> {
+/**
+ * `durable`: keep PostgreSQL's defaults (fsync, synchronous_commit and full-page writes on), for
+ * benchmarks that must pay for durability as production does.
+ */
+export async function startCluster(
+  options: { durable?: boolean } = {},
+): Promise<{ url: string; stop: () => void }> {
   const isRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'quita-pg-'));
   const run = (args: string[]) => {
@@ -66,7 +72,7 @@ export async function startCluster(): Promise<{ url: string; stop: () => void }>
       '-t',
       '30',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 ${options.durable ? '-c fsync=on -c synchronous_commit=on -c full_page_writes=on' : '-c fsync=off -c synchronous_commit=off -c full_page_writes=off'} -c max_connections=200`,
       'start',
     ]);
     return {
