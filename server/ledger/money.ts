@@ -260,15 +260,24 @@ export async function reportAboveOpen(
   amount: Cents,
   today: CalendarDate,
 ): Promise<{ message: string; open: number } | null> {
-  const { facts, plan } = await planFor(
-    tx,
-    debt.debtor_id,
-    { kind: 'debt', debtId: debt.id },
-    amount,
-    today,
-  );
+  const facts = (await loadDebtorFacts(tx, [debt.debtor_id])).get(debt.debtor_id);
+  if (!facts) throw conflict('not-found', 'devedor não encontrado');
+  return aboveOpenIn(facts, debt.id, amount, today);
+}
+
+/**
+ * The same check on facts already read (the set-based push reads its batch's debtors once):
+ * null when `amount` fits in what is open for `debtId` less the reports still waiting.
+ */
+export function aboveOpenIn(
+  facts: DebtorFacts,
+  debtId: string,
+  amount: Cents,
+  today: CalendarDate,
+): { message: string; open: number } | null {
+  const plan = planPayment(ledgerOf(facts, today), { kind: 'debt', debtId }, amount);
   const agreementId = plan.parts[0]?.agreementId ?? null;
-  const waiting = pendingFor(facts, debt.id, agreementId);
+  const waiting = pendingFor(facts, debtId, agreementId);
   const open = Math.max(0, plan.owed - waiting);
   if (amount <= open) return null;
   return {

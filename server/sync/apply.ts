@@ -12,7 +12,7 @@ import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
-import { insertEntity, updateEntity } from '../db/write';
+import { insertEntities, insertEntity, updateEntity } from '../db/write';
 import {
   contactVerdict,
   debtorState,
@@ -24,6 +24,13 @@ import { replaceContactPoints, settleDebts } from '../ledger/ledger.repo';
 import { mergeLateReport, reportAboveOpen } from '../ledger/money';
 import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
+import {
+  assignmentScope,
+  paymentDebtRefusal,
+  paymentRow,
+  type Scope,
+  visitRows,
+} from './fact-rows';
 
 /** A permanent, expected refusal: recorded as `rejected` with this stable reason code. */
 export class SyncRejection extends Error {
@@ -34,8 +41,7 @@ export class SyncRejection extends Error {
   }
 }
 
-/** Facts received this long after the collector lost the debtor are still accepted (§5.5). */
-export const UNASSIGNED_GRACE_MS = 30 * 24 * 3_600_000;
+export { UNASSIGNED_GRACE_MS } from './fact-rows';
 
 export interface ApplyContext {
   mutationId: string;
@@ -46,6 +52,11 @@ export interface ApplyContext {
   /** Device time of the fact (data only). */
   occurredAt: Date;
   now: Date;
+  /**
+   * The collector's standing with the debtor, when the caller (a set-based push batch) already
+   * decided it under the debtor's row lock: the applier then skips its own lock and lookup.
+   */
+  scope?: Scope;
 }
 
 export interface ApplyOutcome {
@@ -61,14 +72,12 @@ export interface ApplyOutcome {
   };
 }
 
-type Scope = 'assigned' | 'formerly_assigned';
-
 /**
- * Whether the collector may record facts about the debtor now: currently assigned, or assigned
- * until recently (facts made before the revocation, or arriving within the grace window, are
- * accepted and flagged), else a rejection.
+ * Whether the collector may record facts about the debtor now (fact-rows.ts assignmentScope),
+ * else a rejection.
  */
 async function scopeOf(tx: Tx, ctx: ApplyContext): Promise<Scope> {
+  if (ctx.scope !== undefined) return ctx.scope;
   // The debtor row lock serialises facts about one debtor (one active promise, one agreement…)
   // across devices and processes; the push transaction runs READ COMMITTED under these locks.
   const [debtor] = await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [ctx.debtorId]);
@@ -77,27 +86,13 @@ async function scopeOf(tx: Tx, ctx: ApplyContext): Promise<Scope> {
     'SELECT ended_at FROM assignments WHERE debtor_id = $1 AND collector_id = $2',
     [ctx.debtorId, ctx.collectorId],
   );
-  if (rows.some((r) => r.ended_at === null)) return 'assigned';
-  const ended = rows.map((r) => r.ended_at?.getTime() ?? 0).sort((a, b) => b - a)[0];
-  if (
-    ended !== undefined &&
-    (ctx.occurredAt.getTime() < ended || ctx.now.getTime() - ended <= UNASSIGNED_GRACE_MS)
-  )
-    return 'formerly_assigned';
-  throw new SyncRejection('not_assigned');
+  const scope = assignmentScope(rows, ctx.occurredAt, ctx.now);
+  if (scope === null) throw new SyncRejection('not_assigned');
+  return scope;
 }
 
 const flagged = (scope: Scope): Pick<ApplyOutcome, 'reason'> =>
   scope === 'formerly_assigned' ? { reason: 'recorded_while_unassigned' } : {};
-
-async function debtOf(tx: Tx, ctx: ApplyContext, debtId: string): Promise<DebtRow> {
-  const [debt] = await tx.query<DebtRow>('SELECT * FROM debts WHERE id = $1 AND debtor_id = $2', [
-    debtId,
-    ctx.debtorId,
-  ]);
-  if (!debt) throw new SyncRejection('debt_not_found');
-  return debt;
-}
 
 async function visitRecorded(
   tx: Tx,
@@ -105,31 +100,9 @@ async function visitRecorded(
   p: MutationPayloads['visit.recorded'],
 ): Promise<ApplyOutcome> {
   const scope = await scopeOf(tx, ctx);
-  await insertEntity(tx, 'visit', {
-    id: ctx.mutationId,
-    debtor_id: ctx.debtorId,
-    collector_id: ctx.collectorId,
-    visited_at: ctx.occurredAt,
-    outcome: p.outcome,
-    note: p.notes ?? null,
-    device_id: ctx.deviceId,
-    geolocation: p.geolocation === undefined ? null : JSON.stringify(p.geolocation),
-    promise_id: p.promiseId ?? null,
-    reported_payment_id: p.reportedPaymentId ?? null,
-    recorded_while_unassigned: scope === 'formerly_assigned',
-  });
-  // A visit spends the debtor's one contact budget like any message (DESIGN: field visits included).
-  await insertEntity(tx, 'contact', {
-    id: uuidv7(),
-    debtor_id: ctx.debtorId,
-    channel: 'visit',
-    direction: 'outbound',
-    automated: false,
-    status: 'sent',
-    at: ctx.occurredAt,
-    user_id: ctx.collectorId,
-    body: p.notes ?? null,
-  });
+  const rows = visitRows(ctx, p, scope);
+  await insertEntities(tx, 'visit', [rows.visit]);
+  await insertEntities(tx, 'contact', [rows.contact]);
   return { status: 'applied', ...flagged(scope) };
 }
 
@@ -139,29 +112,13 @@ async function paymentRecorded(
   p: MutationPayloads['payment.recorded'],
 ): Promise<ApplyOutcome> {
   const scope = await scopeOf(tx, ctx);
-  const debt = await debtOf(tx, ctx, p.debtId);
-  if (debt.status === 'cancelled') throw new SyncRejection('debt_cancelled');
-  // The report changes no balance until the office confirms it; a date "in the future" only
-  // means the phone's clock is wrong, which is flagged on the device, never a reason to refuse.
+  const [debt] = await tx.query<DebtRow>('SELECT * FROM debts WHERE id = $1', [p.debtId]);
+  const refusal = paymentDebtRefusal(debt, ctx.debtorId);
+  if (refusal || !debt) throw new SyncRejection(refusal ?? 'debt_not_found');
   const settings = await loadLedgerSettings(tx);
   const today = todayFor(settings, ctx.now);
   const above = await reportAboveOpen(tx, debt, cents(p.amount), today);
-  const row = await insertEntity<PaymentRow>(tx, 'payment', {
-    id: ctx.mutationId,
-    debtor_id: ctx.debtorId,
-    debt_id: debt.id,
-    amount_cents: p.amount,
-    paid_on: p.date,
-    method: p.method,
-    status: 'pending',
-    receipt_number: p.receiptNumber,
-    reported_by: ctx.collectorId,
-    reported_at: ctx.occurredAt,
-    device_id: ctx.deviceId,
-    visit_id: p.visitId ?? null,
-    note: p.note ?? null,
-    recorded_while_unassigned: scope === 'formerly_assigned',
-  });
+  const row = await insertEntity<PaymentRow>(tx, 'payment', paymentRow(ctx, p, scope));
   // Money the bank statement already brought is the same money: merged, never counted twice;
   // otherwise more than is open is refused with the reason (shared/ledger/plan-payment.ts).
   if (await mergeLateReport(tx, row, ctx.now))
