@@ -34,6 +34,8 @@ export interface StepFactsInput {
   today: CalendarDate;
   /** The last day an installment step's installment may be paid (its agreement's rule). */
   lastDayToPay?: CalendarDate;
+  /** The debtor's page link for `{{payment_link}}` (server/portal), when one exists. */
+  portalLink?: string | undefined;
 }
 
 /** Every fact a default or custom template of a cadence step may use. */
@@ -63,5 +65,6 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
           },
         }
       : {}),
+    ...(input.portalLink === undefined ? {} : { portalLink: input.portalLink }),
   });
 }

@@ -270,12 +270,16 @@ function installmentDeadline(state: DebtorState, action: PlannedAction) {
   return progress ? { lastDayToPay: progress.lastDayToPay } : {};
 }
 
+/** The debtor's page link of each debtor (server/portal), for `{{payment_link}}`. */
+export type PortalLinkMap = ReadonlyMap<string, string>;
+
 /** The rendered message of an action, or why it cannot be rendered. */
 export function renderAction(
   settings: EffectiveSettings,
   facts: DebtorFacts,
   state: DebtorState,
   action: PlannedAction,
+  links?: PortalLinkMap,
 ) {
   const debt = state.debts.find((d) => d.row.id === state.plan.carrying?.debtId);
   const template = settings.templates.get(action.templateId);
@@ -298,6 +302,7 @@ export function renderAction(
     collectorName: facts.assignment?.collector_name ?? null,
     today: state.today,
     ...installmentDeadline(state, action),
+    portalLink: links?.get(facts.debtor.id),
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
@@ -338,7 +343,7 @@ export function queueItems(
   page: QueuePage,
   settings: EffectiveSettings,
   now: Date,
-  options: { role: Role; channel?: Channel },
+  options: { role: Role; channel?: Channel; links?: PortalLinkMap },
 ) {
   const items = [];
   let endOfToday: number | undefined;
@@ -352,7 +357,7 @@ export function queueItems(
     const debt = state.debts.find((d) => d.row.id === carrying?.debtId);
     if (!carrying || !debt) continue;
     const serverSent = isServerSent(action);
-    const rendered = renderAction(settings, facts, state, action);
+    const rendered = renderAction(settings, facts, state, action, options.links);
     const { balance } = debt;
     items.push({
       debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },

@@ -57,6 +57,11 @@ export interface StepFactsInput {
     amount: Cents;
     lastDayToPay: CalendarDate;
   };
+  /**
+   * The debtor's own page link (Quita's `/p/<token>`, minted by the server): `{{payment_link}}`
+   * when the organisation configured no outside payment page; null or absent leaves it out.
+   */
+  portalLink?: string | null;
 }
 
 /** The facts of an installment step: the installment is what is due. */
@@ -70,10 +75,10 @@ function installmentFacts(
     input.pix === undefined
       ? pixCopyPaste(org, input.debt.id, installment.amount, txid)
       : input.pix;
-  const link = paymentLink(org, input.debt.id, txid);
+  const link = paymentLink(org, input.debt.id, txid) ?? input.portalLink ?? undefined;
   return {
     ...(input.creditor ?? creditorFacts(org)),
-    ...debtorNameFacts(input.debtor.name),
+    ...debtorNameFacts(input.debtor.name, input.debtor.kind),
     ...(input.debt.description.trim() === '' ? {} : { debt_reference: input.debt.description }),
     amount_due: installment.amount,
     installment_amount: installment.amount,
@@ -101,7 +106,8 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
   const { org, balance, today } = input;
   const amount = balance.totalDue;
   const pix = input.pix === undefined ? pixCopyPaste(org, input.debt.id, amount) : input.pix;
-  const link = paymentLink(org, input.debt.id);
+  // An outside payment page the owner configured wins; otherwise the debtor's own page.
+  const link = paymentLink(org, input.debt.id) ?? input.portalLink ?? undefined;
   const facts: MessageFacts = {
     ...(input.creditor ?? creditorFacts(org)),
     ...debtorNameFacts(input.debtor.name, input.debtor.kind),
