@@ -165,18 +165,20 @@ export async function loadQueuePage(
     of<PromiseRow>(
       `SELECT * FROM promises WHERE debtor_id = ANY($1::uuid[]) AND status = 'open' ORDER BY created_at, id`,
     ),
+    // Active agreements (their installment steps and what is owed through them) and broken ones
+    // (what was paid through them comes off the debts they covered): schedules and debts too.
     of<AgreementRow>(
-      `SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) AND status = 'active'`,
+      `SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) AND status IN ('active', 'broken')`,
     ),
-    // An active agreement's schedule and covered debts: its installment steps and what is owed.
     of<InstallmentRow & { debtor_id: string }>(
       `SELECT i.* FROM installments i JOIN agreements a ON a.id = i.agreement_id
-         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status = 'active' ORDER BY i.agreement_id, i.seq`,
+         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status IN ('active', 'broken')
+         ORDER BY i.agreement_id, i.seq`,
     ),
     of<AgreementDebtRow>(
       `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
          JOIN agreements a ON a.id = x.agreement_id
-         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status = 'active'`,
+         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status IN ('active', 'broken')`,
     ),
     of<DisputeRow>(`SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) AND status = 'open'`),
     of<NoticeRow>(`SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id`),

@@ -3,10 +3,14 @@
  * ship (so `addScriptTag` is blocked, as it should be): axe is evaluated through the DevTools
  * protocol, which a page's CSP does not govern, and nothing is added to the page itself.
  */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { ensureDevice, openDb, type QuitaDb } from '../../pwa/db/db';
+import { createSyncEngine, type SyncEngine } from '../../pwa/sync/sync-engine';
+import type { SeededUser } from './auth';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -64,4 +68,40 @@ export async function readQr(page: Page, png: Buffer): Promise<string | null> {
   } finally {
     await blank.close();
   }
+}
+
+/** The collector's phone: the PWA's Dexie database and sync engine, over real HTTP. */
+export async function phoneOf(
+  base: string,
+  collector: Pick<SeededUser, 'user' | 'headers'>,
+  options: { now?: () => Date } = {},
+): Promise<{ db: QuitaDb; engine: SyncEngine }> {
+  const opened = await openDb({
+    indexedDB: new IDBFactory(),
+    IDBKeyRange,
+    name: `phone-${Math.random()}`,
+  });
+  if (!opened.ok) throw new Error(opened.failure.message);
+  await ensureDevice(opened.db, {
+    collectorId: collector.user.id,
+    newId: () => crypto.randomUUID(),
+  });
+  const engine = createSyncEngine({
+    db: opened.db,
+    baseUrl: base,
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), ...collector.headers },
+      }),
+    now: options.now ?? (() => new Date()),
+    random: () => 0.5,
+    health: {
+      persisted: async () => true,
+      displayMode: () => 'standalone',
+      userAgent: 'portal-test',
+    },
+    appVersion: 'portal-test',
+  });
+  return { db: opened.db, engine };
 }
