@@ -177,6 +177,7 @@ async function upload(url: string, token: string, bytes: Uint8Array<ArrayBuffer>
       );
       req.setTimeout(0);
       req.on('error', reject);
+      req.on('socket', (socket) => socket.on('error', reject));
       req.end(bytes);
     },
   );
@@ -186,7 +187,7 @@ async function upload(url: string, token: string, bytes: Uint8Array<ArrayBuffer>
 
 async function measure(
   group: string,
-  server: { url: string },
+  server: { url: string; output: () => string },
   token: string,
   all: readonly DebtFact[],
   baseline: (lines: readonly OfxLine[]) => Promise<void>,
@@ -203,7 +204,15 @@ async function measure(
         const s = statement(all, round);
         lines = s.lines;
         round += 1;
-        last = await upload(server.url, token, s.bytes);
+        const started = Date.now();
+        try {
+          last = await upload(server.url, token, s.bytes);
+        } catch (error) {
+          // What the server said before the connection ended is the explanation.
+          console.error(`bench reconcile: upload failed; server output:\n${server.output()}`);
+          throw error;
+        }
+        console.error(`bench reconcile: ${group} round ${round}: ${Date.now() - started} ms`);
       },
     },
     { name: 'plain SQL: stage credits + join debts on txid', run: () => baseline(lines) },
@@ -224,6 +233,7 @@ async function pgliteBench(): Promise<BenchResult> {
   try {
     const db = await openPglite({ dataDir });
     await seed(db);
+    console.error(`bench reconcile: seeded ${DEBTS} debts`);
     const owner = await seedUser(db, 'owner');
     const all = await debts(db);
     await db.close();
@@ -260,6 +270,7 @@ async function postgresBench(): Promise<BenchResult | null> {
     const [fsync] = await db.query<{ fsync: string }>('SHOW fsync');
     if (fsync?.fsync !== 'on') throw new Error('bench reconcile: fsync must be on');
     await seed(db);
+    console.error(`bench reconcile: seeded ${DEBTS} debts`);
     const owner = await seedUser(db, 'owner');
     const all = await debts(db);
     await db.close();
