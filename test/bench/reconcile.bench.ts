@@ -160,6 +160,9 @@ async function upload(url: string, token: string, bytes: Uint8Array<ArrayBuffer>
         `${url}/api/reconciliation/statements`,
         {
           method: 'POST',
+          // A fresh connection each time: a kept-alive socket the server closed while the
+          // baseline ran would fail the next upload (EPIPE).
+          agent: false,
           headers: {
             authorization: `Bearer ${token}`,
             'content-type': 'application/x-ofx',
