@@ -106,6 +106,18 @@ export async function applySetBased(
 
   const pending: Pending = { visits: [], contacts: [], payments: [] };
   const receipts = new Set<string>();
+  // Receipt numbers the collector already used in rows committed earlier: such a report is a
+  // duplicate, and must not count as waiting for the office when later reports are checked.
+  const batchReceipts = valid.flatMap((f) =>
+    f.payload.type === 'payment.recorded' ? [f.payload.payload.receiptNumber] : [],
+  );
+  const usedBefore = new Map<string, string>();
+  if (batchReceipts.length > 0)
+    for (const row of await tx.query<{ id: string; receipt_number: string }>(
+      `SELECT id, receipt_number FROM payments WHERE reported_by = $1 AND receipt_number = ANY($2::text[])`,
+      [b.collectorId, batchReceipts],
+    ))
+      usedBefore.set(row.receipt_number, row.id);
   const flush = async () => {
     await insertEntities(tx, 'visit', pending.visits);
     await insertEntities(tx, 'contact', pending.contacts);
@@ -162,7 +174,9 @@ export async function applySetBased(
         const refusal = paymentDebtRefusal(debts.get(p.debtId), m.debtor_id);
         const facts = money.get(m.debtor_id);
         if (refusal) outcomes.set(item.id, { status: 'rejected', reason: refusal });
-        else if (receipts.has(p.receiptNumber))
+        else if (usedBefore.get(p.receiptNumber) === item.id)
+          outcomes.set(item.id, { status: 'rejected', reason: 'duplicate_id' });
+        else if (receipts.has(p.receiptNumber) || usedBefore.has(p.receiptNumber))
           outcomes.set(item.id, { status: 'rejected', reason: 'duplicate_receipt' });
         else if ((BANK_METHODS as readonly string[]).includes(p.method) || !facts) {
           await flush();
