@@ -15,6 +15,10 @@ import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { portalLinkRoutes } from './portal/portal-links.routes';
+import { portalRequestRoutes } from './portal/portal-requests.routes';
+import { portalRoutes } from './portal/portal.routes';
+import { randomPortalKey, type PortalKey } from './portal/portal-token';
 import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
@@ -28,6 +32,7 @@ import { noticeRoutes } from './routes/notices.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import { portfolioRoutes } from './routes/portfolio.routes';
 import { promiseRoutes } from './routes/promises.routes';
+import { reconciliationRoutes } from './routes/reconciliation.routes';
 import { authRoutes } from './routes/auth.routes';
 import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -68,6 +73,10 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
+  /** Derives the debtor's page links (server/portal/portal-token.ts); random per app when absent. */
+  portalKey?: PortalKey;
+  /** The origin debtors reach (QUITA_PUBLIC_URL); links use the request's origin when absent. */
+  publicUrl?: string;
 }
 
 /** AppDeps with defaults filled in, as routes receive them. */
@@ -79,6 +88,8 @@ export interface Deps {
   proxies: ProxyTrust;
   logError: (message: string, error: unknown) => void;
   metrics: Metrics;
+  portalKey: PortalKey;
+  publicUrl: string | undefined;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -98,6 +109,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ? (message, error) => logger.error({ err: error }, message)
         : (message, error) => console.error(message, error)),
     metrics,
+    portalKey: input.portalKey ?? randomPortalKey(),
+    publicUrl: input.publicUrl,
   };
   metrics.attachSources({ db: () => input.db });
   const app = new Hono<AppEnv>();
@@ -123,9 +136,12 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
+  app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
-    // CSV imports stream large bodies and set their own limit.
-    if (c.req.path.startsWith('/api/import/')) return next();
+    // CSV imports stream large bodies and bank statements are large files: they set their own limits.
+    if (c.req.path.startsWith('/api/import/') || c.req.path === '/api/reconciliation/statements')
+      return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT_BYTES,
       onError: () =>
@@ -143,6 +159,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
+  app.route('/api/debtors', portalLinkRoutes(deps));
+  app.route('/api/portal', portalRequestRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));
@@ -156,6 +174,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));
+  app.route('/api/reconciliation', reconciliationRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/extension', extensionRoutes(deps));

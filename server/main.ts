@@ -9,12 +9,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { startAgreementJob } from './agreements/agreement-job';
 import { startCadenceWorker } from './cadence/worker';
 import { smtpMailer } from './email/mailer';
 import { bootstrapOwner } from './auth/bootstrap';
 import { migrate } from './db/migrate';
 import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
+import { loadPortalSecret } from './portal/portal-token';
 import { ensurePwaBuilt } from './pwa-build';
 import { packageVersion } from './version';
 import { createLogger, type Logger } from './ops/logger';
@@ -55,6 +57,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     const pwaDir = env.buildPwa
       ? await ensurePwaBuilt((line) => logger.info(line.replace(/^quita: /, '')))
       : undefined;
+    const portal = loadPortalSecret({ envSecret: env.portalSecret, dataDir: env.dataDir });
+    logger.info({ portalKey: portal.source }, 'debtor page links derived with the portal key');
     const app = createApp({
       db,
       version,
@@ -63,6 +67,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       logger,
       serverState: ops.serverState,
       ...(env.ops.metricsToken ? { metricsToken: env.ops.metricsToken } : {}),
+      portalKey: portal.key,
+      ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
       ...(pwaDir ? { pwaDir } : {}),
     });
     const tls = env.ops.tls;
@@ -114,8 +120,16 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
           fromAddress: env.mailFrom,
           log: (line) => logger.info(line),
           onRun: ops.onCadenceRun,
+          // E-mails carry the debtor's page link only when the public address is known.
+          ...(env.publicUrl ? { portal: { key: portal.key, base: env.publicUrl } } : {}),
         })
       : undefined;
+    // Agreements with a missed installment are marked broken (hourly; idempotent).
+    const agreementJob = startAgreementJob({
+      db,
+      now: () => new Date(),
+      log: (line) => logger.info(line),
+    });
     ops.cadenceWorker(worker !== undefined);
     logger.info(
       mailer
@@ -139,6 +153,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
         stopWatchingTls?.();
         await ops.stop();
         await worker?.stop();
+        await agreementJob.stop();
         mailer?.close();
         await db.close();
       })());

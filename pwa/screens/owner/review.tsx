@@ -1,6 +1,7 @@
 /**
  * Review: field payments waiting for reconciliation (confirm / reject with a reason), agreements
- * awaiting the owner's approval, and sync conflicts (keep the phone's value or restore the previous).
+ * awaiting the owner's approval, new due dates debtors asked for on their page, and sync conflicts
+ * (keep the phone's value or restore the previous).
  */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../../app/api';
@@ -8,7 +9,9 @@ import { role } from '../../app/session';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
+import { BankReview } from './review-bank';
 import { ConflictsReview } from './review-conflicts';
+import { DueDatesReview } from './review-due-dates';
 
 interface Payment {
   id: string;
@@ -194,6 +197,9 @@ export function Review() {
           ))}
         </ul>
       ) : null}
+      <BankReview />
+      <h2>{t('review.dueDates')}</h2>
+      <DueDatesReview />
       <h2>{t('review.conflicts')}</h2>
       <ConflictsReview />
     </section>
