@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { uuidv7 } from 'uuidv7';
+import { DEMO_DEBTORS_DEFAULT } from '#shared/onboarding/onboarding.schema';
 import type { Db } from './db/db';
 import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
@@ -38,6 +39,9 @@ import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
 import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
+import { demoRoutes } from './routes/demo.routes';
+import { onboardingRoutes } from './routes/onboarding.routes';
+import { signInCodeRoutes, userSignInCodeRoutes } from './routes/sign-in-code.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -51,6 +55,12 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
+  /** QUITA_PUBLIC_URL: the address phones reach the server at (sign-in QR codes). */
+  publicUrl?: string | undefined;
+  /** SHA-256 of this run's local secret (server/local-control.ts): the CLI's way in. */
+  localTokenHash?: string | undefined;
+  /** How many debtors the demo loads (QUITA_DEMO_DEBTORS; default 2,000). */
+  demoDebtors?: number | undefined;
 }
 
 /** AppDeps with defaults filled in, as routes receive them. */
@@ -60,6 +70,9 @@ export interface Deps {
   now: () => Date;
   trustProxy: boolean;
   logError: (message: string, error: unknown) => void;
+  publicUrl: string | undefined;
+  localTokenHash: string | undefined;
+  demoDebtors: number;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -72,6 +85,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     now: input.now ?? (() => new Date()),
     trustProxy: input.trustProxy ?? false,
     logError: input.logError ?? ((message, error) => console.error(message, error)),
+    publicUrl: input.publicUrl?.replace(/\/+$/, ''),
+    localTokenHash: input.localTokenHash,
+    demoDebtors: input.demoDebtors ?? DEMO_DEBTORS_DEFAULT,
   };
   const app = new Hono<AppEnv>();
   // A collector's first sync is megabytes of JSON over a field phone's connection; gzip makes it
@@ -109,6 +125,10 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/users', userRoutes(deps));
   app.route('/api/users', peopleRoutes(deps));
   app.route('/api/password-reset', passwordResetRoutes(deps));
+  app.route('/api/users', userSignInCodeRoutes(deps));
+  app.route('/api/auth/code', signInCodeRoutes(deps));
+  app.route('/api/onboarding', onboardingRoutes(deps));
+  app.route('/api/demo', demoRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));

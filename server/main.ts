@@ -14,6 +14,7 @@ import { bootstrapOwner } from './auth/bootstrap';
 import { migrate } from './db/migrate';
 import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
+import { loopbackUrl, newLocalToken, writeCard } from './local-control';
 import { ensurePwaBuilt } from './pwa-build';
 import { packageVersion } from './version';
 
@@ -39,10 +40,16 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
       new Date(),
     );
     const pwaDir = env.buildPwa ? await ensurePwaBuilt(log) : undefined;
+    // On PGlite this process is the only one that may open the data directory: the CLI on this
+    // machine works through it, with a secret made for this run (server/local-control.ts).
+    const local = env.databaseUrl ? undefined : newLocalToken();
     const app = createApp({
       db,
       version: packageVersion(),
       trustProxy: env.trustProxy,
+      publicUrl: env.publicUrl,
+      localTokenHash: local?.hash,
+      demoDebtors: env.demoDebtors,
       ...(pwaDir ? { pwaDir } : {}),
     });
     const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host });
@@ -59,6 +66,14 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
         `quita: no users yet; open this one-time setup link: ${env.publicUrl ?? url}/setup?token=${boot.token}`,
       );
     log(`quita: listening on ${url}`);
+    const removeCard = local
+      ? writeCard(env.dataDir, {
+          pid: process.pid,
+          url: loopbackUrl(env.host, port),
+          token: local.token,
+          startedAt: new Date().toISOString(),
+        })
+      : () => {};
     // Automatic e-mail steps: sent by a worker when SMTP_URL is set; otherwise they wait in
     // /api/cadence/today for a person.
     const mailer = env.smtpUrl === undefined ? undefined : smtpMailer(env.smtpUrl);
@@ -89,6 +104,7 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
             resolve();
           });
         });
+        removeCard();
         await worker?.stop();
         mailer?.close();
         await db.close();
