@@ -1,7 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { existsSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isValidCnpj, isValidCpf } from '#shared/identity/document';
 import type { Db } from '../../db/db';
-import { seedDemo } from '../../demo/seed-demo';
+import { seedDemo, type DemoSummary } from '../../demo/seed-demo';
+import { readEnv } from '../../env';
+import { cardPath } from '../../local-control';
+import { startServer } from '../../main';
 import { databaseEnvFor, forEachDb, openTestDb } from '#test/helpers/test-db';
 import { openDb } from '../../db/open-db';
 import { main } from '../main';
@@ -119,5 +123,55 @@ forEachDb((kind) => {
     } finally {
       await cleanup();
     }
-  });
+  }, 120_000);
+});
+
+describe('quita demo while the server runs on the same data directory (PGlite)', () => {
+  test('goes through the running server, fills the creditor and a test PIX key, and a second run adds nothing', async () => {
+    const { env, cleanup } = await databaseEnvFor('pglite');
+    const dataDir = env['QUITA_DATA_DIR'] ?? '';
+    const server = await startServer(
+      {
+        ...readEnv({ ...env, QUITA_PWA: '0', PORT: '0' }),
+        ownerEmail: 'rosa@padaria.example.com.br',
+        ownerPassword: 'jabuticaba no quintal 1987',
+      },
+      () => undefined,
+    );
+    try {
+      // The server's card sits beside the data directory, for this machine's CLI only.
+      expect(statSync(cardPath(dataDir)).mode & 0o777).toBe(0o600);
+      const run = async (args: string[]) => {
+        let stdout = '';
+        let stderr = '';
+        const code = await main(['demo', ...args], {
+          stdout: (t) => void (stdout += t),
+          stderr: (t) => void (stderr += t),
+          env,
+          cwd: process.cwd(),
+        });
+        return { code, stderr, summary: JSON.parse(stdout || 'null') as DemoSummary | null };
+      };
+      const first = await run(['--debtors', '20']);
+      expect(first.stderr).toContain(
+        `o servidor em ${server.url} está rodando; carregando os dados por ele`,
+      );
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.summary?.organisation).toEqual({ creditor: 'filled', pix: 'filled' });
+      expect(first.summary?.import.debtors.created).toBe(20);
+      // The passwords of the users it created come back to this CLI (and only here).
+      const created = first.summary?.users.filter((u) => u.created) ?? [];
+      expect(created.map((u) => u.role)).toEqual(['staff', 'collector', 'collector', 'collector']);
+      expect(created.every((u) => (u.password?.length ?? 0) >= 10)).toBe(true);
+      const second = await run(['--debtors', '20']);
+      expect(second.code).toBe(0);
+      expect(Object.values(second.summary?.inserted ?? {}).every((n) => n === 0)).toBe(true);
+      expect(second.summary?.import.debtors).toEqual({ created: 0, updated: 0, unchanged: 20 });
+      expect(second.summary?.organisation).toEqual({ creditor: 'kept', pix: 'kept' });
+    } finally {
+      await server.close();
+      await cleanup();
+    }
+    expect(existsSync(cardPath(dataDir))).toBe(false);
+  }, 180_000);
 });
