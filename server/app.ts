@@ -42,6 +42,13 @@ import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
 import { demoRoutes } from './routes/demo.routes';
 import { onboardingRoutes } from './routes/onboarding.routes';
 import { signInCodeRoutes, userSignInCodeRoutes } from './routes/sign-in-code.routes';
+import { ANY_PROXY, NO_PROXY, clientInfo, type ProxyTrust } from './ops/forwarded';
+import type { Logger } from './ops/logger';
+import { createMetrics, instrumentDb, type Metrics } from './ops/metrics';
+import { metricsRoutes } from './ops/metrics.routes';
+import { requestContext, requestLogger } from './ops/request-context';
+import { securityHeaders } from './ops/security-headers';
+import { serverStateRoutes, type ServerStateSource } from './ops/server-state.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -49,16 +56,24 @@ export interface AppDeps {
   version: string;
   /** The clock (token expiry, rate-limit windows); tests pass a controllable one. */
   now?: () => Date;
-  /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you control). */
+  /** Trust X-Forwarded-* from every peer (tests driving app.request() only). */
   trustProxy?: boolean;
+  /** Peers whose X-Forwarded-* headers are believed (QUITA_TRUSTED_PROXIES); default nobody. */
+  trustedProxies?: ProxyTrust;
+  /** Prometheus metrics; a fresh registry when absent. */
+  metrics?: Metrics;
+  /** Structured logs (request lines, errors); without it errors go to console.error. */
+  logger?: Logger;
+  /** Bearer token that may read /metrics besides an owner's token. */
+  metricsToken?: string;
+  /** The server's own state for the owner (backups, worker, disk); omitted in tests. */
+  serverState?: ServerStateSource;
   /** Where unexpected errors are reported. */
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
   /** QUITA_PUBLIC_URL: the address phones reach the server at (sign-in QR codes). */
   publicUrl?: string | undefined;
-  /** SHA-256 of this run's local secret (server/local-control.ts): the CLI's way in. */
-  localTokenHash?: string | undefined;
   /** How many debtors the demo loads (QUITA_DEMO_DEBTORS; default 2,000). */
   demoDebtors?: number | undefined;
 }
@@ -68,10 +83,11 @@ export interface Deps {
   db: Db;
   version: string;
   now: () => Date;
-  trustProxy: boolean;
+  /** Peers whose X-Forwarded-* headers are believed. */
+  proxies: ProxyTrust;
   logError: (message: string, error: unknown) => void;
+  metrics: Metrics;
   publicUrl: string | undefined;
-  localTokenHash: string | undefined;
   demoDebtors: number;
 }
 
@@ -79,17 +95,28 @@ export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the Hono app. */
 export function createApp(input: AppDeps): Hono<AppEnv> {
+  const metrics = input.metrics ?? createMetrics({ version: input.version });
+  const logger = input.logger;
   const deps: Deps = {
-    db: input.db,
+    db: instrumentDb(input.db, metrics),
     version: input.version,
     now: input.now ?? (() => new Date()),
-    trustProxy: input.trustProxy ?? false,
-    logError: input.logError ?? ((message, error) => console.error(message, error)),
+    proxies: input.trustedProxies ?? (input.trustProxy ? ANY_PROXY : NO_PROXY),
+    logError:
+      input.logError ??
+      (logger
+        ? (message, error) => logger.error({ err: error }, message)
+        : (message, error) => console.error(message, error)),
+    metrics,
     publicUrl: input.publicUrl?.replace(/\/+$/, ''),
-    localTokenHash: input.localTokenHash,
     demoDebtors: input.demoDebtors ?? DEMO_DEBTORS_DEFAULT,
   };
+  metrics.attachSources({ db: () => input.db });
   const app = new Hono<AppEnv>();
+  // Outermost: every answer (errors and 404s included) gets the security headers, a request id,
+  // a latency sample and a log line.
+  app.use(securityHeaders((c) => clientInfo(c, deps.proxies).secure));
+  app.use(requestContext({ proxies: deps.proxies, metrics, logger }));
   // A collector's first sync is megabytes of JSON over a field phone's connection; gzip makes it
   // a fraction of that. Import progress (application/x-ndjson) and event streams are left alone
   // so each line still arrives as soon as it is written.
@@ -148,6 +175,11 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/extension', extensionRoutes(deps));
+  app.route('/api/status/server', serverStateRoutes(deps, input.serverState));
+  app.route(
+    '/metrics',
+    metricsRoutes({ db: input.db, metrics, metricsToken: input.metricsToken, now: deps.now }),
+  );
   app.route(
     '/api',
     openapiRoutes(deps, () => app.routes),
@@ -165,7 +197,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
       return problemResponse(problem(error.status, 'http-error'));
     }
     const errorId = uuidv7();
-    deps.logError(`unexpected error ${errorId} on ${c.req.method} ${c.req.path}`, error);
+    const log = requestLogger(c, logger);
+    if (log) log.error({ err: error, errorId }, 'unexpected error');
+    else deps.logError(`unexpected error ${errorId} on ${c.req.method} ${c.req.path}`, error);
     return problemResponse(
       problem(500, 'internal', 'algo deu errado; tente novamente', { errorId }),
     );

@@ -692,6 +692,18 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/status/rejections' }),
   },
+  'PATCH /api/status/devices/:id': {
+    roles: OWNER,
+    scoped: false,
+    // No device exists in the fixture: the admitted owner reaches the lookup (404).
+    allowed: [404],
+    request: () => ({ path: `/api/status/devices/${NO_ID}`, json: { name: 'Moto G de Carlos' } }),
+  },
+  'GET /api/status/server': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/server' }),
+  },
   'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
   'GET /api/settings/organisation': {
     roles: ALL,
@@ -732,6 +744,16 @@ const MATRIX: Record<string, Entry> = {
     roles: OWNER,
     scoped: false,
     request: () => ({ path: '/api/settings/negotiation', json: {} }),
+  },
+  'GET /api/settings/messages': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/messages' }),
+  },
+  'PUT /api/settings/messages': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/messages', json: { smsSaveSegments: false } }),
   },
   'GET /api/settings/promise': {
     roles: ALL,

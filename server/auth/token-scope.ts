@@ -32,7 +32,13 @@ function compile(pattern: string): { method: string; path: RegExp } {
   const [method = '', path = ''] = pattern.split(' ');
   const source = path
     .split('/')
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      // Every id in the API is a UUID: a named segment such as `/api/debtors/duplicates` must
+      // never be read as `:id` and admitted by a pattern meant for one debtor.
+      part.startsWith(':')
+        ? '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return { method, path: new RegExp(`^${source}/?$`) };
 }

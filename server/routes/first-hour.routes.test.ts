@@ -3,8 +3,8 @@
  * it once; short-lived, hashed at rest, a newer code retires the older, rate-limited per address,
  * never for an owner or an inactive person), the guide's state (steps done by their data,
  * skipped by the owner, the owner's name confirmed) and the demo loader (owner on an organisation
- * without debtors of its own, or the CLI's local secret; idempotent; fills the creditor and a
- * test PIX key only where unset).
+ * without debtors of its own; the operator's CLI may force it; idempotent; fills the creditor and
+ * a test PIX key only where unset).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { LoginResponse } from '#shared/auth/auth.schema';
@@ -13,7 +13,7 @@ import type { OnboardingStatus } from '#shared/onboarding/onboarding.schema';
 import { createApp } from '../app';
 import { hashToken } from '../auth/tokens';
 import type { Db } from '../db/db';
-import { newLocalToken, LOCAL_TOKEN_HEADER } from '../local-control';
+import { loadDemo } from '../demo/load-demo';
 import { forEachDb, openTestDb } from '#test/helpers/test-db';
 import { seedUser, testClock, type SeededUser } from '#test/helpers/auth';
 import { call, expectProblem } from '#test/helpers/http';
@@ -29,7 +29,6 @@ forEachDb((kind) => {
   /** A staff member whose session no test ends (staff's is ended by deactivating them). */
   let office: SeededUser;
   const clock = testClock('2025-03-10T12:00:00Z');
-  const local = newLocalToken();
   let address = 0;
   /** A fresh client address per test, so one test's refusals never rate-limit another's. */
   const from = () => ({ 'x-forwarded-for': `203.0.113.${(address += 1)}` });
@@ -42,7 +41,6 @@ forEachDb((kind) => {
       now: clock.now,
       trustProxy: true,
       publicUrl: 'https://quita.padaria.example.com.br/',
-      localTokenHash: local.hash,
       demoDebtors: 30,
     });
     owner = await seedUser(db, 'owner', { name: 'Rosa Almeida', now: clock.now() });
@@ -270,7 +268,7 @@ forEachDb((kind) => {
       );
     });
 
-    test('the demo: owner or the local secret; fills creditor and PIX; idempotent; passwords only to the CLI', async () => {
+    test('the demo: owner only; fills creditor and PIX; idempotent; no passwords to the app', async () => {
       const first = await call<{
         organisation: { creditor: string; pix: string };
         users: { email: string; role: string; created: boolean; password?: string }[];
@@ -310,46 +308,41 @@ forEachDb((kind) => {
       expect(status.facts.debtors).toBe(30);
       expect(status.steps.every((s) => s.state === 'done')).toBe(true);
 
-      // The CLI's secret, again: nothing new.
+      // Again (the button pressed twice): nothing new.
       const again = await call<{ inserted: Record<string, number>; users: { created: boolean }[] }>(
         app,
         'POST',
         '/api/demo',
-        { headers: { [LOCAL_TOKEN_HEADER]: local.token }, json: {} },
+        { headers: owner.headers, json: {} },
       );
       expect(again.status).toBe(200);
       expect(Object.values(again.body.inserted).every((n) => n === 0)).toBe(true);
       expect(again.body.users.every((u) => !u.created)).toBe(true);
-      // A wrong secret is no way in.
-      expect(
-        (
-          await call(app, 'POST', '/api/demo', {
-            headers: { [LOCAL_TOKEN_HEADER]: newLocalToken().token },
-            json: {},
-          })
-        ).status,
-      ).toBe(401);
+      expect((await call(app, 'POST', '/api/demo', { json: {} })).status).toBe(401);
       expect(
         (await call(app, 'POST', '/api/demo', { headers: office.headers, json: {} })).status,
       ).toBe(403);
     });
 
-    test('an organisation with debtors of its own is refused (force only from the CLI)', async () => {
+    test('an organisation with debtors of its own is refused (force only from the CLI on the server machine)', async () => {
       const res = await call(app, 'POST', '/api/debtors', {
         headers: owner.headers,
         json: { kind: 'person', name: 'Cliente Real' },
       });
       expect(res.status).toBe(201);
       expectProblem(
-        await call(app, 'POST', '/api/demo', { headers: owner.headers, json: { force: true } }),
+        await call(app, 'POST', '/api/demo', { headers: owner.headers, json: {} }),
         409,
         'has-debtors',
       );
-      const forced = await call(app, 'POST', '/api/demo', {
-        headers: { [LOCAL_TOKEN_HEADER]: local.token },
-        json: { force: true },
-      });
-      expect(forced.status).toBe(200);
+      // `force` is the operator's word (quita demo --force), not a field of the app's request.
+      expectProblem(
+        await call(app, 'POST', '/api/demo', { headers: owner.headers, json: { force: true } }),
+        422,
+        'validation',
+      );
+      const forced = await loadDemo(db, { now: clock.now(), debtors: 30, force: true });
+      expect(forced.import.debtors.unchanged).toBe(30);
       const status = (
         await call<OnboardingStatus>(app, 'GET', '/api/onboarding', { headers: owner.headers })
       ).body;

@@ -30,21 +30,28 @@ export const OwnerNameRequestSchema = v.strictObject(
 
 export const DEMO_DEBTORS_DEFAULT = 2000;
 
-/** `POST /api/demo`: how many demo debtors (default 2,000); an empty body is fine. */
+const DemoDebtorsSchema = v.optional(
+  v.pipe(
+    v.number('o número de devedores deve ser um número'),
+    v.integer('o número de devedores deve ser inteiro'),
+    v.minValue(10, 'pelo menos 10 devedores'),
+    v.maxValue(5000, 'no máximo 5000 devedores'),
+  ),
+);
+
+/** `POST /api/demo` (the owner's app): how many demo debtors (default 2,000); an empty body is fine. */
 export const DemoRequestSchema = v.optional(
+  v.strictObject({ debtors: DemoDebtorsSchema }, 'campo desconhecido: use debtors'),
+  {},
+);
+
+/**
+ * `quita demo` through the running server's admin socket: the same, plus `force` (load even
+ * when the organisation has debtors of its own), which only the machine's operator may ask.
+ */
+export const DemoLocalRequestSchema = v.optional(
   v.strictObject(
-    {
-      debtors: v.optional(
-        v.pipe(
-          v.number('o número de devedores deve ser um número'),
-          v.integer('o número de devedores deve ser inteiro'),
-          v.minValue(10, 'pelo menos 10 devedores'),
-          v.maxValue(5000, 'no máximo 5000 devedores'),
-        ),
-      ),
-      /** Load even when the organisation has debtors of its own (the CLI's --force only). */
-      force: v.optional(v.boolean('force deve ser true ou false')),
-    },
+    { debtors: DemoDebtorsSchema, force: v.optional(v.boolean('force deve ser true ou false')) },
     'campo desconhecido: use debtors ou force',
   ),
   {},

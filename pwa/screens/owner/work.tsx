@@ -9,7 +9,7 @@ import { role } from '../../app/session';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, num } from '../../i18n/format';
 import { TableWrap } from '../../ui/table-wrap';
-import { t } from '../../i18n/messages';
+import { t, type MessageKey } from '../../i18n/messages';
 
 interface Counts {
   created: number;
@@ -100,6 +100,13 @@ function CsvImport() {
     <>
       <h2>{t('work.import.title')}</h2>
       <p class="small muted">{t('work.import.help')}</p>
+      <ul class="small muted columns" data-testid="import-columns">
+        {CSV_COLUMNS.map((c) => (
+          <li key={c}>
+            <code>{c}</code> {columnLabel(c)}
+          </li>
+        ))}
+      </ul>
       <form onSubmit={(e) => void submit(e)}>
         <label for="csv">{t('work.import.file')}</label>
         <input id="csv" name="csv" type="file" accept=".csv,text/csv" />
@@ -124,6 +131,27 @@ function CsvImport() {
       {result ? <ImportReport r={result} /> : null}
     </>
   );
+}
+
+/** The import file's columns, as its header must spell them. */
+const CSV_COLUMNS = [
+  'external_id',
+  'name',
+  'document',
+  'email',
+  'phone',
+  'address',
+  'city',
+  'state',
+  'debt_id',
+  'description',
+  'amount',
+  'due_date',
+] as const;
+
+/** A column of the import file in words ("CPF/CNPJ"); the header itself is shown as code. */
+function columnLabel(column: string): string {
+  return t(`work.column.${column}` as MessageKey) ?? t('work.column.other');
 }
 
 function ImportReport({ r }: { r: ImportResult }) {
@@ -151,7 +179,15 @@ function ImportReport({ r }: { r: ImportResult }) {
               {r.errors.map((e, i) => (
                 <tr key={`${e.line}-${i}`}>
                   <td class="num">{e.line}</td>
-                  <td>{e.column ?? '—'}</td>
+                  <td>
+                    {e.column ? (
+                      <>
+                        {columnLabel(e.column)} <code>{e.column}</code>
+                      </>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>{e.message}</td>
                 </tr>
               ))}

@@ -1,11 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isValidCnpj, isValidCpf } from '#shared/identity/document';
 import type { Db } from '../../db/db';
 import { seedDemo, type DemoSummary } from '../../demo/seed-demo';
-import { readEnv } from '../../env';
-import { cardPath } from '../../local-control';
-import { startServer } from '../../main';
+import { adminSocketPath } from '../../ops/backup/admin-socket';
+import { runQuita, startQuitaServer } from '#test/helpers/cli';
 import { databaseEnvFor, forEachDb, openTestDb } from '#test/helpers/test-db';
 import { openDb } from '../../db/open-db';
 import { main } from '../main';
@@ -130,31 +129,20 @@ describe('quita demo while the server runs on the same data directory (PGlite)',
   test('goes through the running server, fills the creditor and a test PIX key, and a second run adds nothing', async () => {
     const { env, cleanup } = await databaseEnvFor('pglite');
     const dataDir = env['QUITA_DATA_DIR'] ?? '';
-    const server = await startServer(
-      {
-        ...readEnv({ ...env, QUITA_PWA: '0', PORT: '0' }),
-        ownerEmail: 'rosa@padaria.example.com.br',
-        ownerPassword: 'jabuticaba no quintal 1987',
-      },
-      () => undefined,
-    );
+    // The real `quita serve` and the real `quita demo`, two processes, as a person runs them.
+    const server = await startQuitaServer({
+      ...env,
+      QUITA_OWNER_EMAIL: 'rosa@padaria.example.com.br',
+      QUITA_OWNER_PASSWORD: 'jabuticaba no quintal 1987',
+    });
     try {
-      // The server's card sits beside the data directory, for this machine's CLI only.
-      expect(statSync(cardPath(dataDir)).mode & 0o777).toBe(0o600);
       const run = async (args: string[]) => {
-        let stdout = '';
-        let stderr = '';
-        const code = await main(['demo', ...args], {
-          stdout: (t) => void (stdout += t),
-          stderr: (t) => void (stderr += t),
-          env,
-          cwd: process.cwd(),
-        });
-        return { code, stderr, summary: JSON.parse(stdout || 'null') as DemoSummary | null };
+        const out = await runQuita(['demo', ...args], env);
+        return { ...out, summary: JSON.parse(out.stdout || 'null') as DemoSummary | null };
       };
       const first = await run(['--debtors', '20']);
       expect(first.stderr).toContain(
-        `o servidor em ${server.url} está rodando; carregando os dados por ele`,
+        `o servidor (processo ${server.pid}) está usando ${dataDir}; carregando os dados por ele`,
       );
       expect(first.code, first.stderr).toBe(0);
       expect(first.summary?.organisation).toEqual({ creditor: 'filled', pix: 'filled' });
@@ -168,10 +156,14 @@ describe('quita demo while the server runs on the same data directory (PGlite)',
       expect(Object.values(second.summary?.inserted ?? {}).every((n) => n === 0)).toBe(true);
       expect(second.summary?.import.debtors).toEqual({ created: 0, updated: 0, unchanged: 20 });
       expect(second.summary?.organisation).toEqual({ creditor: 'kept', pix: 'kept' });
+      // A bad count is refused before anything is asked of the server.
+      const bad = await runQuita(['demo', '--debtors', '9'], env);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--debtors: esperado um número de 10 a 5000/);
     } finally {
-      await server.close();
+      await server.stop();
       await cleanup();
     }
-    expect(existsSync(cardPath(dataDir))).toBe(false);
+    expect(existsSync(adminSocketPath(dataDir))).toBe(false);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 import { DEMO_DEBTORS_DEFAULT } from '#shared/onboarding/onboarding.schema';
 import { seedDemo } from '../../demo/seed-demo';
 import { DEMO_PREFIX } from '../../demo/demo-portfolio';
-import { LOCAL_TOKEN_HEADER, readCard, type ServerCard } from '../../local-control';
+import { callAdminSocket } from '../../ops/backup/admin-socket';
 import {
   envOf,
   parseCommandArgs,
@@ -13,36 +13,27 @@ import {
   type CliIo,
   type Command,
 } from '../command';
+import { pgliteLockHolder } from './backup';
 
 const AFTER =
   'quita demo: pronto. No app, como proprietário, cada cobrador de exemplo tem um QR para entrar no celular (Pessoas ou Primeiros passos).\n';
 
-/** Loads the demo through the server that holds the data directory. */
+/** Loads the demo through the server that holds the embedded database (its admin socket). */
 async function throughServer(
   io: CliIo,
-  card: ServerCard,
+  dataDir: string,
+  pid: number,
   body: { debtors?: number; force?: boolean },
 ): Promise<number> {
-  io.stderr(`quita demo: o servidor em ${card.url} está rodando; carregando os dados por ele…\n`);
-  let res: Response;
+  io.stderr(
+    `quita demo: o servidor (processo ${pid}) está usando ${dataDir}; carregando os dados por ele…\n`,
+  );
   try {
-    res = await fetch(`${card.url}/api/demo`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [LOCAL_TOKEN_HEADER]: card.token },
-      body: JSON.stringify(body),
-    });
+    printJson(io, await callAdminSocket(dataDir, '/demo', body));
   } catch (error) {
-    io.stderr(
-      `quita demo: o servidor em ${card.url} não respondeu (${error instanceof Error ? error.message : String(error)}); pare-o ou tente de novo\n`,
-    );
+    io.stderr(`quita demo: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT_FAILURE;
   }
-  const answer = (await res.json().catch(() => null)) as { detail?: string } | null;
-  if (!res.ok) {
-    io.stderr(`quita demo: ${answer?.detail ?? `o servidor respondeu ${res.status}`}\n`);
-    return EXIT_FAILURE;
-  }
-  printJson(io, answer);
   io.stderr(AFTER);
   return EXIT_OK;
 }
@@ -86,9 +77,9 @@ Exit codes: 0 seeded, 1 the database holds real debtors (without --force) or see
         );
     }
     const env = envOf(io);
-    const card = env.databaseUrl ? undefined : readCard(env.dataDir);
-    if (card)
-      return throughServer(io, card, {
+    const holder = env.databaseUrl ? null : pgliteLockHolder(env.dataDir);
+    if (holder !== null)
+      return throughServer(io, env.dataDir, holder, {
         ...(debtors === undefined ? {} : { debtors }),
         ...(values.force ? { force: true } : {}),
       });
