@@ -40,6 +40,7 @@ import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
 import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
 import { demoRoutes } from './routes/demo.routes';
+import { importTemplateRoutes } from './routes/import-template.routes';
 import { onboardingRoutes } from './routes/onboarding.routes';
 import { signInCodeRoutes, userSignInCodeRoutes } from './routes/sign-in-code.routes';
 import { ANY_PROXY, NO_PROXY, clientInfo, type ProxyTrust } from './ops/forwarded';
@@ -169,6 +170,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/escalations', escalationRoutes(deps));
   app.route('/api/assignments', assignmentRoutes(deps));
   app.route('/api/import', importRoutes(deps));
+  app.route('/api/import', importTemplateRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));

@@ -306,6 +306,11 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: (f) => ({ path: '/api/onboarding/name', json: { name: f.users.owner.user.name } }),
   },
+  'GET /api/import/template.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/template.csv' }),
+  },
   'POST /api/demo': {
     roles: OWNER,
     scoped: false,

@@ -210,6 +210,32 @@ forEachDb((kind) => {
   });
 
   describe('the guide and the demo', () => {
+    test('the import template opens in Excel and, sent back as it is, imports cleanly', async () => {
+      const res = await app.request('/api/import/template.csv', { headers: office.headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('content-disposition')).toContain('modelo-importacao-quita.csv');
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(Array.from(bytes.slice(0, 3))).toEqual([0xef, 0xbb, 0xbf]);
+      const text = new TextDecoder().decode(bytes.slice(3));
+      const lines = text.split('\r\n');
+      expect(lines[0]).toBe(
+        'external_id;name;document;email;phone;address;city;state;debt_id;description;amount;due_date',
+      );
+      expect(lines[1]).toContain('Maria Aparecida da Silva;529.982.247-25');
+      const dry = await call<{ rows: number; errorCount: number; debtors: { created: number } }>(
+        app,
+        'POST',
+        '/api/import/debtors?dry_run=1',
+        { headers: { ...office.headers, 'content-type': 'text/csv' }, body: text },
+      );
+      expect(dry.status).toBe(200);
+      expect(dry.body).toMatchObject({ rows: 2, errorCount: 0, debtors: { created: 2 } });
+      expect(
+        (await app.request('/api/import/template.csv', { headers: collector.headers })).status,
+      ).toBe(403);
+    });
+
     test('steps follow the data, skips are remembered, the name is confirmed once', async () => {
       const get = async () =>
         (await call<OnboardingStatus>(app, 'GET', '/api/onboarding', { headers: owner.headers }))

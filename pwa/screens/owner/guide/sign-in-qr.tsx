@@ -11,6 +11,7 @@ import type { SignInCodeCreated } from '#shared/auth/sign-in-code.schema';
 import { api, errorMessage } from '../../../app/api';
 import { dateTime } from '../../../i18n/format';
 import { loadMessages, t } from '../../../i18n/messages';
+import { copyText } from '../../../ui/clipboard';
 import { QrSvg } from '../../../ui/qr-svg';
 import './guide.css';
 
@@ -88,10 +89,7 @@ export function SignInQr({
               {url}
             </p>
             <div class="tap-row">
-              <button
-                type="button"
-                onClick={() => void navigator.clipboard?.writeText(url).then(() => setCopied(true))}
-              >
+              <button type="button" onClick={() => void copyText(url).then(setCopied)}>
                 {t('qr.copy')}
               </button>
               <a
