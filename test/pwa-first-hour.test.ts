@@ -159,7 +159,7 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       expect(pix).toMatch(/^000201/);
       expect(pix).toContain('11222333000181');
       expect(pix).toContain('54040.01');
-      await check(owner, '03-guide-pix', '03-guide-pix');
+      await check(owner, '03-guide-pix');
       await owner.getByRole('button', { name: 'Continuar' }).click();
 
       // The first collector: a name and an e-mail; the QR shows at once.
@@ -213,7 +213,7 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       await owner.goto(`${server.url}/`);
       await owner.getByRole('heading', { level: 1, name: 'Olá, Rosa Almeida' }).waitFor();
       await owner.getByText('A configuração essencial está feita.').waitFor();
-      await check(owner, '06-home-ready', '06-home-ready');
+      await check(owner, '06-home-ready');
 
       // ---- Carlos, in the street: the phone opens the QR's link; nobody types anything.
       const phone = await open(360, 640);
@@ -246,7 +246,7 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       await expect
         .poll(() => phone.getByTestId('sync-waiting').innerText(), { timeout: 60_000 })
         .not.toMatch(/[1-9]/);
-      await check(phone, '09-phone-visit', '09-phone-visit');
+      await check(phone, '09-phone-visit');
 
       // ---- Back at the office: the visit is in Maria's story, in words.
       await expect
