@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isValidCnpj, isValidCpf } from '#shared/identity/document';
 import type { Db } from '../../db/db';
 import { seedDemo, type DemoSummary } from '../../demo/seed-demo';
-import { adminSocketPath } from '../../ops/backup/admin-socket';
-import { runQuita, startQuitaServer } from '#test/helpers/cli';
 import { databaseEnvFor, forEachDb, openTestDb } from '#test/helpers/test-db';
 import { openDb } from '../../db/open-db';
 import { main } from '../main';
@@ -125,45 +122,6 @@ forEachDb((kind) => {
   }, 120_000);
 });
 
-describe('quita demo while the server runs on the same data directory (PGlite)', () => {
-  test('goes through the running server, fills the creditor and a test PIX key, and a second run adds nothing', async () => {
-    const { env, cleanup } = await databaseEnvFor('pglite');
-    const dataDir = env['QUITA_DATA_DIR'] ?? '';
-    // The real `quita serve` and the real `quita demo`, two processes, as a person runs them.
-    const server = await startQuitaServer({
-      ...env,
-      QUITA_OWNER_EMAIL: 'rosa@padaria.example.com.br',
-      QUITA_OWNER_PASSWORD: 'jabuticaba no quintal 1987',
-    });
-    try {
-      const run = async (args: string[]) => {
-        const out = await runQuita(['demo', ...args], env);
-        return { ...out, summary: JSON.parse(out.stdout || 'null') as DemoSummary | null };
-      };
-      const first = await run(['--debtors', '20']);
-      expect(first.stderr).toContain(
-        `o servidor (processo ${server.pid}) está usando ${dataDir}; carregando os dados por ele`,
-      );
-      expect(first.code, first.stderr).toBe(0);
-      expect(first.summary?.organisation).toEqual({ creditor: 'filled', pix: 'filled' });
-      expect(first.summary?.import.debtors.created).toBe(20);
-      // The passwords of the users it created come back to this CLI (and only here).
-      const created = first.summary?.users.filter((u) => u.created) ?? [];
-      expect(created.map((u) => u.role)).toEqual(['staff', 'collector', 'collector', 'collector']);
-      expect(created.every((u) => (u.password?.length ?? 0) >= 10)).toBe(true);
-      const second = await run(['--debtors', '20']);
-      expect(second.code).toBe(0);
-      expect(Object.values(second.summary?.inserted ?? {}).every((n) => n === 0)).toBe(true);
-      expect(second.summary?.import.debtors).toEqual({ created: 0, updated: 0, unchanged: 20 });
-      expect(second.summary?.organisation).toEqual({ creditor: 'kept', pix: 'kept' });
-      // A bad count is refused before anything is asked of the server.
-      const bad = await runQuita(['demo', '--debtors', '9'], env);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toMatch(/--debtors: esperado um número de 10 a 5000/);
-    } finally {
-      await server.stop();
-      await cleanup();
-    }
-    expect(existsSync(adminSocketPath(dataDir))).toBe(false);
-  }, 180_000);
-});
+// With a server running on the same data directory, `quita demo` goes through its admin socket:
+// test/readme-quick-start.test.ts (CLI first, passwords to the CLI) and test/pwa-first-hour.test.ts
+// (the app's button first, then the CLI adds nothing) run it against the real `quita serve`.
