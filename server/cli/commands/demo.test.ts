@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
 import { isValidCnpj, isValidCpf } from '#shared/identity/document';
 import type { Db } from '../../db/db';
-import { seedDemo, type DemoSummary } from '../../demo/seed-demo';
+import { seedDemo } from '../../demo/seed-demo';
 import { databaseEnvFor, forEachDb, openTestDb } from '#test/helpers/test-db';
 import { openDb } from '../../db/open-db';
 import { main } from '../main';
