@@ -16,6 +16,10 @@ import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { portalLinkRoutes } from './portal/portal-links.routes';
+import { portalRequestRoutes } from './portal/portal-requests.routes';
+import { portalRoutes } from './portal/portal.routes';
+import { randomPortalKey, type PortalKey } from './portal/portal-token';
 import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
@@ -73,8 +77,13 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
-  /** QUITA_PUBLIC_URL: the address phones reach the server at (sign-in QR codes). */
-  publicUrl?: string | undefined;
+  /** Derives the debtor's page links (server/portal/portal-token.ts); random per app when absent. */
+  portalKey?: PortalKey;
+  /**
+   * The origin debtors and phones reach (QUITA_PUBLIC_URL: debtor page links, sign-in QR codes);
+   * links use the request's origin when absent.
+   */
+  publicUrl?: string;
   /** How many debtors the demo loads (QUITA_DEMO_DEBTORS; default 2,000). */
   demoDebtors?: number | undefined;
 }
@@ -88,6 +97,7 @@ export interface Deps {
   proxies: ProxyTrust;
   logError: (message: string, error: unknown) => void;
   metrics: Metrics;
+  portalKey: PortalKey;
   publicUrl: string | undefined;
   demoDebtors: number;
 }
@@ -109,6 +119,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ? (message, error) => logger.error({ err: error }, message)
         : (message, error) => console.error(message, error)),
     metrics,
+    portalKey: input.portalKey ?? randomPortalKey(),
     publicUrl: input.publicUrl?.replace(/\/+$/, ''),
     demoDebtors: input.demoDebtors ?? DEMO_DEBTORS_DEFAULT,
   };
@@ -136,6 +147,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
+  app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
     // CSV imports stream large bodies and set their own limit.
     if (c.req.path.startsWith('/api/import/')) return next();
@@ -160,6 +173,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
+  app.route('/api/debtors', portalLinkRoutes(deps));
+  app.route('/api/portal', portalRequestRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));

@@ -44,6 +44,9 @@ const EnvSchema = v.object({
     ),
   ),
   QUITA_MAIL_FROM: v.optional(v.pipe(v.string(TEXT), v.email('deve ser um endereço de e-mail'))),
+  QUITA_PORTAL_SECRET: v.optional(
+    v.pipe(v.string(TEXT), v.minLength(32, 'deve ter pelo menos 32 caracteres')),
+  ),
 });
 
 /** Parsed configuration. */
@@ -66,6 +69,8 @@ export interface Env {
   mailFrom: string;
   /** Debtors the demo loads (QUITA_DEMO_DEBTORS, 10–5000); undefined = the default 2,000. */
   demoDebtors: number | undefined;
+  /** Derives the debtor's page links; else `<dataDir>/portal-secret` (server/portal/portal-token.ts). */
+  portalSecret: string | undefined;
 }
 
 /** Parses `env`; throws a one-line error naming the variable. Empty strings count as unset. */
@@ -93,5 +98,6 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Env 
     buildPwa: e.QUITA_PWA === undefined || e.QUITA_PWA === '1' || e.QUITA_PWA === 'true',
     mailFrom: e.QUITA_MAIL_FROM ?? 'cobranca@localhost',
     demoDebtors: e.QUITA_DEMO_DEBTORS,
+    portalSecret: e.QUITA_PORTAL_SECRET,
   };
 }
