@@ -107,7 +107,7 @@ describe('README quick start, as written', () => {
         })
         .toBe(true);
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1] ?? '';
-      const setupLink = /"setupLink":"([^"]+)"/.exec(output)?.[1] ?? '';
+      const setupLink = /^ +(http:\/\/\S+\/setup\?token=\S+)$/m.exec(output)?.[1] ?? '';
       expect(setupLink.startsWith(`${url}/setup?token=`)).toBe(true);
       const page = await fetch(setupLink);
       expect(page.status).toBe(200);
