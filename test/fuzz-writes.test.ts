@@ -12,6 +12,7 @@ import { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
+import { setUpCreditor } from './helpers/portal';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 
@@ -288,6 +289,8 @@ test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejec
  */
 test('arbitrary forms to every action of the debtor page: no 5xx, and a refusal writes nothing', async () => {
   const PORTAL_RUNS = 100;
+  // CDC art. 42-A: the page opens only once the creditor's identity is set.
+  await setUpCreditor(app, users.owner);
   const [row] = await db.query<{ document: string }>('SELECT document FROM debtors WHERE id = $1', [
     ids['debtor'],
   ]);
