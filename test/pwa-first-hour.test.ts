@@ -14,16 +14,15 @@
  * the README's quick-start pictures under test/quick-start/).
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ensurePwaBuilt } from '../server/pwa-build';
 import { runQuita, startQuitaServer } from './helpers/cli';
+import { readQr } from './helpers/portal-browser';
 import { expectAxeClean, SHOTS, screenshot } from './helpers/pwa-browser';
 
-const JSQR = createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js');
 export const README_SHOTS = join(import.meta.dirname, 'quick-start');
 const PASSWORD = 'jabuticaba no quintal 1987';
 
@@ -155,7 +154,7 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       await owner.getByText('Chave válida').waitFor();
       await owner.getByRole('button', { name: 'Salvar', exact: true }).click();
       await owner.getByTestId('pix-test-qr').waitFor();
-      const pix = await decodeQr(owner, await owner.getByTestId('pix-test-qr').screenshot());
+      const pix = await readQr(owner, await owner.getByTestId('pix-test-qr').screenshot());
       expect(pix).toMatch(/^000201/);
       expect(pix).toContain('11222333000181');
       expect(pix).toContain('54040.01');
@@ -169,7 +168,7 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       await owner.getByRole('button', { name: 'Cadastrar cobrador' }).click();
       const qr = owner.getByTestId('sign-in-qr-code');
       await qr.waitFor();
-      const link = await decodeQr(owner, await qr.screenshot());
+      const link = await readQr(owner, await qr.screenshot());
       expect(link).toMatch(new RegExp(`^${server.url}/entrar-com-codigo#`));
       expect(await owner.getByTestId('sign-in-link').textContent()).toBe(link);
       await check(owner, '04-guide-collector', '04-guide-collector');
@@ -309,31 +308,3 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
     },
   );
 });
-
-/** jsQR over a PNG, decoded in a blank page's canvas (no PNG library needed in Node). */
-async function decodeQr(page: Page, png: Buffer): Promise<string | null> {
-  const blank = await page.context().newPage();
-  try {
-    await blank.addScriptTag({ path: JSQR });
-    return await blank.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return null;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height);
-      const jsQR = (
-        window as unknown as {
-          jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
-        }
-      ).jsQR;
-      return jsQR(data.data, data.width, data.height)?.data ?? null;
-    }, png.toString('base64'));
-  } finally {
-    await blank.close();
-  }
-}
