@@ -4,6 +4,7 @@ import { deskPtBR } from './messages-desk';
 import { guidePtBR } from './messages-guide';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
+import { reconciliationPtBR } from './messages-reconciliation';
 import { loadMessages, t, type MessageKey } from './messages';
 import { startPtBR } from './messages-start';
 import { syncPtBR } from './messages-sync';
@@ -19,6 +20,7 @@ const SOURCES = import.meta.glob<string>(
 );
 const areaKeys = new Set<string>([
   ...Object.keys(officePtBR),
+  ...Object.keys(reconciliationPtBR),
   ...Object.keys(fieldPtBR),
   ...Object.keys(deskPtBR),
   ...Object.keys(guidePtBR),
