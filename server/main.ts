@@ -69,6 +69,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       ...(env.ops.metricsToken ? { metricsToken: env.ops.metricsToken } : {}),
       portalKey: portal.key,
       ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
+      demoDebtors: env.demoDebtors,
       ...(pwaDir ? { pwaDir } : {}),
     });
     const tls = env.ops.tls;

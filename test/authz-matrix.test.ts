@@ -269,6 +269,56 @@ const MATRIX: Record<string, Entry> = {
       json: { token: 'quita_reset_not_a_real_link_at_all', password: 'sabiá laranjeira 1987' },
     }),
   },
+  'POST /api/users/:id/sign-in-code': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.collector.user.id}/sign-in-code` }),
+  },
+  'POST /api/auth/code/check': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 429],
+    request: () => ({
+      path: '/api/auth/code/check',
+      json: { code: 'quita_code_not_a_real_code_at_all_000' },
+    }),
+  },
+  'POST /api/auth/code': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 429],
+    request: () => ({
+      path: '/api/auth/code',
+      json: { code: 'quita_code_not_a_real_code_at_all_000' },
+    }),
+  },
+  'GET /api/onboarding': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/onboarding' }),
+  },
+  'PUT /api/onboarding/steps/:step': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/onboarding/steps/import', json: { state: 'skipped' } }),
+  },
+  'POST /api/onboarding/name': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: '/api/onboarding/name', json: { name: f.users.owner.user.name } }),
+  },
+  'GET /api/import/template.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/template.csv' }),
+  },
+  'POST /api/demo': {
+    roles: OWNER,
+    scoped: false,
+    // The fixture's organisation has debtors of its own: an admitted owner gets the route's 409.
+    allowed: [409],
+    request: () => ({ path: '/api/demo', json: {} }),
+  },
 
   'GET /api/debtors/lookup': {
     roles: ALL,

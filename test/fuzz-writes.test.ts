@@ -26,6 +26,9 @@ const SKIPPED = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/setup',
+  // A refused sign-in code is counted for the rate limit (a login_attempts row), like a login.
+  'POST /api/auth/code/check',
+  'POST /api/auth/code',
 ]);
 
 let db: Db;
@@ -112,6 +115,9 @@ function templates(): Record<string, Record<string, unknown>> {
     'POST /api/debtors/:id/contact-points/:pointId/verification': { state: 'verified' },
     'POST /api/debtors/:id/merge': { duplicateId: NO_ID, version: 1, duplicateVersion: 1 },
     'POST /api/password-reset/check': { token: 'quita_reset_abcdefghijklmnopqrstuvwxyz' },
+    'PUT /api/onboarding/steps/:step': { state: 'skipped' },
+    'POST /api/onboarding/name': { name: 'Dona Fuzz' },
+    'POST /api/demo': { debtors: 10 },
     'POST /api/password-reset': {
       token: 'quita_reset_abcdefghijklmnopqrstuvwxyz',
       password: 'sabiá laranjeira 1987',

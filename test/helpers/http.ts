@@ -6,7 +6,7 @@ export interface Requestable {
   request(input: string, init?: RequestInit): Response | Promise<Response>;
 }
 
-/** A parsed response: status, headers and the JSON body (undefined when empty). */
+/** A parsed response: status, headers and the JSON body (undefined when empty; text if not JSON). */
 export interface TestResponse<T = unknown> {
   status: number;
   headers: Headers;
@@ -31,7 +31,12 @@ export async function call<T = unknown>(
   return {
     status: res.status,
     headers: res.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as T,
+    // JSON answers parsed; anything else (a CSV download) kept as text.
+    body: (text === ''
+      ? undefined
+      : /json/.test(res.headers.get('content-type') ?? 'json')
+        ? JSON.parse(text)
+        : text) as T,
   };
 }
 
