@@ -31,6 +31,25 @@ const errors: unknown[] = [];
 const users = {} as Record<Role, SeededUser>;
 let ids: Record<string, string>;
 
+/**
+ * Text the database cannot store or that disguises itself (NUL, controls, bidi, lone surrogates,
+ * invisible-only): fast-check's default strings are printable ASCII and never reach these.
+ */
+const hostileText = fc.oneof(
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '\u0007',
+    '\u0085',
+    '\u202Eabc',
+    '\u2066',
+    '\uD800',
+    '\u200B',
+    '\u3164 ',
+  ),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+);
+
 /** Valid bodies to start mutations from (endpoints missing here start from `{}`). */
 function templates(): Record<string, Record<string, unknown>> {
   const { debtor, debt } = ids as { debtor: string; debt: string };
@@ -217,7 +236,7 @@ test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejec
             fc.subarray(Object.keys(bases[key] ?? {})),
             fc.dictionary(
               fc.constantFrom(...Object.keys(bases[key] ?? { x: 1 }), 'extra'),
-              fc.jsonValue(),
+              fc.oneof(fc.jsonValue(), hostileText, fc.array(hostileText, { maxLength: 2 })),
               { maxKeys: 3 },
             ),
           )

@@ -83,51 +83,56 @@ export function syncRoutes({ db, now, logError }: Deps) {
         return c.json(body, created ? 201 : 200);
       },
     )
-    .post('/push', requireRole('collector'), jsonBody(PushRequestSchema), async (c) => {
-      const request = c.req.valid('json');
-      const user = c.get('user');
-      const serverNow = now();
-      const offset = clockOffsetMs(serverNow, request.device_now);
-      const device = await recordHealth(db, {
-        deviceId: request.device_id,
-        collectorId: user.id,
-        health: request.health,
-        deviceNow: request.device_now,
-        serverNow,
-      });
-      const outcome = await pushMutations(db, {
-        request,
-        collectorId: user.id,
-        now: serverNow,
-        clockOffsetMs: offset,
-        lastSeq: Number(device.last_seq),
-      });
-      const body: PushResult = {
-        acked_through_seq: outcome.acked_through_seq,
-        results: outcome.results,
-        server_now: serverNow.toISOString(),
-        clock_offset_ms: offset,
-        clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
-      };
-      if (outcome.transientError !== undefined) {
-        // The whole request was rolled back (acked_through_seq is the value before it); the
-        // client backs off and resends the batch.
-        logError('sync push stopped by a transient error', outcome.transientError);
-        return c.json(
-          {
-            ...problem(503, 'sync-unavailable', 'servidor indisponível; tente novamente'),
-            ...body,
-          },
-          503,
-          { 'content-type': 'application/problem+json', 'retry-after': '5' },
-        );
-      }
-      await db.query('UPDATE sync_devices SET last_push_ok_at = $2 WHERE id = $1', [
-        request.device_id,
-        serverNow,
-      ]);
-      return c.json(body);
-    })
+    .post(
+      '/push',
+      requireRole('collector'),
+      jsonBody(PushRequestSchema, { rawTextGuard: false }),
+      async (c) => {
+        const request = c.req.valid('json');
+        const user = c.get('user');
+        const serverNow = now();
+        const offset = clockOffsetMs(serverNow, request.device_now);
+        const device = await recordHealth(db, {
+          deviceId: request.device_id,
+          collectorId: user.id,
+          health: request.health,
+          deviceNow: request.device_now,
+          serverNow,
+        });
+        const outcome = await pushMutations(db, {
+          request,
+          collectorId: user.id,
+          now: serverNow,
+          clockOffsetMs: offset,
+          lastSeq: Number(device.last_seq),
+        });
+        const body: PushResult = {
+          acked_through_seq: outcome.acked_through_seq,
+          results: outcome.results,
+          server_now: serverNow.toISOString(),
+          clock_offset_ms: offset,
+          clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
+        };
+        if (outcome.transientError !== undefined) {
+          // The whole request was rolled back (acked_through_seq is the value before it); the
+          // client backs off and resends the batch.
+          logError('sync push stopped by a transient error', outcome.transientError);
+          return c.json(
+            {
+              ...problem(503, 'sync-unavailable', 'servidor indisponível; tente novamente'),
+              ...body,
+            },
+            503,
+            { 'content-type': 'application/problem+json', 'retry-after': '5' },
+          );
+        }
+        await db.query('UPDATE sync_devices SET last_push_ok_at = $2 WHERE id = $1', [
+          request.device_id,
+          serverNow,
+        ]);
+        return c.json(body);
+      },
+    )
     .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const user = c.get('user');

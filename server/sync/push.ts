@@ -14,6 +14,7 @@ import { type Mutation, MutationSchema } from '#shared/sync/envelope.schema';
 import { parseMutationPayload } from '#shared/sync/facts.schema';
 import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
 import { payloadHash } from '#shared/sync/payload-hash';
+import { findUnsafeText, replaceUnstorable } from '#shared/text/safe-text';
 import { audit } from '../db/audit';
 import type { Db, Tx } from '../db/db';
 import { changeMark, deferChanges, discardChangesSince, flushChanges } from '../db/write';
@@ -37,9 +38,11 @@ function candidate(raw: unknown): Candidate {
   const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const id = v.safeParse(LooseIdSchema, record['mutation_id']);
   const seq = record['device_seq'];
+  const unsafe = findUnsafeText(raw);
   const parsed = v.safeParse(MutationSchema, raw);
   let invalid: string | null = null;
-  if (!parsed.success) {
+  if (unsafe) invalid = `invalid_payload: ${unsafe.field}: ${unsafe.message}`;
+  else if (!parsed.success) {
     const issue = parsed.issues[0];
     invalid = `invalid_envelope: ${v.getDotPath(issue) ?? ''} ${issue.message}`.trim();
   }
@@ -47,7 +50,7 @@ function candidate(raw: unknown): Candidate {
     raw,
     mutationId: id.success ? id.output : null,
     seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null,
-    parsed: parsed.success ? parsed.output : null,
+    parsed: parsed.success && !unsafe ? parsed.output : null,
     invalid,
   };
 }
@@ -156,7 +159,7 @@ async function storeOutcomes(
   const params: unknown[] = [];
   const tuples = rows.map(({ item, outcome }, i) => {
     const m = item.c.parsed;
-    const raw = (item.c.raw ?? {}) as Record<string, unknown>;
+    const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
     params.push(
       item.id,
       b.deviceId,
@@ -166,7 +169,7 @@ async function storeOutcomes(
       m?.type_version ?? 0,
       m?.debtor_id ?? null,
       item.hash,
-      JSON.stringify(item.c.raw),
+      JSON.stringify(raw),
       outcome.status,
       outcome.reason ?? null,
       m?.occurred_at ?? String(raw['occurred_at'] ?? ''),

@@ -29,6 +29,7 @@ import { NoticeMethodSchema, NoticePurposeSchema } from '../domain/notice.schema
 import { NewReportedPaymentSchema } from '../domain/payment.schema';
 import { DebtIdsSchema, NewPromiseSchema } from '../domain/promise.schema';
 import { TemplateIdSchema } from '../templates/template.schema';
+import { safeText } from '../text/safe-text';
 
 /** Where a debtor stands, for the extension's badge and the owner's lists (most serious first). */
 export const DebtorStatuses = [
@@ -52,6 +53,7 @@ export const DebtorSearchQuerySchema = entity({
   q: v.optional(
     v.pipe(
       v.string('a busca deve ser um texto'),
+      safeText('a busca'),
       v.trim(),
       v.maxLength(120, 'a busca deve ter no máximo 120 caracteres'),
     ),
