@@ -11,7 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { uuidv7 } from 'uuidv7';
 import type { Db } from './db/db';
-import { authenticate, type AppEnv } from './http/auth';
+import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
@@ -22,6 +22,7 @@ import { debtorRoutes } from './routes/debtors.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
+import { extensionRoutes } from './routes/extension.routes';
 import { noticeRoutes } from './routes/notices.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import { portfolioRoutes } from './routes/portfolio.routes';
@@ -99,6 +100,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     })(c, next);
   });
   app.use('/api/*', authenticate(deps));
+  app.use('/api/*', enforceTokenScope());
   app.route('/api', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
@@ -119,6 +121,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/portfolio', portfolioRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api/extension', extensionRoutes(deps));
   app.route(
     '/api',
     openapiRoutes(deps, () => app.routes),

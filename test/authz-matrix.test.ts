@@ -1,7 +1,9 @@
 /**
  * The authorisation matrix: EVERY route of the app (enumerated from `app.routes`, so a new route
- * without an entry here fails) × role (owner, staff, collector, anonymous) × target debtor
- * (assigned to the collector or not). Expected: anonymous → 401 on protected routes; a role the
+ * without an entry here fails) × caller (owner, staff, collector, anonymous, and the owner's and
+ * staff's personal tokens of scope `extension`) × target debtor (assigned to the collector or
+ * not). An extension token reaches only the routes in EXTENSION_SCOPE (else 403 `token-scope`,
+ * whatever its user's role: an owner's extension token cannot create users). Expected: anonymous → 401 on protected routes; a role the
  * route does not admit → 403; a collector on a debtor not assigned to them → 404 (never 403: the
  * debtor's existence must not leak); an admitted caller → anything but 401/403/404/5xx (a 409 or
  * 422 still proves the gate let them through).
@@ -11,12 +13,35 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Role } from '#shared/auth/user.schema';
 import { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
+import { issueToken } from '../server/auth/tokens.repo';
+import { EXTENSION_TOKEN_ROUTES } from '../server/auth/token-scope';
 import { forEachDb, openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 
-type Who = Role | 'anonymous';
+type Who = Role | 'anonymous' | 'owner-extension-token' | 'staff-extension-token';
+type TokenCaller = Extract<Who, `${string}-extension-token`>;
+
+/**
+ * The only routes a personal token of scope `extension` may call (what the extension does:
+ * lookup, search, detail, queue, creditor data and templates, contacts, chat identity
+ * confirmation, its own sign-out). Stated here independently of server/auth/token-scope.ts.
+ */
+const EXTENSION_SCOPE: readonly string[] = [
+  'GET /api/auth/me',
+  'POST /api/auth/logout',
+  'GET /api/debtors/lookup',
+  'GET /api/debtors',
+  'GET /api/debtors/:id',
+  'GET /api/cadence/today',
+  'GET /api/settings/organisation',
+  'GET /api/settings/templates',
+  'POST /api/contacts',
+  'GET /api/extension/chat-identities',
+  'POST /api/extension/chat-identities',
+  'DELETE /api/extension/chat-identities/:id',
+];
 type Target = 'assigned' | 'unassigned';
 
 /** The rows of one debtor the matrix acts on. */
@@ -36,6 +61,8 @@ interface Fixture {
   spare: string;
   users: Record<Role, SeededUser>;
   otherCollector: SeededUser;
+  /** Personal tokens (scope `extension`) of the owner and of the staff member. */
+  tokens: Record<TokenCaller, Record<string, string>>;
 }
 
 interface Req {
@@ -61,6 +88,7 @@ const ALL: readonly Role[] = ['owner', 'staff', 'collector'];
 const OFFICE: readonly Role[] = ['owner', 'staff'];
 const OWNER: readonly Role[] = ['owner'];
 const NO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+const MATRIX_CHAT = 'whatsapp:204283749201837@lid';
 const SYNC_DEVICE = '6f1c2b1e-9a0b-4c5d-8e7f-001122334455';
 const SYNC_NOW = '2025-03-10T09:00:00-03:00';
 const SYNC_HEALTH = {
@@ -609,6 +637,26 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/settings/templates/matrix.sms', json: {} }),
   },
+  'GET /api/extension/chat-identities': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: `/api/extension/chat-identities?chat=${MATRIX_CHAT}` }),
+  },
+  'POST /api/extension/chat-identities': {
+    roles: OFFICE,
+    scoped: true,
+    // The second target finds the chat confirmed for the first debtor: 409 still proves entry.
+    request: (_f, r) => ({
+      path: '/api/extension/chat-identities',
+      json: { chat: MATRIX_CHAT, debtorId: r.debtor },
+    }),
+  },
+  'DELETE /api/extension/chat-identities/:id': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/extension/chat-identities/${NO_ID}` }),
+  },
   'DELETE /api/settings/templates/:id': {
     roles: OWNER,
     scoped: false,
@@ -616,6 +664,20 @@ const MATRIX: Record<string, Entry> = {
     request: () => ({ path: '/api/settings/templates/matrix.sms' }),
   },
 };
+
+/** A personal API token (scope `extension`, as the extension mints) for `who`, as headers. */
+async function extensionToken(db: Db, who: SeededUser, now: Date): Promise<Record<string, string>> {
+  const { token } = await db.transaction((tx) =>
+    issueToken(tx, {
+      userId: who.user.id,
+      kind: 'api',
+      name: 'Extensão Chrome',
+      now,
+      expiresAt: new Date(now.getTime() + 86_400_000),
+    }),
+  );
+  return { authorization: `Bearer ${token}` };
+}
 
 /** Every distinct `METHOD /path` under /api the app answers. */
 function appRoutes(app: ReturnType<typeof createApp>): string[] {
@@ -625,7 +687,11 @@ function appRoutes(app: ReturnType<typeof createApp>): string[] {
   return [...new Set(keys)].sort();
 }
 
-function expected(entry: Entry, who: Who, target: Target): 'admitted' | number {
+function expected(entry: Entry, who: Who, target: Target, key: string): 'admitted' | number {
+  if (who === 'owner-extension-token' || who === 'staff-extension-token')
+    return EXTENSION_SCOPE.includes(key)
+      ? expected(entry, who === 'owner-extension-token' ? 'owner' : 'staff', target, key)
+      : 403;
   if (entry.roles === 'public') return 'admitted';
   if (who === 'anonymous') return 401;
   if (!entry.roles.includes(who)) return 403;
@@ -725,10 +791,20 @@ forEachDb((kind) => {
     const spare = await createDebtor(app, users.owner, { name: 'Reserva' });
     await assign(app, users.owner, users.collector.user.id, [assigned.debtor]);
     await assign(app, users.owner, otherCollector.user.id, [unassigned.debtor, spare]);
-    fixture = { assigned, unassigned, spare, users, otherCollector };
+    const tokens = {
+      'owner-extension-token': await extensionToken(db, users.owner, clock.now()),
+      'staff-extension-token': await extensionToken(db, users.staff, clock.now()),
+    };
+    fixture = { assigned, unassigned, spare, users, otherCollector, tokens };
   });
   afterAll(async () => {
     await db.close();
+  });
+
+  test('the extension scope names real routes, and the server enforces exactly it', () => {
+    const routes = appRoutes(app);
+    expect(EXTENSION_SCOPE.filter((k) => !routes.includes(k))).toEqual([]);
+    expect([...EXTENSION_TOKEN_ROUTES].sort()).toEqual([...EXTENSION_SCOPE].sort());
   });
 
   test('every /api route has a matrix entry and every entry a route', () => {
@@ -747,13 +823,28 @@ forEachDb((kind) => {
     const entry = MATRIX[key] as Entry;
     const method = key.split(' ')[0] as string;
     test.each(
-      (['anonymous', 'collector', 'staff', 'owner'] as const).flatMap((who) =>
-        (['unassigned', 'assigned'] as const).map((target) => ({ who, target })),
-      ),
+      (
+        [
+          'anonymous',
+          'collector',
+          'staff',
+          'owner',
+          'staff-extension-token',
+          'owner-extension-token',
+        ] as const
+      ).flatMap((who) => (['unassigned', 'assigned'] as const).map((target) => ({ who, target }))),
     )('$who on the $target debtor', async ({ who, target }) => {
       const req = entry.request(fixture, fixture[target]);
       let auth: Record<string, string> = {};
-      if (who !== 'anonymous')
+      if (who === 'owner-extension-token' || who === 'staff-extension-token')
+        auth = entry.freshSession
+          ? await extensionToken(
+              db,
+              fixture.users[who === 'owner-extension-token' ? 'owner' : 'staff'],
+              clock.now(),
+            )
+          : fixture.tokens[who];
+      else if (who !== 'anonymous')
         auth = entry.freshSession
           ? (await seedUser(db, who, { now: clock.now() })).headers
           : fixture.users[who].headers;
@@ -762,10 +853,13 @@ forEachDb((kind) => {
         ...(req.json === undefined ? {} : { json: req.json }),
         ...(req.body === undefined ? {} : { body: req.body }),
       });
-      const want = expected(entry, who, target);
+      const want = expected(entry, who, target, key);
       const detail = `${who} ${target}: ${res.status} ${JSON.stringify(res.body)}`;
       expect(res.status, detail).toBeLessThan(500);
-      if (want !== 'admitted') expect(res.status, detail).toBe(want);
+      if (want === 403 && who.endsWith('-extension-token') && !EXTENSION_SCOPE.includes(key)) {
+        expect(res.status, detail).toBe(403);
+        expect((res.body as { type?: string }).type, detail).toBe('/problems/token-scope');
+      } else if (want !== 'admitted') expect(res.status, detail).toBe(want);
       else if (entry.allowed && res.status >= 400)
         expect(entry.allowed, detail).toContain(res.status);
       else if (!entry.allowed) expect([401, 403, 404], detail).not.toContain(res.status);

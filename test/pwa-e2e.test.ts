@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { formatBRL, cents } from '#shared/money/money';
+import { txidForDebtor } from '#shared/pix/pix-txid';
 import type { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
@@ -58,6 +59,7 @@ describe('owner PWA in Chromium', () => {
 
   const axe = (name: string) => expectAxeClean(page, name);
 
+  const debtorIds: string[] = [];
   const shot = (name: string) => screenshot(page, name);
 
   async function go(label: string, heading: string): Promise<void> {
@@ -96,6 +98,7 @@ describe('owner PWA in Chromium', () => {
       ['Célia Ramos', daysAgo(120)],
     ] as const) {
       const id = await createDebtor(app, owner, { name });
+      debtorIds.push(id);
       await createDebt(app, owner, id, { issueDate: daysAgo(200), dueDate: due });
     }
 
@@ -344,10 +347,18 @@ describe('owner PWA in Chromium', () => {
     await shot('08-devices');
 
     await go('PIX', 'Cobrar com PIX');
+    // Without a debtor there is nothing for the txid to name: no code, and the screen says why.
+    expect(await page.getByTestId('pix-no-debtor').textContent()).toContain(
+      'Abra o PIX pela tela do cliente',
+    );
+    const ana = debtorIds[0] ?? '';
+    await page.goto(`${base}/pix?cliente=${ana}`);
+    await page.getByRole('heading', { level: 1, name: 'Cobrar com PIX' }).waitFor();
     await page.getByLabel('Valor').fill('150,00');
     const code = await page.getByTestId('pix-code').inputValue();
     expect(code.startsWith('000201')).toBe(true);
     expect(code).toContain('5406150.00');
+    expect(code).toContain(`0525${txidForDebtor(ana)}`);
     await page.getByRole('img', { name: /QR Code PIX de R\$\s150,00/ }).waitFor();
     await axe('pix');
     await shot('09-pix');

@@ -208,9 +208,8 @@ async function signIn(request_: Extract<PageRequest, { type: 'sign-in' }>): Prom
 async function signOut(): Promise<PageResponse> {
   const session = await loadSession();
   if (session)
-    await api(session, `/api/auth/tokens/${encodeURIComponent(session.tokenId)}`, v.unknown(), {
-      method: 'DELETE',
-    }).catch(() => undefined);
+    // The token's own sign-out: the only revocation an extension-scoped token may perform.
+    await api(session, '/api/auth/logout', v.unknown(), { method: 'POST' }).catch(() => undefined);
   await signOutLocally();
   return { ok: true, value: null };
 }

@@ -6,6 +6,8 @@ export const fieldPtBR = {
   'pix.amountHelp': 'Digite o valor, por exemplo 150,00.',
   'pix.badAmount': 'Valor inválido; use o formato 150,00.',
   'pix.failed': 'Não foi possível gerar o código PIX com os dados do credor.',
+  'pix.noDebtor':
+    'Abra o PIX pela tela do cliente: o código leva a identificação da dívida, e o pagamento é reconhecido sozinho no extrato do banco.',
   'pix.qrLabel': 'QR Code PIX de',
   'pix.copyPaste': 'PIX copia e cola',
   'pix.copy': 'Copiar código',

@@ -6,7 +6,7 @@
 import { uuidv7 } from 'uuidv7';
 import type { Queryable, Tx } from '../db/db';
 import type { Role } from '#shared/auth/user.schema';
-import type { ApiToken } from '#shared/auth/auth.schema';
+import type { ApiToken, TokenScope } from '#shared/auth/auth.schema';
 import { generateToken, hashToken, type TokenKind } from './tokens';
 
 const DAY_MS = 86_400_000;
@@ -22,22 +22,37 @@ export interface AuthUser {
   role: Role;
   tokenId: string;
   tokenKind: TokenKind;
+  /** What the token may do: `full` (session) or `extension` (see server/auth/token-scope.ts). */
+  tokenScope: TokenScope;
+}
+
+/** The scope a token of `kind` carries: a session is full, a personal token the extension's. */
+export function scopeOf(kind: TokenKind): TokenScope {
+  return kind === 'session' ? 'full' : 'extension';
 }
 
 /** Creates a token for `userId`; returns the secret (shown once) and its row data. */
 export async function issueToken(
   tx: Tx,
   input: { userId: string; kind: TokenKind; name?: string | null; now: Date; expiresAt?: Date },
-): Promise<{ id: string; token: string; display: string; createdAt: Date; expiresAt: Date }> {
+): Promise<{
+  id: string;
+  token: string;
+  display: string;
+  scope: TokenScope;
+  createdAt: Date;
+  expiresAt: Date;
+}> {
   const { token, hash, display } = generateToken(input.kind);
   const id = uuidv7();
+  const scope = scopeOf(input.kind);
   const expiresAt = input.expiresAt ?? new Date(input.now.getTime() + SESSION_TTL_MS);
   await tx.query(
-    `INSERT INTO auth_tokens (id, user_id, kind, name, token_hash, display, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [id, input.userId, input.kind, input.name ?? null, hash, display, input.now, expiresAt],
+    `INSERT INTO auth_tokens (id, user_id, kind, scope, name, token_hash, display, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [id, input.userId, input.kind, scope, input.name ?? null, hash, display, input.now, expiresAt],
   );
-  return { id, token, display, createdAt: input.now, expiresAt };
+  return { id, token, display, scope, createdAt: input.now, expiresAt };
 }
 
 /** Resolves a presented token to its active user, sliding the session expiry; undefined if invalid. */
@@ -49,13 +64,14 @@ export async function authenticateToken(
   const [row] = await db.query<{
     token_id: string;
     kind: TokenKind;
+    scope: TokenScope;
     last_used_at: Date | null;
     id: string;
     email: string;
     name: string;
     role: Role;
   }>(
-    `SELECT t.id AS token_id, t.kind, t.last_used_at, u.id, u.email, u.name, u.role
+    `SELECT t.id AS token_id, t.kind, t.scope, t.last_used_at, u.id, u.email, u.name, u.role
        FROM auth_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active`,
     [hashToken(token), now],
@@ -76,6 +92,7 @@ export async function authenticateToken(
     role: row.role,
     tokenId: row.token_id,
     tokenKind: row.kind,
+    tokenScope: row.scope,
   };
 }
 
@@ -113,11 +130,12 @@ export async function listApiTokens(db: Queryable, userId: string, now: Date): P
     id: string;
     name: string | null;
     display: string;
+    scope: TokenScope;
     created_at: Date;
     expires_at: Date;
     last_used_at: Date | null;
   }>(
-    `SELECT id, name, display, created_at, expires_at, last_used_at FROM auth_tokens
+    `SELECT id, name, display, scope, created_at, expires_at, last_used_at FROM auth_tokens
       WHERE user_id = $1 AND kind = 'api' AND revoked_at IS NULL AND expires_at > $2
       ORDER BY created_at, id`,
     [userId, now],
@@ -126,6 +144,7 @@ export async function listApiTokens(db: Queryable, userId: string, now: Date): P
     id: r.id,
     name: r.name ?? '',
     display: r.display,
+    scope: r.scope,
     createdAt: r.created_at.toISOString(),
     expiresAt: r.expires_at.toISOString(),
     lastUsedAt: r.last_used_at?.toISOString() ?? null,

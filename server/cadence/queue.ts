@@ -145,6 +145,7 @@ export async function loadQueuePage(
     ),
     of<ContactPointRow>(
       `SELECT * FROM contact_points WHERE debtor_id = ANY($1::uuid[]) AND NOT do_not_contact
+           AND verification <> 'wrong'
          ORDER BY verified DESC, created_at, id`,
     ),
     of<DebtRow>(

@@ -9,6 +9,7 @@ import { createMiddleware } from 'hono/factory';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Db } from '../db/db';
 import type { Role } from '#shared/auth/user.schema';
+import { scopeAllows } from '../auth/token-scope';
 import { authenticateToken, type AuthUser } from '../auth/tokens.repo';
 import { problem, problemResponse } from './problem';
 
@@ -49,6 +50,27 @@ export function authenticate(deps: {
       'user',
       match?.[1] ? ((await authenticateToken(deps.db, match[1], deps.now())) ?? null) : null,
     );
+    await next();
+  });
+}
+
+/**
+ * Refuses, on every route, what the presented token's scope does not cover (403 `token-scope`):
+ * a personal token held by the extension reaches only the extension's routes, whatever its
+ * user's role (server/auth/token-scope.ts). Runs right after `authenticate`.
+ */
+export function enforceTokenScope(): MiddlewareHandler<AppEnv> {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const user = c.get('user');
+    if (user && !scopeAllows(user.tokenScope, c.req.method, c.req.path))
+      return problemResponse(
+        problem(
+          403,
+          'token-scope',
+          'o token da extensão não permite esta operação; use o aplicativo do Quita',
+          { scope: user.tokenScope },
+        ),
+      );
     await next();
   });
 }

@@ -4,6 +4,8 @@
  * the names of the shared/domain schemas (amount, dueDate…), never the column names.
  */
 import type { DebtorStatus } from '#shared/api/ledger.schema';
+import { addressView } from '#shared/domain/address-view';
+import type { VerificationState } from '#shared/identity/contact-verification';
 
 export interface DebtorRow {
   id: string;
@@ -12,6 +14,11 @@ export interface DebtorRow {
   name: string;
   document: string | null;
   address: unknown;
+  /** The flat address columns imports write (address_line is the free-text street part). */
+  address_line?: string | null;
+  district?: string | null;
+  city?: string | null;
+  postal_code?: string | null;
   state: string | null;
   preferred_channel: string | null;
   preferred_hours: { from: string; to: string } | null;
@@ -33,6 +40,10 @@ export interface ContactPointRow {
   label: string | null;
   is_whatsapp: boolean;
   verified: boolean;
+  /** 0110: unverified / verified / wrong (`verified` is kept equal to state = verified). */
+  verification?: VerificationState;
+  verification_source?: string | null;
+  verification_at?: Date | null;
   do_not_contact: boolean;
   version: number;
 }
@@ -226,8 +237,23 @@ export function contactPointJson(r: ContactPointRow) {
     value: r.value,
     label: r.label,
     verified: r.verified,
+    verification: r.verification ?? (r.verified ? 'verified' : 'unverified'),
+    doNotContact: r.do_not_contact,
+    version: r.version,
     ...(r.kind === 'phone' ? { isWhatsapp: r.is_whatsapp } : {}),
   };
+}
+
+/** The debtor's address, structured or imported (shared/domain/address-view). */
+export function debtorAddress(r: DebtorRow) {
+  return addressView({
+    structured: r.address ?? null,
+    line: r.address_line ?? null,
+    district: r.district ?? null,
+    city: r.city ?? null,
+    state: r.state,
+    postalCode: r.postal_code ?? null,
+  });
 }
 
 export function debtorJson(r: DebtorRow, points: readonly ContactPointRow[]) {
@@ -237,7 +263,7 @@ export function debtorJson(r: DebtorRow, points: readonly ContactPointRow[]) {
     name: r.name,
     document: r.document,
     externalId: r.external_id,
-    address: r.address ?? null,
+    address: debtorAddress(r),
     contactPoints: points.map(contactPointJson),
     preferredChannel: r.preferred_channel,
     preferredHours: r.preferred_hours,

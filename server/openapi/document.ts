@@ -11,6 +11,7 @@
 import { toJsonSchema } from '@valibot/to-json-schema';
 import type * as v from 'valibot';
 import type { Role } from '#shared/auth/user.schema';
+import { EXTENSION_TOKEN_ROUTES } from '../auth/token-scope';
 import { OPERATIONS } from './operations';
 
 /** What the table says about one operation. */
@@ -101,6 +102,12 @@ export function openApiDocument(routes: readonly RouteEntry[], version: string) 
             },
           }
         : {}),
+      // Token scopes that reach the operation besides a login session (server/auth/token-scope.ts).
+      'x-token-scopes': (EXTENSION_TOKEN_ROUTES as readonly string[]).includes(
+        `${route.method} ${route.path}`,
+      )
+        ? ['full', 'extension']
+        : ['full'],
       ...(doc && !isPublic
         ? { 'x-roles': doc.roles, security: [{ bearer: [] }] }
         : isPublic

@@ -23,6 +23,10 @@ import {
   ResolveConflictRequestSchema,
 } from '#shared/sync/conflict.schema';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
+import {
+  ChatIdentityQuerySchema,
+  NewChatIdentitySchema,
+} from '#shared/extension/chat-identity.schema';
 import type { OperationDoc } from './document';
 import { TodayQuerySchema } from '../routes/cadence.routes';
 import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
@@ -47,6 +51,20 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     body: NewApiTokenSchema,
   },
   'DELETE /api/auth/tokens/:id': { summary: 'Revogar token pessoal', roles: ALL },
+  'GET /api/extension/chat-identities': {
+    summary: 'Identidade confirmada de uma conversa do WhatsApp sem número (@lid)',
+    roles: ['owner', 'staff'],
+    query: ChatIdentityQuerySchema,
+  },
+  'POST /api/extension/chat-identities': {
+    summary: 'Confirmar quem é a pessoa de uma conversa sem número (auditado)',
+    roles: ['owner', 'staff'],
+    body: NewChatIdentitySchema,
+  },
+  'DELETE /api/extension/chat-identities/:id': {
+    summary: 'Desfazer a confirmação de identidade de uma conversa (auditado)',
+    roles: ['owner', 'staff'],
+  },
   'POST /api/setup': {
     summary: 'Criar o primeiro proprietário (link de configuração)',
     roles: 'public',

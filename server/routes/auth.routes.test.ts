@@ -169,11 +169,13 @@ forEachDb((kind) => {
       expect(JSON.stringify(list.body)).not.toContain(created.body.token);
 
       const pat = bearer(created.body.token);
+      expect(created.body).toMatchObject({ scope: 'extension' });
       expect((await call(app, 'GET', '/api/auth/me', { headers: pat })).status).toBe(200);
+      // A personal token is scoped to the extension: it cannot mint more tokens.
       expectProblem(
         await call(app, 'POST', '/api/auth/tokens', { json: { name: 'minted' }, headers: pat }),
         403,
-        'session-required',
+        'token-scope',
       );
 
       const path = `/api/auth/tokens/${created.body.id}`;

@@ -106,7 +106,7 @@ export function authRoutes({ db, now }: Deps) {
             'crie tokens pessoais a partir de uma sessão (login), não com outro token',
           ),
         );
-      const { name, expiresInDays } = c.req.valid('json');
+      const { name, expiresInDays, scope } = c.req.valid('json');
       const at = now();
       const issued = await db.transaction(async (tx) => {
         const created = await issueToken(tx, {
@@ -122,7 +122,12 @@ export function authRoutes({ db, now }: Deps) {
           action: 'token.create',
           entity: 'auth_token',
           entityId: created.id,
-          detail: { name, display: created.display, expiresAt: created.expiresAt.toISOString() },
+          detail: {
+            name,
+            display: created.display,
+            scope,
+            expiresAt: created.expiresAt.toISOString(),
+          },
         });
         return created;
       });
@@ -130,6 +135,7 @@ export function authRoutes({ db, now }: Deps) {
         id: issued.id,
         name,
         display: issued.display,
+        scope: issued.scope,
         createdAt: issued.createdAt.toISOString(),
         expiresAt: issued.expiresAt.toISOString(),
         lastUsedAt: null,

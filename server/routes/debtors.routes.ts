@@ -42,7 +42,6 @@ import {
   contactJson,
   debtJson,
   debtorJson,
-  debtorSummaryJson,
   disputeJson,
   escalationJson,
   noticeJson,
@@ -51,6 +50,8 @@ import {
   type DebtorRow,
 } from '../ledger/rows';
 import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+import { assertDocumentFree } from '../debtors/duplicates.repo';
+import { searchDebtors } from '../debtors/search.repo';
 
 /** Columns of `debtors` written from the shared Address (the flat ones serve imports and SQL). */
 function addressColumns(address: NewDebtor['address'] | null) {
@@ -65,30 +66,6 @@ function addressColumns(address: NewDebtor['address'] | null) {
     state: address?.state ?? null,
     postal_code: address?.postalCode ?? null,
   };
-}
-
-const cursorOf = (row: DebtorRow) =>
-  Buffer.from(JSON.stringify([row.name.toLowerCase(), row.id])).toString('base64url');
-
-function parseCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value[1])
-    )
-      return [value[0], value[1]];
-  } catch {
-    // Falls through to the problem below.
-  }
-  throw problemError(
-    problem(422, 'validation', 'cursor: cursor inválido; recomece a busca', {
-      errors: [{ field: 'cursor', message: 'cursor inválido' }],
-    }),
-  );
 }
 
 /** Reading a debtor is audited inside its own short transaction (the read itself is not one). */
@@ -215,6 +192,7 @@ export function debtorRoutes(deps: Deps) {
               `SELECT k.debtor_id, bool_or(p.verified) AS verified
                  FROM contact_point_keys k JOIN contact_points p ON p.id = k.contact_point_id
                  WHERE k.kind = $1 AND k.key = ANY($2::text[]) AND ${scope.sql}
+                   AND p.verification <> 'wrong'
                  GROUP BY k.debtor_id ORDER BY k.debtor_id LIMIT 20`,
               [kind, keys, ...scope.params],
             );
@@ -262,99 +240,20 @@ export function debtorRoutes(deps: Deps) {
     .get('/', requireRole(...ANY_ROLE), queryParams(DebtorSearchQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const user = c.get('user');
-      const params: unknown[] = [];
-      const where: string[] = [];
-      const scope = debtorScope(user, 'd.id', params.length + 1);
-      params.push(...scope.params);
-      where.push(scope.sql);
-      const q = query.q ?? '';
-      if (q !== '') {
-        params.push(q.toLowerCase());
-        const text = `$${params.length}`;
-        const alternatives = [
-          `position(${text} in lower(d.name)) > 0`,
-          `lower(d.external_id) = ${text}`,
-        ];
-        const digits = q.replace(/\D/g, '');
-        if (digits.length >= 3 && digits.length === q.replace(/[\s.\-/]/g, '').length) {
-          params.push(`${digits}%`);
-          alternatives.push(`d.document LIKE $${params.length}`);
-        }
-        const keys = [...phoneMatchKeys(q), ...(q.includes('@') ? [normalizeEmail(q)] : [])];
-        if (keys.length > 0) {
-          params.push(keys);
-          alternatives.push(
-            `EXISTS (SELECT 1 FROM contact_point_keys k WHERE k.debtor_id = d.id AND k.key = ANY($${params.length}::text[]))`,
-          );
-        }
-        where.push(`(${alternatives.join(' OR ')})`);
-      }
-      if (query.collector !== undefined) {
-        params.push(query.collector);
-        where.push(
-          `EXISTS (SELECT 1 FROM assignments ca WHERE ca.debtor_id = d.id AND ca.ended_at IS NULL AND ca.collector_id = $${params.length})`,
-        );
-      }
-      const settings = await loadLedgerSettings(db);
-      const at = now();
-      const items: ReturnType<typeof debtorSummaryJson>[] = [];
-      let after = query.cursor === undefined ? null : parseCursor(query.cursor);
-      let last: DebtorRow | undefined;
-      let exhausted = false;
-      // A status filter is on derived data: scan keyset batches until the page fills (bounded).
-      for (let batch = 0; batch < 10 && items.length < query.limit && !exhausted; batch++) {
-        const batchParams = [...params];
-        let keyset = '';
-        if (after) {
-          batchParams.push(after[0], after[1]);
-          keyset = ` AND (lower(d.name), d.id) > ($${batchParams.length - 1}, $${batchParams.length}::uuid)`;
-        }
-        const size = query.status === undefined ? query.limit + 1 : query.limit * 2;
-        batchParams.push(size);
-        const rows = await db.query<DebtorRow>(
-          `SELECT d.* FROM debtors d WHERE ${where.join(' AND ')}${keyset}
-             ORDER BY lower(d.name), d.id LIMIT $${batchParams.length}`,
-          batchParams,
-        );
-        exhausted = rows.length < size;
-        const facts = await loadDebtorFacts(
-          db,
-          rows.map((r) => r.id),
-        );
-        for (const row of rows) {
-          if (items.length >= query.limit) {
-            exhausted = false;
-            break;
-          }
-          const f = facts.get(row.id);
-          if (!f) continue;
-          last = row;
-          const state = debtorState(f, settings, at);
-          if (query.status !== undefined && state.status !== query.status) continue;
-          items.push(
-            debtorSummaryJson(
-              row,
-              {
-                status: state.status,
-                totalDue: state.totals.totalDue,
-                daysOverdue: state.daysOverdue,
-              },
-              f.assignment
-                ? { id: f.assignment.collector_id, name: f.assignment.collector_name }
-                : null,
-            ),
-          );
-        }
-        if (last) after = [last.name.toLowerCase(), last.id];
-      }
+      const page = await searchDebtors(db, user, query, await loadLedgerSettings(db), now());
       await auditRead(deps, {
         actor: user.id,
         ip: c.get('ip'),
         action: 'debtor.search',
         entityId: null,
-        detail: { q, status: query.status ?? null, results: items.map((i) => i.id) },
+        detail: {
+          q: query.q ?? '',
+          status: query.status ?? null,
+          stage: query.stage ?? null,
+          results: page.items.map((i) => i.id),
+        },
       });
-      return c.json({ items, nextCursor: !exhausted && last ? cursorOf(last) : null });
+      return c.json(page);
     })
     .post('/', requireRole('owner', 'staff'), jsonBody(NewDebtorSchema), async (c) => {
       const input = c.req.valid('json');
@@ -362,6 +261,8 @@ export function debtorRoutes(deps: Deps) {
       const id = input.id ?? uuidv7();
       try {
         await db.transaction(async (tx) => {
+          // One CPF/CNPJ, one debtor: 409 pointing to the existing one.
+          await assertDocumentFree(tx, input.document, null);
           await insertEntity(tx, 'debtor', {
             id,
             external_id: input.externalId ?? null,
@@ -464,6 +365,7 @@ export function debtorRoutes(deps: Deps) {
       if (patch.notes !== undefined) columns['notes'] = patch.notes;
       try {
         await db.transaction(async (tx) => {
+          if (patch.document) await assertDocumentFree(tx, patch.document, id);
           const updated = await updateEntity<DebtorRow>(tx, 'debtor', id, columns, {
             expectedVersion: patch.version,
           });

@@ -33,7 +33,7 @@ import {
   type DebtorFacts,
   type DebtorState,
 } from '../ledger/debtor-state';
-import { agreementJson, debtJson, paymentJson, promiseJson } from '../ledger/rows';
+import { agreementJson, debtJson, debtorAddress, paymentJson, promiseJson } from '../ledger/rows';
 import type { ContactRow } from '../ledger/rows';
 import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
 import { settingPuts } from './settings-feed';
@@ -67,15 +67,18 @@ function debtorData(facts: DebtorFacts, state: DebtorState) {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    address: r.address ?? null,
-    contactPoints: facts.contactPoints.map((p) => ({
-      id: p.id,
-      kind: p.kind,
-      value: p.value,
-      label: p.label,
-      isWhatsapp: p.is_whatsapp,
-      verified: p.verified,
-    })),
+    address: debtorAddress(r),
+    // A number known to be someone else's never reaches a phone (LGPD: only what the work needs).
+    contactPoints: facts.contactPoints
+      .filter((p) => p.verification !== 'wrong')
+      .map((p) => ({
+        id: p.id,
+        kind: p.kind,
+        value: p.value,
+        label: p.label,
+        isWhatsapp: p.is_whatsapp,
+        verified: p.verified,
+      })),
     preferredChannel: r.preferred_channel,
     preferredHours: r.preferred_hours,
     geoPin: r.geo_pin ?? null,

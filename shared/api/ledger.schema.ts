@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { HourRangeSchema, PreferableChannels } from '../cadence/cadence.schema';
+import { DebtorStages } from '../cadence/debtor-stage';
 import { BreakdownSchema } from '../charges/charges.schema';
 import { DocumentSchema } from '../identity/document';
 import { CentsSchema } from '../money/cents.schema';
@@ -60,6 +61,20 @@ export const DebtorSearchQuerySchema = entity({
   ),
   status: v.optional(DebtorStatusSchema),
   collector: v.optional(IdSchema),
+  /** Where the debtor is on the régua (shared/cadence/debtor-stage.ts). */
+  stage: v.optional(
+    v.picklist(
+      DebtorStages,
+      'a etapa deve ser preventive, reminder, negotiation, notice, escalation, paused, do_not_contact ou settled',
+    ),
+  ),
+  /** '1' or 'true': only debtors no collector holds. */
+  unassigned: v.optional(
+    v.pipe(
+      v.picklist(['1', 'true', '0', 'false'], 'sem cobrador deve ser 1 ou 0'),
+      v.transform((s) => s === '1' || s === 'true'),
+    ),
+  ),
   limit: v.optional(
     v.pipe(
       v.string('o limite deve ser um número'),

@@ -32,6 +32,18 @@ export type MeResponse = v.InferOutput<typeof MeResponseSchema>;
 
 export const MAX_API_TOKEN_DAYS = 365;
 
+/**
+ * What a bearer token may do: `full` (a login session: everything the user's role allows) or
+ * `extension` (a personal token held by the Chrome extension: only the extension's own routes).
+ * The database CHECK on auth_tokens.scope (migration 0100) accepts exactly these.
+ */
+export const TOKEN_SCOPES = ['full', 'extension'] as const;
+export const TokenScopeSchema = v.picklist(TOKEN_SCOPES, 'escopo inválido');
+export type TokenScope = v.InferOutput<typeof TokenScopeSchema>;
+
+/** The scopes a personal API token can be minted with (a session is the only full token). */
+export const API_TOKEN_SCOPES = ['extension'] as const;
+
 /** `POST /api/auth/tokens`: a named personal token, valid for `expiresInDays` (default 90). */
 export const NewApiTokenSchema = v.object({
   name: v.pipe(
@@ -48,6 +60,11 @@ export const NewApiTokenSchema = v.object({
       v.maxValue(MAX_API_TOKEN_DAYS, `o token pode valer no máximo ${MAX_API_TOKEN_DAYS} dias`),
     ),
   ),
+  /** Only `extension` today: a personal token never gets more than the extension needs. */
+  scope: v.optional(
+    v.picklist(API_TOKEN_SCOPES, 'escopo inválido: um token pessoal só pode ser "extension"'),
+    'extension',
+  ),
 });
 export type NewApiToken = v.InferOutput<typeof NewApiTokenSchema>;
 
@@ -56,6 +73,7 @@ export const ApiTokenSchema = v.object({
   id: v.pipe(v.string(), v.uuid()),
   name: v.string(),
   display: v.string(),
+  scope: TokenScopeSchema,
   createdAt: TimestampSchema,
   expiresAt: TimestampSchema,
   lastUsedAt: v.nullable(TimestampSchema),

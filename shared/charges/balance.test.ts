@@ -129,6 +129,26 @@ describe('balanceOn: fine and interest', () => {
   });
 
   test.each([
+    { kind: 'consumer' as const, bps: 100, warned: false },
+    { kind: 'consumer' as const, bps: 101, warned: true },
+    { kind: 'consumer' as const, bps: 300, warned: true },
+    { kind: 'business' as const, bps: 300, warned: false },
+  ])(
+    '$kind juros of $bps bps a month: warned $warned, applied as contracted',
+    ({ kind, bps, warned }) => {
+      const b = balanceOn(terms({ kind, monthlyInterestBps: bps }), [], d('2025-04-09'));
+      // 30 days late on R$ 1.000,00: juros = bps/10 000 × 1 000,00.
+      expect(b.interest).toBe(bps * 10);
+      const warning = b.warnings.find((w) => w.code === 'consumer-interest-above-usual');
+      expect(warning !== undefined).toBe(warned);
+      if (warning)
+        expect(warning.message).toBe(
+          `Juros de mora de ${bps === 101 ? '1,01%' : '3%'} ao mês numa dívida de consumo: acima de 1% ao mês, o limite admitido para juros moratórios convencionados (STJ, Súmula 379; Código Civil, art. 406). Calculados como contratados: confira o contrato.`,
+        );
+    },
+  );
+
+  test.each([
     { asOf: '2025-03-10', daysOverdue: 0 },
     { asOf: '2025-03-11', daysOverdue: 1 },
     { asOf: '2025-04-09', daysOverdue: 30 },

@@ -27,6 +27,7 @@ import { applyRateBps, cents, formatBRL, roundDiv } from '../money/money';
 import { addDays, compareDates, daysBetween, type CalendarDate } from '../time/calendar-date';
 import {
   CONSUMER_FINE_CAP_BPS,
+  CONSUMER_USUAL_INTEREST_BPS,
   type Breakdown,
   type BreakdownLine,
   type ChargeWarning,
@@ -66,6 +67,14 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** The warning for consumer juros de mora above 1% a month (see CONSUMER_USUAL_INTEREST_BPS). */
+export function consumerInterestWarning(monthlyInterestBps: number): ChargeWarning {
+  return {
+    code: 'consumer-interest-above-usual',
+    message: `Juros de mora de ${formatBps(monthlyInterestBps)} ao mês numa dívida de consumo: acima de ${formatBps(CONSUMER_USUAL_INTEREST_BPS)} ao mês, o limite admitido para juros moratórios convencionados (STJ, Súmula 379; Código Civil, art. 406). Calculados como contratados: confira o contrato.`,
+  };
+}
+
 /** The itemised balance of a debt on `asOf`, imputing `payments` (any order) chronologically. */
 export function balanceOn(
   terms: DebtTerms,
@@ -82,6 +91,8 @@ export function balanceOn(
     });
     fineBps = CONSUMER_FINE_CAP_BPS;
   }
+  if (terms.kind === 'consumer' && terms.monthlyInterestBps > CONSUMER_USUAL_INTEREST_BPS)
+    warnings.push(consumerInterestWarning(terms.monthlyInterestBps));
   const lastOnTimeDay = addDays(dueDate, terms.graceDays);
   const late = asOf > lastOnTimeDay;
   const discountBps = terms.punctualityDiscountBps ?? 0;

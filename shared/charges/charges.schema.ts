@@ -12,6 +12,15 @@ import { CalendarDateSchema } from '../time/calendar-date.schema';
 /** CDC art. 52 §1: a consumer's late fine may not exceed 2% of the installment. */
 export const CONSUMER_FINE_CAP_BPS = 200;
 
+/**
+ * Juros de mora above 1% a month on a consumer debt are warned about, not cut: STJ Súmula 379
+ * allows agreed moratory interest "até o limite de 1% ao mês", and 1% a.m. (12% a.a.) is the
+ * ceiling courts and Procon read into consumer contracts (Código Civil art. 406, Lei de Usura,
+ * Decreto 22.626/1933, art. 1º); Lei 14.905/2024 moved the legal rate, so the calculator applies
+ * the contract and says so instead of guessing a cap (reference/collections.md §c).
+ */
+export const CONSUMER_USUAL_INTEREST_BPS = 100;
+
 /** 'consumer' debts get the CDC caps; 'business' (B2B) debts follow the contract. */
 export const DebtKinds = ['consumer', 'business'] as const;
 export const DebtKindSchema = v.picklist(
@@ -133,8 +142,11 @@ export const ImputationSchema = v.object({
 });
 export type Imputation = v.InferOutput<typeof ImputationSchema>;
 
-/** Terms the calculator had to correct; each comes with a pt-BR message. */
-export const ChargeWarningCodes = ['consumer-fine-capped'] as const;
+/** Terms the calculator had to correct or that need a look; each comes with a pt-BR message. */
+export const ChargeWarningCodes = [
+  'consumer-fine-capped',
+  'consumer-interest-above-usual',
+] as const;
 export const ChargeWarningSchema = v.object({
   code: v.picklist(ChargeWarningCodes),
   message: v.string(),

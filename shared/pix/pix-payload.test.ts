@@ -107,14 +107,12 @@ describe('buildPixPayload', () => {
     expect(payload).toContain(`5303986${text}5802BR`);
   });
 
-  test('omits field 54 for a zero amount', () => {
-    const payload = buildPixPayloadOrThrow({
-      key: BCB_KEY,
-      name: 'A',
-      city: 'B',
-      amount: cents(0),
-    });
-    expect(payload).toContain('53039865802BR');
+  test('refuses a zero amount: an open amount is asked for by leaving the amount out', () => {
+    expect(buildPixPayload({ key: BCB_KEY, name: 'A', city: 'B', amount: cents(0) })).toMatchObject(
+      { ok: false, field: 'amount', code: 'invalid_amount', message: /em aberto/ },
+    );
+    const open = buildPixPayloadOrThrow({ key: BCB_KEY, name: 'A', city: 'B' });
+    expect(open).toContain('53039865802BR');
   });
 
   test.each([
@@ -134,6 +132,13 @@ describe('buildPixPayload', () => {
     },
     { name: '  Ana   Lúcia ', city: 'Itajaí', field59: '5909Ana Lucia', field60: '6006Itajai' },
     { name: 'Straße Ærø', city: 'Goiânia', field59: '5912Strasse AEro', field60: '6007Goiania' },
+    {
+      name: 'Loja 1º de Maio',
+      city: '2ª Vila',
+      field59: '5915Loja 1o de Maio',
+      field60: '60072a Vila',
+    },
+    { name: 'Bar 5° Andar', city: 'Recife', field59: '5912Bar 5o Andar', field60: '6006Recife' },
   ])('folds "$name" / "$city" to ASCII', ({ name, city, field59, field60 }) => {
     const payload = buildPixPayloadOrThrow({ key: BCB_KEY, name, city });
     expect(payload).toContain(`${field59}${field60}`);
@@ -351,6 +356,11 @@ describe('buildPixPayload', () => {
 describe('foldToAscii', () => {
   test.each([
     { text: 'Ação Çéu', drop: false, expected: { ok: true, value: 'Acao Ceu' } },
+    {
+      text: 'Loja 1º de Maio, 2ª',
+      drop: false,
+      expected: { ok: true, value: 'Loja 1o de Maio, 2a' },
+    },
     { text: 'a\u00a0b\tc', drop: false, expected: { ok: true, value: 'a b c' } },
     { text: 'Café ☕', drop: false, expected: { ok: false, rejected: '☕' } },
     { text: 'Café ☕ bar', drop: true, expected: { ok: true, value: 'Cafe bar' } },

@@ -34,7 +34,10 @@ export interface PixPayloadInput {
   name: string;
   /** Merchant city, at most 15 characters after ASCII folding. */
   city: string;
-  /** Omitted from the payload when absent or zero, so the payer types the amount. */
+  /**
+   * Greater than zero. Leave it out for an open amount (the payer types it): a zero amount is
+   * refused, so a code without an amount is never made by accident.
+   */
   amount?: Cents;
   /** Reference label, 1–25 of [A-Za-z0-9]; "***" when absent. */
   txid?: string;
@@ -78,8 +81,13 @@ export interface ParsedPix {
   crc: string;
 }
 
-// Letters that Unicode does not decompose into an ASCII base plus marks.
+// Letters that Unicode does not decompose into an ASCII base plus marks. The ordinal indicators
+// (º, ª) and the degree sign typed in their place are everyday Portuguese ("Loja 1º de Maio",
+// "2ª Vara"): folded to o/a like an accent, never refused.
 const ASCII_EXTRA: Readonly<Record<string, string>> = {
+  º: 'o',
+  ª: 'a',
+  '°': 'o',
   ß: 'ss',
   Æ: 'AE',
   æ: 'ae',
@@ -220,7 +228,13 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
       return pixError(
         'invalid_amount',
         'amount',
-        'o valor deve ser um número inteiro de centavos, zero ou mais',
+        'o valor deve ser um número inteiro de centavos maior que zero',
+      );
+    if (a === 0)
+      return pixError(
+        'invalid_amount',
+        'amount',
+        'o valor deve ser maior que zero; para deixar o valor em aberto (quem paga digita), não informe o valor',
       );
     if (a > AMOUNT_MAX)
       return pixError(
@@ -228,7 +242,7 @@ export function buildPixPayload(input: PixPayloadInput): PixResult<string> {
         'amount',
         'o valor acima de 9999999999.99 não cabe no campo 54',
       );
-    if (a > 0) amountText = formatPixAmount(input.amount);
+    amountText = formatPixAmount(input.amount);
   }
 
   const name = textField('name', input.name, NAME_MAX, truncate);

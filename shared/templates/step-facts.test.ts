@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_CADENCE_POLICY } from '../cadence/default-policy';
 import { cents } from '../money/money';
 import { DEFAULT_NEGOTIATION_POLICY } from '../negotiation/negotiation.schema';
-import { parsePixTxid } from '../pix/pix-txid';
+import { parseQuitaTxid } from '../pix/pix-txid';
 import type { CalendarDate } from '../time/calendar-date';
 import { DEBT, ORG as CREDITOR } from './creditor.fixture';
 import { DEFAULT_TEMPLATES } from './default-templates';
@@ -100,7 +100,7 @@ describe('stepFacts', () => {
   test('the PIX code and the payment link carry the debt’s reconciliation txid', () => {
     const facts = stepFacts(base);
     const txid = facts.payment_link?.split('/').at(-1) ?? '';
-    expect(parsePixTxid(txid)).toMatchObject({ ok: true });
+    expect(parseQuitaTxid(txid)).toMatchObject({ ok: true, value: { kind: 'debt' } });
     expect(facts.pix_copy_paste).toContain(txid);
   });
 

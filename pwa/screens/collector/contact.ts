@@ -73,8 +73,11 @@ function creditorOf(settings: OrgSettings | null): CreditorSettings | null {
     address: address.success ? address.output : null,
   };
 }
-/** The static PIX code for `amount`, when the creditor's key is known on this device. */
-export function pixCode(settings: OrgSettings | null, amount: number): string | null {
+/**
+ * The static PIX code for `amount` with the reconciliation `txid` (shared `txidForBalance` and
+ * friends: derived on the phone, no server round trip), when the creditor's key is known here.
+ */
+export function pixCode(settings: OrgSettings | null, amount: number, txid: string): string | null {
   const org = settings?.organisation;
   if (!org?.pix || amount <= 0) return null;
   const built = buildPixPayload({
@@ -83,6 +86,7 @@ export function pixCode(settings: OrgSettings | null, amount: number): string | 
     name: org.pixMerchantName ?? org.tradeName ?? org.legalName ?? '',
     city: org.pixMerchantCity ?? org.address?.city ?? '',
     amount: cents(amount),
+    txid,
     truncate: true,
   });
   return built.ok ? built.value : null;

@@ -30,6 +30,7 @@ import { PaymentForm, PromiseForm, VisitForm } from './forms';
 import { reasonText } from '../../ui/sync-indicator';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
+import { txidForBalance } from '#shared/pix/pix-txid';
 
 type Tab = 'visit' | 'payment' | 'promise' | 'agreement';
 
@@ -194,6 +195,10 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
   const step = currentStep(policy, days);
   const principal = (d: SrvDebt) =>
     typeof d.data['principal'] === 'number' ? d.data['principal'] : 0;
+  // The code for the balance names what it pays, so the bank statement can be matched.
+  const balanceTxid = txidForBalance({ debtorId: id, openDebtIds: open.map((d) => d.id) });
+  const pixHref = (amount: number) =>
+    `/pix?valor=${Math.max(0, amount)}&cliente=${encodeURIComponent(id)}&txid=${balanceTxid}`;
   const facts = debtorFacts({
     settings,
     policy,
@@ -206,7 +211,7 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
     reference: open.map((d) => str(d.data['description'])).join(', '),
     allowsDiscount: step?.allowsDiscount ?? false,
     collectorName: session.value?.user.name ?? '',
-    pix: pixCode(settings, view.provisionalBalance),
+    pix: pixCode(settings, view.provisionalBalance, balanceTxid),
     day,
   });
   const history = contactHistory(timeline);
@@ -239,20 +244,13 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
         </dd>
       </dl>
       <p>
-        <a
-          class="button-link"
-          href={`/pix?valor=${Math.max(0, view.provisionalBalance + discountOffered)}&cliente=${encodeURIComponent(id)}`}
-        >
+        <a class="button-link" href={pixHref(view.provisionalBalance + discountOffered)}>
           {t('debtor.pixFull')}
         </a>
         {discountOffered > 0 ? (
           <>
             {' · '}
-            <a
-              href={`/pix?valor=${Math.max(0, view.provisionalBalance)}&cliente=${encodeURIComponent(id)}`}
-            >
-              {t('debtor.pixDiscount')}
-            </a>
+            <a href={pixHref(view.provisionalBalance)}>{t('debtor.pixDiscount')}</a>
           </>
         ) : null}
       </p>

@@ -2,10 +2,16 @@
  * PIX on the spot: a static BR Code (shared `buildPixPayload`) for the amount typed, drawn as an
  * SVG QR code plus the copy-and-paste text. The creditor's key and names come from the
  * organisation settings (for now fetched; the collector build will read them from the device).
+ * Every code carries the reconciliation txid of what it pays (`?txid=`, derived on the debtor's
+ * screen by shared `txidForBalance`, or the debtor's own txid from `?cliente=`), so the credit on
+ * the bank statement is matched; without a debtor there is nothing to name, and no code is made.
  */
 import { useMemo, useState } from 'preact/hooks';
 import qrcode from 'qrcode-generator';
 import { buildPixPayload } from '#shared/pix/pix-payload';
+import { parseQuitaTxid, txidForDebtor } from '#shared/pix/pix-txid';
+import { IdSchema } from '#shared/domain/id';
+import * as v from 'valibot';
 import { tryParseMoney } from '#shared/money/money';
 import { api } from '../../app/api';
 import { orgSettings } from '../../app/collector';
@@ -64,6 +70,14 @@ function initialAmount(): string {
   return `${Math.floor(n / 100)},${String(n % 100).padStart(2, '0')}`;
 }
 
+/** The txid from `?txid=` (a Quita txid) or `?cliente=` (a debtor id); null without either. */
+function txidFromQuery(): string | null {
+  const typed = parseQuitaTxid(query.value.get('txid') ?? '');
+  if (typed.ok) return typed.value.txid;
+  const debtor = v.safeParse(IdSchema, query.value.get('cliente') ?? '');
+  return debtor.success ? txidForDebtor(debtor.output) : null;
+}
+
 export function Pix() {
   const [org, reload] = useLoad(() => api<OrgPix>('GET', '/api/settings/organisation'));
   const [amountText, setAmountText] = useState(initialAmount);
@@ -77,14 +91,16 @@ export function Pix() {
   if (!o) return <Loading />;
   const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
   const amount = parsed?.ok ? parsed.value : null;
+  const txid = txidFromQuery();
   const payload =
-    o.pix && amount !== null && amount > 0
+    o.pix && txid !== null && amount !== null && amount > 0
       ? buildPixPayload({
           key: o.pix.key,
           keyType: o.pix.keyType,
           name: o.pixMerchantName ?? o.tradeName ?? o.legalName ?? '',
           city: o.pixMerchantCity ?? o.address?.city ?? '',
           amount,
+          txid,
           truncate: true,
         })
       : null;
@@ -94,6 +110,10 @@ export function Pix() {
       {!o.pix ? (
         <p class="notice error" role="alert">
           {t('pix.noKey')}
+        </p>
+      ) : txid === null ? (
+        <p class="notice" role="status" data-testid="pix-no-debtor">
+          {t('pix.noDebtor')}
         </p>
       ) : (
         <>

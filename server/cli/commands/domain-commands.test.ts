@@ -2,6 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CliIo } from '../command';
+import { parsePixPayload } from '#shared/pix/pix-payload';
+import { txidForDebt, txidForDebtor, txidForInstallment } from '#shared/pix/pix-txid';
 import { main } from '../main';
 
 async function cli(argv: string[]) {
@@ -20,8 +22,11 @@ async function cli(argv: string[]) {
 const BCB_EXAMPLE =
   '00020126580014br.gov.bcb.pix0136123e4567-e12b-12d1-a456-4266554400005204000053039865802BR5913Fulano de Tal6008BRASILIA62070503***63041D3D';
 
+const DEBT = '0192d6a0-7c3e-7b2a-9f10-3c4d5e6f7a8b';
+const AGREEMENT = '0192d6a0-7c3e-7b2a-9f10-3c4d5e6f7a8c';
+
 describe('quita pix', () => {
-  test('prints the BCB manual example through the real binary', () => {
+  test('prints the BCB manual example with the debt’s txid through the real binary', () => {
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'quita.js');
     const out = execFileSync(
       process.execPath,
@@ -34,11 +39,18 @@ describe('quita pix', () => {
         'Fulano de Tal',
         '--city',
         'BRASILIA',
+        '--open-amount',
+        '--debt',
+        DEBT,
       ],
       { encoding: 'utf8' },
-    );
-    expect(out.trim()).toBe(BCB_EXAMPLE);
-    expect(out.trim().endsWith('63041D3D')).toBe(true);
+    ).trim();
+    // The manual's example, with field 62 carrying the txid instead of "***" and the CRC redone.
+    const body = BCB_EXAMPLE.slice(0, BCB_EXAMPLE.indexOf('6207'));
+    expect(out.startsWith(`${body}62290525${txidForDebt(DEBT)}6304`)).toBe(true);
+    const parsed = parsePixPayload(out);
+    expect(parsed.ok && parsed.value.txid).toBe(txidForDebt(DEBT));
+    expect(out).not.toContain('***');
   });
 
   test('a name over 25 characters exits 2 with a one-line reason', () => {
@@ -54,6 +66,10 @@ describe('quita pix', () => {
         'Comércio de Roupas e Calçados Ltda',
         '--city',
         'Recife',
+        '--amount',
+        '10,00',
+        '--debt',
+        DEBT,
       ],
       { encoding: 'utf8' },
     );
@@ -63,20 +79,65 @@ describe('quita pix', () => {
     expect(res.stderr).toMatch(/--name: o nome passa de 25 caracteres/);
   });
 
+  const base = ['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B'];
   test.each([
-    [['pix', '--name', 'A', '--city', 'B'], /falta --key/],
+    [['pix', '--name', 'A', '--city', 'B', '--open-amount', '--debt', DEBT], /falta --key/],
+    [[...base, '--amount', '1.234', '--debt', DEBT], /--amount: o valor "1\.234" é ambíguo/],
     [
-      ['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--amount', '1.234'],
-      /--amount: o valor "1\.234" é ambíguo/,
+      [...base, '--amount', '0', '--debt', DEBT],
+      /--amount: o valor deve ser maior que zero.*--open-amount/,
     ],
-    [['pix', '--key', 'x@y.com', '--name', 'A', '--city', 'B', '--txid', 'has space'], /--txid/],
-    [['pix', '--key', '123', '--name', 'A', '--city', 'B'], /--key/],
+    [[...base, '--amount', '0,00', '--debt', DEBT], /maior que zero/],
+    [[...base, '--debt', DEBT], /falta --amount \(ou --open-amount/],
+    [[...base, '--amount', '1,00', '--open-amount', '--debt', DEBT], /não os dois/],
+    [[...base, '--amount', '1,00'], /informe --debt, --debtor, --installment ou --txid/],
+    [[...base, '--amount', '1,00', '--txid', '***'], /--txid: "\*\*\*"/],
+    [[...base, '--amount', '1,00', '--debt', DEBT, '--txid', 'X1'], /só uma destas opções/],
+    [[...base, '--amount', '1,00', '--debt', 'debt-1'], /--debt: o identificador deve ser um UUID/],
+    [[...base, '--amount', '1,00', '--installment', AGREEMENT], /--installment: use ACORDO:N/],
+    [[...base, '--amount', '1,00', '--txid', 'has space'], /--txid/],
+    [
+      ['pix', '--key', '123', '--name', 'A', '--city', 'B', '--open-amount', '--debt', DEBT],
+      /--key/,
+    ],
     [['pix', '--parse', `${BCB_EXAMPLE.slice(0, -4)}0000`], /CRC/i],
     [['pix', '--bogus'], /opção desconhecida: --bogus/],
   ])('%j is refused', async (argv, reason) => {
     const res = await cli(argv);
     expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(reason);
+  });
+
+  test.each([
+    { flags: ['--debt', DEBT], txid: txidForDebt(DEBT) },
+    { flags: ['--debtor', DEBT], txid: txidForDebtor(DEBT) },
+    { flags: ['--installment', `${AGREEMENT}:2`], txid: txidForInstallment(AGREEMENT, 2) },
+    { flags: ['--txid', 'T0000001'], txid: 'T0000001' },
+  ])('$flags names the txid $txid', async ({ flags, txid }) => {
+    const built = await cli([...base, '--amount', '12,34', ...flags, '--json']);
+    expect(built.code).toBe(0);
+    expect(JSON.parse(built.stdout)).toMatchObject({ txid });
+    const payload = (JSON.parse(built.stdout) as { payload: string }).payload;
+    expect(parsePixPayload(payload)).toMatchObject({ ok: true, value: { txid, amount: 1234 } });
+  });
+
+  test('"Loja 1º de Maio" is folded, not refused', async () => {
+    const built = await cli([
+      'pix',
+      '--key',
+      'loja@example.com',
+      '--name',
+      'Loja 1º de Maio',
+      '--city',
+      '2ª Vila',
+      '--amount',
+      '5,00',
+      '--debt',
+      DEBT,
+    ]);
+    expect(built.code).toBe(0);
+    expect(built.stdout).toContain('5915Loja 1o de Maio60072a Vila');
   });
 
   test('amount and txid go into the payload; --json and --parse round-trip', async () => {
@@ -103,6 +164,13 @@ describe('quita pix', () => {
     const parsed = await cli(['pix', '--parse', payload]);
     expect(parsed.code).toBe(0);
     expect(JSON.parse(parsed.stdout)).toMatchObject({ amount: 123456, txid: 'T0000001', crc });
+  });
+
+  test('an open amount is explicit and leaves field 54 out', async () => {
+    const built = await cli([...base, '--open-amount', '--debt', DEBT, '--json']);
+    expect(built.code).toBe(0);
+    const { payload } = JSON.parse(built.stdout) as { payload: string };
+    expect(payload).toContain('53039865802BR');
   });
 });
 
