@@ -31,6 +31,7 @@ import { authRoutes } from './routes/auth.routes';
 import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
 import { importRoutes } from './routes/import.routes';
+import { importToolRoutes } from './routes/import-tools.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
@@ -91,8 +92,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     }),
   );
   app.use('/api/*', async (c, next) => {
-    // CSV imports stream large bodies and set their own limit.
-    if (c.req.path.startsWith('/api/import/')) return next();
+    // CSV imports stream large bodies and set their own limits.
+    if (c.req.path === '/api/import/debtors' || c.req.path === '/api/import/preview') return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT_BYTES,
       onError: () =>
@@ -116,6 +117,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/escalations', escalationRoutes(deps));
   app.route('/api/assignments', assignmentRoutes(deps));
   app.route('/api/import', importRoutes(deps));
+  app.route('/api/import', importToolRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));

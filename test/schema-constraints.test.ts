@@ -11,6 +11,10 @@ import * as v from 'valibot';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DocumentSchema } from '#shared/identity/document';
 import { PhoneE164Schema } from '#shared/identity/phone';
+import {
+  VerificationSourceSchema,
+  VerificationStateSchema,
+} from '#shared/identity/contact-verification';
 import { UfSchema } from '#shared/identity/uf';
 import { EmailSchema as ContactEmailSchema } from '#shared/identity/email';
 import {
@@ -239,6 +243,24 @@ const PROBES: Probe[] = [
       ),
   },
   {
+    covers: [
+      'contact_points_verification_check',
+      'contact_points_verification_source_check',
+      'contact_points_verified_in_step',
+    ],
+    schema: v.object({ state: VerificationStateSchema, source: VerificationSourceSchema }),
+    inputs: fc.record({
+      state: anyOf(['unverified', 'verified', 'wrong', 'maybe']),
+      source: anyOf(['in_person', 'replied', 'debtor_page', 'office', 'guess']),
+    }),
+    write: (tx, f, value: { state: string; source: string }) =>
+      tx.query(
+        `INSERT INTO contact_points (id, debtor_id, kind, value, match_key, verification, verification_source)
+         VALUES (gen_random_uuid(), $1, 'phone', '+5511987654321', '+551187654321', $2, $3)`,
+        [f.debtor, value.state, value.source],
+      ),
+  },
+  {
     covers: ['users_email_check'],
     schema: UserEmailSchema,
     inputs: emails,
@@ -460,6 +482,11 @@ const PROBES: Probe[] = [
 /** CHECKs on values the server computes or picks from its own constants, never from input. */
 const SERVER_SET: Record<string, string> = {
   agreements_discount_cents_check: 'computed by the negotiation rules',
+  auth_tokens_kind_scope_check: 'server constant per token kind',
+  auth_tokens_scope_check: 'server constant',
+  chat_identities_chat_key_hash_check: 'SHA-256 hex computed by the server',
+  chat_identities_check: 'revoked_at and revoked_by written together',
+  debtors_merged_consistent: 'merged_into and merged_at written together by the merge',
   agreements_down_payment_cents_check: 'computed by the negotiation rules',
   agreements_installment_count_check: 'computed schedule (proposal count ≥ 1 by schema)',
   agreements_status_check: 'state machine constant',
@@ -471,6 +498,7 @@ const SERVER_SET: Record<string, string> = {
   cadence_tasks_status_check: 'state machine constant',
   changes_op_check: 'server constant',
   concessions_amount_cents_check: 'computed concession',
+  import_column_maps_signature_check: 'hash of the header computed by the server',
   concessions_kind_check: 'server constant',
   contact_log_status_check: 'server constant',
   debts_status_check: 'state machine constant',
