@@ -32,6 +32,7 @@ import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
 import { importRoutes } from './routes/import.routes';
 import { importToolRoutes } from './routes/import-tools.routes';
+import { exportRoutes } from './routes/export.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
@@ -118,6 +119,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/assignments', assignmentRoutes(deps));
   app.route('/api/import', importRoutes(deps));
   app.route('/api/import', importToolRoutes(deps));
+  app.route('/api/export', exportRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));
