@@ -33,6 +33,8 @@ import { healthRoutes } from './routes/health.routes';
 import { importRoutes } from './routes/import.routes';
 import { importToolRoutes } from './routes/import-tools.routes';
 import { exportRoutes } from './routes/export.routes';
+import { auditDebtorLists } from './lgpd/list-audit';
+import { lgpdRoutes } from './routes/lgpd.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
@@ -102,6 +104,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     })(c, next);
   });
   app.use('/api/*', authenticate(deps));
+  app.use('/api/*', auditDebtorLists(deps));
   app.use('/api/*', enforceTokenScope());
   app.route('/api', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
@@ -120,6 +123,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/import', importRoutes(deps));
   app.route('/api/import', importToolRoutes(deps));
   app.route('/api/export', exportRoutes(deps));
+  app.route('/api/lgpd', lgpdRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));

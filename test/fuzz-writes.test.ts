@@ -115,6 +115,11 @@ function templates(): Record<string, Record<string, unknown>> {
     'POST /api/escalations/:id/cancel': { reason: 'f' },
     'POST /api/assignments': { collectorId: users.collector.user.id, debtorIds: [debtor] },
     'POST /api/assignments/unassign': { debtorIds: [debtor] },
+    'PUT /api/import/mappings': {
+      headers: ['Cod', 'Nome', 'Doc', 'Fatura', 'Total', 'Venc'],
+      columns: { external_id: 0, name: 1, document: 2, debt_id: 3, amount: 4, due_date: 5 },
+    },
+    'POST /api/lgpd/anonymisation': { debtorIds: [debtor] },
   };
 }
 

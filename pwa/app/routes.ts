@@ -77,6 +77,12 @@ export const ROUTES: readonly Route[] = [
     ),
   },
   {
+    path: '/privacidade',
+    label: 'nav.privacy',
+    roles: ['owner'],
+    load: withText('office', () => import('../screens/owner/privacy').then((m) => m.Privacy)),
+  },
+  {
     path: '/pix',
     label: 'nav.pix',
     roles: ['owner', 'staff', 'collector'],

@@ -1,5 +1,8 @@
 /** The office screens' text (portfolio, work, review, devices, settings): see ./messages.ts. */
+import { sheetsPtBR } from './messages-sheets';
+
 export const officePtBR = {
+  ...sheetsPtBR,
   'portfolio.title': 'Carteira',
   'portfolio.totalOverdue': 'Total vencido',
   'portfolio.ofDebtors': 'devedores em atraso de',

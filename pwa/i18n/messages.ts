@@ -48,6 +48,7 @@ const ptBR = {
   'nav.review': 'Revisão',
   'nav.devices': 'Dispositivos',
   'nav.settings': 'Ajustes',
+  'nav.privacy': 'Privacidade',
   'nav.pix': 'PIX',
 
   'role.owner': 'Proprietário',

@@ -9,17 +9,11 @@
  * (./mappings.repo.ts) and applied to every later file with the same headers.
  */
 import { createHash } from 'node:crypto';
+import { RequiredImportColumns } from '#shared/api/import-columns';
 import { IMPORT_COLUMNS, type ImportColumn } from './debtor-row';
 
 /** Columns a file must have (by name or by a saved map); the others are optional. */
-export const REQUIRED_COLUMNS: readonly ImportColumn[] = [
-  'external_id',
-  'name',
-  'document',
-  'debt_id',
-  'amount',
-  'due_date',
-];
+export const REQUIRED_COLUMNS: readonly ImportColumn[] = RequiredImportColumns;
 
 /** The Portuguese header of each column, as the template writes it. */
 export const PT_HEADERS: Readonly<Record<ImportColumn, string>> = {

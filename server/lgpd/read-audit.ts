@@ -36,3 +36,22 @@ export async function recordDebtorRead(q: Queryable, entry: DebtorReadEntry): Pr
     ],
   );
 }
+
+/** The audit entry of a sync pull page: the debtors its `put`s carry data of. */
+export function pullReadEntry(
+  page: { changes: readonly { op: string; entity: string; id: string; data?: unknown }[] },
+  actor: string,
+  ip: string,
+  deviceId: string,
+): DebtorReadEntry {
+  const ids = new Set<string>();
+  for (const change of page.changes) {
+    if (change.op !== 'put') continue;
+    if (change.entity === 'debtor') ids.add(change.id);
+    else {
+      const debtorId = (change.data as { debtorId?: unknown } | undefined)?.debtorId;
+      if (typeof debtorId === 'string') ids.add(debtorId);
+    }
+  }
+  return { actor, ip, action: 'sync.pull', debtorIds: [...ids], detail: { deviceId } };
+}

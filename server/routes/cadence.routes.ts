@@ -15,6 +15,7 @@ import { cadenceToday } from '../cadence/today';
 import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problemResponse } from '../http/problem';
+import { recordDebtorRead } from '../lgpd/read-audit';
 
 export const TodayQuerySchema = v.object({
   limit: v.optional(
@@ -41,14 +42,24 @@ export function cadenceRoutes({ db, now }: Deps) {
       );
     const user = c.get('user');
     const { limit, cursor, channel } = parsed.output;
-    return c.json(
-      await cadenceToday(db, now(), {
-        role: user.role,
-        userId: user.id,
-        limit,
-        ...(cursor === undefined ? {} : { cursor }),
-        ...(channel === undefined ? {} : { channel }),
-      }),
-    );
+    const page = await cadenceToday(db, now(), {
+      role: user.role,
+      userId: user.id,
+      limit,
+      ...(cursor === undefined ? {} : { cursor }),
+      ...(channel === undefined ? {} : { channel }),
+    });
+    // LGPD: one audit row per page naming the debtors it shows.
+    await recordDebtorRead(db, {
+      actor: user.id,
+      ip: c.get('ip'),
+      action: 'cadence.queue',
+      debtorIds: [
+        ...page.items.map((i) => i.debtor.id),
+        ...(page.escalations ?? []).map((e) => e.debtor.id),
+      ],
+      detail: { date: page.date },
+    });
+    return c.json(page);
   });
 }

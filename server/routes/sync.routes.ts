@@ -35,6 +35,7 @@ import {
   recordHealth,
 } from '../sync/devices';
 import { readPullPage } from '../sync/pull';
+import { pullReadEntry, recordDebtorRead } from '../lgpd/read-audit';
 import { pushMutations } from '../sync/push';
 
 const CURSOR_MESSAGE = 'cursor inválido: não foi emitido por este servidor';
@@ -173,16 +174,19 @@ export function syncRoutes({ db, now, logError }: Deps) {
           })
         : (await db.transaction((tx) => ensureDevice(tx, deviceId, user.id), READ_COMMITTED))
             .device;
-      const page = await db.transaction((tx) =>
-        readPullPage(tx, {
+      const page = await db.transaction(async (tx) => {
+        const read = await readPullPage(tx, {
           collectorId: user.id,
           deviceId,
           cursor,
           limit: query.limit,
           now: serverNow,
           schemaVersion: health?.health.schema_version ?? device.schema_version ?? 0,
-        }),
-      );
+        });
+        // LGPD: one audit row per page naming the debtors whose data it carries.
+        await recordDebtorRead(tx, pullReadEntry(read, user.id, c.get('ip'), deviceId));
+        return read;
+      });
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],

@@ -7,24 +7,9 @@
 import * as v from 'valibot';
 import { entity } from '../domain/common.schema';
 import { safeText } from '../text/safe-text';
+import { ImportColumns } from './import-columns';
 
-/** The columns of a debtor import, by their internal (English) key. */
-export const ImportColumns = [
-  'external_id',
-  'name',
-  'document',
-  'email',
-  'phone',
-  'whatsapp',
-  'address',
-  'city',
-  'state',
-  'debt_id',
-  'description',
-  'amount',
-  'due_date',
-] as const;
-export type ImportColumn = (typeof ImportColumns)[number];
+export { ImportColumns, RequiredImportColumns, type ImportColumn } from './import-columns';
 export const ImportColumnSchema = v.picklist(ImportColumns, 'coluna desconhecida');
 
 /** At most this many headers in a file the mapping screen handles. */
