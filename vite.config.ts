@@ -43,6 +43,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // The password-strength dictionaries (~0.5 MB gzip) are only for the owner's Pessoas
+        // screen and the reset page, both online: never precached on collectors' phones.
+        globIgnores: ['**/password-strength-*.js'],
         navigateFallback: '/index.html',
         // The API is never served from the cache: owners need live data, and collectors' data
         // goes through the sync engine and IndexedDB.

@@ -123,6 +123,7 @@ export async function buildExtension(): Promise<void> {
   });
   await build(script('extension/background/service-worker.ts', 'service-worker.js', 'es'));
   await build(script('extension/content/gmail-content.ts', 'content-gmail.js', 'iife'));
+  await build(script('extension/content/outlook-content.ts', 'content-outlook.js', 'iife'));
   await build(script('extension/content/whatsapp-content.ts', 'content-whatsapp.js', 'iife'));
   writeFileSync(
     join(EXTENSION_DIST, 'manifest.json'),

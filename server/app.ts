@@ -19,6 +19,7 @@ import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { debtorRoutes } from './routes/debtors.routes';
+import { debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
@@ -40,6 +41,7 @@ import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
+import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -110,6 +112,10 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/setup', setupRoutes(deps));
   app.route('/api/users', userRoutes(deps));
+  app.route('/api/users', peopleRoutes(deps));
+  app.route('/api/password-reset', passwordResetRoutes(deps));
+  // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
+  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));

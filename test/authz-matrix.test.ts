@@ -53,6 +53,8 @@ interface Rows {
   agreement: string;
   dispute: string;
   escalation: string;
+  /** The debtor's phone (contact point id). */
+  point: string;
 }
 
 interface Fixture {
@@ -181,6 +183,90 @@ const MATRIX: Record<string, Entry> = {
     roles: OWNER,
     scoped: false,
     request: (f) => ({ path: `/api/users/${f.users.staff.user.id}`, json: { name: 'Equipe' } }),
+  },
+
+  'GET /api/debtors/duplicates': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/debtors/duplicates' }),
+  },
+  'GET /api/debtors/:id/story': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/story` }),
+  },
+  'POST /api/debtors/:id/contact-points': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/debtors/${r.debtor}/contact-points`,
+      json: { kind: 'email', value: 'matriz@exemplo.com' },
+    }),
+  },
+  'PATCH /api/debtors/:id/contact-points/:pointId': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/debtors/${r.debtor}/contact-points/${r.point}`,
+      json: { version: 99, label: 'celular' },
+    }),
+  },
+  'POST /api/debtors/:id/contact-points/:pointId/verification': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({
+      path: `/api/debtors/${r.debtor}/contact-points/${r.point}/verification`,
+      json: { state: 'verified', source: 'in_person' },
+    }),
+  },
+  'POST /api/debtors/:id/merge': {
+    roles: OWNER,
+    scoped: true,
+    request: (f, r) => ({
+      path: `/api/debtors/${r.debtor}/merge`,
+      json: { duplicateId: f.spare, version: 99, duplicateVersion: 99 },
+    }),
+  },
+  'POST /api/users/:id/password-reset': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.staff.user.id}/password-reset` }),
+  },
+  'GET /api/users/:id/access': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.collector.user.id}/access` }),
+  },
+  'DELETE /api/users/:id/tokens/:tokenId': {
+    roles: OWNER,
+    scoped: false,
+    allowed: [204, 404],
+    request: (f) => ({ path: `/api/users/${f.users.staff.user.id}/tokens/${NO_ID}` }),
+  },
+  'POST /api/users/:id/devices/:deviceId/revoke': {
+    roles: OWNER,
+    scoped: false,
+    // An unknown device: admitted callers reach the route's own 404.
+    allowed: [404],
+    request: (f) => ({ path: `/api/users/${f.users.collector.user.id}/devices/${NO_ID}/revoke` }),
+  },
+  'POST /api/password-reset/check': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 422],
+    request: () => ({
+      path: '/api/password-reset/check',
+      json: { token: 'quita_reset_not_a_real_link_at_all' },
+    }),
+  },
+  'POST /api/password-reset': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 422],
+    request: () => ({
+      path: '/api/password-reset',
+      json: { token: 'quita_reset_not_a_real_link_at_all', password: 'sabiá laranjeira 1987' },
+    }),
   },
 
   'GET /api/debtors/lookup': {
@@ -833,7 +919,14 @@ async function rowsFor(
     debtId: debt,
     reason: 'wrong_amount',
   });
-  return { debtor, debt, payment, promise, agreement, dispute, escalation };
+  const detail = await call<{ debtor: { contactPoints: { id: string }[] } }>(
+    app,
+    'GET',
+    `/api/debtors/${debtor}`,
+    { headers: h },
+  );
+  const point = detail.body.debtor.contactPoints[0]?.id ?? '';
+  return { debtor, debt, payment, promise, agreement, dispute, escalation, point };
 }
 
 forEachDb((kind) => {

@@ -101,23 +101,29 @@ describe('WhatsApp Web', () => {
     // A group chat: no lookup, no name, no amount; only the privacy-safe message.
     await switchChat(page, fixture('whatsapp-2026-11-group.html'));
     await expect
-      .poll(() => overlay.locator('main').getAttribute('data-view'), { timeout: 10_000 })
+      .poll(() => overlay.locator('[data-reason]').getAttribute('data-reason'), { timeout: 10_000 })
       .toBe('group');
     const groupText = (await overlay.locator('main').textContent()) ?? '';
     expect(groupText).not.toMatch(/R\$|vencid|Maria|Carlos|11\.222\.333/);
     expect(await overlay.locator('.msg').count()).toBe(1);
     expect(await overlay.locator('.msg').getAttribute('data-template')).toBe('privacy.whatsapp');
 
-    // A LID chat: no number, so no lookup; the user links it to Carlos by hand, and it sticks.
+    // A LID chat: no number, so no lookup; the user links it to Carlos by hand, and it sticks
+    // (as a claim: his name, nothing else — extension-identity.test.ts covers confirming it).
     await switchChat(page, fixture('whatsapp-2026-11-lid.html'));
-    await expect.poll(() => overlay.locator('main').getAttribute('data-view')).toBe('unidentified');
+    await expect
+      .poll(() => overlay.locator('[data-reason]').getAttribute('data-reason'))
+      .toBe('unidentified');
     expect(await overlay.locator('main').textContent()).not.toMatch(/R\$|Carlos Eduardo/);
     await overlay.fill('[data-link] input[name=q]', 'Eduardo');
     await overlay.press('[data-link] input[name=q]', 'Enter');
     await overlay.locator(`[data-link-to="${stack.debtors.carlos}"]`).click();
     await expect.poll(() => overlay.locator('[data-debtor-name]').textContent()).toBe(CARLOS.name);
+    expect(await overlay.locator('main').textContent()).not.toMatch(/R\$|vencid/);
     await switchChat(page, fixture('whatsapp-2026-11-group.html'));
-    await expect.poll(() => overlay.locator('main').getAttribute('data-view')).toBe('group');
+    await expect
+      .poll(() => overlay.locator('[data-reason]').getAttribute('data-reason'))
+      .toBe('group');
     await switchChat(page, fixture('whatsapp-2026-11-lid.html'));
     await expect.poll(() => overlay.locator('[data-debtor-name]').textContent()).toBe(CARLOS.name);
 
@@ -141,8 +147,9 @@ describe('Gmail', () => {
       .poll(() => overlay.locator('[data-debtor-name]').textContent(), { timeout: 10_000 })
       .toBe(CARLOS.name);
     const text = (await overlay.locator('main').textContent()) ?? '';
-    expect(text).toContain('Há outras pessoas na conversa');
-    expect(text).not.toContain('R$');
+    expect(text).toContain('Outras pessoas recebem esta conversa');
+    expect(text).toContain('contador@escritorio.example.com.br');
+    expect(text).not.toMatch(/R\$|vencid/);
     expect(await overlay.locator('[data-balance]').count()).toBe(0);
     expect(await overlay.locator('.msg').count()).toBe(1);
     expect(await overlay.locator('.msg').getAttribute('data-template')).toBe('privacy.email');

@@ -1,9 +1,10 @@
 /**
  * Shared machinery of the extension tests: build the extension when dist/extension is missing or
  * older than its sources, bundle a module for injection into a page, serve fixture pages as
- * https://mail.google.com and https://web.whatsapp.com (local HTTPS + --host-resolver-rules, a
- * self-signed certificate made with openssl in a temp dir), and launch Debian's Chromium with the
- * extension loaded (reference/toolchain.md §4).
+ * https://mail.google.com, https://outlook.office.com, https://outlook.live.com and
+ * https://web.whatsapp.com (local HTTPS + --host-resolver-rules, a self-signed certificate made
+ * with openssl in a temp dir), and launch Debian's Chromium with the extension loaded (and,
+ * optionally, other unpacked extensions beside it) (reference/toolchain.md §4).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +19,14 @@ import { buildExtension, EXTENSION_DIST } from '../extension/build';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const FIXTURES = join(ROOT, 'extension/sites/fixtures');
 export const CHROMIUM = process.env.CHROME_BIN ?? '/usr/bin/chromium';
+
+/** The hosts the fixture server answers for (each mapped to it in Chromium). */
+export const SITE_HOSTS = [
+  'mail.google.com',
+  'outlook.office.com',
+  'outlook.live.com',
+  'web.whatsapp.com',
+] as const;
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
@@ -87,7 +96,7 @@ function certificate(): { key: Buffer; cert: Buffer } {
         '-subj',
         '/CN=mail.google.com',
         '-addext',
-        'subjectAltName=DNS:mail.google.com,DNS:web.whatsapp.com,DNS:localhost',
+        `subjectAltName=${SITE_HOSTS.map((h) => `DNS:${h}`).join(',')},DNS:localhost`,
       ],
       { stdio: 'ignore' },
     );
@@ -144,7 +153,11 @@ export interface ExtensionBrowser {
 export async function launchWithExtension(
   extensionDir: string,
   sitePort: number,
+  /** Further unpacked extensions to load beside it (the benchmark's no-op content script). */
+  extraExtensions: readonly string[] = [],
 ): Promise<ExtensionBrowser> {
+  const dirs = [extensionDir, ...extraExtensions].join(',');
+  const rules = SITE_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${sitePort}`).join(', ');
   const profile = mkdtempSync(join(tmpdir(), 'quita-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -156,14 +169,20 @@ export async function launchWithExtension(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      `--host-resolver-rules=MAP mail.google.com 127.0.0.1:${sitePort}, MAP web.whatsapp.com 127.0.0.1:${sitePort}, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
+      `--disable-extensions-except=${dirs}`,
+      `--load-extension=${dirs}`,
+      `--host-resolver-rules=${rules}, EXCLUDE localhost, EXCLUDE 127.0.0.1`,
       '--ignore-certificate-errors',
     ],
     ignoreDefaultArgs: ['--disable-extensions'],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  // Quita's worker is the one that imports its service-worker.js.
+  const isQuita = (w: Worker) => w.url().endsWith('/service-worker.js');
+  let worker = context.serviceWorkers().find(isQuita);
+  while (!worker) {
+    const next = await context.waitForEvent('serviceworker');
+    if (isQuita(next)) worker = next;
+  }
   const extensionId = new URL(worker.url()).host;
   return {
     context,

@@ -36,6 +36,9 @@ export const STAFF_EMAIL = 'joana@padaria.example.com.br';
 export interface Stack {
   db: Db;
   apiUrl: string;
+  /** Takes the API server down (connections refused) or brings it back on the same port. */
+  serverDown(): Promise<void>;
+  serverUp(): Promise<void>;
   ownerHeaders: Record<string, string>;
   debtors: { maria: string; carlos: string };
   site: FixtureSite;
@@ -65,6 +68,8 @@ export interface StackOptions {
   openDb?: () => Promise<Db>;
   /** Extra verified debtors with WhatsApp numbers +55 31 99100-00NN (for benchmarks). */
   extraDebtors?: number;
+  /** Further unpacked extensions to load beside Quita (the benchmark's no-op content script). */
+  extraExtensions?: readonly string[];
 }
 
 /** The WhatsApp number of extra debtor `i` (see `StackOptions.extraDebtors`). */
@@ -82,9 +87,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startFixtureSite(),
   ]);
   const app = createApp({ db, version: 'test', now: () => NOW, logError: () => undefined });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((done) => server.once('listening', done));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listen = async (port: number) => {
+    const started = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    await new Promise((done) => started.once('listening', done));
+    return started;
+  };
+  let server: ReturnType<typeof serve> | null = await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    const running = server;
+    server = null;
+    if (!running) return;
+    await new Promise((done) => {
+      running.close(done);
+      (running as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+  };
 
   const owner = await seedUser(db, 'owner', { now: NOW });
   await seedUser(db, 'staff', { email: STAFF_EMAIL, name: 'Joana Atendente', now: NOW });
@@ -103,6 +122,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     phone: '(19) 3232-1234',
     pix: { key: '11.222.333/0001-81', keyType: 'cnpj' },
+    paymentLinkTemplate: 'https://pague.padaria.example.com.br/{txid}',
   });
   const debtor = async (who: typeof MARIA, verified: boolean) =>
     String(
@@ -147,7 +167,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       kind: 'consumer',
     });
 
-  const browser = await launchWithExtension(extensionDir, site.port);
+  const browser = await launchWithExtension(extensionDir, site.port, options.extraExtensions);
   const optionsPage = await browser.context.newPage();
   await optionsPage.goto(`chrome-extension://${browser.extensionId}/options.html`);
   await optionsPage.fill('input[name=server]', apiUrl);
@@ -160,6 +180,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     db,
     apiUrl,
+    serverDown: stop,
+    async serverUp() {
+      server ??= await listen(port);
+    },
     ownerHeaders: owner.headers,
     debtors: { maria, carlos },
     site,
@@ -167,10 +191,74 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async close() {
       await browser.close().catch(() => undefined);
       await site.close();
-      await new Promise((done) => server.close(done));
+      await stop();
       await db.close();
     },
   };
+}
+
+/** The Gmail inbox URL fixtures are served at, and a thread URL for `token`. */
+export const GMAIL_URL = 'https://mail.google.com/mail/u/0/';
+
+/** Serves a Gmail fixture at https://mail.google.com/mail/u/0/. */
+export function serveGmail(site: FixtureSite, name: string): void {
+  site.pages.set('mail.google.com/mail/u/0/', fixture(name));
+}
+
+/** Where Outlook on the web fixtures are served. */
+export const OUTLOOK_URL = 'https://outlook.office.com/mail/inbox';
+export const OUTLOOK_POPOUT_URL = 'https://outlook.office.com/mail/deeplink/compose';
+
+/** Serves an Outlook fixture at https://outlook.office.com/mail/inbox (or `path`). */
+export function serveOutlook(site: FixtureSite, name: string, path = '/mail/inbox'): void {
+  site.pages.set(`outlook.office.com${path}`, fixture(name));
+}
+
+/**
+ * Inserts `html` at the end of the element matching `selector`, through a Trusted Types policy
+ * (Gmail's pages refuse plain HTML strings): a test's stand-in for the site rendering more.
+ */
+export async function appendHtml(page: Page, selector: string, html: string): Promise<void> {
+  await page.evaluate(
+    ([sel, source]) => {
+      const w = window as unknown as {
+        trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
+        quitaTestPolicy?: { createHTML(s: string): string } | undefined;
+      };
+      w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
+        createHTML: (s: string) => s,
+      });
+      const target = document.querySelector(sel);
+      if (!target) throw new Error(`no ${sel}`);
+      target.insertAdjacentHTML('beforeend', w.quitaTestPolicy?.createHTML(source) ?? source);
+    },
+    [selector, html] as const,
+  );
+}
+
+/**
+ * Simulates a webmail switching conversations in place: the element matching `selector` (Gmail's
+ * visible [role=main], Outlook's #ReadingPaneContainerId) is replaced by the one of `html`.
+ */
+export async function switchView(page: Page, html: string, selector: string): Promise<void> {
+  await page.evaluate(
+    ([source, sel]) => {
+      // Gmail's pages require Trusted Types: the test's own policy vouches for its fixture.
+      const w = window as unknown as {
+        trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
+        quitaTestPolicy?: { createHTML(s: string): string } | undefined;
+      };
+      w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
+        createHTML: (s: string) => s,
+      });
+      const html = w.quitaTestPolicy ? w.quitaTestPolicy.createHTML(source) : source;
+      const next = new DOMParser().parseFromString(html, 'text/html').querySelector(sel);
+      const current = document.querySelector(sel);
+      if (!next || !current) throw new Error(`no ${sel} to switch`);
+      current.replaceWith(document.importNode(next, true));
+    },
+    [html, selector] as const,
+  );
 }
 
 /** Serves a WhatsApp fixture (with the Lexical stand-in) at https://web.whatsapp.com/. */

@@ -120,6 +120,15 @@ function templates(): Record<string, Record<string, unknown>> {
       columns: { external_id: 0, name: 1, document: 2, debt_id: 3, amount: 4, due_date: 5 },
     },
     'POST /api/lgpd/anonymisation': { debtorIds: [debtor] },
+    'POST /api/debtors/:id/contact-points': { kind: 'phone', value: '11 97777-1212' },
+    'PATCH /api/debtors/:id/contact-points/:pointId': { version: 1, label: 'casa' },
+    'POST /api/debtors/:id/contact-points/:pointId/verification': { state: 'verified' },
+    'POST /api/debtors/:id/merge': { duplicateId: NO_ID, version: 1, duplicateVersion: 1 },
+    'POST /api/password-reset/check': { token: 'quita_reset_abcdefghijklmnopqrstuvwxyz' },
+    'POST /api/password-reset': {
+      token: 'quita_reset_abcdefghijklmnopqrstuvwxyz',
+      password: 'sabiá laranjeira 1987',
+    },
   };
 }
 
@@ -142,6 +151,7 @@ beforeAll(async () => {
   for (const role of ['owner', 'staff', 'collector'] as const)
     users[role] = await seedUser(db, role, { now: clock.now() });
   const debtor = await createDebtor(app, users.owner, {
+    contactPoints: [{ kind: 'phone', value: '11 96666-1234' }],
     address: {
       street: 'Rua A',
       number: '1',
@@ -197,6 +207,11 @@ beforeAll(async () => {
   });
   ids['dispute'] = await made('/api/disputes', { debtorId: debtor, debtId: debt, reason: 'other' });
   ids['agreement'] = NO_ID;
+  const [point] = await db.query<{ id: string }>(
+    'SELECT id FROM contact_points WHERE debtor_id = $1 LIMIT 1',
+    [debtor],
+  );
+  ids['point'] = point?.id ?? NO_ID;
   ids['user'] = users.staff.user.id;
 });
 afterAll(async () => {
@@ -264,7 +279,10 @@ test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejec
   await fc.assert(
     fc.asyncProperty(scenario, async ({ key, id, who, body }) => {
       const [method = 'POST', pattern = ''] = key.split(' ');
-      const path = pattern.replace(/:[a-z]+/g, encodeURIComponent(id));
+      // A contact point of the debtor where the route names one; every other parameter gets `id`.
+      const path = pattern
+        .replace(':pointId', ids['point'] ?? NO_ID)
+        .replace(/:[a-zA-Z]+/g, encodeURIComponent(id));
       const before = await rowCounts();
       const res = await call(app, method, path, { headers: users[who].headers, json: body });
       expect(

@@ -1,7 +1,8 @@
 /**
  * What the worker fetches for the overlay, with short-lived in-memory caches (a lookup is audited by
  * the server, so a chat switched back and forth within a minute is not looked up again). Nothing
- * here is ever persisted; `forgetAll` runs on sign-out and when the token is refused.
+ * here is ever persisted; `forgetAll` runs on sign-out, when the token is refused, on "Tentar de
+ * novo" and after a contact is logged.
  */
 import * as v from 'valibot';
 import { DebtorLookupResponseSchema, type DebtorLookupResponse } from '#shared/api/ledger.schema';
@@ -9,7 +10,12 @@ import { TemplateSchema, type Template } from '#shared/templates/template.schema
 import { todayIn, type CalendarDate } from '#shared/time/calendar-date';
 import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
 import { DEFAULT_TEMPLATES } from '#shared/templates/default-templates';
-import { lookupKeyString, type LookupKey } from '../core/conversation';
+import { memberKey, type Member } from '#shared/extension/audience';
+import {
+  ChatIdentityResponseSchema,
+  ChatIdentitySchema,
+  type ChatIdentity,
+} from '#shared/extension/chat-identity.schema';
 import {
   OrganisationViewSchema,
   paymentLink,
@@ -30,6 +36,7 @@ interface Entry<T> {
 
 const lookups = new Map<string, Entry<DebtorLookupResponse>>();
 const details = new Map<string, Entry<DebtorDetail>>();
+const identities = new Map<string, Entry<ChatIdentity | null>>();
 let settings: Entry<{ org: OrganisationView; templates: Template[] }> | undefined;
 
 function cached<T>(
@@ -52,23 +59,55 @@ function cached<T>(
 export function forgetAll(): void {
   lookups.clear();
   details.clear();
+  identities.clear();
   settings = undefined;
 }
 
-/** True when a lookup for `key` is cached (the overlay can skip its loading state). */
-export function isLookupCached(session: Session, key: LookupKey): boolean {
-  const e = lookups.get(`${session.serverUrl}|${lookupKeyString(key)}`);
+/** True when a lookup for `member` is cached (the overlay can skip its loading state). */
+export function isLookupCached(session: Session, member: Member): boolean {
+  const e = lookups.get(`${session.serverUrl}|${memberKey(member)}`);
   return e !== undefined && Date.now() - e.at <= LOOKUP_TTL_MS;
 }
 
-export function lookup(session: Session, key: LookupKey): Promise<DebtorLookupResponse> {
-  const query =
-    'email' in key
-      ? `email=${encodeURIComponent(key.email)}`
-      : `phone=${encodeURIComponent(key.phone)}`;
-  return cached(lookups, `${session.serverUrl}|${lookupKeyString(key)}`, LOOKUP_TTL_MS, () =>
+/** The debtors whose contact points match `member` (by e-mail, or phone with or without 9th digit). */
+export function lookup(session: Session, member: Member): Promise<DebtorLookupResponse> {
+  const query = `${member.kind}=${encodeURIComponent(member.value)}`;
+  return cached(lookups, `${session.serverUrl}|${memberKey(member)}`, LOOKUP_TTL_MS, () =>
     api(session, `/api/debtors/lookup?${query}`, DebtorLookupResponseSchema),
   );
+}
+
+/** The confirmed identity of a hidden-id chat (`chat` = "whatsapp:<jid>"), if staff recorded one. */
+export function chatIdentity(session: Session, chat: string): Promise<ChatIdentity | null> {
+  return cached(identities, `${session.serverUrl}|${chat}`, LOOKUP_TTL_MS, async () => {
+    const found = await api(
+      session,
+      `/api/extension/chat-identities?chat=${encodeURIComponent(chat)}`,
+      ChatIdentityResponseSchema,
+    );
+    return found.identity;
+  });
+}
+
+/** Records that staff confirmed `chat` is with `debtorId` (audited by the server). */
+export async function confirmChatIdentity(
+  session: Session,
+  chat: string,
+  debtorId: string,
+): Promise<ChatIdentity> {
+  identities.delete(`${session.serverUrl}|${chat}`);
+  return api(session, '/api/extension/chat-identities', ChatIdentitySchema, {
+    method: 'POST',
+    body: { chat, debtorId },
+  });
+}
+
+/** Revokes the confirmation `id` (audited by the server). */
+export async function undoChatIdentity(session: Session, chat: string, id: string): Promise<void> {
+  identities.delete(`${session.serverUrl}|${chat}`);
+  await api(session, `/api/extension/chat-identities/${encodeURIComponent(id)}`, v.unknown(), {
+    method: 'DELETE',
+  });
 }
 
 const TemplatesResponseSchema = v.object({
@@ -132,15 +171,15 @@ function detail(session: Session, debtorId: string): Promise<DebtorDetail> {
   );
 }
 
-/** The key to look a hand-linked debtor up by: a WhatsApp phone first, else any phone or email. */
-export async function keyOfDebtor(session: Session, debtorId: string): Promise<LookupKey | null> {
+/** The key to look a linked debtor up by: a WhatsApp phone first, else any phone or email. */
+export async function keyOfDebtor(session: Session, debtorId: string): Promise<Member | null> {
   const points = (await detail(session, debtorId)).debtor.contactPoints;
   const pick =
     points.find((p) => p.kind === 'phone' && p.isWhatsapp) ??
     points.find((p) => p.kind === 'phone') ??
     points.find((p) => p.kind === 'email');
   if (!pick) return null;
-  return pick.kind === 'phone' ? { phone: pick.value } : { email: pick.value };
+  return { kind: pick.kind === 'phone' ? 'phone' : 'email', value: pick.value };
 }
 
 export async function debtorFacts(

@@ -1,166 +1,63 @@
 /**
- * The service worker: the only context with network access and the token. It keeps, per tab, the
- * conversation context the content script reported and the overlay state built from the server's
- * answers, pushes that state to the tab's overlay iframe over a port, and performs the overlay's
- * actions (insert a message through the content script, log a contact). Every message is parsed
- * with its schema and checked against its sender: content scripts may only report a context.
+ * The service worker: the only context with network access and the token. It routes messages:
+ * content scripts may only report their own site's conversation context; extension pages (the
+ * overlay iframe, popup, options) ask for everything else. Every message is parsed with its schema
+ * and checked against its sender. Per-tab state lives in ./tabs, sign-in and sign-out in ./session.
+ *
+ * "Inserir" is bound to the conversation its message was written for: the worker refuses when the
+ * tab's conversation changed since, and hands the content script the conversation's key, which it
+ * checks again against the page right before writing.
  */
 import * as v from 'valibot';
-import { LoginResponseSchema, CreatedApiTokenSchema } from '#shared/auth/auth.schema';
+import { conversationKey } from '#shared/extension/audience';
 import {
   ContentToWorkerSchema,
   ConversationContextSchema,
   InsertResultSchema,
   type ConversationContext,
   type InsertResult,
+  type Site,
   type WorkerToContent,
 } from '#shared/extension/content-messages';
 import {
   PageRequestSchema,
-  type OverlayState,
   type PageRequest,
   type PageResponse,
   type WorkerToOverlay,
 } from '#shared/extension/page-messages';
 import { t } from '../i18n';
-import { audienceOf } from '../core/conversation';
-import { creditorFacts } from '../core/creditor';
-import { buildOverlay, type OverlayInput, type Sendable } from '../core/overlay-state';
-import { ApiError, api, request } from './api-client';
+import { ApiError, api } from './api-client';
+import { confirmChatIdentity, forgetAll, undoChatIdentity } from './data';
 import {
-  debtorFacts,
-  forgetAll,
-  isLookupCached,
-  keyOfDebtor,
-  loadSettings,
-  lookup,
-  todayFor,
-} from './data';
-import {
-  chatLinks,
-  clearSession,
-  linkChat,
-  loadSession,
-  saveSession,
-  sessionArea,
-  type Session,
-} from './session-store';
+  REVOCATION_ALARM,
+  forgetRefusedSession,
+  retryRevocations,
+  signIn,
+  signOut,
+  status,
+} from './session';
+import { linkChat, loadSession, sessionArea } from './session-store';
+import { allTabIds, entryOf, forgetTab, refreshTab, showSignedOut } from './tabs';
 
-const SITE_ORIGINS: Record<string, ConversationContext['site']> = {
+const SITE_ORIGINS: Record<string, Site> = {
   'https://mail.google.com': 'gmail',
+  'https://outlook.office.com': 'outlook',
+  'https://outlook.office365.com': 'outlook',
+  'https://outlook.live.com': 'outlook',
   'https://web.whatsapp.com': 'whatsapp',
 };
 
-interface TabEntry {
-  context: ConversationContext | null;
-  state: OverlayState;
-  sendables: Map<string, Sendable>;
-  /** Bumped on every context change so a slow answer for an old chat is dropped. */
-  seq: number;
-  ports: Set<chrome.runtime.Port>;
+function onUnauthorized(): Promise<void> {
+  return forgetRefusedSession(showSignedOut);
 }
 
-const tabs = new Map<number, TabEntry>();
-
-function entryOf(tabId: number): TabEntry {
-  let entry = tabs.get(tabId);
-  if (!entry) {
-    entry = {
-      context: null,
-      state: { view: 'idle' },
-      sendables: new Map(),
-      seq: 0,
-      ports: new Set(),
-    };
-    tabs.set(tabId, entry);
-  }
-  return entry;
-}
-
-function publish(entry: TabEntry): void {
-  const message: WorkerToOverlay = { type: 'state', state: entry.state };
-  for (const port of entry.ports) port.postMessage(message);
-}
-
-function setState(entry: TabEntry, state: OverlayState, sendables: Sendable[] = []): void {
-  entry.state = state;
-  entry.sendables = new Map(sendables.map((s) => [s.id, s]));
-  publish(entry);
-}
-
-async function signOutLocally(): Promise<void> {
-  await clearSession();
-  forgetAll();
-  for (const entry of tabs.values()) setState(entry, { view: 'signed-out' });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Recomputes the overlay of a tab for its current context. `quiet` keeps the current view until
- * the new one is ready (after logging a contact, the same debtor is shown with fresh figures).
- */
-async function refreshTab(tabId: number, quiet = false): Promise<void> {
-  const entry = entryOf(tabId);
-  const seq = ++entry.seq;
-  const context = entry.context;
-  const session = await loadSession();
-  if (!session) return setState(entry, { view: 'signed-out' });
-  if (!context) return setState(entry, { view: 'idle' });
-  let audience = audienceOf(context);
-  let linkedTo: string | undefined;
-  if (context.site === 'whatsapp' && context.chat.kind === 'lid') {
-    linkedTo = (await chatLinks())[context.chat.jid];
-    const key =
-      linkedTo === undefined ? null : await keyOfDebtor(session, linkedTo).catch(() => null);
-    if (key) audience = { kind: 'person', key, others: false };
-  }
-  if (!quiet && audience.kind === 'person' && !isLookupCached(session, audience.key))
-    setState(entry, { view: 'loading' });
-  try {
-    const { org, templates } = await loadSettings(session);
-    if (!org.configured) throw new ApiError(409, t('error.organisation'));
-    const input: OverlayInput = {
-      context,
-      creditor: creditorFacts(org),
-      templates,
-      userName: session.user.name,
-      today: todayFor(org),
-      debts: [],
-      promiseUntil: null,
-      matches: null,
-    };
-    if (audience.kind === 'person') {
-      const found = await lookup(session, audience.key);
-      input.matches = found.matches;
-      if (linkedTo !== undefined) {
-        input.linked = audience;
-        input.matches = found.matches.filter((m) => m.id === linkedTo);
-      }
-      const first = input.matches[0];
-      // Debt details (due dates, PIX) are fetched only when amounts may be shown at all.
-      if ((first?.contactPointVerified || input.linked) && first && !audience.others) {
-        const facts = await debtorFacts(session, org, first.id);
-        input.debts = facts.debts;
-        input.promiseUntil = facts.promiseUntil;
-      }
-    }
-    if (seq !== entry.seq) return;
-    const result = buildOverlay(input);
-    setState(entry, result.state, result.sendables);
-  } catch (error) {
-    if (seq !== entry.seq) return;
-    if (error instanceof ApiError && error.status === 401) return signOutLocally();
-    setState(entry, { view: 'error', message: errorMessage(error) });
-  }
+function refresh(tabId: number, options: { quiet?: boolean } = {}): Promise<void> {
+  return refreshTab(tabId, options, onUnauthorized);
 }
 
 function onContext(tabId: number, context: ConversationContext): void {
-  const entry = entryOf(tabId);
-  entry.context = context;
-  void refreshTab(tabId);
+  entryOf(tabId).context = context;
+  void refresh(tabId);
 }
 
 async function askContext(tabId: number): Promise<void> {
@@ -174,71 +71,22 @@ async function askContext(tabId: number): Promise<void> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Page requests (options, popup, overlay).
-
-async function signIn(request_: Extract<PageRequest, { type: 'sign-in' }>): Promise<PageResponse> {
-  const server = new URL(request_.serverUrl).origin;
-  if (!(await chrome.permissions.contains({ origins: [`${server}/*`] })))
-    return { ok: false, message: t('error.permission', { origin: server }) };
-  const login = await request(server, null, '/api/auth/login', LoginResponseSchema, {
-    method: 'POST',
-    body: { email: request_.email, password: request_.password },
-  });
-  const created = await request(server, login.token, '/api/auth/tokens', CreatedApiTokenSchema, {
-    method: 'POST',
-    body: { name: 'Extensão Chrome', expiresInDays: 90 },
-  });
-  // The session token was only needed to mint the personal one.
-  await request(server, login.token, '/api/auth/logout', v.unknown(), { method: 'POST' }).catch(
-    () => undefined,
-  );
-  forgetAll();
-  const session: Session = {
-    serverUrl: server,
-    token: created.token,
-    tokenId: created.id,
-    user: login.user,
-  };
-  await saveSession(session);
-  for (const tabId of tabs.keys()) void refreshTab(tabId);
-  return { ok: true, value: { name: session.user.name, server } };
-}
-
-async function signOut(): Promise<PageResponse> {
-  const session = await loadSession();
-  if (session)
-    // The token's own sign-out: the only revocation an extension-scoped token may perform.
-    await api(session, '/api/auth/logout', v.unknown(), { method: 'POST' }).catch(() => undefined);
-  await signOutLocally();
-  return { ok: true, value: null };
-}
-
-const QueueSchema = v.looseObject({
-  date: v.string(),
-  items: v.array(
-    v.looseObject({
-      debtor: v.looseObject({ id: v.string(), name: v.string() }),
-      step: v.looseObject({ id: v.string(), channel: v.string() }),
-    }),
-  ),
-});
-
-const SearchSchema = v.looseObject({
-  items: v.array(
-    v.looseObject({
-      id: v.string(),
-      name: v.string(),
-      status: v.string(),
-      daysOverdue: v.number(),
-    }),
-  ),
-});
+const CHANGED: PageResponse<InsertResult> = {
+  ok: true,
+  value: { ok: false, reason: 'conversation-changed' },
+};
 
 async function insertInTab(tabId: number, messageId: string): Promise<PageResponse<InsertResult>> {
-  const sendable = entryOf(tabId).sendables.get(messageId);
-  if (!sendable) return { ok: false, message: t('error.forbidden') };
-  const message: WorkerToContent = { type: 'insert', text: sendable.text };
+  const entry = entryOf(tabId);
+  const sendable = entry.sendables.get(messageId);
+  // The overlay showed a message for a conversation that is no longer the tab's.
+  if (!sendable) return CHANGED;
+  if (entry.context && conversationKey(entry.context) !== sendable.conversation) return CHANGED;
+  const message: WorkerToContent = {
+    type: 'insert',
+    text: sendable.text,
+    conversation: sendable.conversation,
+  };
   const raw: unknown = await chrome.tabs.sendMessage(tabId, message, { frameId: 0 });
   const parsed = v.safeParse(InsertResultSchema, raw);
   return parsed.success
@@ -266,25 +114,68 @@ async function logContact(tabId: number, messageId: string): Promise<PageRespons
   });
   // The budget and last contact changed: look the debtor up again.
   forgetAll();
-  void refreshTab(tabId, true);
+  void refresh(tabId, { quiet: true });
   return { ok: true, value: null };
 }
 
+/** The link and identity actions of a hidden-id chat. */
+async function chatAction(
+  tabId: number,
+  req: Extract<
+    PageRequest,
+    { type: 'link-chat' | 'unlink-chat' | 'confirm-identity' | 'undo-identity' }
+  >,
+): Promise<PageResponse> {
+  const hidden = entryOf(tabId).hidden;
+  const session = await loadSession();
+  if (!hidden || !session) return { ok: false, message: t('error.forbidden') };
+  switch (req.type) {
+    case 'link-chat':
+      await linkChat(hidden.jid, { debtorId: req.debtorId, name: req.name });
+      break;
+    case 'unlink-chat':
+      await linkChat(hidden.jid, null);
+      break;
+    case 'confirm-identity':
+      // Only what the overlay showed as linked can be confirmed.
+      if (hidden.debtorId !== req.debtorId) return { ok: false, message: t('error.forbidden') };
+      await confirmChatIdentity(session, hidden.chat, req.debtorId);
+      break;
+    case 'undo-identity':
+      if (hidden.identityId) await undoChatIdentity(session, hidden.chat, hidden.identityId);
+      await linkChat(hidden.jid, null);
+      break;
+  }
+  void refresh(tabId);
+  return { ok: true, value: null };
+}
+
+const QueueSchema = v.looseObject({
+  date: v.string(),
+  items: v.array(
+    v.looseObject({
+      debtor: v.looseObject({ id: v.string(), name: v.string() }),
+      step: v.looseObject({ id: v.string(), channel: v.string() }),
+    }),
+  ),
+});
+
+const SearchSchema = v.looseObject({
+  items: v.array(v.looseObject({ id: v.string(), name: v.string() })),
+});
+
 async function handlePage(req: PageRequest, tabId: number | undefined): Promise<PageResponse> {
   switch (req.type) {
-    case 'status': {
-      const session = await loadSession();
-      return {
-        ok: true,
-        value: session
-          ? { signedIn: true, name: session.user.name, server: session.serverUrl }
-          : { signedIn: false },
-      };
-    }
+    case 'status':
+      return { ok: true, value: await status() };
     case 'sign-in':
-      return signIn(req);
+      return signIn(req, () => {
+        for (const id of allTabIds()) void refresh(id);
+      });
     case 'sign-out':
-      return signOut();
+      return signOut(showSignedOut);
+    case 'retry-revocation':
+      return { ok: true, value: { pending: await retryRevocations() } };
     case 'queue':
     case 'search': {
       const session = await loadSession();
@@ -292,27 +183,25 @@ async function handlePage(req: PageRequest, tabId: number | undefined): Promise<
       if (req.type === 'queue')
         return { ok: true, value: await api(session, '/api/cadence/today?limit=50', QueueSchema) };
       const q = encodeURIComponent(req.query);
-      return { ok: true, value: await api(session, `/api/debtors?q=${q}&limit=20`, SearchSchema) };
+      // Names only: a search result never shows an amount or a status.
+      const found = await api(session, `/api/debtors?q=${q}&limit=20`, SearchSchema);
+      return { ok: true, value: { items: found.items.map((i) => ({ id: i.id, name: i.name })) } };
     }
-    case 'insert':
-    case 'log-contact':
-    case 'link-chat':
-    case 'refresh': {
+    default: {
       // Only an overlay inside a tab acts on that tab.
       if (tabId === undefined) return { ok: false, message: t('error.forbidden') };
-      if (req.type === 'link-chat') {
-        const context = entryOf(tabId).context;
-        if (context?.site !== 'whatsapp' || context.chat.kind !== 'lid')
-          return { ok: false, message: t('error.forbidden') };
-        await linkChat(context.chat.jid, req.debtorId);
-        void refreshTab(tabId);
-        return { ok: true, value: null };
+      switch (req.type) {
+        case 'insert':
+          return insertInTab(tabId, req.messageId);
+        case 'log-contact':
+          return logContact(tabId, req.messageId);
+        case 'refresh':
+          forgetAll();
+          void refresh(tabId);
+          return { ok: true, value: null };
+        default:
+          return chatAction(tabId, req);
       }
-      if (req.type === 'insert') return insertInTab(tabId, req.messageId);
-      if (req.type === 'log-contact') return logContact(tabId, req.messageId);
-      forgetAll();
-      void refreshTab(tabId);
-      return { ok: true, value: null };
     }
   }
 }
@@ -321,7 +210,7 @@ function isExtensionPage(sender: chrome.runtime.MessageSender): boolean {
   return sender.id === chrome.runtime.id && (sender.url ?? '').startsWith('chrome-extension://');
 }
 
-function contentSite(sender: chrome.runtime.MessageSender): ConversationContext['site'] | null {
+function contentSite(sender: chrome.runtime.MessageSender): Site | null {
   if (sender.id !== chrome.runtime.id || !sender.tab || sender.frameId !== 0 || !sender.url)
     return null;
   return SITE_ORIGINS[new URL(sender.url).origin] ?? null;
@@ -334,8 +223,9 @@ chrome.runtime.onMessage.addListener((raw: unknown, sender, sendResponse) => {
     handlePage(parsed.output, sender.tab?.id)
       .then(sendResponse)
       .catch(async (error: unknown) => {
-        if (error instanceof ApiError && error.status === 401) await signOutLocally();
-        sendResponse({ ok: false, message: errorMessage(error) } satisfies PageResponse);
+        if (error instanceof ApiError && error.status === 401) await onUnauthorized();
+        const message = error instanceof Error ? error.message : String(error);
+        sendResponse({ ok: false, message } satisfies PageResponse);
       });
     return true;
   }
@@ -365,10 +255,14 @@ chrome.runtime.onConnect.addListener((port) => {
   port.onDisconnect.addListener(() => entry.ports.delete(port));
   port.postMessage({ type: 'state', state: entry.state } satisfies WorkerToOverlay);
   if (entry.context === null) void askContext(tabId);
-  else void refreshTab(tabId);
+  else void refresh(tabId);
 });
 
-chrome.tabs.onRemoved.addListener((tabId) => tabs.delete(tabId));
+chrome.tabs.onRemoved.addListener((tabId) => forgetTab(tabId));
 
-// Restrict the storage areas before anything can be written (every worker start).
-void sessionArea();
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name === REVOCATION_ALARM) void retryRevocations();
+});
+
+// Restrict the storage areas before anything can be written, then retry what sign-out left.
+void sessionArea().then(() => retryRevocations().catch(() => undefined));

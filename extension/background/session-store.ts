@@ -1,5 +1,6 @@
 /**
- * Where the service worker keeps the signed-in session (server URL, personal API token, user):
+ * Where the service worker keeps the signed-in session (server URL, personal API token, user),
+ * the hand links of hidden-id chats and the tokens whose sign-out has not reached the server yet:
  * `chrome.storage.local` restricted to trusted contexts (extension pages and the worker), so a
  * content script cannot read it; where that restriction is unsupported, `storage.session`, which
  * is trusted-only by default and forgotten when the browser closes.
@@ -11,6 +12,8 @@ export const SessionSchema = v.object({
   token: v.string(),
   tokenId: v.string(),
   user: v.object({ id: v.string(), name: v.string(), role: v.string() }),
+  /** The address the user signed in with: their own, never part of a conversation's audience. */
+  email: v.optional(v.string(), ''),
 });
 export type Session = v.InferOutput<typeof SessionSchema>;
 
@@ -69,18 +72,55 @@ export async function clearSession(): Promise<void> {
 }
 
 const LINKS_KEY = 'quita.links';
-let links: Record<string, string> | undefined;
 
-/** WhatsApp LID chats the user linked to a debtor by hand: JID → debtor id (same restricted area). */
-export async function chatLinks(): Promise<Record<string, string>> {
+/** A hand link: the user's claim that a hidden-id chat is this debtor (not a verification). */
+export const ChatLinkSchema = v.object({ debtorId: v.string(), name: v.string() });
+export type ChatLink = v.InferOutput<typeof ChatLinkSchema>;
+let links: Record<string, ChatLink> | undefined;
+
+/** Hidden-id chats the user linked to a debtor by hand: JID → link (same restricted area). */
+export async function chatLinks(): Promise<Record<string, ChatLink>> {
   if (links) return links;
   const stored: Record<string, unknown> = await (await sessionArea()).get(LINKS_KEY);
-  const parsed = v.safeParse(v.record(v.string(), v.string()), stored[LINKS_KEY]);
-  links = parsed.success ? parsed.output : {};
+  // Links of an older format (a bare debtor id) are dropped: the user links again.
+  const parsed = v.safeParse(v.record(v.string(), v.unknown()), stored[LINKS_KEY]);
+  links = {};
+  if (parsed.success)
+    for (const [jid, value] of Object.entries(parsed.output)) {
+      const link = v.safeParse(ChatLinkSchema, value);
+      if (link.success) links[jid] = link.output;
+    }
   return links;
 }
 
-export async function linkChat(jid: string, debtorId: string): Promise<void> {
-  links = { ...(await chatLinks()), [jid]: debtorId };
+export async function linkChat(jid: string, link: ChatLink | null): Promise<void> {
+  const next = { ...(await chatLinks()) };
+  if (link === null) delete next[jid];
+  else next[jid] = link;
+  links = next;
   await (await sessionArea()).set({ [LINKS_KEY]: links });
+}
+
+const PENDING_KEY = 'quita.pendingRevocations';
+
+/** A token signed out while the server could not be reached: revoked at the next chance. */
+export const PendingRevocationSchema = v.object({
+  serverUrl: v.string(),
+  token: v.string(),
+  tokenId: v.string(),
+  /** When the user signed out (epoch ms). */
+  since: v.number(),
+});
+export type PendingRevocation = v.InferOutput<typeof PendingRevocationSchema>;
+
+export async function pendingRevocations(): Promise<PendingRevocation[]> {
+  const stored: Record<string, unknown> = await (await sessionArea()).get(PENDING_KEY);
+  const parsed = v.safeParse(v.array(PendingRevocationSchema), stored[PENDING_KEY]);
+  return parsed.success ? parsed.output : [];
+}
+
+export async function savePendingRevocations(list: PendingRevocation[]): Promise<void> {
+  const area = await sessionArea();
+  if (list.length === 0) await area.remove(PENDING_KEY);
+  else await area.set({ [PENDING_KEY]: list });
 }

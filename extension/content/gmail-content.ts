@@ -1,5 +1,5 @@
 /** Content script entry for mail.google.com. */
-import { gmailAdapter } from '../sites';
+import { gmailAdapter } from '../sites/gmail';
 import { runContent } from './run-content';
 
 runContent(gmailAdapter);

@@ -1,5 +1,5 @@
 /** Content script entry for web.whatsapp.com. */
-import { whatsappAdapter } from '../sites';
+import { whatsappAdapter } from '../sites/whatsapp';
 import { runContent } from './run-content';
 
 runContent(whatsappAdapter);

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import type { DebtorLookupMatch } from '#shared/api/ledger.schema';
-import type { ConversationContext } from '#shared/extension/content-messages';
+import type { PrivacyVerdict } from '#shared/extension/audience';
 import { cents } from '#shared/money/money';
 import { DEFAULT_TEMPLATES } from '#shared/templates/default-templates';
 import { calendarDate } from '#shared/time/calendar-date';
-import { audienceOf } from './conversation';
-import { buildOverlay, type OverlayInput } from './overlay-state';
+import { PT_BR_PRIVACY } from '../i18n/pt-br';
+import { buildOverlay, type Decision, type OverlayInput } from './overlay-state';
 
 const creditor = {
   creditor_name: 'Padaria Pão Quente Ltda',
@@ -51,16 +51,17 @@ function match(overrides: Partial<DebtorLookupMatch> = {}): DebtorLookupMatch {
   };
 }
 
-const whatsapp = (phone = '+5511987654321'): ConversationContext => ({
-  site: 'whatsapp',
-  chat: { kind: 'individual', jid: null, phone },
-  composer: true,
-});
+const FULL: PrivacyVerdict = { mode: 'full' };
 
-function input(context: ConversationContext, matches: DebtorLookupMatch[] | null): OverlayInput {
+function person(m: DebtorLookupMatch = match(), verdict: PrivacyVerdict = FULL): Decision {
+  return { kind: 'person', match: m, otherMatches: 0, verdict, linkedTo: null, confirmedBy: null };
+}
+
+function input(decision: Decision, channel: 'email' | 'whatsapp' = 'whatsapp'): OverlayInput {
   return {
-    context,
-    matches,
+    channel,
+    conversation: 'whatsapp|individual||+5511987654321',
+    decision,
     debts: [
       {
         id: 'd1',
@@ -79,112 +80,27 @@ function input(context: ConversationContext, matches: DebtorLookupMatch[] | null
 }
 
 const AMOUNT = /R\$|153,25|150,00/;
+/** Words that tell a reader there is a debt: none may appear in the privacy-safe mode. */
+const DEBT_WORDS =
+  /R\$|vencid|venciment|atras|d[ií]vida|d[ée]bito|cobran|pagamento|pagar|parcela|acordo|promessa|negativ|protesto|saldo|multa|juros|etapa|r[ée]gua|boleto|pix|devedor|\bd[+-]\d/i;
 
-describe('audienceOf', () => {
-  test.each([
-    [{ site: 'whatsapp', chat: { kind: 'none' }, composer: false }, 'none'],
-    [{ site: 'whatsapp', chat: { kind: 'group', jid: '1@g.us' }, composer: true }, 'group'],
-    [
-      { site: 'whatsapp', chat: { kind: 'lid', jid: '1@lid', title: 'X' }, composer: true },
-      'unidentified',
-    ],
-    [{ site: 'gmail', threadId: null, correspondents: [], compose: null }, 'none'],
-    [{ site: 'gmail', threadId: 't', correspondents: [], compose: null }, 'unidentified'],
-  ] as [ConversationContext, string][])('%j → %s', (context, kind) => {
-    expect(audienceOf(context).kind).toBe(kind);
-  });
-
-  test('gmail: the compose box decides who reads; a Cc is another reader', () => {
-    const thread = {
-      site: 'gmail' as const,
-      threadId: 't',
-      correspondents: ['a@x.com.br', 'b@x.com.br'],
-    };
-    expect(audienceOf({ ...thread, compose: null })).toEqual({
-      kind: 'person',
-      key: { email: 'a@x.com.br' },
-      others: true,
-    });
-    expect(
-      audienceOf({ ...thread, compose: { kind: 'reply', to: ['a@x.com.br'], cc: [], bcc: [] } }),
-    ).toEqual({ kind: 'person', key: { email: 'a@x.com.br' }, others: false });
-    expect(
-      audienceOf({
-        ...thread,
-        compose: { kind: 'reply', to: ['a@x.com.br'], cc: [], bcc: ['c@y.com.br'] },
-      }),
-    ).toMatchObject({ others: true });
-  });
-});
-
-describe('buildOverlay', () => {
+describe('buildOverlay, full mode', () => {
   test('a verified debtor: itemised balance and the step message with amounts and creditor identification', () => {
-    const { state, sendables } = buildOverlay(input(whatsapp(), [match()]));
+    const { state, sendables } = buildOverlay(input(person()));
     if (state.view !== 'debtor') throw new Error(state.view);
     expect(state.card.balance?.totalDue).toBe(15_325);
-    expect(state.card.restricted).toBeNull();
     expect(state.messages.map((m) => m.templateId)).toEqual(['d+5.whatsapp', 'privacy.whatsapp']);
+    expect(state.messages[0]?.label).toBe('Mensagem de 5 dias após o vencimento');
     const step = state.messages[0]?.text ?? '';
     expect(step).toMatch(/R\$\s153,25/);
     expect(step).toContain('000201PIX');
     expect(step).toContain('11.222.333/0001-81');
     expect(sendables.map((s) => s.debtIds)).toEqual([['d1'], []]);
+    // Every message is bound to the conversation it was written for.
+    expect(new Set(sendables.map((s) => s.conversation))).toEqual(
+      new Set(['whatsapp|individual||+5511987654321']),
+    );
   });
-
-  test.each([
-    ['unverified contact point', whatsapp(), match({ contactPointVerified: false }), 'unverified'],
-    [
-      'a Cc to a third party',
-      {
-        site: 'gmail',
-        threadId: 't',
-        correspondents: ['m@x.com.br'],
-        compose: { kind: 'reply', to: ['m@x.com.br'], cc: ['c@y.com.br'], bcc: [] },
-      },
-      match(),
-      'third-parties',
-    ],
-  ] as [string, ConversationContext, DebtorLookupMatch, string][])(
-    '%s: no amount anywhere, privacy-safe message only',
-    (_, context, m, reason) => {
-      const { state, sendables } = buildOverlay(input(context, [m]));
-      if (state.view !== 'debtor') throw new Error(state.view);
-      expect(state.card.restricted).toBe(reason);
-      expect(state.card.balance).toBeNull();
-      expect(state.messages.every((msg) => msg.privacySafe)).toBe(true);
-      expect(JSON.stringify(state.messages)).not.toMatch(AMOUNT);
-      expect(sendables.every((s) => s.privacySafe && s.debtIds.length === 0)).toBe(true);
-    },
-  );
-
-  test.each([
-    [
-      'group',
-      { site: 'whatsapp', chat: { kind: 'group', jid: '1@g.us' }, composer: true },
-      null,
-      'group',
-    ],
-    [
-      'LID chat',
-      { site: 'whatsapp', chat: { kind: 'lid', jid: '1@lid', title: 'Carlos' }, composer: true },
-      null,
-      'unidentified',
-    ],
-    ['no match', whatsapp(), [], 'no-match'],
-  ] as [string, ConversationContext, DebtorLookupMatch[] | null, string][])(
-    '%s: privacy-safe only, nobody named',
-    (_, context, matches, view) => {
-      const { state, sendables } = buildOverlay(input(context, matches));
-      expect(state.view).toBe(view);
-      expect(JSON.stringify(state)).not.toMatch(AMOUNT);
-      expect(JSON.stringify(state)).not.toContain('Maria');
-      expect(sendables).toHaveLength(1);
-      expect(sendables[0]?.debtorId).toBeNull();
-      expect(sendables[0]?.text).toContain('Padaria Pão Quente Ltda');
-      // The privacy-safe message names the creditor only: no document, no address.
-      expect(sendables[0]?.text).not.toContain('11.222.333');
-    },
-  );
 
   test('a step template needing facts the extension lacks is listed with what is missing, not offered', () => {
     const m = match({
@@ -195,12 +111,84 @@ describe('buildOverlay', () => {
         channel: 'visit',
       },
     });
-    const { state, sendables } = buildOverlay(input(whatsapp(), [m]));
+    const { state, sendables } = buildOverlay(input(person(m)));
     if (state.view !== 'debtor') throw new Error(state.view);
     expect(state.messages[0]).toMatchObject({ templateId: 'd+15.whatsapp', text: null });
     expect(state.messages[0]?.missing).toEqual(
       expect.arrayContaining(['installment_count', 'installment_amount']),
     );
     expect(sendables.map((s) => s.templateId)).toEqual(['privacy.whatsapp']);
+  });
+});
+
+describe('buildOverlay, privacy-safe mode: the name at most', () => {
+  test.each<[string, Decision]>([
+    [
+      'unverified contact point',
+      person(match({ contactPointVerified: false }), {
+        mode: 'privacy-safe',
+        reason: 'unverified',
+        others: [{ kind: 'phone', value: '+5511987654321' }],
+        unreadable: 0,
+      }),
+    ],
+    [
+      'a third party earlier in the thread',
+      person(match(), {
+        mode: 'privacy-safe',
+        reason: 'third-parties',
+        others: [{ kind: 'email', value: 'contador@escritorio.example.com.br' }],
+        unreadable: 0,
+      }),
+    ],
+    [
+      'a collapsed message',
+      person(match(), { mode: 'privacy-safe', reason: 'incomplete', others: [], unreadable: 1 }),
+    ],
+    [
+      'a hand-linked hidden-id chat',
+      { kind: 'claimed', debtorId: match().id, name: 'Maria Aparecida Silva' },
+    ],
+  ])('%s: the name, no amount, no status or stage, privacy-safe message only', (_, decision) => {
+    const { state, sendables } = buildOverlay(input(decision));
+    if (state.view !== 'privacy-safe') throw new Error(state.view);
+    expect(state.name).toBe('Maria Aparecida Silva');
+    expect(state.canLog).toBe(true);
+    // Nothing but the name and the reason: the state itself carries no debt fact.
+    const { messages, others: _others, ...rest } = state;
+    expect(JSON.stringify(rest)).not.toMatch(DEBT_WORDS);
+    expect(messages.every((msg) => msg.privacySafe)).toBe(true);
+    expect(JSON.stringify(messages)).not.toMatch(DEBT_WORDS);
+    expect(sendables).toHaveLength(1);
+    expect(sendables[0]).toMatchObject({ privacySafe: true, debtIds: [], stepId: null });
+    expect(sendables[0]?.text).not.toMatch(AMOUNT);
+  });
+
+  test.each<[string, Decision, string]>([
+    ['group', { kind: 'anonymous', reason: 'group', linkable: false }, 'group'],
+    [
+      'hidden-id chat',
+      { kind: 'anonymous', reason: 'unidentified', linkable: true },
+      'unidentified',
+    ],
+    ['no match', { kind: 'no-match' }, 'no-match'],
+  ])('%s: privacy-safe only, nobody named', (_, decision, reason) => {
+    const { state, sendables } = buildOverlay(input(decision));
+    if (state.view !== 'privacy-safe') throw new Error(state.view);
+    expect(state.reason).toBe(reason);
+    expect(state.name).toBeNull();
+    expect(state.canLog).toBe(false);
+    expect(JSON.stringify(state)).not.toMatch(DEBT_WORDS);
+    expect(JSON.stringify(state)).not.toContain('Maria');
+    expect(sendables).toHaveLength(1);
+    expect(sendables[0]?.debtorId).toBeNull();
+    expect(sendables[0]?.text).toContain('Padaria Pão Quente Ltda');
+    // The privacy-safe message names the creditor only: no document, no address.
+    expect(sendables[0]?.text).not.toContain('11.222.333');
+  });
+
+  test('every text the privacy-safe mode can show is free of debt words', () => {
+    for (const [key, text] of Object.entries(PT_BR_PRIVACY))
+      expect(text, key).not.toMatch(DEBT_WORDS);
   });
 });

@@ -1,20 +1,27 @@
 /**
- * Builds what the overlay shows from the conversation and the server's answers: a pure function,
- * so every privacy rule is unit-tested. Amounts appear only for a verified contact point with no
- * third party reading; otherwise only the privacy-safe message is offered. Messages are rendered
- * with `renderTemplate`, which appends the creditor identification (CDC art. 42-A); a message whose
- * facts are missing is listed with what is missing instead of going out with a hole.
+ * Builds what the overlay shows from the service worker's decision about the conversation: a pure
+ * function, so every privacy rule is unit-tested. The decision carries the verdict of the one
+ * audience rule (#shared/extension/audience): amounts, status and stage appear only in full mode;
+ * the privacy-safe mode shows the person's name at most and offers only the privacy-safe message.
+ * Messages are rendered with `renderTemplate`, which appends the creditor identification (CDC
+ * art. 42-A); a message whose facts are missing is listed with what is missing instead of going
+ * out with a hole. Every message is bound to the conversation it was written for.
  */
 import type { DebtorLookupMatch } from '#shared/api/ledger.schema';
-import type { ConversationContext } from '#shared/extension/content-messages';
-import type { DebtorCard, OverlayMessage, OverlayState } from '#shared/extension/page-messages';
+import type { Member, PrivacyVerdict } from '#shared/extension/audience';
+import type {
+  DebtorCard,
+  OverlayMessage,
+  OverlayState,
+  PrivacySafeReason,
+} from '#shared/extension/page-messages';
 import { privacySafeVariant } from '#shared/templates/default-templates';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { isTemplateRenderError, renderTemplate } from '#shared/templates/render-message';
 import type { Template } from '#shared/templates/template.schema';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { t } from '../i18n';
-import { audienceOf, channelOf, type Audience } from './conversation';
+import { stepLabel } from './step-label';
 
 /** A message the user may insert and then log, kept by the service worker under its id. */
 export interface Sendable {
@@ -24,6 +31,8 @@ export interface Sendable {
   templateId: string;
   stepId: string | null;
   privacySafe: boolean;
+  /** `conversationKey` of the conversation the text was written for. */
+  conversation: string;
   /** Email: "Subject\n\nBody" is not used; the body alone is inserted (the subject is shown). */
   text: string;
   debtIds: string[];
@@ -39,23 +48,42 @@ export interface DebtFacts {
   paymentLink?: string;
 }
 
+/** What the service worker decided about the open conversation. */
+export type Decision =
+  /** Nothing open. */
+  | { kind: 'none' }
+  /** Nobody to look up: a group, or a conversation whose identity cannot be read. */
+  | { kind: 'anonymous'; reason: 'group' | 'unidentified'; linkable: boolean }
+  /** Looked up, nobody matched. */
+  | { kind: 'no-match' }
+  /** A hidden-id chat linked by hand to a debtor: a claim, so their name at most. */
+  | { kind: 'claimed'; debtorId: string; name: string }
+  /** The debtor, and the audience rule's verdict about showing them to this audience. */
+  | {
+      kind: 'person';
+      match: DebtorLookupMatch;
+      /** Further debtors sharing the contact point. */
+      otherMatches: number;
+      verdict: PrivacyVerdict;
+      /** A hidden-id chat linked by hand to this debtor (the link can be undone or confirmed). */
+      linkedTo: string | null;
+      /** A hidden-id chat whose identity staff confirmed: who and when. */
+      confirmedBy: { name: string; at: string } | null;
+    };
+
 export interface OverlayInput {
-  context: ConversationContext;
-  /** Null when no lookup was made (group, unidentified, nothing open). */
-  matches: readonly DebtorLookupMatch[] | null;
-  /** Open debts of the first match, oldest due first; empty when unknown. */
+  channel: 'email' | 'whatsapp';
+  /** `conversationKey` of the context the overlay is built for. */
+  conversation: string;
+  decision: Decision;
+  /** Open debts of the debtor, oldest due first; fetched only in full mode, else empty. */
   debts: readonly DebtFacts[];
-  /** Due date of the first match's active promise to pay. */
+  /** Due date of the debtor's active promise to pay. */
   promiseUntil: CalendarDate | null;
   creditor: MessageFacts;
   templates: readonly Template[];
   userName: string;
   today: CalendarDate;
-  /**
-   * Who the conversation is with when the DOM cannot tell but the user linked the chat to a
-   * debtor by hand (a LID chat): that person, looked up by their own contact point.
-   */
-  linked?: Audience & { kind: 'person' };
 }
 
 export interface OverlayResult {
@@ -84,8 +112,9 @@ function privacySafeTemplate(
 function render(
   template: Template,
   facts: MessageFacts,
-  base: Omit<Sendable, 'id' | 'text' | 'templateId' | 'privacySafe'>,
+  base: Omit<Sendable, 'id' | 'text' | 'templateId' | 'privacySafe' | 'conversation'>,
   label: string,
+  conversation: string,
 ): { message: OverlayMessage; sendable: Sendable | null } {
   const id = `${template.id}#${base.debtorId ?? 'anon'}`;
   try {
@@ -96,6 +125,7 @@ function render(
       templateId: template.id,
       privacySafe: template.privacySafe,
       text: rendered.body,
+      conversation,
     };
     return {
       message: {
@@ -136,7 +166,7 @@ function collect(parts: { message: OverlayMessage; sendable: Sendable | null }[]
 
 /** The privacy-safe message with nobody's name: for groups and unidentified chats. */
 function anonymousSafe(input: OverlayInput): { messages: OverlayMessage[]; sendables: Sendable[] } {
-  const channel = channelOf(input.context);
+  const channel = input.channel;
   const template = privacySafeTemplate(input.templates, channel);
   // Without a known person the greeting cannot name anyone; "cliente" keeps it polite and neutral.
   const facts: MessageFacts = {
@@ -151,11 +181,13 @@ function anonymousSafe(input: OverlayInput): { messages: OverlayMessage[]; senda
       facts,
       { debtorId: null, channel, stepId: null, debtIds: [] },
       t('message.privacySafe'),
+      input.conversation,
     ),
   ]);
 }
 
 function debtorFacts(input: OverlayInput, match: DebtorLookupMatch): MessageFacts {
+  // Called only in full mode: the privacy-safe message gets `safeFacts` below.
   const oldest = input.debts[0];
   const b = match.balance;
   return {
@@ -180,44 +212,94 @@ function debtorFacts(input: OverlayInput, match: DebtorLookupMatch): MessageFact
   };
 }
 
+/** How a member is shown to the staff member ("contador@escritorio.com.br", "+5511987654321"). */
+function shown(member: Member): string {
+  return member.value;
+}
+
+function privacySafe(
+  input: OverlayInput,
+  reason: PrivacySafeReason,
+  extra: {
+    name?: string | null;
+    others?: Member[];
+    unreadable?: number;
+    linkable?: boolean;
+    linkedTo?: string | null;
+    /** The person the conversation is (or is claimed to be) with. */
+    person?: { id: string; name: string };
+  } = {},
+): OverlayResult {
+  const match = extra.person;
+  let safe: { messages: OverlayMessage[]; sendables: Sendable[] };
+  if (match) {
+    // The privacy-safe message greets the person and names the creditor: never a debt fact.
+    const facts: MessageFacts = {
+      ...input.creditor,
+      debtor_first_name: firstName(match.name),
+      debtor_name: match.name,
+      today: input.today,
+    };
+    safe = collect([
+      render(
+        privacySafeTemplate(input.templates, input.channel),
+        facts,
+        { debtorId: match.id, channel: input.channel, stepId: null, debtIds: [] },
+        t('message.privacySafe'),
+        input.conversation,
+      ),
+    ]);
+  } else safe = anonymousSafe(input);
+  return {
+    state: {
+      view: 'privacy-safe',
+      reason,
+      name: extra.name ?? null,
+      others: (extra.others ?? []).map(shown),
+      unreadable: extra.unreadable ?? 0,
+      linkable: extra.linkable ?? false,
+      linkedTo: extra.linkedTo ?? null,
+      canLog: match !== undefined,
+      messages: safe.messages,
+    },
+    sendables: safe.sendables,
+  };
+}
+
 /** The overlay for `input`, and the messages it offers. */
 export function buildOverlay(input: OverlayInput): OverlayResult {
-  const audience = input.linked ?? audienceOf(input.context);
-  const channel = channelOf(input.context);
-  if (audience.kind === 'none') return { state: { view: 'idle' }, sendables: [] };
-  if (audience.kind === 'group') {
-    const safe = anonymousSafe(input);
-    return { state: { view: 'group', messages: safe.messages }, sendables: safe.sendables };
+  const decision = input.decision;
+  switch (decision.kind) {
+    case 'none':
+      return { state: { view: 'idle' }, sendables: [] };
+    case 'anonymous':
+      return privacySafe(input, decision.reason, { linkable: decision.linkable });
+    case 'no-match':
+      return privacySafe(input, 'no-match');
+    case 'claimed':
+      return privacySafe(input, 'claimed', {
+        name: decision.name,
+        linkedTo: decision.debtorId,
+        person: { id: decision.debtorId, name: decision.name },
+      });
+    case 'person':
+      break;
   }
-  if (audience.kind === 'unidentified' || input.matches === null) {
-    const safe = anonymousSafe(input);
-    const linkable = input.context.site === 'whatsapp' && input.context.chat.kind === 'lid';
-    return {
-      state: { view: 'unidentified', linkable, messages: safe.messages },
-      sendables: safe.sendables,
-    };
-  }
-  const match = input.matches[0];
-  if (!match) {
-    const safe = anonymousSafe(input);
-    return { state: { view: 'no-match', messages: safe.messages }, sendables: safe.sendables };
-  }
-  // A hand-made link is the user's own verification of who is on the other end.
-  const verified = match.contactPointVerified || input.linked !== undefined;
-  const restricted = !verified ? 'unverified' : audience.others ? 'third-parties' : null;
+  const { match, verdict } = decision;
+  if (verdict.mode === 'privacy-safe')
+    return privacySafe(input, verdict.reason, {
+      name: match.name,
+      others: verdict.others,
+      unreadable: verdict.unreadable,
+      linkedTo: decision.linkedTo,
+      person: match,
+    });
+  const channel = input.channel;
   const facts = debtorFacts(input, match);
   const base = { debtorId: match.id, channel, debtIds: input.debts.map((d) => d.id) };
-  const safeTemplate = privacySafeTemplate(input.templates, channel);
-  // The privacy-safe message names the creditor only: it is never tied to a debt.
-  const safeFacts: MessageFacts = {
-    ...input.creditor,
-    debtor_first_name: firstName(match.name),
-    debtor_name: match.name,
-    today: input.today,
-  };
   const parts = [];
   const step = match.cadenceStepDue;
-  if (restricted === null && step) {
+  if (step) {
     const template =
       templateFor(input.templates, `${step.stepId}.${channel}`) ??
       (templateFor(input.templates, step.templateId)?.channel === channel
@@ -229,38 +311,44 @@ export function buildOverlay(input: OverlayInput): OverlayResult {
           template,
           facts,
           { ...base, stepId: step.stepId },
-          t('message.step', { step: step.stepId }),
+          t('message.step', { step: stepLabel(step.stepId) }),
+          input.conversation,
         ),
       );
   }
+  const safeFacts: MessageFacts = {
+    ...input.creditor,
+    debtor_first_name: firstName(match.name),
+    debtor_name: match.name,
+    today: input.today,
+  };
   parts.push(
     render(
-      safeTemplate,
+      privacySafeTemplate(input.templates, channel),
       safeFacts,
       { ...base, stepId: null, debtIds: [] },
       t('message.privacySafe'),
+      input.conversation,
     ),
   );
   const { messages, sendables } = collect(parts);
+  const b = match.balance;
   const card: DebtorCard = {
     debtorId: match.id,
     name: match.name,
     status: match.status,
     daysOverdue: match.daysOverdue,
     promiseUntil: input.promiseUntil,
-    balance:
-      restricted === null
-        ? {
-            principal: match.balance.principal,
-            fine: match.balance.fine,
-            interest: match.balance.interest,
-            fees: match.balance.fees,
-            paid: match.balance.paid,
-            discount: match.balance.discount,
-            totalDue: match.balance.totalDue,
-            asOf: match.balance.asOf,
-          }
-        : null,
+    balance: {
+      principal: b.principal,
+      fine: b.fine,
+      interest: b.interest,
+      fees: b.fees,
+      paid: b.paid,
+      discount: b.discount,
+      totalDue: b.totalDue,
+      asOf: b.asOf,
+    },
     lastContact: match.lastContact
       ? { at: match.lastContact.at, channel: match.lastContact.channel }
       : null,
@@ -268,8 +356,8 @@ export function buildOverlay(input: OverlayInput): OverlayResult {
     windowOpen: match.contactWindowOpen,
     contactNow: { allowed: match.contactNow.allowed, message: match.contactNow.message ?? null },
     stepDue: step ? { stepId: step.stepId, channel: step.channel, dueOn: step.dueOn } : null,
-    restricted,
-    otherMatches: input.matches.length - 1,
+    otherMatches: decision.otherMatches,
+    confirmedBy: decision.confirmedBy,
   };
   return { state: { view: 'debtor', card, messages }, sendables };
 }

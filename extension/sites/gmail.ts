@@ -1,34 +1,47 @@
 /**
  * Gmail (mail.google.com): every selector the extension uses on Gmail lives here. Only stable
- * signals (reference/extension.md §1.2, §1.3, §7): data-thread-perm-id, data-message-id,
- * span[email], peoplekit chips ([name=to|cc|bcc] [role=option][data-hovercard-id]) and the compose
- * body's g_editable/role=textbox. Obfuscated classes (.gD, .g2, .adn, .M9, …) are never relied on,
- * so a Gmail deploy that renames them changes nothing. Gmail keeps stale views in the DOM hidden,
- * so only visible matches count.
+ * signals (reference/extension.md §1.2, §1.3, §7): data-thread-perm-id, data-message-id, the
+ * email attribute of people, the conversation's listitems, peoplekit chips
+ * ([name=to|cc|bcc] [role=option][data-hovercard-id]) and the compose body's
+ * g_editable/role=textbox. Obfuscated classes (.gD, .g2, .adn, .kv, .M9, …) are never relied on,
+ * so a Gmail deploy that renames them changes nothing.
+ *
+ * The audience is the whole visible thread: every [email] of every message, expanded or
+ * collapsed, shown or hidden inside it (so whoever "Reply all" reaches), plus the compose chips.
+ * A message that shows only its sender (collapsed: Gmail renders recipients only when expanded)
+ * or a slot without a message (a bundle of hidden messages) counts as unreadable. Stale views
+ * Gmail keeps in the DOM are other [role=main] roots, hidden: only the visible thread counts.
  */
+import type { SiteAdapter } from './adapter';
 import { normalizeEmail } from '#shared/identity/email';
-import type { GmailCompose, GmailContext, InsertResult } from '#shared/extension/content-messages';
-import { caretInside, editableText, isVisible, normalizedText, visibleAll } from './dom';
+import type { GmailContext, InsertResult, MailCompose } from '#shared/extension/content-messages';
+import { visibleAll } from './dom';
+import { addressesIn, insertIntoEditable, rankParticipants, type ReadMessage } from './mail';
 
 export const GMAIL_SELECTORS = {
   threadHeading: '[data-thread-perm-id]',
   message: '[data-message-id]',
-  person: 'span[email]',
+  /** One slot of the conversation: an expanded or collapsed message, or a hidden bundle. */
+  slot: '[role="listitem"]',
+  person: '[email]',
   composeBody: '[g_editable="true"][role="textbox"], [contenteditable="true"][role="textbox"]',
-  recipients: (field: 'to' | 'cc' | 'bcc') =>
-    `[name="${field}"] [role="option"][data-hovercard-id]`,
+  chips: (field: 'to' | 'cc' | 'bcc') => `[name="${field}"] [role="option"]`,
   recipientField: '[name="to"]',
 } as const;
 
-const EMAIL_IN_TITLE = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+/** Attributes whose changes may change the conversation (the content script watches them). */
+export const GMAIL_WATCH = ['email', 'data-message-id', 'data-hovercard-id', 'aria-expanded'];
 
-/** The signed-in account's address: Gmail's tab title reads "Subject - user@x - Gmail". */
+/**
+ * The signed-in account's address: Gmail's tab title reads "Subject - user@x - Gmail", so it is
+ * the title's last address (the subject may hold others, which are not the user).
+ */
 export function gmailSelfAddresses(doc: Document): string[] {
-  const found = EMAIL_IN_TITLE.exec(doc.title)?.[0];
-  return found ? [normalizeEmail(found)] : [];
+  const found = addressesIn(doc.title).at(-1);
+  return found ? [found] : [];
 }
 
-/** The visible open thread: its heading and the messages under the same main view. */
+/** The visible open thread: its heading and the main view holding its messages. */
 function visibleThread(doc: Document): { id: string; root: Element } | null {
   for (const heading of visibleAll(doc, GMAIL_SELECTORS.threadHeading)) {
     const id = heading.getAttribute('data-thread-perm-id');
@@ -52,96 +65,97 @@ function composeRoot(body: Element): Element | null {
   return null;
 }
 
-function chips(root: Element, field: 'to' | 'cc' | 'bcc', self: Set<string>): string[] {
-  const out: string[] = [];
-  for (const chip of root.querySelectorAll(GMAIL_SELECTORS.recipients(field))) {
-    const email = normalizeEmail(chip.getAttribute('data-hovercard-id') ?? '');
-    if (email.includes('@') && !self.has(email) && !out.includes(email)) out.push(email);
-  }
+function readMessage(message: Element): ReadMessage {
+  const people = [...message.querySelectorAll(GMAIL_SELECTORS.person)]
+    .map((p) => normalizeEmail(p.getAttribute('email') ?? ''))
+    .filter((e) => e.includes('@'));
+  // The header precedes the recipients: the first person is the sender.
+  const [sender = null, ...recipients] = people;
+  // Every message has a recipient; a message showing none is collapsed to its sender line.
+  return { sender, recipients, unreadable: recipients.length === 0 };
+}
+
+/** Every message of the thread, in order; a slot with no message in it is a hidden bundle. */
+function readThread(root: Element): ReadMessage[] {
+  const messages = [...root.querySelectorAll(GMAIL_SELECTORS.message)];
+  const out = messages.map(readMessage);
+  for (const slot of root.querySelectorAll(GMAIL_SELECTORS.slot))
+    if (!slot.querySelector(GMAIL_SELECTORS.message) && !slot.closest(GMAIL_SELECTORS.message))
+      out.push({ sender: null, recipients: [], unreadable: true });
   return out;
+}
+
+function chips(
+  root: Element,
+  field: 'to' | 'cc' | 'bcc',
+  self: ReadonlySet<string>,
+): { emails: string[]; unreadable: number } {
+  const emails: string[] = [];
+  let unreadable = 0;
+  for (const chip of root.querySelectorAll(GMAIL_SELECTORS.chips(field))) {
+    const email = normalizeEmail(chip.getAttribute('data-hovercard-id') ?? '');
+    if (!email.includes('@')) unreadable += 1;
+    else if (!self.has(email) && !emails.includes(email)) emails.push(email);
+  }
+  return { emails, unreadable };
 }
 
 function readCompose(
   doc: Document,
   thread: Element | null,
-  self: Set<string>,
-): GmailCompose | null {
+  self: ReadonlySet<string>,
+): MailCompose | null {
   const body = findGmailComposer(doc);
   if (!body) return null;
   const root = composeRoot(body);
   const kind = thread?.contains(body) ? 'reply' : 'new';
-  if (!root) return { kind, to: [], cc: [], bcc: [] };
+  if (!root) return { kind, to: [], cc: [], bcc: [], unreadable: 0 };
+  const [to, cc, bcc] = (['to', 'cc', 'bcc'] as const).map((f) => chips(root, f, self)) as [
+    ReturnType<typeof chips>,
+    ReturnType<typeof chips>,
+    ReturnType<typeof chips>,
+  ];
   return {
     kind,
-    to: chips(root, 'to', self),
-    cc: chips(root, 'cc', self),
-    bcc: chips(root, 'bcc', self),
+    to: to.emails,
+    cc: cc.emails,
+    bcc: bcc.emails,
+    unreadable: to.unreadable + cc.unreadable + bcc.unreadable,
   };
 }
 
-/**
- * The open conversation. Correspondents come from span[email] inside visible messages only: in each
- * message the first one is the sender (the header precedes the recipients). The latest message not
- * sent by the user puts its sender first; everyone else follows in order of appearance.
- */
+/** The open conversation: the visible thread's people and the compose box's recipients. */
 export function readGmailContext(doc: Document): GmailContext {
   const self = new Set(gmailSelfAddresses(doc));
   const thread = visibleThread(doc);
-  const senders: string[] = [];
-  const others: string[] = [];
-  if (thread) {
-    for (const message of visibleAll(thread.root, GMAIL_SELECTORS.message)) {
-      const people = [...message.querySelectorAll(GMAIL_SELECTORS.person)]
-        .map((p) => normalizeEmail(p.getAttribute('email') ?? ''))
-        .filter((e) => e.includes('@'));
-      const [sender, ...recipients] = people;
-      if (sender && !self.has(sender)) senders.push(sender);
-      for (const r of recipients) others.push(r);
-    }
-  }
-  const ranked: string[] = [];
-  for (const email of [...senders.reverse(), ...others])
-    if (!self.has(email) && !ranked.includes(email)) ranked.push(email);
+  const { participants, unreadable } = rankParticipants(
+    thread ? readThread(thread.root) : [],
+    self,
+  );
   return {
     site: 'gmail',
     threadId: thread?.id ?? null,
-    correspondents: ranked,
+    participants,
+    unreadable,
     compose: readCompose(doc, thread?.root ?? null, self),
   };
 }
 
 /**
- * Writes `text` at the caret of the compose body (start of the body if the caret is elsewhere)
- * with the editing command, which fires Gmail's own input handling (draft autosave, undo); falls
- * back to a Range insert plus an input event. Verified by reading the body back. Never sends.
+ * Writes `text` at the start of the compose body (see `insertIntoEditable`); `stillSame` is asked
+ * right before writing. Never sends.
  */
-export async function insertIntoGmail(doc: Document, text: string): Promise<InsertResult> {
-  const body = findGmailComposer(doc);
-  if (!body || !isVisible(body)) return { ok: false, reason: 'no-composer' };
-  const expected = normalizedText(text);
-  body.focus();
-  caretInside(body, 'start');
-  // execCommand is deprecated but remains the only way to get a native, undoable insertion.
-  if (doc.execCommand('insertText', false, text))
-    // Having run, the command must not be followed by a second insertion: check and report.
-    return normalizedText(editableText(body)).includes(expected)
-      ? { ok: true, method: 'execCommand' }
-      : { ok: false, reason: 'not-verified' };
-  const selection = doc.getSelection();
-  const range = selection?.rangeCount ? selection.getRangeAt(0) : doc.createRange();
-  const fragment = doc.createDocumentFragment();
-  text.split('\n').forEach((line, i) => {
-    const block = doc.createElement('div');
-    if (line === '') block.append(doc.createElement('br'));
-    else block.textContent = line;
-    if (i === 0 && line !== '') fragment.append(doc.createTextNode(line));
-    else fragment.append(block);
-  });
-  range.insertNode(fragment);
-  body.dispatchEvent(
-    new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text }),
-  );
-  return normalizedText(editableText(body)).includes(expected)
-    ? { ok: true, method: 'range' }
-    : { ok: false, reason: 'not-verified' };
+export async function insertIntoGmail(
+  doc: Document,
+  text: string,
+  stillSame: () => boolean = () => true,
+): Promise<InsertResult> {
+  return insertIntoEditable(doc, findGmailComposer(doc), text, stillSame);
 }
+
+export const gmailAdapter: SiteAdapter = {
+  site: 'gmail',
+  read: readGmailContext,
+  insert: insertIntoGmail,
+  watch: GMAIL_WATCH,
+};

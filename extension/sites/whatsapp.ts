@@ -6,6 +6,7 @@
  * the content script watches #main. Obfuscated classes, aria labels (localised) and data-testid
  * (removed from production) are never used.
  */
+import type { SiteAdapter } from './adapter';
 import { normalizedText, editableText, isVisible, pause, caretInside } from './dom';
 import { phoneMatchKeys, tryToE164 } from '#shared/identity/phone';
 import type {
@@ -20,6 +21,9 @@ export const WHATSAPP_SELECTORS = {
   row: '[data-id]',
   composer: 'footer [contenteditable="true"][role="textbox"], footer [data-lexical-editor="true"]',
 } as const;
+
+/** Attributes whose changes may change the conversation (the content script watches them). */
+export const WHATSAPP_WATCH = ['data-id', 'title'];
 
 const ROW_ID = /^(?:true|false)_([^@_]+)@(c\.us|lid|g\.us)_/;
 
@@ -59,7 +63,11 @@ export function readWhatsAppChat(doc: Document): WhatsAppChat {
     if (!parsed) continue;
     const jid = `${parsed.user}@${parsed.server}`;
     if (parsed.server === 'g.us') return { kind: 'group', jid };
-    if (parsed.server === 'lid') return { kind: 'lid', jid, title: title.slice(0, 200) };
+    if (parsed.server === 'lid')
+      // A hidden id: only a header that shows the number itself says who it is.
+      return titlePhone?.ok
+        ? { kind: 'lid', jid, title: title.slice(0, 200), phone: titlePhone.value }
+        : { kind: 'lid', jid, title: title.slice(0, 200) };
     const phone = phoneOfJidUser(parsed.user);
     if (phone) return { kind: 'individual', jid, phone };
     break;
@@ -99,17 +107,24 @@ function dataTransferOf(text: string): DataTransfer {
 /**
  * Writes `text` into the composer the way WhatsApp's Lexical editor accepts it: focus, let the
  * editor sync its selection, then a synthetic paste; if the box does not read back the text, a
- * beforeinput insertReplacementText. Direct DOM writes are never used (Lexical reverts them) and
- * Send is never pressed.
+ * beforeinput insertReplacementText. `stillSame` is asked before focusing and again right before
+ * each write, in the same task as the write: a chat switched during the editor's pause gets
+ * nothing. Direct DOM writes are never used (Lexical reverts them) and Send is never pressed.
  */
-export async function insertIntoWhatsApp(doc: Document, text: string): Promise<InsertResult> {
+export async function insertIntoWhatsApp(
+  doc: Document,
+  text: string,
+  stillSame: () => boolean = () => true,
+): Promise<InsertResult> {
   const box = findWhatsAppComposer(doc);
   if (!box) return { ok: false, reason: 'no-composer' };
+  if (!stillSame()) return { ok: false, reason: 'conversation-changed' };
   const expected = normalizedText(text);
   const landed = () => normalizedText(editableText(box)).includes(expected);
   box.focus();
   caretInside(box, 'end');
   await pause(30);
+  if (!stillSame() || !box.isConnected) return { ok: false, reason: 'conversation-changed' };
   box.dispatchEvent(
     new ClipboardEvent('paste', {
       clipboardData: dataTransferOf(text),
@@ -119,6 +134,7 @@ export async function insertIntoWhatsApp(doc: Document, text: string): Promise<I
   );
   await pause(0);
   if (landed()) return { ok: true, method: 'paste' };
+  if (!stillSame() || !box.isConnected) return { ok: false, reason: 'conversation-changed' };
   box.dispatchEvent(
     new InputEvent('beforeinput', {
       inputType: 'insertReplacementText',
@@ -130,3 +146,10 @@ export async function insertIntoWhatsApp(doc: Document, text: string): Promise<I
   await pause(0);
   return landed() ? { ok: true, method: 'beforeinput' } : { ok: false, reason: 'not-verified' };
 }
+
+export const whatsappAdapter: SiteAdapter = {
+  site: 'whatsapp',
+  read: readWhatsAppContext,
+  insert: insertIntoWhatsApp,
+  watch: WHATSAPP_WATCH,
+};

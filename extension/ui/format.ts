@@ -23,7 +23,9 @@ export function statusLabel(
         ? t('status.vencido.one')
         : t('status.vencido', { days: card.daysOverdue });
     case 'promessa':
-      return card.promiseUntil ? `promessa até ${dateBR(card.promiseUntil)}` : t('status.promessa');
+      return card.promiseUntil
+        ? t('status.promessaAte', { date: dateBR(card.promiseUntil) })
+        : t('status.promessa');
     default:
       return t(`status.${card.status}` as MessageKey);
   }
@@ -42,6 +44,13 @@ export function channelLabel(channel: string): string {
     }
     ? t(key)
     : channel;
+}
+
+export { stepLabel } from '../core/step-label';
+
+/** "14:05 de 24/11/2026" for an epoch-ms instant, in the browser's time zone. */
+export function timeBR(ms: number): string {
+  return new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short' }).format(ms);
 }
 
 /** Sends a request to the service worker and unwraps its answer. */

@@ -1,20 +1,27 @@
 /**
  * Options: the Quita server's address and sign-in. The password goes to the worker once, which
- * exchanges it for a personal API token and keeps only the token (in storage content scripts
- * cannot read). Host access to the server is requested here, on the user's click.
+ * exchanges it for a personal API token (scope `extension`) and keeps only the token (in storage
+ * content scripts cannot read). Host access to the server is requested here, on the user's click.
+ * Signing out says whether the token was revoked on the server or will be at the next chance.
  */
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { t } from '../i18n';
-import { ask } from './format';
+import { ask, timeBR } from './format';
 
-type Status = { signedIn: true; name: string; server: string } | { signedIn: false };
+type Status =
+  | { signedIn: true; name: string; server: string; pendingSince: number | null }
+  | { signedIn: false; pendingSince: number | null };
 
 const status = signal<Status | null>(null);
 const message = signal('');
 
 async function refresh(): Promise<void> {
+  const before = status.value?.pendingSince ?? null;
   status.value = await ask<Status>({ type: 'status' });
+  // Opening this page retried the revocation: say so when it just went through.
+  if (before !== null && status.value.pendingSince === null)
+    message.value = t('options.revocationDone');
 }
 
 async function signIn(event: Event): Promise<void> {
@@ -45,8 +52,19 @@ async function signIn(event: Event): Promise<void> {
 }
 
 async function signOut(): Promise<void> {
-  await ask({ type: 'sign-out' });
+  try {
+    const { revoked } = await ask<{ revoked: boolean }>({ type: 'sign-out' });
+    await refresh();
+    message.value = t(revoked ? 'options.signedOutRevoked' : 'options.signedOutPending');
+  } catch (error) {
+    message.value = error instanceof Error ? error.message : String(error);
+  }
+}
+
+async function retryRevocation(): Promise<void> {
+  const { pending } = await ask<{ pending: number }>({ type: 'retry-revocation' });
   await refresh();
+  if (pending === 0) message.value = t('options.revocationDone');
 }
 
 function Options() {
@@ -85,9 +103,17 @@ function Options() {
           <button type="submit">{t('options.signIn')}</button>
         </form>
       )}
-      <p class="status" role="status">
+      <p class="status" role="status" data-message>
         {message.value}
       </p>
+      {s?.pendingSince != null && (
+        <p class="note warn" data-pending>
+          {t('options.pending', { time: timeBR(s.pendingSince) })}{' '}
+          <button type="button" class="secondary" onClick={() => void retryRevocation()}>
+            {t('options.retryRevocation')}
+          </button>
+        </p>
+      )}
       <p class="note">{t('options.tokenNote')}</p>
     </main>
   );

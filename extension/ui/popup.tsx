@@ -2,18 +2,16 @@
 import { render } from 'preact';
 import { signal } from '@preact/signals';
 import { t } from '../i18n';
-import { ask, channelLabel, money } from './format';
+import { ask, channelLabel, stepLabel } from './format';
 
 interface QueueItem {
   debtor: { id: string; name: string };
   step: { id: string; channel: string };
 }
+/** Names only: the popup can be open on a shared screen. */
 interface SearchItem {
   id: string;
   name: string;
-  status: string;
-  daysOverdue: number;
-  totalDue?: number;
 }
 
 const queue = signal<QueueItem[] | null>(null);
@@ -47,7 +45,8 @@ function Popup() {
       <ul data-queue>
         {(queue.value ?? []).map((item) => (
           <li key={`${item.debtor.id}:${item.step.id}`}>
-            <strong>{item.debtor.name}</strong> · {item.step.id} · {channelLabel(item.step.channel)}
+            <strong>{item.debtor.name}</strong> · {stepLabel(item.step.id)} ·{' '}
+            {channelLabel(item.step.channel)}
           </li>
         ))}
       </ul>
@@ -59,8 +58,7 @@ function Popup() {
       <ul data-results>
         {(results.value ?? []).map((r) => (
           <li key={r.id}>
-            <strong>{r.name}</strong> · {r.status}
-            {r.totalDue === undefined ? '' : ` · ${money(r.totalDue)}`}
+            <strong>{r.name}</strong>
           </li>
         ))}
       </ul>

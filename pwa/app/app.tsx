@@ -14,7 +14,7 @@ import { dirty } from './dirty';
 import { applyUpdate, online, screenShown, updateReady } from './platform';
 import { navigate, path } from './router';
 import { role, session, signOut } from './session';
-import { ROUTES, type Route } from './routes';
+import { PUBLIC_ROUTES, ROUTES, type Route } from './routes';
 
 type Loadable = Pick<Route, 'load' | 'reportsShown'>;
 
@@ -129,6 +129,8 @@ function Shown({ children }: { children: ComponentChildren }) {
 function Screen() {
   const p = path.value;
   if (p === '/setup') return <LazyScreen route={SETUP} />;
+  const open = PUBLIC_ROUTES[p];
+  if (open) return <LazyScreen route={open} />;
   if (!session.value)
     return (
       <Shown>

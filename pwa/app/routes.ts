@@ -29,6 +29,13 @@ export interface Route {
 
 const OFFICE: readonly Role[] = ['owner', 'staff'];
 
+/** Public pages reached by a link, shown with or without a session. */
+export const PUBLIC_ROUTES: Readonly<Record<string, Pick<Route, 'load'>>> = {
+  '/redefinir-senha': {
+    load: withText('desk', () => import('../screens/reset-password').then((m) => m.ResetPassword)),
+  },
+};
+
 export const ROUTES: readonly Route[] = [
   {
     path: '/hoje',
@@ -75,6 +82,27 @@ export const ROUTES: readonly Route[] = [
     load: withText('office', () =>
       import('../screens/owner/settings/settings').then((m) => m.Settings),
     ),
+  },
+  {
+    path: '/devedores',
+    label: 'nav.debtors',
+    roles: OFFICE,
+    load: withText('desk', () => import('../screens/owner/desk/debtors').then((m) => m.Debtors)),
+  },
+  {
+    path: '/devedor',
+    label: 'nav.debtors',
+    roles: OFFICE,
+    hidden: true,
+    load: withText('desk', () =>
+      import('../screens/owner/desk/debtor-page').then((m) => m.DebtorPage),
+    ),
+  },
+  {
+    path: '/pessoas',
+    label: 'nav.people',
+    roles: ['owner'],
+    load: withText('desk', () => import('../screens/owner/desk/people').then((m) => m.People)),
   },
   {
     path: '/privacidade',

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { deskPtBR } from './messages-desk';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
 import { loadMessages, t, type MessageKey } from './messages';
@@ -12,7 +13,11 @@ const SOURCES = import.meta.glob<string>(
     eager: true,
   },
 );
-const areaKeys = new Set<string>([...Object.keys(officePtBR), ...Object.keys(fieldPtBR)]);
+const areaKeys = new Set<string>([
+  ...Object.keys(officePtBR),
+  ...Object.keys(fieldPtBR),
+  ...Object.keys(deskPtBR),
+]);
 
 /** Files that render before any area's text is loaded: the shell and the collector's first screen. */
 const FIRST_SCREEN = [
@@ -35,6 +40,9 @@ describe('messages split by area', () => {
   test('no key is defined twice (one key space): area keys are in no other table', () => {
     const office = Object.keys(officePtBR);
     expect(office.filter((key) => key in fieldPtBR)).toEqual([]);
+    expect(Object.keys(deskPtBR).filter((key) => key in officePtBR || key in fieldPtBR)).toEqual(
+      [],
+    );
     // Before any area is loaded, only the core table answers.
     for (const key of areaKeys) expect(t(key as MessageKey)).toBeUndefined();
   });

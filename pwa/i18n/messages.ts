@@ -9,6 +9,7 @@
  * `loadMessages` before a screen of their area is imported (app/routes.ts). Until then their keys
  * read as undefined, like an unknown key.
  */
+import type { deskPtBR } from './messages-desk';
 import type { fieldPtBR } from './messages-field';
 import type { officePtBR } from './messages-office';
 
@@ -50,6 +51,8 @@ const ptBR = {
   'nav.settings': 'Ajustes',
   'nav.privacy': 'Privacidade',
   'nav.pix': 'PIX',
+  'nav.debtors': 'Devedores',
+  'nav.people': 'Pessoas',
 
   'role.owner': 'Proprietário',
   'role.staff': 'Escritório',
@@ -177,14 +180,19 @@ const ptBR = {
   'reject.base_version_mismatch': 'os dados mudaram no servidor; confira e registre de novo',
 } as const;
 
-export type MessageKey = keyof typeof ptBR | keyof typeof officePtBR | keyof typeof fieldPtBR;
-export type MessageArea = 'office' | 'field';
+export type MessageKey =
+  | keyof typeof ptBR
+  | keyof typeof officePtBR
+  | keyof typeof fieldPtBR
+  | keyof typeof deskPtBR;
+export type MessageArea = 'office' | 'field' | 'desk';
 
 type Catalogue = Partial<Record<MessageKey, string>>;
 
 const areas: Record<MessageArea, () => Promise<Catalogue>> = {
   office: () => import('./messages-office').then((m) => m.officePtBR),
   field: () => import('./messages-field').then((m) => m.fieldPtBR),
+  desk: () => import('./messages-desk').then((m) => m.deskPtBR),
 };
 const loading = new Map<MessageArea, Promise<void>>();
 const catalogues: Record<string, Catalogue> = { 'pt-BR': { ...ptBR } };

@@ -66,6 +66,23 @@ describe('quita (no database needed)', () => {
       err: /^quita user add: --email: e-mail inválido\n$/,
     },
     {
+      args: [
+        'user',
+        'add',
+        '--email',
+        'a@example.com',
+        '--name',
+        'A',
+        '--role',
+        'staff',
+        '--password',
+        '0123456789',
+      ],
+      code: 2,
+      out: /^$/,
+      err: /^quita user add: --password: senha fraca: [^\n]+\n$/,
+    },
+    {
       args: ['user', 'add', '--wat'],
       code: 2,
       out: /^$/,

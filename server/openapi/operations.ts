@@ -28,6 +28,7 @@ import {
   NewChatIdentitySchema,
 } from '#shared/extension/chat-identity.schema';
 import type { OperationDoc } from './document';
+import { OFFICE_OPERATIONS } from './operations-office';
 import { TodayQuerySchema } from '../routes/cadence.routes';
 import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
 
@@ -35,6 +36,7 @@ const ALL = ['owner', 'staff', 'collector'] as const;
 const OWNER = ['owner'] as const;
 
 export const OPERATIONS: Record<string, OperationDoc> = {
+  ...OFFICE_OPERATIONS,
   'GET /api/health': { summary: 'Saúde do servidor e do banco', roles: 'public' },
   'GET /api/openapi.json': { summary: 'Este documento', roles: 'public' },
   'POST /api/auth/login': {

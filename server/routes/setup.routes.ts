@@ -7,6 +7,7 @@ import { problem, problemResponse } from '../http/problem';
 import { jsonBody } from '../http/validate';
 import { completeSetup } from '../auth/bootstrap';
 import { hashPassword } from '../auth/password';
+import { assertStrongPassword } from '../auth/password-policy';
 import { issueToken } from '../auth/tokens.repo';
 import { countUsers } from '../auth/users.repo';
 
@@ -18,6 +19,7 @@ export function setupRoutes({ db, now }: Deps) {
   return new Hono<AppEnv>().post('/', jsonBody(SetupRequestSchema), async (c) => {
     const input = c.req.valid('json');
     if ((await countUsers(db)) > 0) return problemResponse(alreadyDone());
+    assertStrongPassword(input.password, [input.name, input.email]);
     const passwordHash = await hashPassword(input.password);
     const at = now();
     const ip = c.get('ip');

@@ -204,6 +204,12 @@ forEachDb((kind) => {
         // Only kind and value were kept for the overwritten points: the number comes back.
         const points = phone['contactPoints'] as { kind: string; value: string }[];
         expect(points.map((p) => [p.kind, p.value])).toEqual([['phone', '+5511987654321']]);
+      } else if (field === 'address') {
+        // The phone also gets the address as one display line, derived from the parts.
+        expect(phone[field]).toEqual({
+          ...(conflict.previousValue as object),
+          line: expect.stringContaining('Rua das Acácias, 12'),
+        });
       } else expect(phone[field]).toEqual(conflict.previousValue);
       expect(conflict.previousValue).not.toBeNull();
     });

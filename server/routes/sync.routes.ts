@@ -60,7 +60,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
         const user = c.get('user');
         const serverNow = now();
         const { created } = await db.transaction(
-          (tx) => ensureDevice(tx, input.device_id, user.id),
+          (tx) => ensureDevice(tx, input.device_id, user.id, user.tokenId),
           READ_COMMITTED,
         );
         const device = await recordHealth(db, {
@@ -96,6 +96,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
         const device = await recordHealth(db, {
           deviceId: request.device_id,
           collectorId: user.id,
+          tokenId: user.tokenId,
           health: request.health,
           deviceNow: request.device_now,
           serverNow,
@@ -168,12 +169,17 @@ export function syncRoutes({ db, now, logError }: Deps) {
         ? await recordHealth(db, {
             deviceId,
             collectorId: user.id,
+            tokenId: user.tokenId,
             health: health.health,
             deviceNow: health.device_now,
             serverNow,
           })
-        : (await db.transaction((tx) => ensureDevice(tx, deviceId, user.id), READ_COMMITTED))
-            .device;
+        : (
+            await db.transaction(
+              (tx) => ensureDevice(tx, deviceId, user.id, user.tokenId),
+              READ_COMMITTED,
+            )
+          ).device;
       const page = await db.transaction(async (tx) => {
         const read = await readPullPage(tx, {
           collectorId: user.id,
@@ -200,6 +206,7 @@ export function syncRoutes({ db, now, logError }: Deps) {
       await recordHealth(db, {
         deviceId: input.device_id,
         collectorId: user.id,
+        tokenId: user.tokenId,
         health: input.health,
         deviceNow: input.device_now,
         serverNow,

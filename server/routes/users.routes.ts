@@ -6,6 +6,7 @@ import { requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { jsonBody, uuidParam } from '../http/validate';
 import { hashPassword } from '../auth/password';
+import { assertStrongPassword } from '../auth/password-policy';
 import { revokeUserTokens } from '../auth/tokens.repo';
 import {
   countOtherActiveOwners,
@@ -29,6 +30,7 @@ export function userRoutes({ db, now }: Deps) {
     .post('/', requireRole('owner'), jsonBody(NewUserSchema), async (c) => {
       const input = c.req.valid('json');
       const actor = c.get('user');
+      assertStrongPassword(input.password, [input.name, input.email]);
       const passwordHash = await hashPassword(input.password);
       try {
         const row = await db.transaction(async (tx) => {
@@ -58,6 +60,10 @@ export function userRoutes({ db, now }: Deps) {
       const id = uuidParam(c, 'id');
       const patch = c.req.valid('json');
       const actor = c.get('user');
+      if (patch.password !== undefined) {
+        const target = await findUserById(db, id);
+        assertStrongPassword(patch.password, target ? [target.name, target.email] : []);
+      }
       const passwordHash =
         patch.password === undefined ? undefined : await hashPassword(patch.password);
       const at = now();

@@ -34,6 +34,9 @@ export interface DeviceRow {
   last_error: string | null;
   user_agent: string | null;
   replaced_with_pending_at: Date | null;
+  /** 0110: the session that last synced from it, and the owner's revocation. */
+  token_id?: string | null;
+  revoked_at?: Date | null;
 }
 
 /** Beyond this the device's clock is flagged (never a reason to reject: §5.7). */
@@ -60,6 +63,7 @@ export async function ensureDevice(
   tx: Tx,
   deviceId: string,
   collectorId: string,
+  tokenId?: string,
 ): Promise<{ device: DeviceRow; created: boolean }> {
   const inserted = await tx.query<DeviceRow>(
     `INSERT INTO sync_devices (id, collector_id) VALUES ($1, $2)
@@ -72,6 +76,14 @@ export async function ensureDevice(
     : await tx.query<DeviceRow>('SELECT * FROM sync_devices WHERE id = $1', [deviceId]);
   if (!device) throw new Error('device row vanished');
   if (device.collector_id !== collectorId) throw notYours();
+  // The owner cut this phone off (lost, stolen, someone left): no sync from it, ever again.
+  if (device.revoked_at)
+    throw problemError(
+      problem(403, 'device-revoked', 'este aparelho foi desconectado pelo proprietário'),
+    );
+  // Tie the device to the session syncing from it, so revoking the device ends that session.
+  if (tokenId !== undefined && device.token_id !== tokenId)
+    await tx.query('UPDATE sync_devices SET token_id = $2 WHERE id = $1', [deviceId, tokenId]);
   if (created)
     await tx.query(
       `UPDATE sync_devices SET replaced_with_pending_at = now()
@@ -92,12 +104,14 @@ export async function recordHealth(
     serverNow: Date;
     ok?: 'push' | 'pull';
     ackedCursor?: string | null;
+    /** The session making the request (see ensureDevice). */
+    tokenId?: string;
   },
 ): Promise<DeviceRow> {
   // READ COMMITTED: health is a last-reported snapshot (last writer wins by design), and
   // concurrent requests from one device must not abort each other on this row.
   return db.transaction(async (tx) => {
-    await ensureDevice(tx, input.deviceId, input.collectorId);
+    await ensureDevice(tx, input.deviceId, input.collectorId, input.tokenId);
     const h = input.health;
     const oldest =
       h.outbox_oldest_pending_at === null ? null : new Date(Date.parse(h.outbox_oldest_pending_at));

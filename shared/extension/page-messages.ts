@@ -23,13 +23,22 @@ export const PageRequestSchema = v.variant('type', [
     password: v.pipe(v.string(), v.minLength(1), v.maxLength(1000)),
   }),
   v.object({ type: v.literal('sign-out') }),
+  /** From the options page: try now to revoke tokens whose sign-out could not reach the server. */
+  v.object({ type: v.literal('retry-revocation') }),
   /** From the overlay: write a message into the compose box of the overlay's own tab. */
   v.object({ type: v.literal('insert'), messageId: Short }),
   /** From the overlay: log the contact just sent with message `messageId`. */
   v.object({ type: v.literal('log-contact'), messageId: Short }),
+  /** From the overlay: look again now ("Tentar de novo"), dropping cached answers. */
   v.object({ type: v.literal('refresh') }),
-  /** From the overlay: this (LID) chat is with that debtor; remembered for the chat's JID. */
-  v.object({ type: v.literal('link-chat'), debtorId: Short }),
+  /** From the overlay: I believe this hidden-id chat is that debtor (a claim, kept locally). */
+  v.object({ type: v.literal('link-chat'), debtorId: Short, name: Short }),
+  /** From the overlay: forget this chat's hand link. */
+  v.object({ type: v.literal('unlink-chat') }),
+  /** From the overlay: the person identified themselves; record it on the server (audited). */
+  v.object({ type: v.literal('confirm-identity'), debtorId: Short }),
+  /** From the overlay: the confirmation of this chat was a mistake; revoke it (audited). */
+  v.object({ type: v.literal('undo-identity') }),
   v.object({ type: v.literal('queue') }),
   v.object({ type: v.literal('search'), query: v.pipe(v.string(), v.trim(), v.maxLength(120)) }),
 ]);
@@ -57,7 +66,7 @@ export const DebtorCardSchema = v.object({
   daysOverdue: v.number(),
   /** The due date of the active promise to pay, when there is one. */
   promiseUntil: v.nullable(Short),
-  /** Null when the recipients are not verified as the debtor: then no amount is shown anywhere. */
+  /** Null when the debtor has no open debt. */
   balance: v.nullable(
     v.object({
       principal: CentsSchema,
@@ -76,28 +85,65 @@ export const DebtorCardSchema = v.object({
   /** The guard's verdict for contacting now on this channel; `message` says why not. */
   contactNow: v.object({ allowed: v.boolean(), message: v.nullable(v.string()) }),
   stepDue: v.nullable(v.object({ stepId: Short, channel: Short, dueOn: Short })),
-  /** Why only the privacy-safe message is offered, or null. */
-  restricted: v.nullable(v.picklist(['unverified', 'third-parties'])),
   otherMatches: v.number(),
+  /** A hidden-id chat shown in full because staff confirmed who it is: who and when. */
+  confirmedBy: v.nullable(v.object({ name: Short, at: Short })),
 });
 export type DebtorCard = v.InferOutput<typeof DebtorCardSchema>;
+
+/** Why the overlay is in privacy-safe mode. */
+export const PrivacySafeReasonSchema = v.picklist([
+  /** A WhatsApp group: never looked up. */
+  'group',
+  /** A conversation with no readable identity (a hidden-id chat nobody linked, a name only). */
+  'unidentified',
+  /** Looked up, no debtor matched. */
+  'no-match',
+  /** A hidden-id chat linked by hand, identity not confirmed. */
+  'claimed',
+  /** Some messages or recipients could not be read. */
+  'incomplete',
+  /** The address or number is not verified as the debtor's. */
+  'unverified',
+  /** Someone else receives the conversation (Cc, another participant). */
+  'third-parties',
+]);
+export type PrivacySafeReason = v.InferOutput<typeof PrivacySafeReasonSchema>;
+
+/**
+ * The privacy-safe mode: the person's name at most. By construction it carries no amount, no
+ * status, no stage, no due date: the overlay cannot show what it is never sent.
+ */
+export const PrivacySafeSchema = v.object({
+  view: v.literal('privacy-safe'),
+  reason: PrivacySafeReasonSchema,
+  /** The debtor's name when one was found (or linked); null otherwise. */
+  name: v.nullable(Short),
+  /** Addresses or numbers that receive the conversation and are not verified as the debtor's. */
+  others: v.array(Short),
+  /** Messages or recipients whose people could not be read. */
+  unreadable: v.number(),
+  /** A hidden-id chat: the user may link it to a debtor by hand. */
+  linkable: v.boolean(),
+  /** A hand-linked hidden-id chat: the user may unlink it or confirm the person's identity. */
+  linkedTo: v.nullable(Short),
+  /** A debtor is known: a sent message can be logged against them. */
+  canLog: v.boolean(),
+  messages: v.array(OverlayMessageSchema),
+});
+export type PrivacySafe = v.InferOutput<typeof PrivacySafeSchema>;
 
 export const OverlayStateSchema = v.variant('view', [
   v.object({ view: v.literal('signed-out') }),
   v.object({ view: v.literal('idle') }),
   v.object({ view: v.literal('loading') }),
-  v.object({ view: v.literal('error'), message: v.string() }),
-  /** A WhatsApp group: never looked up, privacy-safe message only. */
-  v.object({ view: v.literal('group'), messages: v.array(OverlayMessageSchema) }),
-  /** A chat or thread with no readable identity (LID chat, unsaved name): privacy-safe only. */
   v.object({
-    view: v.literal('unidentified'),
-    /** A WhatsApp LID chat the user may link to a debtor by hand. */
-    linkable: v.boolean(),
-    messages: v.array(OverlayMessageSchema),
+    view: v.literal('error'),
+    message: v.string(),
+    /** When the worker tries again by itself (epoch ms), or null when it will not. */
+    retryAt: v.nullable(v.number()),
   }),
-  /** Looked up, no debtor matched: privacy-safe only. */
-  v.object({ view: v.literal('no-match'), messages: v.array(OverlayMessageSchema) }),
+  PrivacySafeSchema,
   v.object({
     view: v.literal('debtor'),
     card: DebtorCardSchema,

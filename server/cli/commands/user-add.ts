@@ -3,6 +3,7 @@ import { issueMessage } from '#shared/api/problem';
 import { NewUserSchema, ROLES } from '#shared/auth/user.schema';
 import { audit } from '../../db/audit';
 import { hashPassword } from '../../auth/password';
+import { passwordProblem } from '../../auth/password-policy';
 import { insertUser, isUniqueViolation, toUser } from '../../auth/users.repo';
 import {
   parseCommandArgs,
@@ -21,7 +22,8 @@ export const userAddCommand: Command = {
   help: `Usage: quita user add --email EMAIL --name NAME --role ROLE --password PASSWORD
 
 Creates a user and prints it as JSON. ROLE is one of: ${ROLES.join(', ')}.
-The password needs at least 10 characters.
+The password needs at least 10 characters and must not be weak or common (checked by a
+realistic strength estimator; the reason is printed).
 Exit codes: 0 created, 1 a user with this email already exists, 2 bad or missing option.
 `,
   async run(argv, io) {
@@ -48,6 +50,8 @@ Exit codes: 0 created, 1 a user with this email already exists, 2 bad or missing
       throw usageError(`--${v.getDotPath(issue) ?? 'input'}: ${issueMessage(issue)}`);
     }
     const input = parsed.output;
+    const weak = passwordProblem(input.password, [input.name, input.email]);
+    if (weak !== null) throw usageError(`--password: ${weak}`);
     const passwordHash = await hashPassword(input.password);
     return withDb(io, async (db) => {
       try {

@@ -1,0 +1,203 @@
+/**
+ * The office workspace on `/api/debtors` (mounted before the debtor routes, so `/duplicates` is
+ * not read as an id): one debtor's whole story in one read, contact points edited one at a time
+ * and verified in one tap (audited), and the merge of duplicates (owner). Reads are audited like
+ * every read of debtor data (LGPD).
+ */
+import { Hono } from 'hono';
+import {
+  ContactPointPatchSchema,
+  MergeRequestSchema,
+  NewContactPointSchema,
+  VerificationRequestSchema,
+} from '#shared/api/workspace.schema';
+import type { Deps } from '../app';
+import { audit } from '../db/audit';
+import { duplicateGroups } from '../debtors/duplicates.repo';
+import {
+  addContactPoint,
+  patchContactPoint,
+  setVerification,
+} from '../debtors/contact-points.repo';
+import { mergeDebtors } from '../debtors/merge.repo';
+import { storyJson } from '../debtors/story';
+import { loadStory } from '../debtors/story.repo';
+import { debtorNotFound } from '../http/access';
+import { requireRole, type AppEnv } from '../http/auth';
+import { jsonBody, uuidParam } from '../http/validate';
+import { contactPointJson } from '../ledger/rows';
+import { loadLedgerSettings } from '../ledger/settings';
+
+const OFFICE = ['owner', 'staff'] as const;
+
+/** The debtor must exist and be live (a merged tombstone takes no new facts). */
+async function liveDebtor(tx: { query: Deps['db']['query'] }, id: string): Promise<void> {
+  const [row] = await tx.query<{ merged_into: string | null }>(
+    'SELECT merged_into FROM debtors WHERE id = $1',
+    [id],
+  );
+  if (!row || row.merged_into !== null) throw debtorNotFound();
+}
+
+export function debtorWorkspaceRoutes(deps: Deps) {
+  const { db, now } = deps;
+  return new Hono<AppEnv>()
+    .get('/duplicates', requireRole(...OFFICE), async (c) => {
+      const groups = await duplicateGroups(db);
+      await db.transaction((tx) =>
+        audit(tx, {
+          actor: c.get('user').id,
+          ip: c.get('ip'),
+          action: 'debtor.duplicates',
+          entity: 'debtor',
+          detail: { groups: groups.length },
+        }),
+      );
+      return c.json({ groups });
+    })
+    .get('/:id/story', requireRole(...OFFICE), async (c) => {
+      const id = uuidParam(c, 'id');
+      const user = c.get('user');
+      const [story, settings] = await Promise.all([loadStory(db, id), loadLedgerSettings(db)]);
+      if (!story) throw debtorNotFound();
+      const body = storyJson(story.facts, story.extras, settings, now());
+      await db.transaction((tx) =>
+        audit(tx, {
+          actor: user.id,
+          ip: c.get('ip'),
+          action: 'debtor.story',
+          entity: 'debtor',
+          entityId: id,
+        }),
+      );
+      return c.json(body);
+    })
+    .post(
+      '/:id/contact-points',
+      requireRole(...OFFICE),
+      jsonBody(NewContactPointSchema),
+      async (c) => {
+        const id = uuidParam(c, 'id');
+        const input = c.req.valid('json');
+        const user = c.get('user');
+        const row = await db.transaction(async (tx) => {
+          await liveDebtor(tx, id);
+          const created = await addContactPoint(tx, id, input, user.id, now());
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'contact_point.create',
+            entity: 'debtor',
+            entityId: id,
+            detail: {
+              pointId: created.id,
+              kind: created.kind,
+              value: created.value,
+              isWhatsapp: created.is_whatsapp,
+              verification: created.verification,
+            },
+          });
+          return created;
+        });
+        return c.json(contactPointJson(row), 201);
+      },
+    )
+    .patch(
+      '/:id/contact-points/:pointId',
+      requireRole(...OFFICE),
+      jsonBody(ContactPointPatchSchema),
+      async (c) => {
+        const id = uuidParam(c, 'id');
+        const pointId = uuidParam(c, 'pointId');
+        const patch = c.req.valid('json');
+        const user = c.get('user');
+        const row = await db.transaction(async (tx) => {
+          await liveDebtor(tx, id);
+          const { before, after } = await patchContactPoint(tx, id, pointId, patch);
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'contact_point.update',
+            entity: 'debtor',
+            entityId: id,
+            detail: {
+              pointId,
+              changed: Object.keys(patch).filter((k) => k !== 'version'),
+              before: { value: before.value, label: before.label, isWhatsapp: before.is_whatsapp },
+              after: { value: after.value, label: after.label, isWhatsapp: after.is_whatsapp },
+            },
+          });
+          return after;
+        });
+        return c.json(contactPointJson(row));
+      },
+    )
+    .post(
+      '/:id/contact-points/:pointId/verification',
+      requireRole(...OFFICE),
+      jsonBody(VerificationRequestSchema),
+      async (c) => {
+        const id = uuidParam(c, 'id');
+        const pointId = uuidParam(c, 'pointId');
+        const { state, source } = c.req.valid('json');
+        const user = c.get('user');
+        const row = await db.transaction(async (tx) => {
+          await liveDebtor(tx, id);
+          const { before, after } = await setVerification(
+            tx,
+            id,
+            pointId,
+            state,
+            source,
+            user.id,
+            now(),
+          );
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'contact_point.verification',
+            entity: 'debtor',
+            entityId: id,
+            detail: { pointId, value: after.value, from: before.verification, to: state, source },
+          });
+          return after;
+        });
+        return c.json(contactPointJson(row));
+      },
+    )
+    .post('/:id/merge', requireRole('owner'), jsonBody(MergeRequestSchema), async (c) => {
+      const id = uuidParam(c, 'id');
+      const input = c.req.valid('json');
+      const user = c.get('user');
+      const result = await db.transaction(async (tx) => {
+        const { result, duplicate } = await mergeDebtors(tx, {
+          keepId: id,
+          duplicateId: input.duplicateId,
+          version: input.version,
+          duplicateVersion: input.duplicateVersion,
+          actorId: user.id,
+          now: now(),
+        });
+        await audit(tx, {
+          actor: user.id,
+          ip: c.get('ip'),
+          action: 'debtor.merge',
+          entity: 'debtor',
+          entityId: id,
+          detail: {
+            duplicate: {
+              id: duplicate.id,
+              name: duplicate.name,
+              document: duplicate.document,
+              externalId: duplicate.external_id,
+            },
+            moved: result.moved,
+            contactPointsFolded: result.contactPointsFolded,
+            collectorId: result.collectorId,
+          },
+        });
+        return result;
+      });
+      return c.json(result);
+    });
+}
