@@ -32,7 +32,13 @@ function compile(pattern: string): { method: string; path: RegExp } {
   const [method = '', path = ''] = pattern.split(' ');
   const source = path
     .split('/')
-    .map((part) => (part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    // Every id in these routes is a UUID: `/api/debtors/:id` must not also admit
+    // `/api/debtors/duplicates` or any other word a later route puts there.
+    .map((part) =>
+      part.startsWith(':')
+        ? '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('/');
   return { method, path: new RegExp(`^${source}/?$`) };
 }
