@@ -100,6 +100,7 @@ describe('spreadsheets in the owner PWA (Chromium)', () => {
     await expectAxeClean(page, 'sheets-mapping-desktop');
     await screenshot(page, 'sheets-01-mapping-1280');
     await page.setViewportSize({ width: 360, height: 640 });
+    await map.scrollIntoViewIfNeeded();
     await expectAxeClean(page, 'sheets-mapping-phone');
     await screenshot(page, 'sheets-02-mapping-360');
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -16,6 +16,8 @@ import { cadenceTodayCommand } from './commands/cadence-today';
 import { chargesCommand } from './commands/charges';
 import { demoCommand } from './commands/demo';
 import { importDebtorsCommand } from './commands/import';
+import { exportCommand } from './commands/export';
+import { lgpdAnonymiseCommand } from './commands/lgpd';
 import { migrateCommand } from './commands/migrate';
 import { pixCommand } from './commands/pix';
 import { serveCommand } from './commands/serve';
@@ -32,6 +34,8 @@ export const COMMANDS: readonly Command[] = [
   cadenceTodayCommand,
   cadencePlanCommand,
   importDebtorsCommand,
+  exportCommand,
+  lgpdAnonymiseCommand,
   demoCommand,
   syncReprocessCommand,
   syncBumpEpochCommand,

@@ -95,7 +95,7 @@ export function queueLine(item: QueueItem, timeZone: string): string {
 /** The day's queue for `role` as CSV, page by page. */
 export async function* queueCsv(
   db: Db,
-  options: { now: Date; role: Role; actor: string; ip?: string | null; pageSize?: number },
+  options: { now: Date; role: Role; actor: string | null; ip?: string | null; pageSize?: number },
 ): AsyncGenerator<string> {
   const settings = await loadSettings(db);
   yield `${CSV_BOM}${csvLine([...QUEUE_HEADERS])}`;

@@ -43,7 +43,16 @@ export const COLUMN_ALIASES: Readonly<Record<ImportColumn, readonly string[]>> =
     'codigo_devedor',
   ],
   name: ['name', 'nome', 'nome_cliente', 'nome_do_cliente', 'cliente', 'devedor', 'razao_social'],
-  document: ['document', 'cpf_cnpj', 'cnpj_cpf', 'cpf', 'cnpj', 'documento'],
+  document: [
+    'document',
+    'cpf_cnpj',
+    'cnpj_cpf',
+    'cpf_ou_cnpj',
+    'cnpj_ou_cpf',
+    'cpf',
+    'cnpj',
+    'documento',
+  ],
   email: ['email', 'e_mail'],
   phone: ['phone', 'telefone', 'celular', 'fone', 'tel'],
   whatsapp: ['whatsapp', 'tem_whatsapp', 'e_whatsapp'],
@@ -59,8 +68,16 @@ export const COLUMN_ALIASES: Readonly<Record<ImportColumn, readonly string[]>> =
     'titulo',
   ],
   description: ['description', 'descricao', 'historico'],
-  amount: ['amount', 'valor', 'valor_original', 'valor_devido', 'valor_da_divida'],
-  due_date: ['due_date', 'vencimento', 'data_vencimento', 'data_de_vencimento', 'dt_vencimento'],
+  amount: ['amount', 'valor', 'valor_original', 'valor_devido', 'valor_da_divida', 'valor_total'],
+  due_date: [
+    'due_date',
+    'vencimento',
+    'data_vencimento',
+    'data_de_vencimento',
+    'dt_vencimento',
+    'data_venc',
+    'venc',
+  ],
 };
 
 /** A header name folded for comparison: no accents, lower case, separators as '_'. */

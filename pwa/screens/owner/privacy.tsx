@@ -9,8 +9,10 @@ import { api, errorMessage } from '../../app/api';
 import { saveBlob } from '../../app/download';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
-import { t } from '../../i18n/messages';
+import { t, type MessageKey } from '../../i18n/messages';
 import { TableWrap } from '../../ui/table-wrap';
+import { formatDocument, type Cnpj, type Cpf } from '#shared/identity/document';
+import { formatPhoneBR } from '#shared/identity/phone';
 import './privacy.css';
 
 interface AuditEntry {
@@ -71,6 +73,48 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'debtor.update': 'alterou o cadastro',
 };
 
+const VERIFICATION: Readonly<Record<string, string>> = {
+  unverified: 'não confirmado',
+  verified: 'confirmado',
+  wrong: 'número errado',
+};
+const DEBT_STATUS: Readonly<Record<string, string>> = {
+  open: 'em aberto',
+  settled: 'quitada',
+  cancelled: 'cancelada',
+};
+const PAYMENT_STATUS: Readonly<Record<string, string>> = {
+  pending: 'a conferir',
+  confirmed: 'confirmado',
+  rejected: 'recusado',
+};
+const CHANNEL: Readonly<Record<string, string>> = {
+  whatsapp: 'WhatsApp',
+  sms: 'SMS',
+  email: 'e-mail',
+  phone: 'telefone',
+  visit: 'visita',
+  letter: 'carta',
+};
+
+function shownDocument(value: string | null): string {
+  if (!value) return '—';
+  try {
+    return formatDocument(value as Cpf | Cnpj);
+  } catch {
+    return value;
+  }
+}
+
+function shownPoint(kind: string, value: string): string {
+  if (kind !== 'phone') return value;
+  try {
+    return formatPhoneBR(value);
+  } catch {
+    return value;
+  }
+}
+
 function who(entry: AuditEntry): string {
   return entry.who ? (entry.who.name ?? entry.who.id) : t('privacy.report.system');
 }
@@ -110,7 +154,7 @@ function SubjectView({ s }: { s: Subject }) {
       <h4>{t('privacy.report.identity')}</h4>
       <dl>
         <dt>{t('privacy.report.document')}</dt>
-        <dd>{d.document ?? '—'}</dd>
+        <dd>{shownDocument(d.document)}</dd>
         <dt>{t('sheets.col.external_id')}</dt>
         <dd>{d.externalId ?? '—'}</dd>
         <dt>{t('sheets.col.address')}</dt>
@@ -120,7 +164,8 @@ function SubjectView({ s }: { s: Subject }) {
       <ul>
         {s.contactPoints.map((p) => (
           <li key={p.id}>
-            {p.value} · {t('privacy.report.verification')}: {p.verification}
+            {shownPoint(p.kind, p.value)} · {t('privacy.report.verification')}:{' '}
+            {VERIFICATION[p.verification] ?? p.verification}
             {p.isWhatsapp ? ' · WhatsApp' : ''}
           </li>
         ))}
@@ -144,10 +189,10 @@ function SubjectView({ s }: { s: Subject }) {
           <tbody>
             {s.debts.map((x) => (
               <tr key={x.id}>
-                <td>{x.description}</td>
+                <td>{x.description || '—'}</td>
                 <td class="num">{brl(x.principal)}</td>
                 <td>{date(x.dueDate)}</td>
-                <td>{x.status}</td>
+                <td>{DEBT_STATUS[x.status] ?? x.status}</td>
                 <td class="num">{brl(x.balance.totalDue)}</td>
               </tr>
             ))}
@@ -160,7 +205,9 @@ function SubjectView({ s }: { s: Subject }) {
           <ul>
             {s.payments.map((p) => (
               <li key={p.id}>
-                {date(p.date)} · {brl(p.amount)} · {p.method} · {p.status}
+                {date(p.date)} · {brl(p.amount)} ·{' '}
+                {t(`method.${p.method}` as MessageKey) ?? p.method} ·{' '}
+                {PAYMENT_STATUS[p.status] ?? p.status}
               </li>
             ))}
           </ul>
@@ -172,7 +219,8 @@ function SubjectView({ s }: { s: Subject }) {
           <ul>
             {s.contacts.map((c) => (
               <li key={c.id}>
-                {dateTime(c.at)} · {c.channel} · {c.direction}
+                {dateTime(c.at)} · {CHANNEL[c.channel] ?? c.channel} ·{' '}
+                {c.direction === 'inbound' ? 'recebido' : 'enviado'}
                 {c.body ? ` · “${c.body}”` : ''}
               </li>
             ))}
@@ -261,8 +309,8 @@ function SubjectReport() {
             </button>
           </div>
           <p class="small">
-            {t('privacy.report.document')}: {report.document} · {t('privacy.report.generatedAt')}{' '}
-            {dateTime(report.generatedAt)}
+            {t('privacy.report.document')}: {shownDocument(report.document)} ·{' '}
+            {t('privacy.report.generatedAt')} {dateTime(report.generatedAt)}
           </p>
           {report.subjects.length === 0 ? <p>{t('privacy.report.nothing')}</p> : null}
           {report.subjects.map((s) => (

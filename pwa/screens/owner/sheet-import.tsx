@@ -142,7 +142,9 @@ export function SheetImport() {
           else if (msg.type === 'result') {
             setProgress({ rows: msg.rows, total: msg.rows });
             setResult(msg);
-            setPreview((p) => (p ? { ...p, ready: true } : p));
+            setPreview((p) =>
+              p ? { ...p, ready: true, source: p.ready ? p.source : 'saved' } : p,
+            );
           } else setError(msg.problem.detail ?? t('error.generic'));
         }
       }
