@@ -15,7 +15,7 @@ import { formatPhoneBR } from '#shared/identity/phone';
 import { addressView } from '#shared/domain/address-view';
 import type { DebtorStatus } from '#shared/api/ledger.schema';
 import type { Db } from '../db/db';
-import { debtorState, loadDebtorFacts, type DebtorFacts } from '../ledger/debtor-state';
+import { ledgerState, loadDebtorFacts, type DebtorFacts } from '../ledger/debtor-state';
 import { loadLedgerSettings } from '../ledger/settings';
 import { recordDebtorRead } from '../lgpd/read-audit';
 import { CSV_BOM, csvLine, dateCell, intCell, moneyCell, textCell } from './csv';
@@ -82,22 +82,37 @@ function phoneText(phone: string): string {
 }
 
 /** The lines of one debtor (one per debt, or one with empty debt cells). */
-export function debtorLines(facts: DebtorFacts, state: ReturnType<typeof debtorState>): string[] {
+export function debtorLines(facts: DebtorFacts, state: ReturnType<typeof ledgerState>): string[] {
   const d = facts.debtor as DebtorFacts['debtor'] & { address_line?: string | null };
   const usable = facts.contactPoints.filter((p) => p.verification !== 'wrong');
   const rank = (p: (typeof usable)[number]) => (p.verified ? 0 : 1);
   const phone = usable.filter((p) => p.kind === 'phone').sort((a, b) => rank(a) - rank(b))[0];
   const email = usable.filter((p) => p.kind === 'email').sort((a, b) => rank(a) - rank(b))[0];
-  const address = addressView({
-    structured: d.address,
-    line: d.address_line ?? null,
-    district: d.district ?? null,
-    city: d.city ?? null,
-    state: d.state,
-    postalCode: d.postal_code ?? null,
-  });
+  // An imported debtor has only the flat columns; the structured address (typed in the app)
+  // is validated and flattened by the shared view.
+  const address =
+    d.address === null || d.address === undefined
+      ? {
+          street: d.address_line ?? undefined,
+          city: d.city ?? undefined,
+          state: d.state ?? undefined,
+        }
+      : addressView({
+          structured: d.address,
+          line: d.address_line ?? null,
+          district: d.district ?? null,
+          city: d.city ?? null,
+          state: d.state,
+          postalCode: d.postal_code ?? null,
+        });
   const street = address
-    ? [address.street, address.number, address.complement].filter(Boolean).join(', ')
+    ? [
+        address.street,
+        'number' in address ? address.number : undefined,
+        'complement' in address ? address.complement : undefined,
+      ]
+        .filter(Boolean)
+        .join(', ')
     : '';
   const debtor = [
     textCell(d.external_id),
@@ -159,11 +174,11 @@ export async function* portfolioCsv(db: Db, options: ExportOptions): AsyncGenera
     ).map((r) => r.id);
     const last = ids.at(-1);
     if (last === undefined) return;
-    const facts = await loadDebtorFacts(db, ids);
+    const facts = await loadDebtorFacts(db, ids, { ledgerOnly: true });
     const lines: string[] = [];
     for (const id of ids) {
       const f = facts.get(id);
-      if (f) lines.push(...debtorLines(f, debtorState(f, settings, options.now)));
+      if (f) lines.push(...debtorLines(f, ledgerState(f, settings, options.now)));
     }
     await recordDebtorRead(db, {
       actor: options.actor,

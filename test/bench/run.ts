@@ -9,6 +9,7 @@ import { formatResults, type BenchResult } from './harness';
 const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> }>> = {
   shared: () => import('./shared.bench'),
   import: () => import('./import.bench'),
+  export: () => import('./export.bench'),
   cadence: () => import('./cadence.bench'),
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
