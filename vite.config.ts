@@ -55,7 +55,32 @@ export default defineConfig({
     }),
   ],
   define: { __APP_VERSION__: JSON.stringify(version) },
-  build: { outDir: resolve(here, 'dist/pwa'), emptyOutDir: true },
+  build: {
+    outDir: resolve(here, 'dist/pwa'),
+    emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // Everything every screen runs (Preact, signals, the shell, the core text and formats)
+        // in one chunk: split across files it gzips worse, and the collector's first screen
+        // must stay within 60 KB.
+        codeSplitting: {
+          // A group holds what its test names, not everything those modules import.
+          includeDependenciesRecursively: false,
+          groups: [
+            {
+              name: 'shell',
+              test: /node_modules[\\/](preact|@preact[\\/]signals(-core)?)[\\/]|pwa[\\/](app[\\/](api|dirty|platform|router|session)\.ts|i18n[\\/](format|messages)\.ts)$/,
+            },
+            {
+              // The collector's runtime, its read models and Today: one file (collectors only).
+              name: 'today',
+              test: /pwa[\\/](app[\\/]collector\.ts|models[\\/]|ui[\\/](sync-indicator|virtual-list)\.tsx|screens[\\/]collector[\\/]today\.tsx)$/,
+            },
+          ],
+        },
+      },
+    },
+  },
   test: {
     root: here,
     environment: 'node',

@@ -12,6 +12,9 @@ const PUBLIC_ROUTES = new Set([
   'POST /api/auth/login',
   'POST /api/setup',
   'GET /api/openapi.json',
+  // The person holding a one-time reset link has no session: the link's secret is the credential.
+  'POST /api/password-reset/check',
+  'POST /api/password-reset',
 ]);
 
 forEachDb((kind) => {

@@ -19,7 +19,7 @@ import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
 import { debtorRoutes } from './routes/debtors.routes';
-import { debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
+import { debtorDuplicateRoutes, debtorWorkspaceRoutes } from './routes/debtor-workspace.routes';
 import { debtRoutes } from './routes/debts.routes';
 import { disputeRoutes } from './routes/disputes.routes';
 import { escalationRoutes } from './routes/escalations.routes';
@@ -42,6 +42,13 @@ import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
 import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
+import { ANY_PROXY, NO_PROXY, clientInfo, type ProxyTrust } from './ops/forwarded';
+import type { Logger } from './ops/logger';
+import { createMetrics, instrumentDb, type Metrics } from './ops/metrics';
+import { metricsRoutes } from './ops/metrics.routes';
+import { requestContext, requestLogger } from './ops/request-context';
+import { securityHeaders } from './ops/security-headers';
+import { serverStateRoutes, type ServerStateSource } from './ops/server-state.routes';
 
 /** What the app needs from the outside world. */
 export interface AppDeps {
@@ -49,8 +56,18 @@ export interface AppDeps {
   version: string;
   /** The clock (token expiry, rate-limit windows); tests pass a controllable one. */
   now?: () => Date;
-  /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you control). */
+  /** Trust X-Forwarded-* from every peer (tests driving app.request() only). */
   trustProxy?: boolean;
+  /** Peers whose X-Forwarded-* headers are believed (QUITA_TRUSTED_PROXIES); default nobody. */
+  trustedProxies?: ProxyTrust;
+  /** Prometheus metrics; a fresh registry when absent. */
+  metrics?: Metrics;
+  /** Structured logs (request lines, errors); without it errors go to console.error. */
+  logger?: Logger;
+  /** Bearer token that may read /metrics besides an owner's token. */
+  metricsToken?: string;
+  /** The server's own state for the owner (backups, worker, disk); omitted in tests. */
+  serverState?: ServerStateSource;
   /** Where unexpected errors are reported. */
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
@@ -62,22 +79,36 @@ export interface Deps {
   db: Db;
   version: string;
   now: () => Date;
-  trustProxy: boolean;
+  /** Peers whose X-Forwarded-* headers are believed. */
+  proxies: ProxyTrust;
   logError: (message: string, error: unknown) => void;
+  metrics: Metrics;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the Hono app. */
 export function createApp(input: AppDeps): Hono<AppEnv> {
+  const metrics = input.metrics ?? createMetrics({ version: input.version });
+  const logger = input.logger;
   const deps: Deps = {
-    db: input.db,
+    db: instrumentDb(input.db, metrics),
     version: input.version,
     now: input.now ?? (() => new Date()),
-    trustProxy: input.trustProxy ?? false,
-    logError: input.logError ?? ((message, error) => console.error(message, error)),
+    proxies: input.trustedProxies ?? (input.trustProxy ? ANY_PROXY : NO_PROXY),
+    logError:
+      input.logError ??
+      (logger
+        ? (message, error) => logger.error({ err: error }, message)
+        : (message, error) => console.error(message, error)),
+    metrics,
   };
+  metrics.attachSources({ db: () => input.db });
   const app = new Hono<AppEnv>();
+  // Outermost: every answer (errors and 404s included) gets the security headers, a request id,
+  // a latency sample and a log line.
+  app.use(securityHeaders((c) => clientInfo(c, deps.proxies).secure));
+  app.use(requestContext({ proxies: deps.proxies, metrics, logger }));
   // A collector's first sync is megabytes of JSON over a field phone's connection; gzip makes it
   // a fraction of that. Import progress (application/x-ndjson) and event streams are left alone
   // so each line still arrives as soon as it is written.
@@ -114,9 +145,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/users', userRoutes(deps));
   app.route('/api/users', peopleRoutes(deps));
   app.route('/api/password-reset', passwordResetRoutes(deps));
-  // Before debtorRoutes: its '/:id' would otherwise take '/duplicates'.
-  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
+  app.route('/api/debtors', debtorWorkspaceRoutes(deps));
+  app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));
@@ -136,6 +167,11 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/extension', extensionRoutes(deps));
+  app.route('/api/status/server', serverStateRoutes(deps, input.serverState));
+  app.route(
+    '/metrics',
+    metricsRoutes({ db: input.db, metrics, metricsToken: input.metricsToken, now: deps.now }),
+  );
   app.route(
     '/api',
     openapiRoutes(deps, () => app.routes),
@@ -153,7 +189,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
       return problemResponse(problem(error.status, 'http-error'));
     }
     const errorId = uuidv7();
-    deps.logError(`unexpected error ${errorId} on ${c.req.method} ${c.req.path}`, error);
+    const log = requestLogger(c, logger);
+    if (log) log.error({ err: error, errorId }, 'unexpected error');
+    else deps.logError(`unexpected error ${errorId} on ${c.req.method} ${c.req.path}`, error);
     return problemResponse(
       problem(500, 'internal', 'algo deu errado; tente novamente', { errorId }),
     );

@@ -3,6 +3,7 @@
  * the environment; everything else receives an `Env`.
  */
 import * as v from 'valibot';
+import { readOpsEnv, type OpsEnv } from './ops/ops-env';
 
 const TEXT = 'deve ser um texto';
 const NOT_EMPTY = 'não pode ficar vazio';
@@ -29,7 +30,6 @@ const EnvSchema = v.object({
   QUITA_OWNER_PASSWORD: v.optional(v.string(TEXT)),
   QUITA_OWNER_NAME: v.optional(v.string(TEXT)),
   QUITA_PUBLIC_URL: v.optional(v.pipe(v.string(TEXT), v.url('deve ser uma URL'))),
-  QUITA_TRUST_PROXY: v.optional(v.picklist(['0', '1', 'true', 'false'], ZERO_OR_ONE)),
   SMTP_URL: v.optional(
     v.pipe(v.string(TEXT), v.regex(/^smtps?:\/\//, 'deve começar com smtp:// ou smtps://')),
   ),
@@ -47,7 +47,8 @@ export interface Env {
   ownerPassword: string | undefined;
   ownerName: string | undefined;
   publicUrl: string | undefined;
-  trustProxy: boolean;
+  /** HTTPS, proxies, logs, metrics, backups, embedded-database memory (server/ops/ops-env.ts). */
+  ops: OpsEnv;
   /** Automatic e-mail steps are sent through this SMTP server; without it they wait as tasks. */
   smtpUrl: string | undefined;
   /** Build (when stale) and serve the PWA at `/`; QUITA_PWA=0 serves the API only. */
@@ -76,7 +77,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Env 
     ownerPassword: e.QUITA_OWNER_PASSWORD,
     ownerName: e.QUITA_OWNER_NAME,
     publicUrl: e.QUITA_PUBLIC_URL,
-    trustProxy: e.QUITA_TRUST_PROXY === '1' || e.QUITA_TRUST_PROXY === 'true',
+    ops: readOpsEnv(present as Record<string, string>),
     smtpUrl: e.SMTP_URL,
     buildPwa: e.QUITA_PWA === undefined || e.QUITA_PWA === '1' || e.QUITA_PWA === 'true',
     mailFrom: e.QUITA_MAIL_FROM ?? 'cobranca@localhost',

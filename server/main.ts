@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import type { Server as HttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { startCadenceWorker } from './cadence/worker';
@@ -16,6 +17,9 @@ import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
 import { ensurePwaBuilt } from './pwa-build';
 import { packageVersion } from './version';
+import { createLogger, type Logger } from './ops/logger';
+import { createOpsRuntime } from './ops/runtime';
+import { httpsServerOptions, watchTls } from './ops/tls';
 
 /** A running server. */
 export interface RunningServer {
@@ -26,39 +30,72 @@ export interface RunningServer {
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-/** Starts Quita with `env`; `log` receives the human-readable start-up lines. */
-export async function startServer(env: Env, log: (line: string) => void): Promise<RunningServer> {
-  const dbConfig = { databaseUrl: env.databaseUrl, dataDir: env.dataDir };
-  log(`quita: database ${describeDbConfig(dbConfig)}`);
-  const db = await openDb(dbConfig);
+/** Starts Quita with `env`; everything it has to say goes to `logger` (JSON lines, no personal data). */
+export async function startServer(env: Env, logger: Logger): Promise<RunningServer> {
+  const dbConfig = {
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    sharedBuffers: env.ops.pgliteSharedBuffers,
+  };
+  // A bad certificate is refused before the database is even opened.
+  const tlsOptions = env.ops.tls ? httpsServerOptions(env.ops.tls) : undefined;
+  const description = describeDbConfig(dbConfig);
+  logger.info(`database ${description}`);
+  const rawDb = await openDb(dbConfig);
+  const version = packageVersion();
+  const ops = createOpsRuntime({ env, rawDb, logger, version, databaseDescription: description });
+  const db = ops.db;
   try {
-    await migrate(db, undefined, (line) => log(`quita: ${line}`));
+    await migrate(db, undefined, (line) => logger.info(line));
     const boot = await bootstrapOwner(
       db,
       { email: env.ownerEmail, password: env.ownerPassword, name: env.ownerName },
       new Date(),
     );
-    const pwaDir = env.buildPwa ? await ensurePwaBuilt(log) : undefined;
+    const pwaDir = env.buildPwa
+      ? await ensurePwaBuilt((line) => logger.info(line.replace(/^quita: /, '')))
+      : undefined;
     const app = createApp({
       db,
-      version: packageVersion(),
-      trustProxy: env.trustProxy,
+      version,
+      trustedProxies: env.ops.trustedProxies,
+      metrics: ops.metrics,
+      logger,
+      serverState: ops.serverState,
+      ...(env.ops.metricsToken ? { metricsToken: env.ops.metricsToken } : {}),
       ...(pwaDir ? { pwaDir } : {}),
     });
-    const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host });
+    const tls = env.ops.tls;
+    const server = serve({
+      fetch: app.fetch,
+      port: env.port,
+      hostname: env.host,
+      ...tlsOptions,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);
     });
+    const stopWatchingTls = tls
+      ? watchTls(server as HttpsServer, tls, (error) =>
+          error
+            ? logger.error({ err: error }, 'could not reload the TLS certificate')
+            : logger.info('TLS certificate reloaded'),
+        )
+      : undefined;
     const port = (server.address() as AddressInfo).port;
     const shownHost = env.host === '0.0.0.0' || env.host === '::' ? 'localhost' : env.host;
-    const url = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
-    if (boot.kind === 'owner-created') log(`quita: created owner ${boot.email}`);
+    const url = `${tls ? 'https' : 'http'}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    if (boot.kind === 'owner-created') logger.info('created the owner from QUITA_OWNER_EMAIL');
     if (boot.kind === 'setup')
-      log(
-        `quita: no users yet; open this one-time setup link: ${env.publicUrl ?? url}/setup?token=${boot.token}`,
+      logger.info(
+        { setupLink: `${env.publicUrl ?? url}/setup?token=${boot.token}` },
+        'no users yet; open the one-time setup link (setupLink) to create the owner',
       );
-    log(`quita: listening on ${url}`);
+    logger.info(
+      { proxies: env.ops.trustedProxies.description, https: tls ? 'direct' : 'off' },
+      `listening on ${url}`,
+    );
     // Automatic e-mail steps: sent by a worker when SMTP_URL is set; otherwise they wait in
     // /api/cadence/today for a person.
     const mailer = env.smtpUrl === undefined ? undefined : smtpMailer(env.smtpUrl);
@@ -68,14 +105,17 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
           mailer,
           now: () => new Date(),
           fromAddress: env.mailFrom,
-          log: (line) => log(`quita: ${line}`),
+          log: (line) => logger.info(line),
+          onRun: ops.onCadenceRun,
         })
       : undefined;
-    log(
+    ops.cadenceWorker(worker !== undefined);
+    logger.info(
       mailer
-        ? 'quita: automatic e-mails on (SMTP_URL)'
-        : 'quita: automatic e-mails wait in the queue (no SMTP_URL)',
+        ? 'automatic e-mails on (SMTP_URL)'
+        : 'automatic e-mails wait in the queue (no SMTP_URL)',
     );
+    await ops.start();
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -89,21 +129,26 @@ export async function startServer(env: Env, log: (line: string) => void): Promis
             resolve();
           });
         });
+        stopWatchingTls?.();
+        await ops.stop();
         await worker?.stop();
         mailer?.close();
         await db.close();
       })());
     return { url, port, close };
   } catch (error) {
+    await ops.stop().catch(() => undefined);
     await db.close();
     throw error;
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const running = await startServer(readEnv(process.env), (line) => console.log(line));
+  const env = readEnv(process.env);
+  const logger = createLogger({ level: env.ops.logLevel, format: env.ops.logFormat });
+  const running = await startServer(env, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => {
-      void running.close().then(() => console.log('quita: stopped'));
+      void running.close().then(() => logger.info('stopped'));
     });
 }

@@ -185,10 +185,10 @@ const MATRIX: Record<string, Entry> = {
     request: (f) => ({ path: `/api/users/${f.users.staff.user.id}`, json: { name: 'Equipe' } }),
   },
 
-  'GET /api/debtors/duplicates': {
+  'GET /api/debtor-duplicates': {
     roles: OFFICE,
     scoped: false,
-    request: () => ({ path: '/api/debtors/duplicates' }),
+    request: () => ({ path: '/api/debtor-duplicates' }),
   },
   'GET /api/debtors/:id/story': {
     roles: OFFICE,
@@ -710,6 +710,18 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/status/rejections' }),
   },
+  'PATCH /api/status/devices/:id': {
+    roles: OWNER,
+    scoped: false,
+    // No device exists in the fixture: the admitted owner reaches the lookup (404).
+    allowed: [404],
+    request: () => ({ path: `/api/status/devices/${NO_ID}`, json: { name: 'Moto G de Carlos' } }),
+  },
+  'GET /api/status/server': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/status/server' }),
+  },
   'GET /api/settings': { roles: ALL, scoped: false, request: () => ({ path: '/api/settings' }) },
   'GET /api/settings/organisation': {
     roles: ALL,
@@ -750,6 +762,16 @@ const MATRIX: Record<string, Entry> = {
     roles: OWNER,
     scoped: false,
     request: () => ({ path: '/api/settings/negotiation', json: {} }),
+  },
+  'GET /api/settings/messages': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/messages' }),
+  },
+  'PUT /api/settings/messages': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/messages', json: { smsSaveSegments: false } }),
   },
   'GET /api/settings/promise': {
     roles: ALL,

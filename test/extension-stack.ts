@@ -215,25 +215,22 @@ export function serveOutlook(site: FixtureSite, name: string, path = '/mail/inbo
 }
 
 /**
- * Inserts `html` at the end of the element matching `selector`, through a Trusted Types policy
- * (Gmail's pages refuse plain HTML strings): a test's stand-in for the site rendering more.
+ * In-page source (a string, so no bundler helper leaks into it) of `html(source)`: the markup
+ * through a Trusted Types policy of the test's own (Gmail's pages refuse plain HTML strings).
  */
+const TRUSTED_HTML = `(source) => {
+  window.quitaTestPolicy ??= window.trustedTypes?.createPolicy('quita-test', { createHTML: (s) => s });
+  return window.quitaTestPolicy ? window.quitaTestPolicy.createHTML(source) : source;
+}`;
+
+/** Inserts `html` at the end of the element matching `selector`: the site rendering more. */
 export async function appendHtml(page: Page, selector: string, html: string): Promise<void> {
-  await page.evaluate(
-    ([sel, source]) => {
-      const w = window as unknown as {
-        trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
-        quitaTestPolicy?: { createHTML(s: string): string } | undefined;
-      };
-      w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
-        createHTML: (s: string) => s,
-      });
-      const target = document.querySelector(sel);
-      if (!target) throw new Error(`no ${sel}`);
-      target.insertAdjacentHTML('beforeend', w.quitaTestPolicy?.createHTML(source) ?? source);
-    },
-    [selector, html] as const,
-  );
+  await page.evaluate(`(() => {
+    const html = ${TRUSTED_HTML};
+    const target = document.querySelector(${JSON.stringify(selector)});
+    if (!target) throw new Error('no ' + ${JSON.stringify(selector)});
+    target.insertAdjacentHTML('beforeend', html(${JSON.stringify(html)}));
+  })()`);
 }
 
 /**
@@ -241,24 +238,54 @@ export async function appendHtml(page: Page, selector: string, html: string): Pr
  * visible [role=main], Outlook's #ReadingPaneContainerId) is replaced by the one of `html`.
  */
 export async function switchView(page: Page, html: string, selector: string): Promise<void> {
-  await page.evaluate(
-    ([source, sel]) => {
-      // Gmail's pages require Trusted Types: the test's own policy vouches for its fixture.
-      const w = window as unknown as {
-        trustedTypes?: { createPolicy(n: string, p: object): { createHTML(s: string): string } };
-        quitaTestPolicy?: { createHTML(s: string): string } | undefined;
-      };
-      w.quitaTestPolicy ??= w.trustedTypes?.createPolicy('quita-test', {
-        createHTML: (s: string) => s,
-      });
-      const html = w.quitaTestPolicy ? w.quitaTestPolicy.createHTML(source) : source;
-      const next = new DOMParser().parseFromString(html, 'text/html').querySelector(sel);
-      const current = document.querySelector(sel);
-      if (!next || !current) throw new Error(`no ${sel} to switch`);
-      current.replaceWith(document.importNode(next, true));
-    },
-    [html, selector] as const,
-  );
+  await page.evaluate(`(() => {
+    const html = ${TRUSTED_HTML};
+    const sel = ${JSON.stringify(selector)};
+    const next = new DOMParser().parseFromString(html(${JSON.stringify(html)}), 'text/html').querySelector(sel);
+    const current = document.querySelector(sel);
+    if (!next || !current) throw new Error('no ' + sel + ' to switch');
+    current.replaceWith(document.importNode(next, true));
+  })()`);
+}
+
+/**
+ * Arms the page to replace the element matching `view` by the one of `html` from inside the
+ * first focus of the element matching `target` (a switch in the same task as whatever focuses).
+ */
+export async function switchOnFocus(
+  page: Page,
+  target: string,
+  view: string,
+  html: string,
+): Promise<void> {
+  await page.evaluate(`(() => {
+    const html = ${TRUSTED_HTML};
+    const sel = ${JSON.stringify(view)};
+    const parsed = new DOMParser().parseFromString(html(${JSON.stringify(html)}), 'text/html');
+    const next = document.importNode(parsed.querySelector(sel), true);
+    document.querySelector(${JSON.stringify(target)})?.addEventListener(
+      'focus', () => document.querySelector(sel)?.replaceWith(next), { once: true });
+  })()`);
+}
+
+/**
+ * Arms the page to append `html` to the element matching `into` from inside the first focus of
+ * the element matching `target` (a recipient added in the same task as whatever focuses).
+ */
+export async function appendOnFocus(
+  page: Page,
+  target: string,
+  into: string,
+  html: string,
+): Promise<void> {
+  await page.evaluate(`(() => {
+    const html = ${TRUSTED_HTML};
+    const holder = document.createElement('div');
+    holder.innerHTML = html(${JSON.stringify(html)});
+    const node = holder.firstElementChild;
+    document.querySelector(${JSON.stringify(target)})?.addEventListener(
+      'focus', () => document.querySelector(${JSON.stringify(into)})?.append(node), { once: true });
+  })()`);
 }
 
 /** Serves a WhatsApp fixture (with the Lexical stand-in) at https://web.whatsapp.com/. */

@@ -265,7 +265,9 @@ describe('owner PWA in Chromium', () => {
     const body = page.getByLabel('Texto', { exact: true });
     await body.waitFor();
     await body.fill('Olá');
-    await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/1 partes · 3/);
+    await expect
+      .poll(() => page.getByTestId('sms-count').textContent())
+      .toMatch(/1 parte · 3 caracteres/);
     await body.fill('x'.repeat(161));
     await expect.poll(() => page.getByTestId('sms-count').textContent()).toMatch(/2 partes · 161/);
     await axe('settings');
@@ -564,8 +566,10 @@ describe('owner PWA in Chromium', () => {
     expect(await template.getAttribute('aria-invalid')).toBe(null);
     await stepsForm.getByRole('button', { name: 'Salvar' }).click();
     await stepsForm.getByRole('status').filter({ hasText: 'Salvo.' }).waitFor();
-    // Saved in day order: the D+7 step is now the fifth.
-    expect(await steps.nth(4).locator('legend').first().textContent()).toBe('Etapa 5 · D+7');
+    // Saved in day order: the step 7 days after the due date is now the fifth.
+    expect(await steps.nth(4).locator('legend').first().textContent()).toBe(
+      'Etapa 5 · 7 dias após o vencimento',
+    );
 
     // A rule for SP, Saturdays until noon, saved with the version the step save just produced.
     const windows = page.locator('form[aria-labelledby="win-title"]');
@@ -632,7 +636,12 @@ describe('owner PWA in Chromium', () => {
     await org.locator('#org-pixKeyType').selectOption({ label: 'E-mail' });
     await org.locator('#org-pixKey').fill('isto não é um e-mail');
     await org.getByRole('button', { name: 'Salvar' }).click();
-    await expect.poll(() => org.getByRole('alert').textContent()).toMatch(/chave|pix/i);
+    // The form says nothing was saved; the reason sits under the PIX key, tied to it.
+    await expect
+      .poll(() => org.getByRole('alert').textContent())
+      .toBe('Corrija os campos indicados; nada foi salvo.');
+    expect(await org.locator('#err-pixKey').textContent()).toMatch(/chave|e-mail/i);
+    expect(await org.locator('#org-pixKey').getAttribute('aria-describedby')).toBe('err-pixKey');
     const unchanged = await call<{ tradeName: string }>(app, 'GET', '/api/settings/organisation', {
       headers: owner.headers,
     });

@@ -382,7 +382,7 @@ describe('the office in the app (Chromium)', () => {
     await page.getByLabel('Senha inicial').fill('joananova2025');
     // The strength check arrives with its own chunk and answers as she types.
     await expect
-      .poll(() => page.locator('#np-password-hint').textContent())
+      .poll(() => page.locator('#np-password-hint').textContent(), { timeout: 20_000 })
       .toMatch(/^senha fraca/);
     await page.getByRole('button', { name: 'Adicionar', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toMatch(/senha fraca/);
@@ -409,22 +409,25 @@ describe('the office in the app (Chromium)', () => {
     await phone.getByText('Joana Nova').waitFor();
     await phone.getByLabel('Nova senha', { exact: true }).fill('joana12345');
     await expect
-      .poll(() => phone.locator('#reset-password-hint').textContent())
+      .poll(() => phone.locator('#reset-password-hint').textContent(), { timeout: 20_000 })
       .toMatch(/^senha fraca/);
     await phone.getByLabel('Nova senha', { exact: true }).fill(`${STRONG} da Joana`);
     await phone.getByLabel('Repita a nova senha').fill(`${STRONG} da Joana`);
     await check(phone, 'office-09-reset-360');
     await phone.getByRole('button', { name: 'Salvar a nova senha' }).click();
-    await phone.getByText('Senha alterada. Entre com a nova senha.').waitFor();
+    await expect
+      .poll(() => phone.locator('main').innerText(), { timeout: 20_000 })
+      .toContain('Senha alterada. Entre com a nova senha.');
     await check(phone, 'office-10-reset-done-360');
     const login = await call(app, 'POST', '/api/auth/login', {
       json: { email: 'joana.nova@padaria.example.com.br', password: `${STRONG} da Joana` },
     });
     expect(login.status).toBe(200);
-    // The same link, again: refused in words.
-    await phone.goto(url);
+    // The same link, again (a new tab): refused in words.
+    const again = await phone.context().newPage();
+    await again.goto(url);
     await expect
-      .poll(() => phone.getByRole('alert').textContent())
+      .poll(() => again.getByRole('alert').textContent())
       .toBe('este link já foi usado; peça um novo ao proprietário');
 
     // The People screen on a phone too.

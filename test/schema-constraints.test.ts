@@ -38,6 +38,7 @@ import {
 import { PixKeyTypeSchema } from '#shared/pix/pix-key';
 import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
 import { NewOrganisationSchema } from '#shared/domain/organisation.schema';
+import { DeviceNameSchema } from '#shared/sync/device-name';
 import type { Db, Tx } from '../server/db/db';
 import { forEachDb, openTestDb } from './helpers/test-db';
 import { cpf } from './helpers/ledger';
@@ -275,6 +276,17 @@ const PROBES: Probe[] = [
       tx.query('UPDATE users SET name = $2 WHERE id = $1', [f.user, value]),
   },
   {
+    covers: ['sync_devices_name_check'],
+    schema: DeviceNameSchema,
+    inputs: hostileString,
+    write: (tx, f, value: string) =>
+      tx.query(
+        `INSERT INTO sync_devices (id, collector_id, name)
+         VALUES ('01890a5d-ac96-774b-bcce-b30209900009', $1, $2)`,
+        [f.user, value],
+      ),
+  },
+  {
     covers: ['users_role_check'],
     schema: RoleSchema,
     inputs: anyOf(['owner', 'staff', 'collector', 'admin']),
@@ -509,6 +521,9 @@ const SERVER_SET: Record<string, string> = {
   notices_channel_check: 'derived from the notice method',
   notices_waiting_days_check: 'from the policy, positive by the policy schema',
   organisation_id_check: 'single row',
+  ops_backups_bytes_check: 'measured by the backup job',
+  ops_backups_database_check: 'server constant (the database in use)',
+  ops_backups_kind_check: 'server constant (scheduled, manual or restore)',
   payments_status_check: 'state machine constant',
   promises_status_check: 'state machine constant',
   settings_key_check: 'server constant section names',

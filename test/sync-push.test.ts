@@ -24,8 +24,8 @@ forEachDb((kind) => {
   let collector: SeededUser;
   let other: SeededUser;
   const clock = testClock('2025-03-10T12:00:00Z');
-  /** When set, the next transaction fails after its work and before COMMIT (a crash). */
-  let crashNextCommit = false;
+  /** The next this-many fact-writing transactions fail after their work, before COMMIT (a crash). */
+  let crashCommits = 0;
 
   const count = async (sql: string, params: unknown[] = []) =>
     Number((await db.query<{ n: number }>(sql, params))[0]?.n ?? -1);
@@ -68,8 +68,8 @@ forEachDb((kind) => {
             },
           };
           const result = await fn(spy);
-          if (crashNextCommit && wroteFact) {
-            crashNextCommit = false;
+          if (crashCommits > 0 && wroteFact) {
+            crashCommits--;
             throw new Error('simulated crash before commit');
           }
           return result;
@@ -128,8 +128,10 @@ forEachDb((kind) => {
     // Registration first, so the crash hits the mutation's own transaction.
     expect((await device.push([])).status).toBe(200);
     const m = device.mutation('visit.recorded', debtor, visitPayload());
-    crashNextCommit = true;
+    // Both ways of applying the batch die: the set-based attempt and its per-fact fallback.
+    crashCommits = 2;
     const crashed = await device.push([m]);
+    expect(crashCommits).toBe(0);
     expect(crashed.status).toBe(503);
     expect(crashed.body.acked_through_seq).toBe(0);
     expect(
@@ -140,6 +142,40 @@ forEachDb((kind) => {
     expect(
       await count('SELECT count(*)::int AS n FROM visits WHERE id = $1', [m.mutation_id]),
     ).toBe(1);
+  });
+
+  test('a set-based attempt that dies before COMMIT leaves nothing; the per-fact fallback applies each fact once', async () => {
+    const { debtor, debt } = await debtorFor();
+    const device = testDevice(app, collector.headers, clock.now);
+    const batch = [
+      device.mutation('visit.recorded', debtor, visitPayload()),
+      device.mutation('payment.recorded', debtor, paymentPayload(debt, 700, 'R-CRASH')),
+      device.mutation('visit.recorded', debtor, visitPayload('refused')),
+    ];
+    crashCommits = 1;
+    const res = await device.push(batch);
+    expect(crashCommits).toBe(0);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.acked_through_seq).toBe(3);
+    expect(res.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const ids = batch.map((m) => m.mutation_id);
+    expect(
+      await count('SELECT count(*)::int AS n FROM visits WHERE id = ANY($1::uuid[])', [ids]),
+    ).toBe(2);
+    expect(
+      await count('SELECT count(*)::int AS n FROM payments WHERE id = ANY($1::uuid[])', [ids]),
+    ).toBe(1);
+    expect(
+      await count(
+        'SELECT count(*)::int AS n FROM changes WHERE entity_id::text = ANY($1::text[])',
+        [ids],
+      ),
+    ).toBe(3);
+    expect(
+      await count('SELECT count(*)::int AS n FROM sync_mutations WHERE device_id = $1', [
+        device.id,
+      ]),
+    ).toBe(3);
   });
 
   test('two concurrent pushes of the same batch from one device apply each fact once', async () => {

@@ -63,9 +63,8 @@ export async function request<S extends v.GenericSchema>(
     const detail =
       error instanceof DOMException && error.name === 'TimeoutError'
         ? t('error.timeout')
-        : error instanceof Error
-          ? error.message
-          : String(error);
+        : // The browser's own text ("Failed to fetch") is English and says nothing more.
+          t('error.noAnswer');
     throw new ApiError(0, t('error.network', { detail }));
   }
   const text = await res.text();

@@ -65,7 +65,6 @@ export async function saveSession(session: Session): Promise<void> {
 
 export async function clearSession(): Promise<void> {
   cached = null;
-  links = undefined;
   await (await sessionArea()).remove([KEY, LINKS_KEY]);
   // Both areas, in case an older version or a fallback wrote the other one.
   await chrome.storage.session.remove([KEY, LINKS_KEY]);
@@ -76,15 +75,16 @@ const LINKS_KEY = 'quita.links';
 /** A hand link: the user's claim that a hidden-id chat is this debtor (not a verification). */
 export const ChatLinkSchema = v.object({ debtorId: v.string(), name: v.string() });
 export type ChatLink = v.InferOutput<typeof ChatLinkSchema>;
-let links: Record<string, ChatLink> | undefined;
 
-/** Hidden-id chats the user linked to a debtor by hand: JID → link (same restricted area). */
+/**
+ * Hidden-id chats the user linked to a debtor by hand: JID → link (same restricted area). Read
+ * from storage each time (only hidden-id chats ask), so nothing stale survives a change there.
+ */
 export async function chatLinks(): Promise<Record<string, ChatLink>> {
-  if (links) return links;
   const stored: Record<string, unknown> = await (await sessionArea()).get(LINKS_KEY);
   // Links of an older format (a bare debtor id) are dropped: the user links again.
   const parsed = v.safeParse(v.record(v.string(), v.unknown()), stored[LINKS_KEY]);
-  links = {};
+  const links: Record<string, ChatLink> = {};
   if (parsed.success)
     for (const [jid, value] of Object.entries(parsed.output)) {
       const link = v.safeParse(ChatLinkSchema, value);
@@ -97,8 +97,7 @@ export async function linkChat(jid: string, link: ChatLink | null): Promise<void
   const next = { ...(await chatLinks()) };
   if (link === null) delete next[jid];
   else next[jid] = link;
-  links = next;
-  await (await sessionArea()).set({ [LINKS_KEY]: links });
+  await (await sessionArea()).set({ [LINKS_KEY]: next });
 }
 
 const PENDING_KEY = 'quita.pendingRevocations';

@@ -26,9 +26,15 @@ export const REVOCATION_ALARM = 'quita.revoke';
 const REVOKE_TIMEOUT_MS = 5_000;
 
 /** What the options page and the popup show about the session. */
-export type SessionStatus =
-  | { signedIn: true; name: string; server: string; pendingSince: number | null }
-  | { signedIn: false; pendingSince: number | null };
+export type SessionStatus = (
+  | { signedIn: true; name: string; server: string }
+  | { signedIn: false }
+) & {
+  /** When the oldest revocation still pending was asked for (epoch ms), or null. */
+  pendingSince: number | null;
+  /** Revocations that went through while answering this request. */
+  revokedNow: number;
+};
 
 function signInError(error: unknown, server: string): Error {
   if (!(error instanceof ApiError))
@@ -144,11 +150,12 @@ export async function forgetRefusedSession(onSignedOut: () => void): Promise<voi
 
 export async function status(): Promise<SessionStatus> {
   // Opening the options page or the popup is a good moment to try again.
-  const left = await retryRevocations().catch(() => 0);
+  const before = (await pendingRevocations()).length;
+  const left = before === 0 ? 0 : await retryRevocations().catch(() => before);
   const pending = left > 0 ? await pendingRevocations() : [];
-  const pendingSince = pending[0]?.since ?? null;
+  const extra = { pendingSince: pending[0]?.since ?? null, revokedNow: Math.max(0, before - left) };
   const session = await loadSession();
   return session
-    ? { signedIn: true, name: session.user.name, server: session.serverUrl, pendingSince }
-    : { signedIn: false, pendingSince };
+    ? { signedIn: true, name: session.user.name, server: session.serverUrl, ...extra }
+    : { signedIn: false, ...extra };
 }

@@ -234,9 +234,12 @@ export async function refreshTab(
   if (!context) return setState(entry, { view: 'idle' });
   const audience = audienceOf(context, session.email ? [session.email] : []);
   if (audience.kind === 'none') return setState(entry, { view: 'idle' });
+  // "Consultando…" only while the server is asked something not cached yet.
   const waiting = entry.state.view === 'error' || !options.quiet;
-  if (waiting && !(audience.kind === 'people' && isLookupCached(session, audience.primary)))
-    setState(entry, { view: 'loading' });
+  const asks =
+    audience.kind === 'hidden' ||
+    (audience.kind === 'people' && !isLookupCached(session, audience.primary));
+  if (waiting && asks) setState(entry, { view: 'loading' });
   try {
     const { org, templates } = await loadSettings(session);
     if (!org.configured) throw new ApiError(409, t('error.organisation'));

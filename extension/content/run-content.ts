@@ -11,7 +11,7 @@
  * switched a millisecond before "Inserir" has not been reported yet.
  */
 import * as v from 'valibot';
-import { conversationKey } from '#shared/extension/audience';
+import { conversationKey } from '#shared/extension/conversation-key';
 import {
   WorkerToContentSchema,
   type ContentToWorker,

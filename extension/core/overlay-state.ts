@@ -16,6 +16,7 @@ import type {
   PrivacySafeReason,
 } from '#shared/extension/page-messages';
 import { privacySafeVariant } from '#shared/templates/default-templates';
+import { greetingName } from '#shared/templates/greeting';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { isTemplateRenderError, renderTemplate } from '#shared/templates/render-message';
 import type { Template } from '#shared/templates/template.schema';
@@ -91,8 +92,9 @@ export interface OverlayResult {
   sendables: Sendable[];
 }
 
+/** The greeting: a person's first name, a company's team (shared `greetingName`). */
 function firstName(name: string): string {
-  return name.trim().split(/\s+/)[0] ?? name;
+  return greetingName(name);
 }
 
 function templateFor(templates: readonly Template[], id: string): Template | undefined {

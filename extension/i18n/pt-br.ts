@@ -1,10 +1,7 @@
 /** Every user-facing string of the extension, pt-BR. Keys are dotted by screen. */
-/** The few strings the content scripts show, kept apart so their bundles stay small. */
-export const PT_BR_CONTENT = {
-  'overlay.title': 'Quita: situação do cliente',
-  'overlay.hide': 'Quita ▾',
-  'overlay.show': 'Quita ▴',
-} as const;
+import { PT_BR_CONTENT } from './pt-br-content';
+
+export { PT_BR_CONTENT };
 
 /**
  * What the privacy-safe mode says. These texts may be read by anyone looking at the screen, so
@@ -108,6 +105,7 @@ export const PT_BR = {
   'message.step': 'Mensagem de {step}',
   'error.network': 'Não consegui falar com o servidor do Quita ({detail}).',
   'error.timeout': 'o servidor não respondeu a tempo',
+  'error.noAnswer': 'sem resposta; confira a internet e o endereço do servidor nas opções',
   'error.unavailable': 'O servidor do Quita está indisponível no momento.',
   'error.unauthorized': 'Sua sessão expirou ou foi revogada. Entre de novo nas opções.',
   'error.server': 'O servidor respondeu com erro: {detail}',
@@ -145,4 +143,4 @@ export const PT_BR = {
 } as const;
 
 export type MessageKey = keyof typeof PT_BR;
-export type ContentMessageKey = keyof typeof PT_BR_CONTENT;
+export type { ContentMessageKey } from './pt-br-content';

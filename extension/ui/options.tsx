@@ -9,19 +9,18 @@ import { signal } from '@preact/signals';
 import { t } from '../i18n';
 import { ask, timeBR } from './format';
 
-type Status =
-  | { signedIn: true; name: string; server: string; pendingSince: number | null }
-  | { signedIn: false; pendingSince: number | null };
+type Status = ({ signedIn: true; name: string; server: string } | { signedIn: false }) & {
+  pendingSince: number | null;
+  revokedNow: number;
+};
 
 const status = signal<Status | null>(null);
 const message = signal('');
 
 async function refresh(): Promise<void> {
-  const before = status.value?.pendingSince ?? null;
   status.value = await ask<Status>({ type: 'status' });
-  // Opening this page retried the revocation: say so when it just went through.
-  if (before !== null && status.value.pendingSince === null)
-    message.value = t('options.revocationDone');
+  // Opening this page retried a pending revocation: say so when it went through.
+  if (status.value.revokedNow > 0) message.value = t('options.revocationDone');
 }
 
 async function signIn(event: Event): Promise<void> {

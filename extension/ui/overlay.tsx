@@ -28,11 +28,15 @@ const notice = signal<{ text: string; warn: boolean; sticky?: boolean } | null>(
 /** Ticks every second while an automatic retry is pending, for its countdown. */
 const now = signal(Date.now());
 
-function conversationOf(s: OverlayState): string {
+/** Which conversation a state shows; null while loading (not a conversation of its own). */
+function conversationOf(s: OverlayState): string | null {
+  if (s.view === 'loading') return null;
   if (s.view === 'debtor') return `debtor:${s.card.debtorId}`;
   if (s.view === 'privacy-safe') return `safe:${s.reason}:${s.name ?? ''}`;
   return s.view;
 }
+
+let shownConversation: string | null = null;
 
 function connect(): void {
   const port = chrome.runtime.connect({ name: 'overlay' });
@@ -42,8 +46,12 @@ function connect(): void {
     const next = parsed.output.state;
     // A notice belongs to the conversation it was about: drop it when another one is shown
     // (except the notice saying the conversation changed, which is about exactly that).
-    if (conversationOf(next) !== conversationOf(state.value))
-      notice.value = notice.value?.sticky ? { ...notice.value, sticky: false } : null;
+    const conversation = conversationOf(next);
+    if (conversation !== null && conversation !== shownConversation) {
+      if (shownConversation !== null)
+        notice.value = notice.value?.sticky ? { ...notice.value, sticky: false } : null;
+      shownConversation = conversation;
+    }
     if (next.view !== 'privacy-safe' || !next.linkable) linkResults.value = null;
     state.value = next;
   });

@@ -4,7 +4,7 @@
  * becomes an `ApiError` whose message is the server's pt-BR `detail`, ready to show.
  */
 import { t } from '../i18n/messages';
-import { session, signOutLocally } from './session';
+import { authHeaders, session, signOutLocally } from './session';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -28,10 +28,7 @@ function isProblem(body: unknown): body is ProblemBody {
   return typeof body === 'object' && body !== null && ('detail' in body || 'title' in body);
 }
 
-export function authHeaders(): Record<string, string> {
-  const s = session.value;
-  return s ? { authorization: `Bearer ${s.token}` } : {};
-}
+export { authHeaders };
 
 /** Turns a non-2xx response into an ApiError (a 401 also ends the local session). */
 export async function failure(res: Response): Promise<ApiError> {

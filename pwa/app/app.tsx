@@ -7,9 +7,7 @@
  */
 import type { ComponentChildren, ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../i18n/messages';
-import { SignIn } from '../screens/sign-in';
-import { Home } from '../screens/home';
+import { loadMessages, t } from '../i18n/messages';
 import { dirty } from './dirty';
 import { applyUpdate, online, screenShown, updateReady } from './platform';
 import { navigate, path } from './router';
@@ -20,6 +18,12 @@ type Loadable = Pick<Route, 'load' | 'reportsShown'>;
 
 /** The first-run screen (creating the owner): loaded on demand, no session ever needs it again. */
 const SETUP: Loadable = { load: () => import('../screens/setup').then((m) => m.Setup) };
+/**
+ * Sign-in and Home load on demand too: a collector's phone opening straight on /hoje (the first
+ * screen that must stay small) downloads neither.
+ */
+const SIGN_IN: Loadable = { load: () => import('../screens/sign-in').then((m) => m.SignIn) };
+const HOME: Loadable = { load: () => import('../screens/home').then((m) => m.Home) };
 
 function LazyScreen({ route }: { route: Loadable }) {
   const [screen, setScreen] = useState<{ C: ComponentType } | null>(null);
@@ -73,22 +77,48 @@ function UpdatePrompt() {
   );
 }
 
-function Header() {
+const signOutNow = () => void signOut().then(() => navigate('/entrar'));
+
+/**
+ * "Sair": at once for owners and staff; for a collector, the guard (../ui/sign-out.tsx, loaded
+ * with its text on the tap) when records wait to be sent or there is no connection.
+ */
+function useSignOut(): { ask: () => void; guard: ComponentType | null } {
+  const [guard, setGuard] = useState<ComponentType | null>(null);
+  const ask = () => {
+    if (role.value !== 'collector') return signOutNow();
+    void Promise.all([loadMessages('field'), import('../ui/sign-out')]).then(([, m]) => {
+      if (!m.mustAsk()) return signOutNow();
+      const close = () => setGuard(null);
+      setGuard(() => () => (
+        <m.SignOutGuard
+          onCancel={close}
+          onSignOut={() => {
+            close();
+            signOutNow();
+          }}
+        />
+      ));
+    }, signOutNow);
+  };
+  return { ask, guard };
+}
+
+function Header({ onSignOut }: { onSignOut: () => void }) {
   const s = session.value;
   return (
     <header class="top">
       <a href="/" class="brand">
         {t('app.name')}
       </a>
-      <span class={`pill ${online.value ? 'on' : 'off'}`} role="status" aria-live="polite">
-        {online.value ? t('status.online') : t('status.offline')}
-      </span>
+      {/* A collector's sync line says it (once) with what waits to be sent. */}
+      {role.value === 'collector' ? null : (
+        <span class={`pill ${online.value ? 'on' : 'off'}`} role="status" aria-live="polite">
+          {online.value ? t('status.online') : t('status.offline')}
+        </span>
+      )}
       {s ? (
-        <button
-          type="button"
-          class="link"
-          onClick={() => void signOut().then(() => navigate('/entrar'))}
-        >
+        <button type="button" class="link" onClick={onSignOut}>
           {t('auth.signOut')}
         </button>
       ) : null}
@@ -131,18 +161,8 @@ function Screen() {
   if (p === '/setup') return <LazyScreen route={SETUP} />;
   const open = PUBLIC_ROUTES[p];
   if (open) return <LazyScreen route={open} />;
-  if (!session.value)
-    return (
-      <Shown>
-        <SignIn />
-      </Shown>
-    );
-  if (p === '/' || p === '/entrar')
-    return (
-      <Shown>
-        <Home />
-      </Shown>
-    );
+  if (!session.value) return <LazyScreen route={SIGN_IN} />;
+  if (p === '/' || p === '/entrar') return <LazyScreen route={HOME} />;
   const r = role.value;
   const route = ROUTES.find((x) => x.path === p);
   if (!route || !r || !route.roles.includes(r))
@@ -203,12 +223,15 @@ function useCollectorSession(): void {
 
 export function App() {
   useCollectorSession();
+  const signOutFlow = useSignOut();
+  const Guard = signOutFlow.guard;
   return (
     <>
       <a href="#conteudo" class="skip">
         {t('a11y.skip')}
       </a>
-      <Header />
+      <Header onSignOut={signOutFlow.ask} />
+      {Guard ? <Guard /> : null}
       <UpdatePrompt />
       <Nav />
       {role.value === 'collector' ? <SyncLine /> : null}

@@ -13,9 +13,8 @@ import { claimDevice, openDb, type QuitaDb, type SrvSetting } from '../db/db';
 import { syncStatusModel } from '../models/read-models';
 import type { SyncStatus } from '../models/merge';
 import type { SyncEngine } from '../sync/sync-engine';
-import { authHeaders } from './api';
 import { afterFirstScreen, checkForUpdate, online } from './platform';
-import { deviceInUseMessage } from './session';
+import { authHeaders, deviceInUseMessage, session } from './session';
 
 export interface CollectorRuntime {
   db: QuitaDb;
@@ -51,14 +50,22 @@ export async function startCollector(collectorId: string): Promise<void> {
     const db = opened.db;
     // Sign-in already claimed the phone; a stale session (another tab signed in someone else
     // since) must not push that collector's facts under this one's device: say so and stop.
-    const claim = await claimDevice(db, { collectorId, newId: () => crypto.randomUUID() });
-    if (!claim.ok) {
-      runtimeError.value = deviceInUseMessage(claim.inUse);
-      db.close();
-      starting = null;
-      return;
+    // A new device id is only needed when sign-in did not claim the phone (UUIDv7 from the
+    // project's library, loaded then: it also works outside a secure context).
+    // The usual case (this collector's phone, claimed at sign-in) needs one read, not the
+    // read-write claim over every table: it stays off the first screen's path.
+    const existing = await db.device.get('device');
+    let device = existing?.collector_id === collectorId ? existing : null;
+    if (!device) {
+      const claim = await claimDevice(db, { collectorId, newId: (await import('uuidv7')).uuidv7 });
+      if (!claim.ok) {
+        runtimeError.value = deviceInUseMessage(claim.inUse);
+        db.close();
+        starting = null;
+        return;
+      }
+      device = claim.device;
     }
-    const device = claim.device;
     const neverPulled = device.last_pull_ok_at === null;
     if (neverPulled) firstSync.value = { pages: 0, changes: 0 };
     const status = syncStatusModel(db, { online, syncing });
@@ -94,6 +101,7 @@ function deferredEngine(db: QuitaDb): {
         db,
         appVersion: __APP_VERSION__,
         authHeaders,
+        collectorName: session.value?.user.name ?? '',
         onEvent: (event) => {
           if (event.type === 'sync-start') syncing.value = true;
           else if (event.type === 'sync-end') {
@@ -190,6 +198,8 @@ export interface OrgSettings {
   negotiation?: unknown;
   holidays?: unknown;
   templates?: unknown[];
+  /** How messages are written (SMS accents): shared/settings/message-settings.schema.ts. */
+  messages?: unknown;
 }
 
 /**

@@ -1,6 +1,7 @@
+import { recordFact } from '../db/record-fact';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
-import { claimDevice, openDb, recordFact } from '../db/db';
+import { claimDevice, openDb } from '../db/db';
 import { claimDeviceFor, deviceInUseMessage } from './session';
 
 const ANA = { id: '0190a000-0000-7000-8000-0000000000a1', name: 'Ana', role: 'collector' as const };

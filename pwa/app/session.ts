@@ -33,6 +33,12 @@ function load(): Session | null {
 export const session = signal<Session | null>(load());
 export const role = computed(() => session.value?.user.role ?? null);
 
+/** The session token as the API wants it (nothing when signed out). */
+export function authHeaders(): Record<string, string> {
+  const s = session.value;
+  return s ? { authorization: `Bearer ${s.token}` } : {};
+}
+
 export function signIn(next: Session): void {
   localStorage.setItem(KEY, JSON.stringify(next));
   session.value = next;
@@ -80,7 +86,12 @@ export async function claimDeviceFor(
 ): Promise<string | null> {
   if (user.role !== 'collector') return null;
   // Imported here, not statically: Dexie must not weigh on owners' and staff's first screen.
-  const { claimDevice, openDb } = await import('../db/db');
+  // UUIDv7 from the project's library (crypto.getRandomValues): crypto.randomUUID exists only in
+  // a secure context, and the app may be served over plain http on a LAN name.
+  const [{ claimDevice, openDb }, { uuidv7 }] = await Promise.all([
+    import('../db/db'),
+    import('uuidv7'),
+  ]);
   const opened = await openDb(options);
   // Not openable (data from a newer app…): the collector runtime reports it after sign-in.
   if (!opened.ok) return null;
@@ -88,7 +99,7 @@ export async function claimDeviceFor(
     const claim = await claimDevice(opened.db, {
       collectorId: user.id,
       collectorName: user.name,
-      newId: () => crypto.randomUUID(),
+      newId: uuidv7,
     });
     return claim.ok ? null : deviceInUseMessage(claim.inUse);
   } finally {

@@ -1,3 +1,4 @@
+import { recordFact } from './record-fact';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
 import { uuidv7 } from 'uuidv7';
@@ -9,7 +10,6 @@ import {
   createDb,
   ensureDevice,
   openDb,
-  recordFact,
   SCHEMA_VERSION,
   type OutboxState,
   type QuitaDb,

@@ -16,5 +16,29 @@ export const date = (day: string): string => dateFormat.format(new Date(`${day}T
 /** An instant in the device's zone, "05/03/2025, 14:30". */
 export const dateTime = (iso: string | number): string => dateTimeFormat.format(new Date(iso));
 
+const timeFormat = new Intl.DateTimeFormat(LOCALE, { hour: '2-digit', minute: '2-digit' });
+const dayMonthTime = new Intl.DateTimeFormat(LOCALE, {
+  day: '2-digit',
+  month: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/**
+ * An instant as short as a one-line status allows, in the device's zone: "às 14:05" today,
+ * "em 01/12, 14:05" otherwise (`at` and `on` are the words before each).
+ */
+export function shortDateTime(
+  iso: string | number,
+  at: string,
+  on: string,
+  now: number = Date.now(),
+): string {
+  const when = new Date(iso);
+  return when.toDateString() === new Date(now).toDateString()
+    ? `${at} ${timeFormat.format(when)}`
+    : `${on} ${dayMonthTime.format(when)}`;
+}
+
 export const num = (n: number): string => numberFormat.format(n);
 export const percent = (ratio: number): string => percentFormat.format(ratio);

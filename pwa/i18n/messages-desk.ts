@@ -28,6 +28,7 @@ export const deskPtBR = {
   'desk.status.vencido': 'Vencido',
   'desk.status.em_dia': 'Em dia',
 
+  'desk.stageLabel': 'Régua',
   'desk.stage.preventive': 'Preventiva (antes do vencimento)',
   'desk.stage.reminder': 'Lembrete',
   'desk.stage.negotiation': 'Negociação',

@@ -1,7 +1,9 @@
 /** The office screens' text (portfolio, work, review, devices, settings): see ./messages.ts. */
+import { serverPtBR } from './messages-server';
 import { sheetsPtBR } from './messages-sheets';
 
 export const officePtBR = {
+  ...serverPtBR,
   ...sheetsPtBR,
   'portfolio.title': 'Carteira',
   'portfolio.totalOverdue': 'Total vencido',
@@ -26,24 +28,6 @@ export const officePtBR = {
   'portfolio.unassigned': 'Sem cobrador',
 
   'work.title': 'Trabalho',
-  'work.import.title': 'Importar devedores (CSV)',
-  'work.import.help':
-    'Colunas: external_id, name, document, email, phone, address, city, state, debt_id, description, amount, due_date. Reenviar o mesmo arquivo não duplica nada.',
-  'work.import.file': 'Arquivo CSV',
-  'work.import.choose': 'Escolha um arquivo CSV.',
-  'work.import.submit': 'Importar',
-  'work.import.running': 'Importando…',
-  'work.import.progress': 'Progresso da importação',
-  'work.import.rows': 'linhas processadas',
-  'work.import.done': 'Importação concluída',
-  'work.import.created': 'novos',
-  'work.import.updated': 'atualizados',
-  'work.import.unchanged': 'sem mudança',
-  'work.import.errors': 'linhas com erro',
-  'work.import.errorsCaption': 'Linhas não importadas',
-  'work.import.line': 'Linha',
-  'work.import.column': 'Coluna',
-  'work.import.message': 'Problema',
   'work.assign.title': 'Atribuir devedores',
   'work.assign.search': 'Nome, CPF/CNPJ, telefone ou e-mail',
   'work.assign.collector': 'Cobrador',
@@ -120,7 +104,10 @@ export const officePtBR = {
   'devices.since': 'desde',
   'devices.rejected': 'Itens recusados',
   'devices.version': 'Versão',
-  'devices.clock': 'Diferença do relógio',
+  'devices.clock': 'Relógio do aparelho',
+  'devices.collector': 'Cobrador',
+  'devices.rename': 'Renomear aparelho',
+  'devices.name': 'Nome do aparelho',
 
   'settings.title': 'Ajustes',
   'settings.ownerOnly': 'Somente o proprietário pode alterar.',
@@ -152,6 +139,20 @@ export const officePtBR = {
   'settings.templates.segments': 'partes',
   'settings.templates.chars': 'caracteres',
   'settings.templates.clean': 'Nenhum problema encontrado.',
+  'settings.templates.segment': 'parte',
+  'settings.templates.perSegment': 'até',
+  'settings.templates.smsKept': 'SMS com acentos:',
+  'settings.templates.smsFolded': 'SMS sem acentos (economizando):',
+  'settings.templates.smsIfKept': 'Com acentos seriam',
+  'settings.templates.smsIfFolded': 'Sem acentos ("economizar SMS") seriam',
+  'settings.templates.privacy': 'mensagem sem exposição (contato não verificado)',
+  'settings.templates.dueDay': 'no dia do vencimento',
+  'settings.templates.before': 'dias antes do vencimento',
+  'settings.templates.after': 'dias após o vencimento',
+  'settings.templates.custom': 'modelo próprio',
+  'settings.messages.saveSms': 'Economizar SMS: enviar sem acentos',
+  'settings.messages.saveSmsHelp':
+    'Letras como ã, ç e õ fazem cada parte do SMS levar 67 caracteres em vez de 153. Sem acentos, a mensagem sai em menos partes, mas escrita sem acento ("voce", "nao"). Vale para todos os SMS, do escritório e dos cobradores.',
   'lint.error': 'Erro',
   'lint.warning': 'Atenção',
   'settings.cadence.title': 'Régua de cobrança',

@@ -3,6 +3,8 @@ import { deskPtBR } from './messages-desk';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
 import { loadMessages, t, type MessageKey } from './messages';
+import { startPtBR } from './messages-start';
+import { syncPtBR } from './messages-sync';
 
 // Raw sources through Vite (pwa/ code, tests included, stays off Node's APIs).
 const SOURCES = import.meta.glob<string>(
@@ -27,9 +29,6 @@ const FIRST_SCREEN = [
   'app/router.ts',
   'app/routes.ts',
   'app/session.ts',
-  'screens/home.tsx',
-  'screens/sign-in.tsx',
-  'screens/setup.tsx',
   'screens/collector/today.tsx',
   'screens/collector/collector-data.ts',
   'ui/sync-indicator.tsx',
@@ -40,11 +39,26 @@ describe('messages split by area', () => {
   test('no key is defined twice (one key space): area keys are in no other table', () => {
     const office = Object.keys(officePtBR);
     expect(office.filter((key) => key in fieldPtBR)).toEqual([]);
+    const tables = [officePtBR, fieldPtBR, deskPtBR, startPtBR, syncPtBR].map((x) =>
+      Object.keys(x),
+    );
+    const all = tables.flat();
+    expect(all.filter((key, i) => all.indexOf(key) !== i)).toEqual([]);
+    // The tables a module registers on import answer once that module is loaded.
+    expect(t('home.hello')).toBe(startPtBR['home.hello']);
+    expect(t('reject.not_assigned')).toBe(syncPtBR['reject.not_assigned']);
     expect(Object.keys(deskPtBR).filter((key) => key in officePtBR || key in fieldPtBR)).toEqual(
       [],
     );
     // Before any area is loaded, only the core table answers.
     for (const key of areaKeys) expect(t(key as MessageKey)).toBeUndefined();
+  });
+
+  test('the screens before the work bring their own text; Today does not', () => {
+    for (const file of ['screens/home.tsx', 'screens/sign-in.tsx', 'screens/setup.tsx'])
+      expect(SOURCES[`../${file}`]).toContain("import '../i18n/messages-start';");
+    for (const file of FIRST_SCREEN)
+      expect(SOURCES[`../${file}`]).not.toMatch(/messages-(start|sync)/);
   });
 
   test.each(FIRST_SCREEN)('%s shows only text of the core table', (file) => {

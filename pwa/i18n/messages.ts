@@ -12,10 +12,11 @@
 import type { deskPtBR } from './messages-desk';
 import type { fieldPtBR } from './messages-field';
 import type { officePtBR } from './messages-office';
+import type { startPtBR } from './messages-start';
+import type { syncPtBR } from './messages-sync';
 
 const ptBR = {
   'app.name': 'Quita',
-  'app.tagline': 'Cobrança amigável para pequenos negócios',
   'a11y.skip': 'Pular para o conteúdo',
 
   'status.online': 'Online',
@@ -58,48 +59,13 @@ const ptBR = {
   'role.staff': 'Escritório',
   'role.collector': 'Cobrador',
 
-  'auth.title': 'Entrar',
-  'auth.email': 'E-mail',
-  'auth.password': 'Senha',
-  'auth.submit': 'Entrar',
   'auth.signOut': 'Sair',
-  'auth.needsConnection': 'Para entrar é preciso estar conectado.',
   'auth.deviceBusy':
     'Este aparelho tem {count} de {name} aguardando envio. Entre como {name} e sincronize antes de trocar de usuário.',
   'auth.deviceBusyUnnamed':
     'Este aparelho tem {count} de outro cobrador aguardando envio. Entre com esse usuário e sincronize antes de trocar de usuário.',
   'auth.deviceBusy.one': 'registro',
   'auth.deviceBusy.many': 'registros',
-
-  'setup.title': 'Configuração inicial',
-  'setup.intro': 'Crie a conta do proprietário. Este link funciona uma única vez.',
-  'setup.name': 'Seu nome',
-  'setup.passwordHint': 'Pelo menos 10 caracteres.',
-  'setup.confirm': 'Repita a senha',
-  'setup.mismatch': 'As senhas não conferem.',
-  'setup.submit': 'Criar conta',
-  'setup.noToken':
-    'Link de configuração incompleto. Use o link exibido pelo servidor na primeira inicialização.',
-
-  'home.hello': 'Olá',
-  'home.collectorSoon':
-    'Seu trabalho do dia está em Hoje: clientes, visitas, pagamentos e promessas, mesmo sem conexão.',
-  'home.serverStatus': 'Servidor',
-  'home.online': 'conectado',
-  'home.offline': 'sem conexão',
-  'home.database': 'Banco de dados',
-
-  'device.title': 'Este aparelho',
-  'device.connection': 'Conexão',
-  'device.offlineReady': 'Pronto para uso offline',
-  'device.persist': 'Armazenamento persistente',
-  'device.persist.unknown': 'verificando…',
-  'device.persist.granted': 'concedido',
-  'device.persist.denied': 'negado pelo navegador (os dados podem ser apagados se faltar espaço)',
-  'device.persist.unsupported': 'não suportado neste navegador',
-  'device.installed': 'Instalado na tela inicial',
-  'device.install': 'Instalar o app',
-  'device.version': 'Versão do app',
 
   // ---- Collector
   'nav.today': 'Hoje',
@@ -111,6 +77,9 @@ const ptBR = {
   'sync.lastOk': 'Última sincronização',
   'sync.never': 'nunca',
   'sync.now': 'Sincronizar agora',
+  'sync.at': 'às',
+  'sync.on': 'em',
+  'sync.neverShort': 'ainda não sincronizado',
   'sync.rejected': 'recusado(s) pelo servidor',
   'sync.rejectedTitle': 'Registros recusados pelo servidor',
   'sync.details': 'Detalhes da sincronização',
@@ -120,27 +89,11 @@ const ptBR = {
   'sync.pendingBadge': 'aguardando sincronização',
   'sync.rejectedBadge': 'recusado',
   'sync.dbError': 'Não foi possível abrir os dados deste aparelho.',
-  'sync.fail.network': 'sem conexão',
-  'sync.fail.sequence': 'o servidor não aceitou a sequência deste aparelho',
-  'sync.fail.resetLoop': 'o servidor pediu para recomeçar a sincronização várias vezes seguidas',
-  'sync.fail.noDevice': 'este aparelho ainda não foi registrado; entre de novo',
-  'sync.fail.storageFull':
-    'o aparelho está sem espaço para gravar os dados recebidos; libere espaço e a sincronização continua',
-  'sync.fail.saveStorageFull':
-    'o aparelho está sem espaço: nada foi salvo; libere espaço e tente de novo',
   'sync.upgradeRequired':
     'Esta versão do aplicativo está desatualizada. Conecte-se para baixar a nova; nada do que foi salvo neste aparelho se perde.',
   'sync.newerData':
     'os dados deste aparelho são de uma versão mais nova do app; recarregue a página',
   'contact.noTemplate': 'sem modelo de mensagem para este passo',
-  'type.visit.recorded': 'Visita',
-  'type.payment.recorded': 'Pagamento',
-  'type.promise.created': 'Promessa',
-  'type.agreement.proposed': 'Proposta de acordo',
-  'type.promise.cancelled': 'Promessa cancelada',
-  'type.payment.voided': 'Pagamento anulado',
-  'type.debtor.field_updated': 'Correção de contato',
-  'type.contact.logged': 'Contato registrado',
 
   'today.title': 'Hoje',
   'today.search': 'Buscar por nome ou telefone',
@@ -150,6 +103,18 @@ const ptBR = {
   'today.filter.promise': 'Com promessa ou acordo',
   'today.filter.pending': 'Aguardando sincronização',
   'today.count': 'clientes',
+  'today.count.one': 'cliente',
+  'today.daysLate.one': 'dia em atraso',
+  'today.dueToday': 'vence hoje',
+  'today.dueTomorrow': 'vence amanhã',
+  'today.next.sms': 'Mandar SMS',
+  'today.next.whatsapp': 'Mandar WhatsApp',
+  'today.next.email': 'Mandar e-mail',
+  'today.next.visit': 'Visitar',
+  'today.route': 'Abrir rota',
+  'today.routeHelp': 'As visitas de hoje, na ordem da lista, no aplicativo de mapas',
+  'today.noRoute': 'Nenhuma visita com endereço para hoje.',
+  'today.searchPlaceholder': 'Nome ou telefone',
   'today.empty': 'Nenhum cliente encontrado.',
   'today.noneYet': 'Nenhum cliente atribuído a você ainda.',
   'today.daysLate': 'dias em atraso',
@@ -167,24 +132,15 @@ const ptBR = {
   'today.queue.not_yet': 'Antes da régua',
   'today.queue.nothing': 'Sem débitos em aberto',
   'today.list': 'Clientes do dia, ordenados pela régua',
-
-  'reject.debtor_not_found': 'cliente não encontrado no servidor',
-  'reject.not_assigned': 'o cliente não está mais atribuído a você',
-  'reject.debt_not_found': 'dívida não encontrada no servidor',
-  'reject.debt_cancelled': 'a dívida foi cancelada',
-  'reject.promise_active': 'já existe uma promessa ativa para este cliente',
-  'reject.agreement_active': 'já existe um acordo ativo para este cliente',
-  'reject.not_found': 'registro não encontrado',
-  'reject.not_pending': 'o pagamento já foi conferido pelo escritório',
-  'reject.promise_not_active': 'a promessa não está mais ativa',
-  'reject.base_version_mismatch': 'os dados mudaram no servidor; confira e registre de novo',
 } as const;
 
 export type MessageKey =
   | keyof typeof ptBR
   | keyof typeof officePtBR
   | keyof typeof fieldPtBR
-  | keyof typeof deskPtBR;
+  | keyof typeof deskPtBR
+  | keyof typeof startPtBR
+  | keyof typeof syncPtBR;
 export type MessageArea = 'office' | 'field' | 'desk';
 
 type Catalogue = Partial<Record<MessageKey, string>>;
@@ -216,17 +172,14 @@ export function loadMessages(area: MessageArea): Promise<void> {
   return pending;
 }
 
+/**
+ * Adds a table a module carries itself (its screens are in the same lazy chunk, so the text
+ * arrives with them): ./messages-start.ts, ./messages-sync.ts.
+ */
+export function registerMessages(table: Catalogue): void {
+  Object.assign(catalogues['pt-BR'] ?? {}, table);
+}
+
 export function t(key: MessageKey): string {
   return current[key] as string;
-}
-
-/** A synced record's kind in words; a type this build does not know (deferred) shows as sent. */
-export function typeLabel(type: string): string {
-  return t(`type.${type}` as MessageKey) ?? type;
-}
-
-/** The server's refusal reason code in words; policy refusals already carry their pt-BR message. */
-export function reasonText(reason: string): string {
-  if (reason.startsWith('policy: ')) return reason.slice('policy: '.length);
-  return t(`reject.${reason}` as MessageKey) ?? reason;
 }

@@ -1,10 +1,11 @@
 // Dexie's liveQuery only runs when a global indexedDB exists (read when Dexie loads).
 import 'fake-indexeddb/auto';
+import { recordFact } from '../db/record-fact';
 import { signal } from '@preact/signals';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { uuidv7 } from 'uuidv7';
 import { describe, expect, test } from 'vitest';
-import { ensureDevice, openDb, recordFact, type QuitaDb } from '../db/db';
+import { ensureDevice, openDb, type QuitaDb } from '../db/db';
 import { debtorsModel, syncStatusModel, todayBasesModel } from './read-models';
 
 async function until(condition: () => boolean, ms = 5_000): Promise<void> {

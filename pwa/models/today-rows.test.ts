@@ -465,6 +465,9 @@ describe('queueState: where a debtor stands in the cadence queue on the phone', 
     promiseUntil: null,
     agreementActive: false,
     lastWorkedAt: null,
+    area: '',
+    stop: '',
+    pin: null,
     ...over,
   });
   const at = (iso: string) => Date.parse(iso);

@@ -20,6 +20,7 @@ import type { CadencePolicy, CadenceStep } from '#shared/cadence/cadence.schema'
 import { addDays, daysBetween, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import type { OutboxRow, SrvDebt, SrvDebtor, SrvFact } from '../db/db';
 import { debtorView, groupBy, serverBalance, type DebtorView } from './merge';
+import { addressLine, addressOf, areaOf, pinOf, type LatLng } from './where';
 
 export interface TodayBase {
   id: string;
@@ -37,6 +38,12 @@ export interface TodayBase {
   agreementActive: boolean;
   /** Epoch ms of the latest visit or outbound contact (pulled or saved here), null if none. */
   lastWorkedAt: number | null;
+  /** The bairro (else the city) for the row; "" without an address. */
+  area: string;
+  /** The address on one line, a stop of the day's route; "" without an address. */
+  stop: string;
+  /** Where the collector pinned the debtor, for the distance; null if never pinned. */
+  pin: LatLng | null;
 }
 
 /** Where a debtor stands in today's cadence queue (see the module comment for the order). */
@@ -147,6 +154,7 @@ export function todayBase(
   outbox?: readonly OutboxRow[],
 ): TodayBase {
   const name = str(view.data['name']);
+  const address = addressOf(view.data);
   return {
     id: view.id,
     name,
@@ -157,6 +165,9 @@ export function todayBase(
     rejected: view.rejected,
     oldestDue: oldestOpenDue(debts),
     ...queueFacts(facts, outbox),
+    area: areaOf(address),
+    stop: addressLine(address),
+    pin: pinOf(view.data),
   };
 }
 

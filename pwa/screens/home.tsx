@@ -14,6 +14,7 @@ import {
 } from '../app/platform';
 import { role, session } from '../app/session';
 import { ROUTES } from '../app/routes';
+import '../i18n/messages-start';
 import { t, type MessageKey } from '../i18n/messages';
 
 const PERSIST: Record<string, MessageKey> = {

@@ -16,7 +16,8 @@ type State =
   | { kind: 'done' };
 
 export function ResetPassword() {
-  const token = location.hash.replace(/^#/, '');
+  // Read once: the address loses its fragment after use (so a shared screen shows no secret).
+  const [token] = useState(() => location.hash.replace(/^#/, ''));
   const [state, setState] = useState<State>({ kind: 'checking' });
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');

@@ -4,6 +4,7 @@ import type { LoginResponse } from '#shared/auth/auth.schema';
 import { api, errorMessage } from '../app/api';
 import { navigate, query } from '../app/router';
 import { signIn } from '../app/session';
+import '../i18n/messages-start';
 import { t } from '../i18n/messages';
 
 export function Setup() {

@@ -4,6 +4,7 @@ import { api, errorMessage } from '../app/api';
 import { online } from '../app/platform';
 import { navigate } from '../app/router';
 import { signInOnThisDevice } from '../app/session';
+import '../i18n/messages-start';
 import { t } from '../i18n/messages';
 
 export function SignIn() {

@@ -3,6 +3,7 @@
  * display mode, the session header, and the window/document triggers. Everything here is a thin
  * adapter; the logic (and its tests) lives in ./sync-engine.ts.
  */
+import { defaultDeviceName } from '#shared/sync/device-name';
 import type { DeviceHealth } from '#shared/sync/device.schema';
 import type { QuitaDb } from '../db/db';
 import {
@@ -16,6 +17,23 @@ function displayMode(): DeviceHealth['display_mode'] {
   for (const mode of ['standalone', 'fullscreen', 'minimal-ui'] as const)
     if (window.matchMedia?.(`(display-mode: ${mode})`).matches) return mode;
   return 'browser';
+}
+
+interface UserAgentDataLike {
+  getHighEntropyValues?(hints: string[]): Promise<{ model?: string }>;
+}
+
+/**
+ * "Moto g(60) de Carlos": the model from the user-agent client hints when the browser gives it
+ * (a secure-context API, so optional), else from the user agent; the collector's first name.
+ */
+async function proposedName(collectorName: string): Promise<string> {
+  const data = (navigator as Navigator & { userAgentData?: UserAgentDataLike }).userAgentData;
+  const model = await data
+    ?.getHighEntropyValues?.(['model'])
+    .then((v) => v.model ?? null)
+    .catch(() => null);
+  return defaultDeviceName({ userAgent: navigator.userAgent, model: model ?? null, collectorName });
 }
 
 /** `online`/`pageshow` come from window, `visibilitychange` from document. */
@@ -35,6 +53,8 @@ export function createBrowserSync(input: {
   db: QuitaDb;
   appVersion: string;
   authHeaders: () => Record<string, string>;
+  /** The signed-in collector's name, for the device's proposed name. */
+  collectorName?: string;
   onEvent?: (event: SyncEvent) => void;
 }): { engine: SyncEngine; start: () => () => void } {
   let askedPersist = false;
@@ -50,6 +70,7 @@ export function createBrowserSync(input: {
     random: Math.random,
     ...(navigator.locks ? { locks: navigator.locks } : {}),
     appVersion: input.appVersion,
+    deviceName: () => proposedName(input.collectorName ?? ''),
     health: {
       ...(storage?.persisted ? { persisted: () => storage.persisted() } : {}),
       ...(storage?.estimate ? { estimate: () => storage.estimate() } : {}),

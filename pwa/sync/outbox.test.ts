@@ -1,8 +1,9 @@
 // Dexie's liveQuery only runs when a global indexedDB exists; each phone gets its own factory.
 import 'fake-indexeddb/auto';
+import { recordFact } from '../db/record-fact';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, test } from 'vitest';
-import { ensureDevice, openDb, recordFact, type OutboxRow } from '../db/db';
+import { ensureDevice, openDb, type OutboxRow } from '../db/db';
 import { createFakeSyncServer, type FakeSyncServer } from './fake-sync-server';
 import {
   pruneRetained,

@@ -9,6 +9,7 @@
  */
 import * as v from 'valibot';
 import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
+import { clearTodayHead } from '../models/today-head';
 import type { PullResponse, SyncChange } from '#shared/sync/pull.schema';
 import {
   retainedTable,
@@ -42,6 +43,8 @@ function debtorIdOf(data: Record<string, unknown>): string {
 
 /** Deletes a debtor and everything cached about it from the server tables (never the outbox). */
 export async function removeDebtorLocally(db: QuitaDb, debtorId: string): Promise<void> {
+  // The kept head of Today may show this debtor: forget it before anything paints it again.
+  clearTodayHead();
   await db.debtors.delete(debtorId);
   await db.debts.where('debtor_id').equals(debtorId).delete();
   await db.facts.where('debtor_id').equals(debtorId).delete();

@@ -15,6 +15,7 @@
  * - `reset_required` wipes the server tables (never the outbox) and re-pulls from scratch.
  */
 import * as v from 'valibot';
+import { recordFact } from '../db/record-fact';
 import { uuidv7 } from 'uuidv7';
 import { PROTOCOL_VERSION } from '#shared/sync/envelope.schema';
 import type { MutationType } from '#shared/sync/facts.schema';
@@ -26,8 +27,9 @@ import {
   PullResponseSchema,
   type PullResponse,
 } from '#shared/sync/pull.schema';
-import { recordFact, SCHEMA_VERSION, type OutboxRow } from '../db/db';
+import { SCHEMA_VERSION, type OutboxRow } from '../db/db';
 import { t } from '../i18n/messages';
+import '../i18n/messages-sync';
 import { backoffDelay } from './backoff';
 import { classify, HttpFailure, isClosedConnection, isQuotaError } from './sync-errors';
 import { collectHealth } from './health';
@@ -129,22 +131,23 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-    } catch (error) {
+    } catch {
       throw new HttpFailure({
         kind: 'transient',
-        message: `${t('sync.fail.network')}: ${(error as Error)?.message ?? String(error)}`,
+        // The browser's own text ("Failed to fetch") says nothing more than this, in English.
+        message: t('sync.fail.network'),
       });
     }
     let parsed: unknown;
     try {
       const text = await res.text();
       parsed = text === '' ? undefined : JSON.parse(text);
-    } catch (error) {
+    } catch {
       // The body was cut off in transit: the request may or may not have been applied. Push is
       // idempotent, so this is a plain retry.
       throw new HttpFailure({
         kind: 'transient',
-        message: `resposta incompleta: ${(error as Error)?.message ?? String(error)}`,
+        message: t('sync.fail.incomplete'),
       });
     }
     if (!res.ok) throw new HttpFailure(classify(res.status, parsed));
@@ -152,7 +155,7 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
     if (!result.success)
       throw new HttpFailure({
         kind: 'permanent',
-        message: `resposta inesperada do servidor em ${path}: ${result.issues[0].message}`,
+        message: `${t('sync.fail.unexpected')} (${result.issues[0].message})`,
       });
     return result.output;
   }
@@ -169,13 +172,11 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
   async function register(): Promise<void> {
     const dev = await device();
     if (dev.registered_at) return;
-    await call(
-      'POST',
-      '/api/sync/devices',
-      dev.device_id,
-      RegisterDeviceResponseSchema,
-      await envelope(dev.device_id),
-    );
+    const name = (await deps.deviceName?.().catch(() => null)) ?? null;
+    await call('POST', '/api/sync/devices', dev.device_id, RegisterDeviceResponseSchema, {
+      ...(await envelope(dev.device_id)),
+      ...(name ? { device_name: name } : {}),
+    });
     await db.device.update('device', { registered_at: deps.now().toISOString() });
   }
 
@@ -346,7 +347,8 @@ export function createSyncEngine(deps: SyncEngineDeps): SyncEngine {
           ? error.failure
           : full
             ? { kind: 'transient', message: t('sync.fail.storageFull') }
-            : { kind: 'permanent', message: (error as Error)?.message ?? String(error) };
+            : // An HttpFailure carries words; anything else is the browser's own English text.
+              { kind: 'permanent', message: t('sync.fail.local') };
       if (failure.kind === 'transient') failures++;
       try {
         await db.device.update('device', {

@@ -87,6 +87,8 @@ export interface SyncEngineDeps {
   pollMs?: number;
   /** Run the integrity check every N successful cycles (and after every reset). */
   integrityEvery?: number;
+  /** The name this device proposes when it registers ("Moto g(60) de Carlos"). */
+  deviceName?: () => Promise<string | null>;
 }
 
 /** What the UI saves; the engine adds ids, sequence, device and times. */

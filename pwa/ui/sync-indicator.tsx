@@ -11,11 +11,25 @@ import {
   upgradeRequired,
 } from '../app/collector';
 import { updateReady } from '../app/platform';
-import { dateTime, num } from '../i18n/format';
-import { reasonText, t, typeLabel } from '../i18n/messages';
+import { useEffect, useState } from 'preact/hooks';
+import { dateTime, num, shortDateTime } from '../i18n/format';
+import type { RejectedList as RejectedListType } from './rejected-list';
+import { t } from '../i18n/messages';
+import type { RejectedItem } from '../models/merge';
 import './collector.css';
 
-export { reasonText, typeLabel };
+/** The refused records' list, loaded the first time there is one (./rejected-list.tsx). */
+function Rejected({ items }: { items: readonly RejectedItem[] }) {
+  const [list, setList] = useState<{ C: typeof RejectedListType } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void import('./rejected-list').then((m) => live && setList({ C: m.RejectedList }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return list ? <list.C items={items} /> : null;
+}
 
 export function SyncIndicator() {
   const rt = runtime.value;
@@ -38,16 +52,25 @@ export function SyncIndicator() {
         <span data-testid="sync-waiting" class={s.pending > 0 ? 'waiting' : 'muted'}>
           {s.pending > 0 ? `${num(s.pending)} ${t('sync.waiting')}` : t('sync.allSent')}
         </span>
-        <span class="small muted" data-testid="sync-last">
-          {t('sync.lastOk')}: {last ? dateTime(last) : t('sync.never')}
+        <span
+          class="muted"
+          data-testid="sync-last"
+          title={`${t('sync.lastOk')}: ${last ? dateTime(last) : t('sync.never')}`}
+        >
+          {last ? shortDateTime(last, t('sync.at'), t('sync.on')) : t('sync.neverShort')}
         </span>
         <button
           type="button"
           class="link small"
+          aria-label={t('sync.now')}
+          aria-busy={syncing.value && s.online}
+          title={syncing.value && s.online ? t('sync.syncing') : t('sync.now')}
           disabled={!s.online || syncing.value}
           onClick={() => void rt.engine.requestSync('manual')}
         >
-          {syncing.value && s.online ? t('sync.syncing') : t('sync.now')}
+          <span aria-hidden="true" class={syncing.value && s.online ? 'spin' : ''}>
+            ↻
+          </span>
         </button>
       </div>
       {first ? (
@@ -69,21 +92,7 @@ export function SyncIndicator() {
           {t('sync.error')}: {lastSyncError.value}
         </p>
       ) : null}
-      {s.rejected.length > 0 ? (
-        <details class="rejected" data-testid="sync-rejected" open>
-          <summary>
-            {num(s.rejected.length)} {t('sync.rejected')}
-          </summary>
-          <ul>
-            {s.rejected.map((r) => (
-              <li key={r.mutation_id}>
-                <a href={`/cliente?id=${encodeURIComponent(r.debtor_id)}`}>{typeLabel(r.type)}</a>:{' '}
-                {reasonText(r.reason)}
-              </li>
-            ))}
-          </ul>
-        </details>
-      ) : null}
+      {s.rejected.length > 0 ? <Rejected items={s.rejected} /> : null}
     </section>
   );
 }

@@ -26,6 +26,9 @@ describe('scopeAllows', () => {
     ['extension', 'PUT', '/api/settings/templates/x', false],
     ['extension', 'GET', '/api/settings/templatesx', false],
     ['extension', 'GET', '/api/a-route-added-tomorrow', false],
+    // A named path under a pattern's `:id` is not an id: only UUIDs match it.
+    ['extension', 'GET', '/api/debtors/duplicates', false],
+    ['extension', 'GET', '/api/debtors/export.csv', false],
   ] as const)('%s token, %s %s → %s', (scope, method, path, allowed) => {
     expect(scopeAllows(scope, method, path)).toBe(allowed);
   });

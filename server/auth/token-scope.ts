@@ -32,9 +32,9 @@ function compile(pattern: string): { method: string; path: RegExp } {
   const [method = '', path = ''] = pattern.split(' ');
   const source = path
     .split('/')
-    // Every id in these routes is a UUID: `/api/debtors/:id` must not also admit
-    // `/api/debtors/duplicates` or any other word a later route puts there.
     .map((part) =>
+      // Every id in the API is a UUID: a named segment such as `/api/debtors/duplicates` must
+      // never be read as `:id` and admitted by a pattern meant for one debtor.
       part.startsWith(':')
         ? '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
         : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),

@@ -25,7 +25,7 @@ export function creditorFacts(org: OrganisationView): MessageFacts {
 
 export interface StepFactsInput {
   settings: EffectiveSettings;
-  debtor: { name: string; profile: DebtorContactProfile };
+  debtor: { name: string; profile: DebtorContactProfile; kind?: 'person' | 'company' };
   debt: { id: string; description: string };
   balance: Breakdown;
   action: Pick<PlannedAction, 'allowsDiscount'>;
@@ -40,7 +40,11 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
     org: settings.organisation,
     cadence: settings.cadence,
     negotiation: settings.negotiation,
-    debtor: { name: input.debtor.name, state: input.debtor.profile.state },
+    debtor: {
+      name: input.debtor.name,
+      state: input.debtor.profile.state,
+      ...(input.debtor.kind ? { kind: input.debtor.kind } : {}),
+    },
     debt: input.debt,
     balance: input.balance,
     allowsDiscount: input.action.allowsDiscount,

@@ -43,6 +43,7 @@ import type {
   PaymentRow,
   PromiseRow,
 } from '../ledger/rows';
+import { renderOptions } from '#shared/settings/message-settings.schema';
 import type { EffectiveSettings } from '../settings/settings.repo';
 import { stepFacts } from './facts';
 
@@ -264,7 +265,7 @@ export function renderAction(
     };
   const facts_ = stepFacts({
     settings,
-    debtor: { name: facts.debtor.name, profile: state.profile },
+    debtor: { name: facts.debtor.name, profile: state.profile, kind: facts.debtor.kind },
     debt: { id: debt.row.id, description: debt.row.description },
     balance: debt.balance,
     action,
@@ -273,7 +274,7 @@ export function renderAction(
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
-    const rendered = renderTemplate(template, facts_);
+    const rendered = renderTemplate(template, facts_, renderOptions(settings.messages));
     return {
       message: {
         ...(rendered.subject === undefined ? {} : { subject: rendered.subject }),

@@ -46,6 +46,8 @@ export interface CadenceWorkerDeps {
   /** Debtors per page while scanning the queue; default 1000. */
   pageSize?: number;
   log?: (line: string) => void;
+  /** Told after every run of `startCadenceWorker` (metrics, the owner's server page). */
+  onRun?: (result: CadenceRunResult | Error, seconds: number, at: Date) => void;
 }
 
 export interface CadenceRunResult {
@@ -320,14 +322,23 @@ export function startCadenceWorker(
   const tick = () => {
     if (busy) return;
     busy = true;
+    const start = performance.now();
     running = runCadenceOnce({ ...deps, workerId })
       .then((r) => {
+        deps.onRun?.(r, (performance.now() - start) / 1000, deps.now());
         if (r.sent + r.failed + r.uncertain > 0)
           deps.log?.(
             `cadence: ${r.sent} e-mail(s) sent, ${r.retrying} to retry, ${r.failed} failed, ${r.uncertain} uncertain`,
           );
       })
-      .catch((error: unknown) => deps.log?.(`cadence: run failed: ${describeSendError(error)}`))
+      .catch((error: unknown) => {
+        deps.onRun?.(
+          error instanceof Error ? error : new Error(String(error)),
+          (performance.now() - start) / 1000,
+          deps.now(),
+        );
+        deps.log?.(`cadence: run failed: ${describeSendError(error)}`);
+      })
       .finally(() => {
         busy = false;
       });

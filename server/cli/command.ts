@@ -84,7 +84,19 @@ function parseArgsMessage(error: unknown): string {
 export function envOf(io: CliIo): Env {
   try {
     const env = readEnv(io.env);
-    return { ...env, dataDir: resolve(io.cwd, env.dataDir) };
+    const tls = env.ops.tls;
+    return {
+      ...env,
+      dataDir: resolve(io.cwd, env.dataDir),
+      ops: {
+        ...env.ops,
+        backupDir: resolve(io.cwd, env.ops.backupDir),
+        tls: tls && {
+          certFile: resolve(io.cwd, tls.certFile),
+          keyFile: resolve(io.cwd, tls.keyFile),
+        },
+      },
+    };
   } catch (error) {
     throw usageError(error instanceof Error ? error.message : String(error));
   }

@@ -11,6 +11,7 @@ import {
   type CliIo,
   type Command,
 } from './command';
+import { backupCommand, restoreCommand } from './commands/backup';
 import { cadencePlanCommand } from './commands/cadence-plan';
 import { cadenceTodayCommand } from './commands/cadence-today';
 import { chargesCommand } from './commands/charges';
@@ -39,6 +40,8 @@ export const COMMANDS: readonly Command[] = [
   demoCommand,
   syncReprocessCommand,
   syncBumpEpochCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 /** The CLI's io bound to this process. */

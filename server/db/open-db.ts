@@ -6,12 +6,17 @@ import type { Db } from './db';
 export interface DbConfig {
   databaseUrl?: string | undefined;
   dataDir: string;
+  /** PGlite's shared_buffers (QUITA_PGLITE_SHARED_BUFFERS). */
+  sharedBuffers?: string | undefined;
 }
 
 /** Opens the configured database (does not migrate). */
 export async function openDb(config: DbConfig): Promise<Db> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
-  return openPglite({ dataDir: config.dataDir });
+  return openPglite({
+    dataDir: config.dataDir,
+    ...(config.sharedBuffers ? { sharedBuffers: config.sharedBuffers } : {}),
+  });
 }
 
 /** A human description for start-up logs, without the password of a database URL. */

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { initdbInChild, needsInitdb } from '../ops/pglite-first-start';
 import {
   assertNotInTransaction,
   OID,
@@ -23,12 +24,27 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A `dumpDataDir()` tarball to start from (tests start from a migrated dump). */
   loadDataDir?: Blob;
+  /**
+   * PostgreSQL's shared_buffers (e.g. '32MB'): the embedded database's page cache, most of its
+   * memory. Default: PGlite's own (128MB).
+   */
+  sharedBuffers?: string;
 }
 
 /** A PGlite-backed Db that can also dump its data directory. */
 export interface PgliteDb extends Db {
   readonly kind: 'pglite';
+  /**
+   * A consistent gzipped tarball of the data directory, taken while serving: under PGlite's
+   * transaction lock (no other transaction is half done) right after a CHECKPOINT.
+   */
   dump(): Promise<Blob>;
+  /**
+   * Runs `fn` with every other query and transaction held back, right after a CHECKPOINT: the
+   * data directory's files on disk are then a consistent copy for as long as `fn` runs (backups
+   * stream them to a file without loading the database into memory).
+   */
+  whileQuiesced<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 const parsers = {
@@ -44,9 +60,22 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
   let pg: PGlite;
   try {
     if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
+    // initdb in its own short-lived process: in this one it would leave ~450 MiB of wasm
+    // memory behind for the life of the server (server/ops/pglite-first-start.ts).
+    if (dataDir !== undefined && options.loadDataDir === undefined && needsInitdb(dataDir))
+      await initdbInChild(dataDir);
     pg = await PGlite.create({
       ...(dataDir === undefined ? {} : { dataDir }),
       ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+      ...(options.sharedBuffers === undefined
+        ? {}
+        : {
+            startParams: [
+              ...PGlite.defaultStartParams,
+              '-c',
+              `shared_buffers=${options.sharedBuffers}`,
+            ],
+          }),
       parsers,
     });
     await pg.exec(`SET TIME ZONE 'UTC'`);
@@ -89,8 +118,26 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
       await runAfterCommit(after);
       return result;
     },
+    async whileQuiesced<T>(fn: () => Promise<T>): Promise<T> {
+      assertNotInTransaction('db.whileQuiesced');
+      // PGlite's transaction mutex is held from BEGIN to COMMIT, and every top-level query takes
+      // it too: inside, nothing else touches the files.
+      return pg.transaction(async (t) => {
+        await t.exec('CHECKPOINT');
+        return fn();
+      });
+    },
     async dump() {
-      return pg.dumpDataDir('gzip');
+      let blob: Blob | undefined;
+      // Inside a transaction PGlite's transaction mutex is ours: every other request's
+      // transaction is either committed or not begun. The checkpoint writes every committed page
+      // to the files, so a restore replays no WAL.
+      await pg.transaction(async (t) => {
+        await t.exec('CHECKPOINT');
+        blob = await pg.dumpDataDir('gzip');
+      });
+      if (blob === undefined) throw new Error('PGlite dump produced nothing');
+      return blob;
     },
     async close() {
       if (closed) return;

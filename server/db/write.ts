@@ -4,6 +4,7 @@
  * bumps the row's `version`. The first change in a transaction takes an advisory lock held until
  * commit: change ids are then allocated in commit order, so paging the feed by id is gap-safe.
  */
+import { insertRows } from './bulk';
 import type { Queryable, Row, Tx } from './db';
 
 export const ENTITY_TABLES = {
@@ -96,6 +97,11 @@ export function discardChangesSince(tx: Tx, mark: number): void {
 export async function flushChanges(tx: Tx): Promise<void> {
   const list = deferred.get(tx) ?? [];
   deferred.delete(tx);
+  await writeChanges(tx, list);
+}
+
+/** Feed rows in multi-row INSERTs under the feed lock. */
+async function writeChanges(tx: Tx, list: readonly PendingChange[]): Promise<void> {
   if (list.length === 0) return;
   await lockChangeFeed(tx);
   for (let start = 0; start < list.length; start += 1000) {
@@ -109,6 +115,13 @@ export async function flushChanges(tx: Tx): Promise<void> {
       chunk.flatMap((c) => [c.entity, c.entityId, c.debtorId, c.op, c.version]),
     );
   }
+}
+
+/** Appends changes to the feed (buffered under `deferChanges`, else written now in one INSERT). */
+export async function recordChanges(tx: Tx, changes: readonly PendingChange[]): Promise<void> {
+  const buffer = deferred.get(tx);
+  if (buffer) buffer.push(...changes);
+  else await writeChanges(tx, changes);
 }
 
 /** Appends one change to the feed; use it directly only for writes the helpers below can't express. */
@@ -154,6 +167,42 @@ export async function insertEntity<T extends object = Row>(
     version: Number(inserted['version']),
   });
   return inserted as T;
+}
+
+/**
+ * Inserts many rows of one entity in ONE statement (server/db/bulk.ts: json/jsonb columns take the
+ * value itself, not its JSON text) and records one change per inserted row, in input order. With
+ * `skipConflicts`, rows hitting a unique constraint are skipped: no row, no change. Answers the
+ * ids that were inserted.
+ */
+export async function insertEntities(
+  tx: Tx,
+  entity: Entity,
+  rows: readonly Row[],
+  options: { skipConflicts?: boolean } = {},
+): Promise<Set<string>> {
+  const inserted = await insertRows<{ id: string; version: number }>(
+    tx,
+    ENTITY_TABLES[entity],
+    rows,
+    { ...options, returning: ['id', 'version'] },
+  );
+  const versions = new Map(inserted.map((r) => [String(r.id), Number(r.version)]));
+  const changes: PendingChange[] = [];
+  for (const row of rows) {
+    const id = String(row['id']);
+    const version = versions.get(id);
+    if (version !== undefined)
+      changes.push({
+        entity,
+        entityId: id,
+        debtorId: debtorIdOf(entity, row),
+        op: 'insert',
+        version,
+      });
+  }
+  await recordChanges(tx, changes);
+  return new Set(versions.keys());
 }
 
 /**

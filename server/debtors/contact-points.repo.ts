@@ -13,9 +13,19 @@ import { whatsappFlag } from '#shared/identity/whatsapp';
 import { uuidv7 } from 'uuidv7';
 import type { Tx } from '../db/db';
 import { insertEntity, updateEntity } from '../db/write';
+import { debtorNotFound } from '../http/access';
 import { conflict, invalidField, notFound } from '../ledger/http';
 import { matchKeys } from '../ledger/ledger.repo';
 import type { ContactPointRow } from '../ledger/rows';
+
+/** The debtor must exist and be live: a merged tombstone takes no new facts (else 404). */
+export async function assertLiveDebtor(tx: Tx, id: string): Promise<void> {
+  const [row] = await tx.query<{ merged_into: string | null }>(
+    'SELECT merged_into FROM debtors WHERE id = $1',
+    [id],
+  );
+  if (!row || row.merged_into !== null) throw debtorNotFound();
+}
 
 async function writeKeys(tx: Tx, point: ContactPointRow): Promise<void> {
   await tx.query('DELETE FROM contact_point_keys WHERE contact_point_id = $1', [point.id]);

@@ -6,12 +6,12 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Db } from '../db/db';
 import type { Role } from '#shared/auth/user.schema';
 import { scopeAllows } from '../auth/token-scope';
 import { authenticateToken, type AuthUser } from '../auth/tokens.repo';
 import { problem, problemResponse } from './problem';
+import { clientInfo, type ProxyTrust } from '../ops/forwarded';
 
 /** Hono environment of the app: what middleware puts on the context. */
 export interface AppEnv {
@@ -23,27 +23,15 @@ export interface AuthedEnv {
   Variables: { user: AuthUser; ip: string };
 }
 
-function clientIp(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // app.request() in tests has no socket.
-    return 'unknown';
-  }
-}
-
 /** Resolves the caller; never rejects by itself (public routes stay reachable with a stale token). */
 export function authenticate(deps: {
   db: Db;
   now: () => Date;
-  trustProxy: boolean;
+  /** Peers whose X-Forwarded-For is believed (server/ops/forwarded.ts). */
+  proxies: ProxyTrust;
 }): MiddlewareHandler<AppEnv> {
   return createMiddleware<AppEnv>(async (c, next) => {
-    c.set('ip', clientIp(c, deps.trustProxy));
+    c.set('ip', clientInfo(c, deps.proxies).ip);
     const header = c.req.header('authorization');
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     c.set(

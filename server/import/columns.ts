@@ -9,28 +9,14 @@
  * (./mappings.repo.ts) and applied to every later file with the same headers.
  */
 import { createHash } from 'node:crypto';
-import { RequiredImportColumns } from '#shared/api/import-columns';
+import { ImportHeadersPtBR, RequiredImportColumns } from '#shared/api/import-columns';
 import { IMPORT_COLUMNS, type ImportColumn } from './debtor-row';
 
 /** Columns a file must have (by name or by a saved map); the others are optional. */
 export const REQUIRED_COLUMNS: readonly ImportColumn[] = RequiredImportColumns;
 
 /** The Portuguese header of each column, as the template writes it. */
-export const PT_HEADERS: Readonly<Record<ImportColumn, string>> = {
-  external_id: 'codigo_cliente',
-  name: 'nome',
-  document: 'cpf_cnpj',
-  email: 'email',
-  phone: 'telefone',
-  whatsapp: 'whatsapp',
-  address: 'endereco',
-  city: 'cidade',
-  state: 'uf',
-  debt_id: 'codigo_divida',
-  description: 'descricao',
-  amount: 'valor',
-  due_date: 'vencimento',
-};
+export const PT_HEADERS = ImportHeadersPtBR;
 
 /** Every header name (folded) each column answers to; the first two are the canonical ones. */
 export const COLUMN_ALIASES: Readonly<Record<ImportColumn, readonly string[]>> = {

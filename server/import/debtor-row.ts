@@ -128,7 +128,7 @@ export function parseImportRow(
   let kind: DebtorFields['kind'] = 'person';
   let document = '';
   const documentText = cell('document');
-  const parsedDocument = tryParseDocument(documentText);
+  const parsedDocument = tryParseDocument(documentText, { fromSpreadsheet: true });
   if (parsedDocument.ok) {
     kind = parsedDocument.value.kind === 'cpf' ? 'person' : 'company';
     document = parsedDocument.value.value;

@@ -19,7 +19,7 @@ export const OFFICE_OPERATIONS: Record<string, OperationDoc> = {
     roles: ['owner', 'staff', 'collector'],
     query: DebtorSearchQuerySchema,
   },
-  'GET /api/debtors/duplicates': {
+  'GET /api/debtor-duplicates': {
     summary: 'Devedores com o mesmo CPF/CNPJ (cadastros a juntar)',
     roles: OFFICE,
   },

@@ -3,6 +3,8 @@
  * listed still appear (generated from `app.routes`); add an entry to give one a summary, its roles
  * and its request schema. Schemas are the shared ones the routes validate with.
  */
+import { RenameDeviceRequestSchema } from '#shared/sync/device-name';
+import { MessageSettingsSchema } from '#shared/settings/message-settings.schema';
 import * as v from 'valibot';
 import {
   LoginRequestSchema,
@@ -108,6 +110,15 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     roles: OWNER,
     body: NegotiationPolicySchema,
   },
+  'GET /api/settings/messages': {
+    summary: 'Como as mensagens são escritas (SMS com ou sem acentos)',
+    roles: ALL,
+  },
+  'PUT /api/settings/messages': {
+    summary: 'Salvar a escolha de economizar SMS (sem acentos)',
+    roles: OWNER,
+    body: MessageSettingsSchema,
+  },
   'GET /api/settings/promise': { summary: 'Política de promessas de pagamento', roles: ALL },
   'PUT /api/settings/promise': {
     summary: 'Salvar política de promessas',
@@ -183,5 +194,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /api/status/rejections': {
     summary: 'Registros recusados ou adiados pelo servidor (com o conteúdo enviado)',
     roles: OWNER,
+  },
+  'PATCH /api/status/devices/:id': {
+    summary: 'Dar nome a um aparelho ("Moto G de Carlos")',
+    roles: OWNER,
+    body: RenameDeviceRequestSchema,
   },
 };

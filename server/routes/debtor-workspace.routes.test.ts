@@ -473,7 +473,7 @@ forEachDb((kind) => {
       const groups = await call<{ groups: { document: string; debtors: { id: string }[] }[] }>(
         app,
         'GET',
-        '/api/debtors/duplicates',
+        '/api/debtor-duplicates',
         { headers: h('owner') },
       );
       expect(

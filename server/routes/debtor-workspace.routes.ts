@@ -1,6 +1,5 @@
 /**
- * The office workspace on `/api/debtors` (mounted before the debtor routes, so `/duplicates` is
- * not read as an id): one debtor's whole story in one read, contact points edited one at a time
+ * The office workspace on `/api/debtors`: one debtor's whole story in one read, contact points edited one at a time
  * and verified in one tap (audited), and the merge of duplicates (owner). Reads are audited like
  * every read of debtor data (LGPD).
  */
@@ -16,6 +15,7 @@ import { audit } from '../db/audit';
 import { duplicateGroups } from '../debtors/duplicates.repo';
 import {
   addContactPoint,
+  assertLiveDebtor as liveDebtor,
   patchContactPoint,
   setVerification,
 } from '../debtors/contact-points.repo';
@@ -30,31 +30,30 @@ import { loadLedgerSettings } from '../ledger/settings';
 
 const OFFICE = ['owner', 'staff'] as const;
 
-/** The debtor must exist and be live (a merged tombstone takes no new facts). */
-async function liveDebtor(tx: { query: Deps['db']['query'] }, id: string): Promise<void> {
-  const [row] = await tx.query<{ merged_into: string | null }>(
-    'SELECT merged_into FROM debtors WHERE id = $1',
-    [id],
-  );
-  if (!row || row.merged_into !== null) throw debtorNotFound();
+/**
+ * `/api/debtor-duplicates`: groups of live debtors sharing a CPF/CNPJ (the merge tool's worklist).
+ * Its own path, not under `/api/debtors/`, where it would read as a debtor id.
+ */
+export function debtorDuplicateRoutes(deps: Deps) {
+  const { db } = deps;
+  return new Hono<AppEnv>().get('/', requireRole(...OFFICE), async (c) => {
+    const groups = await duplicateGroups(db);
+    await db.transaction((tx) =>
+      audit(tx, {
+        actor: c.get('user').id,
+        ip: c.get('ip'),
+        action: 'debtor.duplicates',
+        entity: 'debtor',
+        detail: { groups: groups.length },
+      }),
+    );
+    return c.json({ groups });
+  });
 }
 
 export function debtorWorkspaceRoutes(deps: Deps) {
   const { db, now } = deps;
   return new Hono<AppEnv>()
-    .get('/duplicates', requireRole(...OFFICE), async (c) => {
-      const groups = await duplicateGroups(db);
-      await db.transaction((tx) =>
-        audit(tx, {
-          actor: c.get('user').id,
-          ip: c.get('ip'),
-          action: 'debtor.duplicates',
-          entity: 'debtor',
-          detail: { groups: groups.length },
-        }),
-      );
-      return c.json({ groups });
-    })
     .get('/:id/story', requireRole(...OFFICE), async (c) => {
       const id = uuidParam(c, 'id');
       const user = c.get('user');

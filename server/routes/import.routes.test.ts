@@ -108,7 +108,7 @@ forEachDb((kind) => {
       );
       expect(entry?.actor_id).toBe(users.owner.user.id);
       expect(entry?.detail).toMatchObject({ source: 'api', rows: 10_090, errorCount: 0 });
-    });
+    }, 120_000);
 
     test('importing the same file again changes nothing', async () => {
       const changesBefore = await count(db, 'changes');

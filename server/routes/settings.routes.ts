@@ -154,6 +154,12 @@ export function settingsRoutes({ db, now }: Deps) {
     });
   }
 
+  /** SMS are linted as they will be sent: with accents, or folded when the owner saves segments. */
+  async function lintOptionsOf() {
+    const messages = await readSection(db, 'messages');
+    return { smsSaveSegments: messages.value.smsSaveSegments };
+  }
+
   /** Refuses a cadence policy whose zone is not the organisation's or whose steps lack templates. */
   async function checkPolicy(tx: Tx, policy: CadencePolicy): Promise<void> {
     const org = await readOrganisation(tx);
@@ -178,6 +184,7 @@ export function settingsRoutes({ db, now }: Deps) {
         promise: s.promise,
         holidays: s.holidays,
         templates: [...s.templates.values()],
+        messages: s.messages,
       });
     })
 
@@ -283,6 +290,13 @@ export function settingsRoutes({ db, now }: Deps) {
       c.json(await save(c, 'promise', c.req.valid('json'))),
     )
 
+    .get('/messages', requireRole(...ANY_ROLE), async (c) =>
+      c.json(await readSection(db, 'messages')),
+    )
+    .put('/messages', requireRole('owner'), jsonBody(SECTIONS.messages.schema), async (c) =>
+      c.json(await save(c, 'messages', c.req.valid('json'))),
+    )
+
     .get('/holidays', requireRole(...ANY_ROLE), async (c) =>
       c.json(await readSection(db, 'holidays')),
     )
@@ -292,15 +306,16 @@ export function settingsRoutes({ db, now }: Deps) {
 
     .get('/templates', requireRole(...ANY_ROLE), async (c) => {
       const saved = await readSection(db, 'templates');
+      const lintOptions = await lintOptionsOf();
       const list = [...effectiveTemplates(saved.value).values()].map((template) => ({
         template,
         source: templateSource(template),
-        findings: lintTemplate(template),
+        findings: lintTemplate(template, lintOptions),
       }));
       return c.json({ version: saved.version, templates: list });
     })
     .post('/templates/lint', requireRole('owner', 'staff'), jsonBody(TemplateSchema), async (c) => {
-      const findings = lintTemplate(c.req.valid('json'));
+      const findings = lintTemplate(c.req.valid('json'), await lintOptionsOf());
       return c.json({
         ok: !hasLintErrors(findings),
         findings: v.parse(v.array(LintFindingSchema), findings),
@@ -310,7 +325,7 @@ export function settingsRoutes({ db, now }: Deps) {
       const template = c.req.valid('json');
       if (template.id !== c.req.param('id'))
         throw invalid([{ field: 'id', message: 'o id do corpo deve ser o mesmo do endereço' }]);
-      const findings = lintTemplate(template);
+      const findings = lintTemplate(template, await lintOptionsOf());
       if (hasLintErrors(findings)) return problemResponse(lintProblem(findings));
       const saved = await db.transaction(async (tx) => {
         const current = await readSection(tx, 'templates');

@@ -10,6 +10,9 @@ import {
   ResolveConflictRequestSchema,
 } from '#shared/sync/conflict.schema';
 import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
+import { defaultDeviceName, RenameDeviceRequestSchema } from '#shared/sync/device-name';
+import { audit } from '../db/audit';
+import { problem, problemError } from '../http/problem';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
@@ -76,6 +79,10 @@ export function statusRoutes({ db, now }: Deps) {
           );
           return {
             deviceId: r.id,
+            // Devices registered before names existed are named from their browser meanwhile.
+            name:
+              r.name ??
+              defaultDeviceName({ userAgent: r.user_agent ?? '', collectorName: r.collector_name }),
             collector: { id: r.collector_id, name: r.collector_name },
             level: status.level,
             reasons: status.reasons,
@@ -126,6 +133,36 @@ export function statusRoutes({ db, now }: Deps) {
               now: now(),
             }),
           );
+        },
+      )
+      // The owner names a device ("Moto G de Carlos"): two phones of one collector, told apart.
+      .patch(
+        '/devices/:id',
+        requireRole('owner'),
+        jsonBody(RenameDeviceRequestSchema),
+        async (c) => {
+          const id = uuidParam(c, 'id');
+          const { name } = c.req.valid('json');
+          const actor = c.get('user');
+          const renamed = await db.transaction(async (tx) => {
+            const [row] = await tx.query<{ id: string; name: string | null }>(
+              `UPDATE sync_devices d SET name = $2 FROM sync_devices old
+             WHERE d.id = $1 AND old.id = d.id RETURNING d.id, old.name`,
+              [id, name],
+            );
+            if (!row) return null;
+            await audit(tx, {
+              actor: actor.id,
+              ip: c.get('ip'),
+              action: 'device.rename',
+              entity: 'sync_device',
+              entityId: id,
+              detail: { from: row.name, to: name },
+            });
+            return row;
+          });
+          if (!renamed) throw problemError(problem(404, 'not-found', 'aparelho não encontrado'));
+          return c.json({ deviceId: id, name });
         },
       )
       // Facts the server refused (kept forever with their payload): nothing saved is ever lost.

@@ -31,6 +31,7 @@ import {
   CLOCK_FLAG_MS,
   clockOffsetMs,
   ensureDevice,
+  nameDevice,
   READ_COMMITTED,
   recordHealth,
 } from '../sync/devices';
@@ -49,7 +50,7 @@ function badHeader(name: string, detail: string): Error {
 }
 
 /** `/api/sync`. */
-export function syncRoutes({ db, now, logError }: Deps) {
+export function syncRoutes({ db, now, logError, metrics }: Deps) {
   return new Hono<AppEnv>()
     .post(
       '/devices',
@@ -59,10 +60,16 @@ export function syncRoutes({ db, now, logError }: Deps) {
         const input = c.req.valid('json');
         const user = c.get('user');
         const serverNow = now();
-        const { created } = await db.transaction(
-          (tx) => ensureDevice(tx, input.device_id, user.id, user.tokenId),
-          READ_COMMITTED,
-        );
+        const { created } = await db.transaction(async (tx) => {
+          const ensured = await ensureDevice(tx, input.device_id, user.id, user.tokenId);
+          await nameDevice(tx, {
+            deviceId: input.device_id,
+            collectorId: user.id,
+            ...(input.device_name === undefined ? {} : { proposed: input.device_name }),
+            userAgent: input.health.user_agent,
+          });
+          return ensured;
+        }, READ_COMMITTED);
         const device = await recordHealth(db, {
           deviceId: input.device_id,
           collectorId: user.id,
@@ -93,20 +100,13 @@ export function syncRoutes({ db, now, logError }: Deps) {
         const user = c.get('user');
         const serverNow = now();
         const offset = clockOffsetMs(serverNow, request.device_now);
-        const device = await recordHealth(db, {
-          deviceId: request.device_id,
-          collectorId: user.id,
-          tokenId: user.tokenId,
-          health: request.health,
-          deviceNow: request.device_now,
-          serverNow,
-        });
+        // One transaction: the health report, the facts, the device's new last_seq.
         const outcome = await pushMutations(db, {
           request,
           collectorId: user.id,
+          tokenId: user.tokenId,
           now: serverNow,
           clockOffsetMs: offset,
-          lastSeq: Number(device.last_seq),
         });
         const body: PushResult = {
           acked_through_seq: outcome.acked_through_seq,
@@ -116,22 +116,37 @@ export function syncRoutes({ db, now, logError }: Deps) {
           clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
         };
         if (outcome.transientError !== undefined) {
-          // The whole request was rolled back (acked_through_seq is the value before it); the
-          // client backs off and resends the batch.
+          // The whole request was rolled back; the client backs off and resends the batch. The
+          // health report is still worth keeping (the owner sees a phone that cannot push), and
+          // says what is acknowledged so far.
           logError('sync push stopped by a transient error', outcome.transientError);
-          return c.json(
-            {
-              ...problem(503, 'sync-unavailable', 'servidor indisponível; tente novamente'),
-              ...body,
-            },
+          metrics.observeSyncPush('unavailable', []);
+          const device = await recordHealth(db, {
+            deviceId: request.device_id,
+            collectorId: user.id,
+            tokenId: user.tokenId,
+            health: request.health,
+            deviceNow: request.device_now,
+            serverNow,
+          }).catch(() => undefined);
+          const problem503 = problem(
             503,
-            { 'content-type': 'application/problem+json', 'retry-after': '5' },
+            'sync-unavailable',
+            'servidor indisponível; tente novamente',
           );
+          const headers = { 'content-type': 'application/problem+json', 'retry-after': '5' };
+          return device
+            ? c.json(
+                { ...problem503, ...body, acked_through_seq: Number(device.last_seq) },
+                503,
+                headers,
+              )
+            : c.json(problem503, 503, headers);
         }
-        await db.query('UPDATE sync_devices SET last_push_ok_at = $2 WHERE id = $1', [
-          request.device_id,
-          serverNow,
-        ]);
+        metrics.observeSyncPush(
+          'ok',
+          body.results.map((r) => r.status),
+        );
         return c.json(body);
       },
     )
@@ -196,6 +211,10 @@ export function syncRoutes({ db, now, logError }: Deps) {
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],
+      );
+      metrics.observeSyncPull(
+        page.reset_required ? 'reset' : cursor === null ? 'first' : 'incremental',
+        page.changes.length,
       );
       return c.json(page);
     })

@@ -10,6 +10,11 @@ import { CadencePolicySchema, DEFAULT_CADENCE_POLICY } from '#shared/cadence/cad
 import type { Address } from '#shared/domain/common.schema';
 import { AddressSchema } from '#shared/domain/common.schema';
 import { DEFAULT_RETENTION_DAYS } from '#shared/domain/organisation.schema';
+import {
+  DEFAULT_MESSAGE_SETTINGS,
+  MessageSettingsSchema,
+  type MessageSettings,
+} from '#shared/settings/message-settings.schema';
 import type { UF } from '#shared/identity/uf';
 import { isUf } from '#shared/identity/uf';
 import {
@@ -154,6 +159,12 @@ export const SECTIONS = {
   holidays: { key: 'holidays', schema: HolidayCalendarSchema, fallback: {} },
   /** Saved templates only: overrides of a default (same id) and the owner's own templates. */
   templates: { key: 'templates', schema: TemplateListSchema, fallback: [] as Template[] },
+  /** How messages are written: SMS accents kept unless the owner chooses to save segments. */
+  messages: {
+    key: 'messages',
+    schema: MessageSettingsSchema,
+    fallback: DEFAULT_MESSAGE_SETTINGS,
+  },
 } as const;
 export type SectionName = keyof typeof SECTIONS;
 export type SectionValue<N extends SectionName> = v.InferOutput<(typeof SECTIONS)[N]['schema']>;
@@ -243,6 +254,7 @@ export interface EffectiveSettings extends LedgerSettings {
   organisation: OrganisationView;
   /** Defaults overridden by saved templates with the same id, plus the owner's own. */
   templates: ReadonlyMap<string, Template>;
+  messages: MessageSettings;
 }
 
 /** The defaults with saved templates applied over them (same id replaces), in a stable order. */
@@ -254,10 +266,16 @@ export function effectiveTemplates(saved: readonly Template[]): Map<string, Temp
 
 /** Loads the organisation, the policy sections and the templates (defaults where unsaved). */
 export async function loadSettings(q: Queryable): Promise<EffectiveSettings> {
-  const [ledger, organisation, templates] = await Promise.all([
+  const [ledger, organisation, templates, messages] = await Promise.all([
     loadLedgerSettings(q),
     readOrganisation(q),
     readSection(q, 'templates'),
+    readSection(q, 'messages'),
   ]);
-  return { ...ledger, organisation, templates: effectiveTemplates(templates.value) };
+  return {
+    ...ledger,
+    organisation,
+    templates: effectiveTemplates(templates.value),
+    messages: messages.value,
+  };
 }

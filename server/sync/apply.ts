@@ -11,7 +11,7 @@ import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
-import { insertEntity, updateEntity } from '../db/write';
+import { insertEntities, insertEntity, updateEntity } from '../db/write';
 import {
   contactVerdict,
   debtorState,
@@ -19,8 +19,15 @@ import {
   loadDebtorFacts,
 } from '../ledger/debtor-state';
 import { replaceContactPoints } from '../ledger/ledger.repo';
-import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
+import type { DebtorRow, PaymentRow, PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
+import {
+  assignmentScope,
+  paymentDebtRefusal,
+  paymentRow,
+  type Scope,
+  visitRows,
+} from './fact-rows';
 
 /** A permanent, expected refusal: recorded as `rejected` with this stable reason code. */
 export class SyncRejection extends Error {
@@ -31,8 +38,7 @@ export class SyncRejection extends Error {
   }
 }
 
-/** Facts received this long after the collector lost the debtor are still accepted (§5.5). */
-export const UNASSIGNED_GRACE_MS = 30 * 24 * 3_600_000;
+export { UNASSIGNED_GRACE_MS } from './fact-rows';
 
 export interface ApplyContext {
   mutationId: string;
@@ -43,6 +49,11 @@ export interface ApplyContext {
   /** Device time of the fact (data only). */
   occurredAt: Date;
   now: Date;
+  /**
+   * The collector's standing with the debtor, when the caller (a set-based push batch) already
+   * decided it under the debtor's row lock: the applier then skips its own lock and lookup.
+   */
+  scope?: Scope;
 }
 
 export interface ApplyOutcome {
@@ -58,14 +69,12 @@ export interface ApplyOutcome {
   };
 }
 
-type Scope = 'assigned' | 'formerly_assigned';
-
 /**
- * Whether the collector may record facts about the debtor now: currently assigned, or assigned
- * until recently (facts made before the revocation, or arriving within the grace window, are
- * accepted and flagged), else a rejection.
+ * Whether the collector may record facts about the debtor now (fact-rows.ts assignmentScope),
+ * else a rejection.
  */
 async function scopeOf(tx: Tx, ctx: ApplyContext): Promise<Scope> {
+  if (ctx.scope !== undefined) return ctx.scope;
   // The debtor row lock serialises facts about one debtor (one active promise, one agreement…)
   // across devices and processes; the push transaction runs READ COMMITTED under these locks.
   const [debtor] = await tx.query('SELECT 1 FROM debtors WHERE id = $1 FOR UPDATE', [ctx.debtorId]);
@@ -74,27 +83,13 @@ async function scopeOf(tx: Tx, ctx: ApplyContext): Promise<Scope> {
     'SELECT ended_at FROM assignments WHERE debtor_id = $1 AND collector_id = $2',
     [ctx.debtorId, ctx.collectorId],
   );
-  if (rows.some((r) => r.ended_at === null)) return 'assigned';
-  const ended = rows.map((r) => r.ended_at?.getTime() ?? 0).sort((a, b) => b - a)[0];
-  if (
-    ended !== undefined &&
-    (ctx.occurredAt.getTime() < ended || ctx.now.getTime() - ended <= UNASSIGNED_GRACE_MS)
-  )
-    return 'formerly_assigned';
-  throw new SyncRejection('not_assigned');
+  const scope = assignmentScope(rows, ctx.occurredAt, ctx.now);
+  if (scope === null) throw new SyncRejection('not_assigned');
+  return scope;
 }
 
 const flagged = (scope: Scope): Pick<ApplyOutcome, 'reason'> =>
   scope === 'formerly_assigned' ? { reason: 'recorded_while_unassigned' } : {};
-
-async function debtOf(tx: Tx, ctx: ApplyContext, debtId: string): Promise<DebtRow> {
-  const [debt] = await tx.query<DebtRow>('SELECT * FROM debts WHERE id = $1 AND debtor_id = $2', [
-    debtId,
-    ctx.debtorId,
-  ]);
-  if (!debt) throw new SyncRejection('debt_not_found');
-  return debt;
-}
 
 async function visitRecorded(
   tx: Tx,
@@ -102,31 +97,9 @@ async function visitRecorded(
   p: MutationPayloads['visit.recorded'],
 ): Promise<ApplyOutcome> {
   const scope = await scopeOf(tx, ctx);
-  await insertEntity(tx, 'visit', {
-    id: ctx.mutationId,
-    debtor_id: ctx.debtorId,
-    collector_id: ctx.collectorId,
-    visited_at: ctx.occurredAt,
-    outcome: p.outcome,
-    note: p.notes ?? null,
-    device_id: ctx.deviceId,
-    geolocation: p.geolocation === undefined ? null : JSON.stringify(p.geolocation),
-    promise_id: p.promiseId ?? null,
-    reported_payment_id: p.reportedPaymentId ?? null,
-    recorded_while_unassigned: scope === 'formerly_assigned',
-  });
-  // A visit spends the debtor's one contact budget like any message (DESIGN: field visits included).
-  await insertEntity(tx, 'contact', {
-    id: uuidv7(),
-    debtor_id: ctx.debtorId,
-    channel: 'visit',
-    direction: 'outbound',
-    automated: false,
-    status: 'sent',
-    at: ctx.occurredAt,
-    user_id: ctx.collectorId,
-    body: p.notes ?? null,
-  });
+  const rows = visitRows(ctx, p, scope);
+  await insertEntities(tx, 'visit', [rows.visit]);
+  await insertEntities(tx, 'contact', [rows.contact]);
   return { status: 'applied', ...flagged(scope) };
 }
 
@@ -136,26 +109,13 @@ async function paymentRecorded(
   p: MutationPayloads['payment.recorded'],
 ): Promise<ApplyOutcome> {
   const scope = await scopeOf(tx, ctx);
-  const debt = await debtOf(tx, ctx, p.debtId);
-  if (debt.status === 'cancelled') throw new SyncRejection('debt_cancelled');
-  // The report changes no balance until the office confirms it; a date "in the future" only
-  // means the phone's clock is wrong, which is flagged on the device, never a reason to refuse.
-  await insertEntity(tx, 'payment', {
-    id: ctx.mutationId,
-    debtor_id: ctx.debtorId,
-    debt_id: debt.id,
-    amount_cents: p.amount,
-    paid_on: p.date,
-    method: p.method,
-    status: 'pending',
-    receipt_number: p.receiptNumber,
-    reported_by: ctx.collectorId,
-    reported_at: ctx.occurredAt,
-    device_id: ctx.deviceId,
-    visit_id: p.visitId ?? null,
-    note: p.note ?? null,
-    recorded_while_unassigned: scope === 'formerly_assigned',
-  });
+  const [debt] = await tx.query<{ debtor_id: string; status: string }>(
+    'SELECT debtor_id, status FROM debts WHERE id = $1',
+    [p.debtId],
+  );
+  const refusal = paymentDebtRefusal(debt, ctx.debtorId);
+  if (refusal) throw new SyncRejection(refusal);
+  await insertEntities(tx, 'payment', [paymentRow(ctx, p, scope)]);
   return { status: 'applied', ...flagged(scope) };
 }
 

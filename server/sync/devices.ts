@@ -3,6 +3,7 @@
  * health block of every sync request is stored on its row with the measured clock offset, so the
  * owner's dashboard shows the last reported values "as of" the last contact.
  */
+import { defaultDeviceName, uniqueDeviceName } from '#shared/sync/device-name';
 import { CLOCK_OFFSET_RED_MS } from '#shared/sync/device-status';
 import type { DeviceHealth } from '#shared/sync/device.schema';
 import { uuidv7 } from 'uuidv7';
@@ -34,9 +35,37 @@ export interface DeviceRow {
   last_error: string | null;
   user_agent: string | null;
   replaced_with_pending_at: Date | null;
+  /** Migration 0190; null for devices registered before it until they are named. */
+  name?: string | null;
   /** 0110: the session that last synced from it, and the owner's revocation. */
   token_id?: string | null;
   revoked_at?: Date | null;
+}
+
+/**
+ * Names a device that has no name yet: the phone's proposal, else one made from its user agent
+ * and the collector's first name, unique among the collector's devices (" (2)", " (3)"…).
+ */
+export async function nameDevice(
+  tx: Tx,
+  input: { deviceId: string; collectorId: string; proposed?: string; userAgent: string },
+): Promise<void> {
+  const [row] = await tx.query<{ name: string | null; collector_name: string }>(
+    `SELECT d.name, u.name AS collector_name FROM sync_devices d JOIN users u ON u.id = d.collector_id
+     WHERE d.id = $1 FOR UPDATE OF d`,
+    [input.deviceId],
+  );
+  if (!row || row.name !== null) return;
+  const others = await tx.query<{ name: string }>(
+    'SELECT name FROM sync_devices WHERE collector_id = $1 AND id <> $2 AND name IS NOT NULL',
+    [input.collectorId, input.deviceId],
+  );
+  const name = uniqueDeviceName(
+    input.proposed ??
+      defaultDeviceName({ userAgent: input.userAgent, collectorName: row.collector_name }),
+    others.map((o) => o.name),
+  );
+  await tx.query('UPDATE sync_devices SET name = $2 WHERE id = $1', [input.deviceId, name]);
 }
 
 /** Beyond this the device's clock is flagged (never a reason to reject: §5.7). */
@@ -93,59 +122,90 @@ export async function ensureDevice(
   return { device, created };
 }
 
+/** A device's health report as one sync request carries it. */
+export interface HealthReport {
+  deviceId: string;
+  collectorId: string;
+  health: DeviceHealth;
+  deviceNow: string;
+  serverNow: Date;
+  ok?: 'push' | 'pull';
+  ackedCursor?: string | null;
+  /** The session making the request (see ensureDevice). */
+  tokenId?: string;
+}
+
+/**
+ * Writes the health block and the contact onto the device row inside `tx` (locking the row);
+ * undefined when the device is not registered. The caller checks the row's collector.
+ */
+export async function writeHealth(tx: Tx, input: HealthReport): Promise<DeviceRow | undefined> {
+  const h = input.health;
+  const oldest =
+    h.outbox_oldest_pending_at === null ? null : new Date(Date.parse(h.outbox_oldest_pending_at));
+  const [row] = await tx.query<DeviceRow>(
+    `UPDATE sync_devices SET
+       last_seen_at = $2, app_version = $3, schema_version = $4, clock_offset_ms = $5,
+       persisted = $6, storage_usage = $7, storage_quota = $8, outbox_pending = $9,
+       outbox_oldest_pending_at = $10, outbox_rejected = $11, installed = $12,
+       display_mode = $13, last_error = $14, user_agent = $15, storage_full = $18,
+       last_push_ok_at = CASE WHEN $16 = 'push' THEN $2 ELSE last_push_ok_at END,
+       last_pull_ok_at = CASE WHEN $16 = 'pull' THEN $2 ELSE last_pull_ok_at END,
+       acked_cursor = CASE WHEN $16 = 'pull' THEN $17 ELSE acked_cursor END
+     WHERE id = $1 RETURNING *`,
+    [
+      input.deviceId,
+      input.serverNow,
+      h.app_version,
+      h.schema_version,
+      clockOffsetMs(input.serverNow, input.deviceNow),
+      h.persisted,
+      h.storage_usage,
+      h.storage_quota,
+      h.outbox_pending,
+      oldest,
+      h.outbox_rejected,
+      h.installed,
+      h.display_mode ?? null,
+      h.last_error,
+      h.user_agent,
+      input.ok ?? '',
+      input.ackedCursor ?? null,
+      h.storage_full ?? false,
+    ],
+  );
+  return row;
+}
+
+/**
+ * Registers the device if new (ensureDevice: refused when it is another user's or revoked, tied
+ * to the request's session), then writes its health inside `tx`: one statement for a known,
+ * live device of this collector synced from the same session.
+ */
+export async function registerAndWriteHealth(tx: Tx, input: HealthReport): Promise<DeviceRow> {
+  const known = await writeHealth(tx, input);
+  if (
+    known &&
+    known.collector_id === input.collectorId &&
+    !known.revoked_at &&
+    (input.tokenId === undefined || known.token_id === input.tokenId)
+  )
+    return known;
+  // Unknown, another user's or revoked (ensureDevice throws; the transaction rolls the write
+  // back), or synced from a new session (ensureDevice ties it).
+  await ensureDevice(tx, input.deviceId, input.collectorId, input.tokenId);
+  const row = await writeHealth(tx, input);
+  if (!row) throw new Error('device row vanished');
+  return row;
+}
+
 /** Stores the health block and the contact; `ok` marks a successful push or pull. */
-export async function recordHealth(
-  db: Db,
-  input: {
-    deviceId: string;
-    collectorId: string;
-    health: DeviceHealth;
-    deviceNow: string;
-    serverNow: Date;
-    ok?: 'push' | 'pull';
-    ackedCursor?: string | null;
-    /** The session making the request (see ensureDevice). */
-    tokenId?: string;
-  },
-): Promise<DeviceRow> {
+export async function recordHealth(db: Db, input: HealthReport): Promise<DeviceRow> {
   // READ COMMITTED: health is a last-reported snapshot (last writer wins by design), and
   // concurrent requests from one device must not abort each other on this row.
   return db.transaction(async (tx) => {
     await ensureDevice(tx, input.deviceId, input.collectorId, input.tokenId);
-    const h = input.health;
-    const oldest =
-      h.outbox_oldest_pending_at === null ? null : new Date(Date.parse(h.outbox_oldest_pending_at));
-    const [row] = await tx.query<DeviceRow>(
-      `UPDATE sync_devices SET
-         last_seen_at = $2, app_version = $3, schema_version = $4, clock_offset_ms = $5,
-         persisted = $6, storage_usage = $7, storage_quota = $8, outbox_pending = $9,
-         outbox_oldest_pending_at = $10, outbox_rejected = $11, installed = $12,
-         display_mode = $13, last_error = $14, user_agent = $15, storage_full = $18,
-         last_push_ok_at = CASE WHEN $16 = 'push' THEN $2 ELSE last_push_ok_at END,
-         last_pull_ok_at = CASE WHEN $16 = 'pull' THEN $2 ELSE last_pull_ok_at END,
-         acked_cursor = CASE WHEN $16 = 'pull' THEN $17 ELSE acked_cursor END
-       WHERE id = $1 RETURNING *`,
-      [
-        input.deviceId,
-        input.serverNow,
-        h.app_version,
-        h.schema_version,
-        clockOffsetMs(input.serverNow, input.deviceNow),
-        h.persisted,
-        h.storage_usage,
-        h.storage_quota,
-        h.outbox_pending,
-        oldest,
-        h.outbox_rejected,
-        h.installed,
-        h.display_mode ?? null,
-        h.last_error,
-        h.user_agent,
-        input.ok ?? '',
-        input.ackedCursor ?? null,
-        h.storage_full ?? false,
-      ],
-    );
+    const row = await writeHealth(tx, input);
     if (!row) throw new Error('device row vanished');
     return row;
   }, READ_COMMITTED);

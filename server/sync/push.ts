@@ -1,59 +1,44 @@
 /**
- * Push (reference/sync.md §5.3): one request is one READ COMMITTED transaction. The device row is
- * locked FOR UPDATE first, so two concurrent pushes from one device (two tabs, a retry racing its
- * original) serialise there and each fact applies once; the mutation id is the PRIMARY KEY of both
- * `sync_mutations` and the fact's row, the final backstop. Each fact runs in device_seq order
- * under its own savepoint: a permanent error rolls back that fact only and is stored as rejected;
- * any other error rolls back the whole request (answered 503, the client resends it all), so a
- * request is never half-applied. Business rules read per debtor run under that debtor's row lock
- * (apply.ts). Nothing here lives in memory between requests: several server processes can share
- * one PostgreSQL.
+ * Push (reference/sync.md §5.3): one request is one READ COMMITTED transaction. Its first
+ * statement writes the device's health report onto the device row and so locks it: two
+ * concurrent pushes from one device (two tabs, a retry racing its original) serialise there and
+ * each fact applies once; the mutation id is the PRIMARY KEY of both `sync_mutations` and the
+ * fact's row, the final backstop. The facts are taken in device_seq order; a permanent error
+ * rejects that fact only (stored as rejected, never wedging the queue); any other error rolls back
+ * the whole request (answered 503, the client resends it all), so a request is never half-applied.
+ * Business rules read per debtor run under that debtor's row lock, taken for every debtor of the
+ * batch up front in one order. Nothing here lives in memory between requests: several server
+ * processes can share one PostgreSQL.
+ *
+ * Two ways to apply the batch's facts, same outcomes:
+ * - set-based (push-set.ts), tried first: one assignment check for the batch and one INSERT per
+ *   table for the facts a field day is made of (visits, their contacts, payments), the other
+ *   kinds applied in order between them; no savepoints, ~15 statements for any batch size;
+ * - one fact at a time under a savepoint (`applyFact`), the fallback when the set-based attempt
+ *   fails for any reason (a fact breaking a constraint, a rule refusing a promise): its
+ *   transaction is rolled back whole and the batch runs again this way, where a permanent error
+ *   rolls back its own fact only.
  */
-import * as v from 'valibot';
-import { type Mutation, MutationSchema } from '#shared/sync/envelope.schema';
-import { parseMutationPayload } from '#shared/sync/facts.schema';
 import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
 import { payloadHash } from '#shared/sync/payload-hash';
-import { findUnsafeText, replaceUnstorable } from '#shared/text/safe-text';
+import { replaceUnstorable } from '#shared/text/safe-text';
+import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
+import { insertRows } from '../db/bulk';
 import type { Db, Tx } from '../db/db';
 import { changeMark, deferChanges, discardChangesSince, flushChanges } from '../db/write';
 import { problemOf } from '../http/problem';
-import { uuidv7 } from 'uuidv7';
 import { type ApplyOutcome, applyMutation, SyncRejection } from './apply';
-import { READ_COMMITTED, rebaseDevice } from './devices';
-
-/** A mutation as far as it could be read: enough to order it and to store a rejection. */
-interface Candidate {
-  raw: unknown;
-  mutationId: string | null;
-  seq: number | null;
-  parsed: Mutation | null;
-  invalid: string | null;
-}
-
-const LooseIdSchema = v.pipe(v.string(), v.uuid(), v.toLowerCase());
-
-function candidate(raw: unknown): Candidate {
-  const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  const id = v.safeParse(LooseIdSchema, record['mutation_id']);
-  const seq = record['device_seq'];
-  const unsafe = findUnsafeText(raw);
-  const parsed = v.safeParse(MutationSchema, raw);
-  let invalid: string | null = null;
-  if (unsafe) invalid = `invalid_payload: ${unsafe.field}: ${unsafe.message}`;
-  else if (!parsed.success) {
-    const issue = parsed.issues[0];
-    invalid = `invalid_envelope: ${v.getDotPath(issue) ?? ''} ${issue.message}`.trim();
-  }
-  return {
-    raw,
-    mutationId: id.success ? id.output : null,
-    seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null,
-    parsed: parsed.success && !unsafe ? parsed.output : null,
-    invalid,
-  };
-}
+import { READ_COMMITTED, rebaseDevice, registerAndWriteHealth } from './devices';
+import {
+  type BatchInput,
+  candidate,
+  type FactOutcome,
+  type FactStatus,
+  type Item,
+  validateFact,
+} from './push-facts';
+import { applySetBased } from './push-set';
 
 /** Errors that will fail the same way on every retry: recorded as rejected, never wedging. */
 export function permanentReason(error: unknown): string | null {
@@ -72,8 +57,6 @@ export function permanentReason(error: unknown): string | null {
   return null;
 }
 
-type FactStatus = 'applied' | 'rejected' | 'conflict' | 'deferred';
-
 /** What `sync_mutations` holds for a mutation id (read once per batch, then kept current). */
 interface Stored {
   device_id: string;
@@ -83,40 +66,11 @@ interface Stored {
   device_seq: number;
 }
 
-/** An orderable mutation of the batch with its payload hash. */
-interface Item {
-  c: Candidate;
-  id: string;
-  seq: number;
-  hash: string;
-}
-
-interface BatchInput {
-  deviceId: string;
-  collectorId: string;
-  now: Date;
-  clockOffsetMs: number;
-  retainedFromSeq: number | undefined;
-}
-
-interface FactOutcome {
-  status: FactStatus;
-  reason?: string;
-  conflict?: ApplyOutcome['conflict'];
-}
-
-/** Decides and applies one new, in-sequence fact; only a non-permanent error escapes. */
+/** Decides and applies one new, in-sequence fact under a savepoint; only a non-permanent error escapes. */
 async function applyFact(tx: Tx, b: BatchInput, item: Item): Promise<FactOutcome> {
-  const m = item.c.parsed;
-  if (!m) return { status: 'rejected', reason: item.c.invalid ?? 'invalid_envelope' };
-  if (m.device_id !== b.deviceId) return { status: 'rejected', reason: 'device_mismatch' };
-  const payload = parseMutationPayload(m);
-  if (payload.kind === 'unknown') return { status: 'deferred', reason: 'unknown_type' };
-  if (payload.kind === 'invalid')
-    return {
-      status: 'rejected',
-      reason: `invalid_payload: ${payload.field ? `${payload.field}: ` : ''}${payload.message}`,
-    };
+  const fact = validateFact(b, item);
+  if (!('item' in fact)) return fact;
+  const m = fact.mutation;
   const mark = changeMark(tx);
   await tx.query('SAVEPOINT sync_fact');
   let outcome: ApplyOutcome;
@@ -132,7 +86,7 @@ async function applyFact(tx: Tx, b: BatchInput, item: Item): Promise<FactOutcome
         occurredAt: new Date(Date.parse(m.occurred_at)),
         now: b.now,
       },
-      payload.value,
+      fact.payload,
     );
   } catch (error) {
     const reason = permanentReason(error);
@@ -147,43 +101,35 @@ async function applyFact(tx: Tx, b: BatchInput, item: Item): Promise<FactOutcome
   return outcome;
 }
 
-const RECORD_COLUMNS = 14;
-
-/** One multi-row INSERT for the batch's outcomes (at most MAX_PUSH_BATCH rows). */
+/** One INSERT for the batch's outcomes; field-edit conflicts (rare) one row each. */
 async function storeOutcomes(
   tx: Tx,
   b: BatchInput,
-  rows: { item: Item; outcome: FactOutcome }[],
+  rows: readonly { item: Item; outcome: FactOutcome }[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const params: unknown[] = [];
-  const tuples = rows.map(({ item, outcome }, i) => {
-    const m = item.c.parsed;
-    const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
-    params.push(
-      item.id,
-      b.deviceId,
-      item.seq,
-      b.collectorId,
-      m?.type ?? String(raw['type'] ?? '?'),
-      m?.type_version ?? 0,
-      m?.debtor_id ?? null,
-      item.hash,
-      JSON.stringify(raw),
-      outcome.status,
-      outcome.reason ?? null,
-      m?.occurred_at ?? String(raw['occurred_at'] ?? ''),
-      b.now,
-      b.clockOffsetMs,
-    );
-    const base = i * RECORD_COLUMNS;
-    return `(${Array.from({ length: RECORD_COLUMNS }, (_, k) => `$${base + k + 1}`).join(', ')})`;
-  });
-  await tx.query(
-    `INSERT INTO sync_mutations (mutation_id, device_id, device_seq, collector_id, type, type_version,
-       debtor_id, payload_hash, mutation, status, reason, occurred_at, received_at, clock_offset_ms)
-     VALUES ${tuples.join(', ')}`,
-    params,
+  await insertRows(
+    tx,
+    'sync_mutations',
+    rows.map(({ item, outcome }) => {
+      const m = item.c.parsed;
+      const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
+      return {
+        mutation_id: item.id,
+        device_id: b.deviceId,
+        device_seq: item.seq,
+        collector_id: b.collectorId,
+        type: m?.type ?? String(raw['type'] ?? '?'),
+        type_version: m?.type_version ?? 0,
+        debtor_id: m?.debtor_id ?? null,
+        payload_hash: item.hash,
+        mutation: raw,
+        status: outcome.status,
+        reason: outcome.reason ?? null,
+        occurred_at: m?.occurred_at ?? String(raw['occurred_at'] ?? ''),
+        received_at: b.now,
+        clock_offset_ms: b.clockOffsetMs,
+      };
+    }),
   );
   for (const { item, outcome } of rows) {
     const c = outcome.conflict;
@@ -206,79 +152,107 @@ async function storeOutcomes(
   }
 }
 
+/** The device step failed (another user's device, or the row could not be written). */
+class DeviceStepError extends Error {
+  readonly original: unknown;
+  constructor(original: unknown) {
+    super('device step failed');
+    this.original = original;
+  }
+}
+
+export type Mode = 'set' | 'per_fact';
+
 /** The whole batch, inside one transaction. Answers the new last_seq and the per-fact results. */
 async function runBatch(
   tx: Tx,
   b: BatchInput,
   items: readonly Item[],
+  mode: Mode,
 ): Promise<{ lastSeq: number; results: MutationResult[] }> {
-  const [device] = await tx.query<{ last_seq: number }>(
-    'SELECT last_seq FROM sync_devices WHERE id = $1 FOR UPDATE',
-    [b.deviceId],
-  );
-  if (!device) throw new Error('device not registered');
+  let device;
+  try {
+    device = await registerAndWriteHealth(tx, {
+      deviceId: b.deviceId,
+      collectorId: b.collectorId,
+      health: b.health,
+      deviceNow: b.deviceNow,
+      serverNow: b.now,
+      ok: 'push',
+      ...(b.tokenId === undefined ? {} : { tokenId: b.tokenId }),
+    });
+  } catch (error) {
+    throw new DeviceStepError(error);
+  }
   // The feed rows are written last (flushChanges): the feed lock, which serialises every writer
   // of the server, is then held for one INSERT and the COMMIT instead of the whole batch.
   deferChanges(tx);
   const before = Number(device.last_seq);
   let lastSeq = before;
   const stored = new Map<string, Stored>();
-  for (const row of await tx.query<Stored & { mutation_id: string }>(
-    `SELECT mutation_id, device_id, payload_hash, status, reason, device_seq
-     FROM sync_mutations WHERE mutation_id = ANY($1::uuid[])`,
-    [items.map((i) => i.id)],
-  ))
-    stored.set(row.mutation_id, { ...row, device_seq: Number(row.device_seq) });
-  // Every debtor the batch may write, locked up front in one order: two batches touching the
-  // same debtors in different orders would otherwise deadlock (each fact locks its debtor).
-  const debtors = [
-    ...new Set(
-      items.flatMap((i) =>
-        i.c.parsed && !stored.has(i.id) && i.seq > lastSeq ? [i.c.parsed.debtor_id] : [],
-      ),
-    ),
-  ].sort();
-  if (debtors.length > 0)
-    await tx.query('SELECT 1 FROM debtors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [
-      debtors,
-    ]);
+  if (items.length > 0)
+    for (const row of await tx.query<Stored & { mutation_id: string }>(
+      `SELECT mutation_id, device_id, payload_hash, status, reason, device_seq
+       FROM sync_mutations WHERE mutation_id = ANY($1::uuid[])`,
+      [items.map((i) => i.id)],
+    ))
+      stored.set(row.mutation_id, { ...row, device_seq: Number(row.device_seq) });
 
-  const results: MutationResult[] = [];
-  const done: { item: Item; outcome: FactOutcome }[] = [];
+  // 1. Sequence: which facts are answered from the record and which are new, in order.
+  const answers: (() => MutationResult)[] = [];
+  const fresh = new Map<string, Item>();
+  const outcomes = new Map<string, FactOutcome>();
+  const outcomeOf = (id: string): FactOutcome => {
+    const outcome = outcomes.get(id);
+    if (!outcome) throw new Error(`push: no outcome for ${id}`);
+    return outcome;
+  };
   for (const item of items) {
     const { id, seq } = item;
+    // Stored by an earlier request, or earlier in this one (the same mutation sent twice).
     const prior = stored.get(id);
-    if (prior) {
-      if (prior.payload_hash !== item.hash || prior.device_id !== b.deviceId) {
+    const earlier = fresh.get(id);
+    if (prior || earlier) {
+      const priorHash = prior?.payload_hash ?? earlier?.hash;
+      if (priorHash !== item.hash || (prior && prior.device_id !== b.deviceId)) {
         // Same id, other content: a client bug or tampering. Nothing applied; the owner is told.
         await audit(tx, {
           actor: b.collectorId,
           action: 'sync.idempotency_mismatch',
           entity: 'sync_mutation',
           entityId: id,
-          detail: { deviceId: b.deviceId, storedHash: prior.payload_hash, receivedHash: item.hash },
+          detail: { deviceId: b.deviceId, storedHash: priorHash, receivedHash: item.hash },
         });
-        results.push({ mutation_id: id, status: 'rejected', reason: 'idempotency_mismatch' });
+        answers.push(() => ({
+          mutation_id: id,
+          status: 'rejected',
+          reason: 'idempotency_mismatch',
+        }));
         continue;
       }
-      results.push({
-        mutation_id: id,
-        device_seq: prior.device_seq,
-        status: 'duplicate',
-        original: {
-          status: prior.status,
-          ...(prior.reason === null ? {} : { reason: prior.reason }),
-        },
+      answers.push(() => {
+        const first = prior ?? { ...outcomeOf(id), device_seq: earlier?.seq ?? seq };
+        return {
+          mutation_id: id,
+          device_seq: first.device_seq,
+          status: 'duplicate',
+          original: {
+            status: first.status,
+            ...(first.reason === null || first.reason === undefined
+              ? {}
+              : { reason: first.reason }),
+          },
+        };
       });
       continue;
     }
     if (seq <= lastSeq) {
-      results.push({
+      answers.push(() => ({
         mutation_id: id,
         device_seq: seq,
         status: 'rejected',
         reason: 'sequence_reused',
-      });
+      }));
       continue;
     }
     if (seq > lastSeq + 1) {
@@ -298,28 +272,52 @@ async function runBatch(
       lastSeq = retained - 1;
       if (seq > lastSeq + 1) break;
     }
-    const outcome = await applyFact(tx, b, item);
     lastSeq = seq;
-    done.push({ item, outcome });
-    stored.set(id, {
-      device_id: b.deviceId,
-      payload_hash: item.hash,
-      status: outcome.status,
-      reason: outcome.reason ?? null,
-      device_seq: seq,
-    });
-    results.push({
-      mutation_id: id,
-      device_seq: seq,
-      status: outcome.status,
-      ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+    fresh.set(id, item);
+    answers.push(() => {
+      const outcome = outcomeOf(id);
+      return {
+        mutation_id: id,
+        device_seq: seq,
+        status: outcome.status,
+        ...(outcome.reason === undefined ? {} : { reason: outcome.reason }),
+      };
     });
   }
-  await storeOutcomes(tx, b, done);
+
+  // 2. Every debtor the new facts may write, locked up front in one order: two batches touching
+  // the same debtors in different orders would otherwise deadlock.
+  const facts = [...fresh.values()];
+  const debtors = [
+    ...new Set(facts.flatMap((i) => (i.c.parsed ? [i.c.parsed.debtor_id] : []))),
+  ].sort();
+  const existing =
+    debtors.length === 0
+      ? new Set<string>()
+      : new Set(
+          (
+            await tx.query<{ id: string }>(
+              'SELECT id FROM debtors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+              [debtors],
+            )
+          ).map((r) => r.id),
+        );
+
+  // 3. Apply.
+  if (mode === 'set')
+    for (const [id, outcome] of await applySetBased(tx, b, facts, existing))
+      outcomes.set(id, outcome);
+  else for (const item of facts) outcomes.set(item.id, await applyFact(tx, b, item));
+
+  await storeOutcomes(
+    tx,
+    b,
+    facts.map((item) => ({ item, outcome: outcomeOf(item.id) })),
+  );
   if (lastSeq !== before)
     await tx.query('UPDATE sync_devices SET last_seq = $2 WHERE id = $1', [b.deviceId, lastSeq]);
   await flushChanges(tx);
-  return { lastSeq, results };
+  return { lastSeq, results: answers.map((answer) => answer()) };
 }
 
 export interface PushOutcome {
@@ -330,17 +328,22 @@ export interface PushOutcome {
 }
 
 /**
- * Runs the §5.3 algorithm for a push whose device is already registered to `collectorId`.
- * `lastSeq` is the device's last_seq when the request arrived (the answer when nothing commits).
+ * Runs the §5.3 algorithm for a push of `collectorId`, registering the device on first contact
+ * (another user's device id is refused: the problem error is thrown) and storing its health
+ * report in the same transaction. On a transient error `acked_through_seq` is -1: nothing of the
+ * request committed, and the caller reads the device's state on its own.
  */
 export async function pushMutations(
   db: Db,
   input: {
     request: PushRequest;
     collectorId: string;
+    /** The session making the request (the device is tied to it; see ensureDevice). */
+    tokenId?: string;
     now: Date;
     clockOffsetMs: number;
-    lastSeq: number;
+    /** Only one way of applying (tests compare the two); default: set-based, then per fact. */
+    only?: Mode;
   },
 ): Promise<PushOutcome> {
   const results: MutationResult[] = [];
@@ -356,7 +359,6 @@ export async function pushMutations(
     else
       items.push({ c, id: c.mutationId, seq: c.seq, hash: payloadHash((c.raw ?? {}) as object) });
   }
-  if (items.length === 0) return { acked_through_seq: input.lastSeq, results };
   items.sort((a, b) => a.seq - b.seq);
   const batch: BatchInput = {
     deviceId: input.request.device_id,
@@ -364,14 +366,29 @@ export async function pushMutations(
     now: input.now,
     clockOffsetMs: input.clockOffsetMs,
     retainedFromSeq: input.request.retained_from_seq,
+    health: input.request.health,
+    deviceNow: input.request.device_now,
+    ...(input.tokenId === undefined ? {} : { tokenId: input.tokenId }),
   };
-  try {
-    // READ COMMITTED, not SERIALIZABLE: correctness comes from the locks (device row, then the
-    // debtor rows, then the feed lock at the end), and SSI's predicate locks on the time-ordered mutation-id
-    // index made concurrent devices abort each other for nothing.
-    const done = await db.transaction((tx) => runBatch(tx, batch, items), READ_COMMITTED);
+  // READ COMMITTED, not SERIALIZABLE: correctness comes from the locks (device row, then the
+  // debtor rows, then the feed lock at the end), and SSI's predicate locks on the time-ordered
+  // mutation-id index made concurrent devices abort each other for nothing.
+  const attempt = async (mode: Mode) => {
+    const done = await db.transaction((tx) => runBatch(tx, batch, items, mode), READ_COMMITTED);
     return { acked_through_seq: done.lastSeq, results: [...results, ...done.results] };
+  };
+  if (input.only !== 'per_fact')
+    try {
+      return await attempt('set');
+    } catch (error) {
+      if (error instanceof DeviceStepError && problemOf(error.original)) throw error.original;
+      if (input.only === 'set') return { acked_through_seq: -1, results, transientError: error };
+    }
+  try {
+    return await attempt('per_fact');
   } catch (error) {
-    return { acked_through_seq: input.lastSeq, results, transientError: error };
+    if (error instanceof DeviceStepError && problemOf(error.original)) throw error.original;
+    const cause = error instanceof DeviceStepError ? error.original : error;
+    return { acked_through_seq: -1, results, transientError: cause };
   }
 }

@@ -29,6 +29,7 @@ export const SYNCED_SETTINGS = [
   'promise',
   'holidays',
   'templates',
+  'messages',
 ] as const satisfies readonly ('organisation' | SectionName)[];
 export type SyncedSetting = (typeof SYNCED_SETTINGS)[number];
 
@@ -59,10 +60,11 @@ export async function settingPuts(
   if (wanted.size === 0) return [];
   // The policies exactly as the server's own rules read them (zone, legacy window keys and
   // defaults resolved), so the phone's guard decides on the same inputs as POST /api/contacts.
-  const [org, rules, templates, rows] = await Promise.all([
+  const [org, rules, templates, messages, rows] = await Promise.all([
     readOrganisation(q),
     loadLedgerSettings(q),
     readSection(q, 'templates'),
+    readSection(q, 'messages'),
     q.query<{ key: string; version: number }>('SELECT key, version FROM settings'),
   ]);
   const versionOf = (name: SectionName) =>
@@ -95,6 +97,7 @@ export async function settingPuts(
       version: templates.version,
       value: [...effectiveTemplates(templates.value).values()],
     },
+    messages: { version: messages.version, value: messages.value },
   };
   return SYNCED_SETTINGS.filter((key) => wanted.has(key)).map((key) => ({
     op: 'put',

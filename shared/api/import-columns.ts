@@ -29,3 +29,20 @@ export const RequiredImportColumns: readonly ImportColumn[] = [
   'amount',
   'due_date',
 ];
+
+/** The Portuguese header of each column, as the template writes it. */
+export const ImportHeadersPtBR: Readonly<Record<ImportColumn, string>> = {
+  external_id: 'codigo_cliente',
+  name: 'nome',
+  document: 'cpf_cnpj',
+  email: 'email',
+  phone: 'telefone',
+  whatsapp: 'whatsapp',
+  address: 'endereco',
+  city: 'cidade',
+  state: 'uf',
+  debt_id: 'codigo_divida',
+  description: 'descricao',
+  amount: 'valor',
+  due_date: 'vencimento',
+};

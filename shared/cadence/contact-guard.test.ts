@@ -5,7 +5,13 @@ import {
   type ContactLogEntry,
   type DebtorContactProfile,
 } from './cadence.schema';
-import { mayContactNow, type ContactGuardInput, type ContactRefusal } from './contact-guard';
+import {
+  contactClock,
+  earliestContactAt,
+  mayContactNow,
+  type ContactGuardInput,
+  type ContactRefusal,
+} from './contact-guard';
 
 /** Epoch ms of a São Paulo wall-clock time (UTC−03:00, no DST since 2019). */
 function sp(date: string, time: string): number {
@@ -266,4 +272,40 @@ describe('mayContactNow: debtor preferences and cadence state', () => {
       if (reason) expect(decision).toMatchObject({ reason });
     },
   );
+});
+
+describe('earliestContactAt: days shared between debtors, answers still their own', () => {
+  const policy = DEFAULT_CADENCE_POLICY;
+  // Tuesday 2025-07-08, 21:00 in São Paulo: the next open day is Wed 07-09, except in SP, where
+  // 07-09 is a state holiday.
+  const from = sp('2025-07-08', '21:00');
+
+  test('one `from`, several kinds of debtor, in an order that would expose a shared answer', () => {
+    const sp1 = contactClock({ id: 'a', state: 'SP', doNotContact: {} }, [], policy);
+    const rj = contactClock({ id: 'b', state: 'RJ', doNotContact: {} }, [], policy);
+    const late = contactClock(
+      { id: 'c', state: 'SP', doNotContact: {}, preferredHours: { from: '14:00', to: '16:00' } },
+      [],
+      policy,
+    );
+    const contacted = contactClock(
+      { id: 'd', state: 'SP', doNotContact: {} },
+      [out('2025-07-10', '09:00')],
+      policy,
+    );
+    const sp2 = contactClock({ id: 'e', state: 'SP', doNotContact: {} }, [], policy);
+    expect(earliestContactAt(from, sp1)).toBe(sp('2025-07-10', '08:00'));
+    // RJ: its own windows (9–19) and no 07-09 holiday.
+    expect(earliestContactAt(from, rj)).toBe(sp('2025-07-09', '09:00'));
+    expect(earliestContactAt(from, late)).toBe(sp('2025-07-10', '14:00'));
+    // One contact on 07-10 spends that day's budget.
+    expect(earliestContactAt(from, contacted)).toBe(sp('2025-07-11', '08:00'));
+    expect(earliestContactAt(from, sp2)).toBe(sp('2025-07-10', '08:00'));
+    // The same debtor under an organisation calendar that adds 07-10.
+    const company = contactClock({ id: 'f', state: 'SP', doNotContact: {} }, [], policy, {
+      extra: [{ date: '2025-07-10', name: 'Inventário' }],
+    });
+    expect(earliestContactAt(from, company)).toBe(sp('2025-07-11', '08:00'));
+    expect(earliestContactAt(from, sp1)).toBe(sp('2025-07-10', '08:00'));
+  });
 });

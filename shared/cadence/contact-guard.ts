@@ -81,7 +81,33 @@ export interface ContactClock {
   preferredHours?: HourRange;
   budget: CadencePolicy['budget'];
   /** Local dates of counted (outbound) contacts. */
-  contactDates: CalendarDate[];
+  contactDates: readonly CalendarDate[];
+}
+
+const NO_HOLIDAYS: HolidayCalendar = Object.freeze({});
+const NO_DATES: readonly CalendarDate[] = Object.freeze([]);
+/**
+ * The debtor's calendar (the organisation's plus the debtor's state), one object per source
+ * calendar and state as long as the source's fields stay the same: the holiday and day-window
+ * memos below then recognise it by identity across every debtor of a portfolio.
+ */
+const calendars = new WeakMap<
+  HolidayCalendar,
+  Map<string, { source: [unknown, unknown]; calendar: HolidayCalendar }>
+>();
+
+function debtorCalendar(holidays: HolidayCalendar, state: string): HolidayCalendar {
+  let byState = calendars.get(holidays);
+  if (!byState) {
+    byState = new Map();
+    calendars.set(holidays, byState);
+  }
+  const hit = byState.get(state);
+  if (hit && hit.source[0] === holidays.extra && hit.source[1] === holidays.includeOptional)
+    return hit.calendar;
+  const calendar = Object.freeze({ ...holidays, state }) as HolidayCalendar;
+  byState.set(state, { source: [holidays.extra, holidays.includeOptional], calendar });
+  return calendar;
 }
 
 /** Resolves zone, windows, holidays and the counted contacts for `debtor` under `policy`. */
@@ -89,20 +115,24 @@ export function contactClock(
   debtor: DebtorContactProfile,
   history: readonly ContactLogEntry[],
   policy: CadencePolicy,
-  holidays: HolidayCalendar = {},
+  holidays: HolidayCalendar = NO_HOLIDAYS,
 ): ContactClock {
   const timeZone = debtor.timeZone ?? policy.timeZone;
   const stateWindows: ContactWindows | undefined = policy.stateWindows[debtor.state];
-  return {
+  const clock: ContactClock = {
     timeZone,
     windows: stateWindows ?? policy.windows,
-    calendar: { ...holidays, state: debtor.state },
-    ...(debtor.preferredHours ? { preferredHours: debtor.preferredHours } : {}),
+    calendar: debtorCalendar(holidays, debtor.state),
     budget: policy.budget,
-    contactDates: history
-      .filter((c) => c.direction === 'outbound')
-      .map((c) => localDateTime(c.at, timeZone).date),
+    contactDates:
+      history.length === 0
+        ? NO_DATES
+        : history
+            .filter((c) => c.direction === 'outbound')
+            .map((c) => localDateTime(c.at, timeZone).date),
   };
+  if (debtor.preferredHours) clock.preferredHours = debtor.preferredHours;
+  return clock;
 }
 
 type Closed = 'sunday' | 'holiday' | 'outside_window';
@@ -130,6 +160,7 @@ function budgetRefusal(
   date: CalendarDate,
   clock: ContactClock,
 ): 'daily_budget' | 'weekly_budget' | undefined {
+  if (clock.contactDates.length === 0) return undefined;
   const sameDay = clock.contactDates.filter((d) => d === date).length;
   if (sameDay >= clock.budget.maxPerDay) return 'daily_budget';
   const weekStart = addDays(date, -6);
@@ -138,14 +169,61 @@ function budgetRefusal(
   return undefined;
 }
 
-/** Allowed minutes [from, to) of `date` after windows, preferred hours and budget; null if none. */
-function openMinutes(date: CalendarDate, clock: ContactClock): { from: number; to: number } | null {
-  const legal = legalWindow(date, clock);
-  if ('closed' in legal || budgetRefusal(date, clock)) return null;
-  const pref = clock.preferredHours;
-  const from = pref ? Math.max(legal.from, clockMinutes(pref.from)) : legal.from;
-  const to = pref ? Math.min(legal.to, clockMinutes(pref.to)) : legal.to;
-  return from < to ? { from, to } : null;
+/** A day's legal window: minutes [from, to) and the instants they fall on; or why it is closed. */
+type LegalDay = Closed | { from: number; to: number; opensAt: number; closesAt: number };
+
+/**
+ * What every debtor under one zone, windows object and calendar object shares: each day's legal
+ * window, and the earliest allowed instant from a given instant for a debtor whose own contacts
+ * and preferred hours do not enter (no counted contact, no preference): most of a portfolio, all
+ * asking from the same `now`. So the search below is a lookup per day, or one lookup in all.
+ */
+interface SharedCalendar {
+  days: Map<CalendarDate, LegalDay>;
+  earliest: Map<number, number | null>;
+}
+
+/**
+ * By windows and calendar identity (the policy's windows object, debtorCalendar's calendar), then
+ * zone. Pure, so memoising is safe; bounded per key.
+ */
+const shared = new WeakMap<ContactWindows, WeakMap<HolidayCalendar, Map<string, SharedCalendar>>>();
+const SHARED_MAX = 4096;
+
+function sharedCalendar(clock: ContactClock): SharedCalendar {
+  let byCalendar = shared.get(clock.windows);
+  if (!byCalendar) {
+    byCalendar = new WeakMap();
+    shared.set(clock.windows, byCalendar);
+  }
+  let byZone = byCalendar.get(clock.calendar);
+  if (!byZone) {
+    byZone = new Map();
+    byCalendar.set(clock.calendar, byZone);
+  }
+  let entry = byZone.get(clock.timeZone);
+  if (!entry || entry.days.size >= SHARED_MAX || entry.earliest.size >= SHARED_MAX) {
+    entry = { days: new Map(), earliest: new Map() };
+    byZone.set(clock.timeZone, entry);
+  }
+  return entry;
+}
+
+function legalDay(date: CalendarDate, clock: ContactClock, days: SharedCalendar['days']): LegalDay {
+  let day = days.get(date);
+  if (day === undefined) {
+    const legal = legalWindow(date, clock);
+    day =
+      'closed' in legal
+        ? legal.closed
+        : {
+            ...legal,
+            opensAt: zonedEpoch(date, legal.from, clock.timeZone),
+            closesAt: zonedEpoch(date, legal.to, clock.timeZone),
+          };
+    days.set(date, day);
+  }
+  return day;
 }
 
 /** How far ahead `earliestContactAt` looks before giving up (a policy with no open day at all). */
@@ -156,13 +234,37 @@ const SEARCH_DAYS = 400;
  * and budget, or null when none exists within about a year.
  */
 export function earliestContactAt(from: number, clock: ContactClock): number | null {
+  const calendar = sharedCalendar(clock);
+  const plain = clock.contactDates.length === 0 && clock.preferredHours === undefined;
+  if (plain) {
+    const known = calendar.earliest.get(from);
+    if (known !== undefined) return known;
+  }
+  const found = searchEarliest(from, clock, calendar.days);
+  if (plain) calendar.earliest.set(from, found);
+  return found;
+}
+
+function searchEarliest(
+  from: number,
+  clock: ContactClock,
+  days: SharedCalendar['days'],
+): number | null {
   const start = localDateTime(from, clock.timeZone).date;
+  const pref = clock.preferredHours;
   for (let i = 0; i < SEARCH_DAYS; i++) {
     const date = addDays(start, i);
-    const open = openMinutes(date, clock);
-    if (!open) continue;
-    const opens = zonedEpoch(date, open.from, clock.timeZone);
-    const closes = zonedEpoch(date, open.to, clock.timeZone);
+    const legal = legalDay(date, clock, days);
+    if (typeof legal === 'string' || budgetRefusal(date, clock)) continue;
+    let opens = legal.opensAt;
+    let closes = legal.closesAt;
+    if (pref) {
+      const open = Math.max(legal.from, clockMinutes(pref.from));
+      const close = Math.min(legal.to, clockMinutes(pref.to));
+      if (open >= close) continue;
+      opens = zonedEpoch(date, open, clock.timeZone);
+      closes = zonedEpoch(date, close, clock.timeZone);
+    }
     const candidate = Math.max(from, opens);
     if (candidate < closes) return candidate;
   }

@@ -42,7 +42,7 @@ import {
   type PaymentPromise,
   type WrittenNotice,
 } from './cadence.schema';
-import { contactClock, earliestContactAt } from './contact-guard';
+import { contactClock, earliestContactAt, type ContactClock } from './contact-guard';
 import { zonedEpoch } from './zoned-time';
 
 export interface CadenceInput {
@@ -113,13 +113,18 @@ function isOpen(debt: CadenceDebt): boolean {
   return debt.status === 'open' && (debt.balance === undefined || debt.balance > 0);
 }
 
-/** The oldest open debt, which drives the régua; undefined when all are paid. */
+/** The oldest open debt (earliest due date, then id), which drives the régua; undefined when all are paid. */
 export function carryingDebt(debts: readonly CadenceDebt[]): CadenceDebt | undefined {
-  return debts
-    .filter(isOpen)
-    .sort((a, b) =>
-      a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id < b.id ? -1 : 1,
-    )[0];
+  let oldest: CadenceDebt | undefined;
+  for (const d of debts)
+    if (
+      isOpen(d) &&
+      (oldest === undefined ||
+        d.dueDate < oldest.dueDate ||
+        (d.dueDate === oldest.dueDate && d.id < oldest.id))
+    )
+      oldest = d;
+  return oldest;
 }
 
 /** Days of written notice required before negativação/protesto for a debtor of `state`. */
@@ -189,6 +194,84 @@ function swapChannel(
   };
 }
 
+/**
+ * The policy's steps by offset, once per steps list (by identity, re-sorted if its length
+ * changed): every debtor of a portfolio is planned under the same policy object.
+ */
+const sortedByList = new WeakMap<readonly CadenceStep[], readonly CadenceStep[]>();
+
+function sortedSteps(steps: readonly CadenceStep[]): readonly CadenceStep[] {
+  const hit = sortedByList.get(steps);
+  if (hit && hit.length === steps.length) return hit;
+  const sorted = Object.freeze([...steps].sort((a, b) => a.offsetDays - b.offsetDays));
+  sortedByList.set(steps, sorted);
+  return sorted;
+}
+
+/** What one planned step needs to know about its debtor (resolved once per plan). */
+interface PlanContext {
+  input: CadenceInput;
+  debt: CadenceDebt;
+  today: CalendarDate;
+  cycleStart: CalendarDate;
+  clock: ContactClock;
+}
+
+function planStep(ctx: PlanContext, step: CadenceStep): PlannedAction {
+  const { input, debt, today, cycleStart, clock } = ctx;
+  const { debtor, policy, now } = input;
+  const dueOn = addDays(debt.dueDate, step.offsetDays);
+  const { channel, templateId } = swapChannel(step, debtor);
+  // Most steps have no blocker: the list is made only when one appears.
+  let blockers: ActionBlocker[] | undefined;
+  if (debtor.doNotContact.channels?.includes(channel)) blockers = [{ code: 'channel_blocked' }];
+  if (step.requires !== undefined && step.requires.length > 0) {
+    const escalation = escalationBlockers(step, debt, input.notices, {
+      policy,
+      state: debtor.state,
+      today: dueOn > today ? dueOn : today,
+      cycleStart,
+    });
+    if (escalation.length > 0) blockers = [...(blockers ?? []), ...escalation];
+  }
+  let notBefore = Math.max(now, zonedEpoch(dueOn, 0, clock.timeZone));
+  for (const b of blockers ?? [])
+    if (b.allowedOn) notBefore = Math.max(notBefore, zonedEpoch(b.allowedOn, 0, clock.timeZone));
+  const earliestAt = earliestContactAt(notBefore, clock);
+  if (earliestAt === null) blockers = [...(blockers ?? []), { code: 'no_contact_window' }];
+  const action: PlannedAction = {
+    stepId: step.id,
+    channel,
+    templateId,
+    mode: step.mode,
+    kind: step.kind,
+    allowsDiscount: step.allowsDiscount,
+    dueOn,
+    earliestAt,
+  };
+  if (blockers) action.blockedBy = blockers;
+  return action;
+}
+
+/** Whether an outbound contact of this cycle already carries `stepId` (rule 5). */
+function stepDone(
+  input: CadenceInput,
+  debt: CadenceDebt,
+  cycleStart: CalendarDate,
+  stepId: string,
+): boolean {
+  for (const c of input.history)
+    if (
+      c.direction === 'outbound' &&
+      c.stepId === stepId &&
+      (c.debtId === undefined
+        ? localDateTime(c.at, input.policy.timeZone).date >= cycleStart
+        : c.debtId === debt.id)
+    )
+      return true;
+  return false;
+}
+
 /** What the régua does next for one debtor; see the module comment for the rules. */
 export function planNextActions(input: CadenceInput): CadencePlan {
   const { debtor, policy, now } = input;
@@ -202,58 +285,29 @@ export function planNextActions(input: CadenceInput): CadencePlan {
   const paused = pauseReason(input, today);
   if (paused) return { state: 'paused', reason: paused, carrying, actions: [] };
 
-  const steps = [...policy.steps].sort((a, b) => a.offsetDays - b.offsetDays);
+  const steps = sortedSteps(policy.steps);
   const cycleStart = addDays(debt.dueDate, steps[0]?.offsetDays ?? 0);
-  const done = new Set(
-    input.history
-      .filter(
-        (c) =>
-          c.direction === 'outbound' &&
-          c.stepId !== undefined &&
-          (c.debtId === undefined
-            ? localDateTime(c.at, policy.timeZone).date >= cycleStart
-            : c.debtId === debt.id),
-      )
-      .map((c) => c.stepId),
-  );
-  const due = steps.filter((s) => s.offsetDays <= daysOverdue).at(-1);
-  const next = steps.find((s) => s.offsetDays > daysOverdue);
-
-  const clock = contactClock(debtor, input.history, policy, input.holidays);
-  const plan = (step: CadenceStep): PlannedAction => {
-    const dueOn = addDays(debt.dueDate, step.offsetDays);
-    const { channel, templateId } = swapChannel(step, debtor);
-    const blockers: ActionBlocker[] = [];
-    if (debtor.doNotContact.channels?.includes(channel)) blockers.push({ code: 'channel_blocked' });
-    blockers.push(
-      ...escalationBlockers(step, debt, input.notices, {
-        policy,
-        state: debtor.state,
-        today: dueOn > today ? dueOn : today,
-        cycleStart,
-      }),
-    );
-    let notBefore = Math.max(now, zonedEpoch(dueOn, 0, clock.timeZone));
-    for (const b of blockers)
-      if (b.allowedOn) notBefore = Math.max(notBefore, zonedEpoch(b.allowedOn, 0, clock.timeZone));
-    const earliestAt = earliestContactAt(notBefore, clock);
-    if (earliestAt === null) blockers.push({ code: 'no_contact_window' });
-    return {
-      stepId: step.id,
-      channel,
-      templateId,
-      mode: step.mode,
-      kind: step.kind,
-      allowsDiscount: step.allowsDiscount,
-      dueOn,
-      earliestAt,
-      ...(blockers.length > 0 ? { blockedBy: blockers } : {}),
-    };
+  // The due step is the latest one whose offset has passed; the next is the first still ahead.
+  let due: CadenceStep | undefined;
+  let next: CadenceStep | undefined;
+  for (const s of steps)
+    if (s.offsetDays <= daysOverdue) due = s;
+    else {
+      next = s;
+      break;
+    }
+  const pending = due !== undefined && !stepDone(input, debt, cycleStart, due.id) ? due : undefined;
+  if (pending === undefined && next === undefined)
+    return { state: 'stopped', reason: 'cadence_complete', carrying, actions: [] };
+  const ctx: PlanContext = {
+    input,
+    debt,
+    today,
+    cycleStart,
+    clock: contactClock(debtor, input.history, policy, input.holidays),
   };
-
-  const pending = due !== undefined && !done.has(due.id) ? due : undefined;
-  const actions = [pending, next].filter((s) => s !== undefined).map(plan);
-  if (actions.length === 0)
-    return { state: 'stopped', reason: 'cadence_complete', carrying, actions };
+  const actions: PlannedAction[] = [];
+  if (pending) actions.push(planStep(ctx, pending));
+  if (next) actions.push(planStep(ctx, next));
   return { state: 'active', reason: pending ? 'step_due' : 'waiting', carrying, actions };
 }

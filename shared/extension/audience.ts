@@ -13,8 +13,9 @@
  * when staff confirmed the person's identity on the server. Anything else is the privacy-safe
  * mode: the person's name at most, no amount, no status or stage word, privacy-safe messages only.
  *
- * `conversationKey` is the identity an inserted text is bound to: the content script refuses to
- * write a text into a conversation whose key differs from the one it was written for.
+ * `conversationKey` (./conversation-key, kept apart for the content scripts' bundles) is the
+ * identity an inserted text is bound to: the content script refuses to write a text into a
+ * conversation whose key differs from the one it was written for.
  */
 import type { ConversationContext, MailContext, WhatsAppChat } from './content-messages';
 import { chatKeyOf } from './chat-identity.schema';
@@ -171,34 +172,4 @@ export function privacyVerdict(
   return { mode: 'full' };
 }
 
-function sorted(list: readonly string[]): string {
-  return [...list].sort().join(',');
-}
-
-/**
- * The identity of the conversation a text is written for: the site, the thread or chat, and
- * everyone who would receive it. Any change (another chat, another thread, a recipient added or
- * removed, a collapsed message expanded) gives another key.
- */
-export function conversationKey(context: ConversationContext): string {
-  if (context.site === 'whatsapp') {
-    const chat = context.chat;
-    switch (chat.kind) {
-      case 'none':
-        return 'whatsapp|none';
-      case 'group':
-        return `whatsapp|group|${chat.jid}`;
-      case 'unknown':
-        return `whatsapp|unknown|${chat.title}`;
-      case 'individual':
-        return `whatsapp|individual|${chat.jid ?? ''}|${chat.phone}`;
-      case 'lid':
-        return `whatsapp|lid|${chat.jid}|${chat.phone ?? ''}`;
-    }
-  }
-  const c = context.compose;
-  const compose = c
-    ? `${c.kind}|to:${sorted(c.to)}|cc:${sorted(c.cc)}|bcc:${sorted(c.bcc)}|u:${c.unreadable}`
-    : '-';
-  return `${context.site}|${context.threadId ?? ''}|${sorted(context.participants)}|u:${context.unreadable}|${compose}`;
-}
+export { conversationKey } from './conversation-key';

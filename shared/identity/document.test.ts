@@ -13,6 +13,8 @@ import {
   normalizeCnpj,
   normalizeCpf,
   parseDocument,
+  tryParseCnpj,
+  tryParseCpf,
   tryParseDocument,
 } from './document';
 
@@ -36,7 +38,7 @@ describe('CPF', () => {
     { text: '52998224726', why: 'os dígitos verificadores não conferem' },
     { text: '111.111.111-11', why: 'todos os dígitos são iguais' },
     { text: '00000000000', why: 'todos os dígitos são iguais' },
-    { text: '1234567890', why: 'apagou um zero à esquerda' },
+    { text: '1234567890', why: 'tem 10 dígitos; um CPF tem 11' },
     { text: '123456789012', why: 'tem 12 dígitos' },
     { text: '123.456.789-0X', why: 'apenas dígitos' },
     { text: '', why: 'está vazio' },
@@ -73,7 +75,7 @@ describe('CNPJ', () => {
     { text: '12.ABD.345/01DE-35', why: 'os dígitos verificadores não conferem' },
     { text: '12.ABC.345/01DE-3A', why: 'dois dígitos verificadores' },
     { text: '11.111.111/1111-11', why: 'todos os caracteres são iguais' },
-    { text: '1222333000181', why: 'apagou um zero à esquerda' },
+    { text: '1222333000181', why: 'tem 13 caracteres; um CNPJ tem 14' },
     { text: '12.ABC.345/01DÉ-35', why: 'caractere inesperado "É"' },
     { text: '11.222.333/0001_81', why: 'caractere inesperado "_"' },
     { text: '', why: 'está vazio' },
@@ -125,8 +127,7 @@ describe('parseDocument', () => {
     },
     {
       text: '1234567890',
-      message:
-        'não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem 10 (será que a planilha apagou',
+      message: 'não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem 10',
     },
     {
       text: '123456789',
@@ -139,5 +140,25 @@ describe('parseDocument', () => {
     expect(result).toEqual({ ok: false, message: expect.stringContaining(message) });
     expect(() => parseDocument(text)).toThrow(message);
     expect(v.safeParse(DocumentSchema, text).success).toBe(false);
+  });
+
+  test('a short number from a spreadsheet may have lost its leading zero; typed, no such guess', () => {
+    const hint = '(será que a planilha apagou um zero à esquerda?)';
+    for (const text of ['1234567890', '123456789', '1222333000181'.slice(1)]) {
+      const typed = tryParseDocument(text);
+      expect(typed.ok || typed.message.includes(hint)).toBe(false);
+    }
+    expect(tryParseDocument('1234567890', { fromSpreadsheet: true })).toEqual({
+      ok: false,
+      message: `"1234567890" não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem 10 ${hint}`,
+    });
+    expect(tryParseCpf('1234567890', { fromSpreadsheet: true })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(hint),
+    });
+    expect(tryParseCnpj('1222333000181', { fromSpreadsheet: true })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining(hint),
+    });
   });
 });

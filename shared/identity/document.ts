@@ -95,15 +95,26 @@ export function normalizeCnpj(text: string): string {
   return text.replace(PUNCTUATION, '').toUpperCase();
 }
 
+/**
+ * Where the text came from. A short number read from a spreadsheet most likely lost its leading
+ * zero (Excel stores CPFs as numbers), and the message says so; typed by hand, that guess would
+ * only confuse.
+ */
+export interface DocumentParseOptions {
+  fromSpreadsheet?: boolean;
+}
+
+const SPREADSHEET_HINT = ' (será que a planilha apagou um zero à esquerda?)';
+
 /** The CPF in normalised form, or why it is not one. */
-export function tryParseCpf(text: string): DocumentResult<Cpf> {
+export function tryParseCpf(text: string, options: DocumentParseOptions = {}): DocumentResult<Cpf> {
   const shown = text.trim();
   const value = normalizeCpf(text);
   if (value === '') return { ok: false, message: 'o CPF está vazio' };
   if (!/^\d+$/.test(value))
     return { ok: false, message: `o CPF "${shown}" deve conter apenas dígitos` };
   if (value.length !== 11) {
-    const hint = value.length < 11 ? ' (será que a planilha apagou um zero à esquerda?)' : '';
+    const hint = value.length < 11 && options.fromSpreadsheet ? SPREADSHEET_HINT : '';
     return {
       ok: false,
       message: `o CPF "${shown}" tem ${value.length} dígitos; um CPF tem 11${hint}`,
@@ -120,7 +131,10 @@ export function tryParseCpf(text: string): DocumentResult<Cpf> {
 }
 
 /** The CNPJ (numeric or alphanumeric) in normalised form, or why it is not one. */
-export function tryParseCnpj(text: string): DocumentResult<Cnpj> {
+export function tryParseCnpj(
+  text: string,
+  options: DocumentParseOptions = {},
+): DocumentResult<Cnpj> {
   const shown = text.trim();
   const value = normalizeCnpj(text);
   if (value === '') return { ok: false, message: 'o CNPJ está vazio' };
@@ -131,7 +145,7 @@ export function tryParseCnpj(text: string): DocumentResult<Cnpj> {
       message: `o CNPJ "${shown}" tem um caractere inesperado "${stray[0]}"`,
     };
   if (value.length !== 14) {
-    const hint = value.length < 14 ? ' (será que a planilha apagou um zero à esquerda?)' : '';
+    const hint = value.length < 14 && options.fromSpreadsheet ? SPREADSHEET_HINT : '';
     return {
       ok: false,
       message: `o CNPJ "${shown}" tem ${value.length} caracteres; um CNPJ tem 14${hint}`,
@@ -185,7 +199,10 @@ export type ParsedDocument = { kind: 'cpf'; value: Cpf } | { kind: 'cnpj'; value
  * A CPF or CNPJ told apart by length after punctuation is stripped: 11 digits is a CPF, 14
  * characters a CNPJ; the message for anything else names both.
  */
-export function tryParseDocument(text: string): DocumentResult<ParsedDocument> {
+export function tryParseDocument(
+  text: string,
+  options: DocumentParseOptions = {},
+): DocumentResult<ParsedDocument> {
   const shown = text.trim();
   const value = normalizeCnpj(text);
   if (value === '') return { ok: false, message: 'o CPF/CNPJ está vazio' };
@@ -208,9 +225,7 @@ export function tryParseDocument(text: string): DocumentResult<ParsedDocument> {
       message: `o CPF/CNPJ "${shown}" tem um caractere inesperado "${stray[0]}"`,
     };
   const hint =
-    value.length === 10 || value.length === 13
-      ? ' (será que a planilha apagou um zero à esquerda?)'
-      : '';
+    (value.length === 10 || value.length === 13) && options.fromSpreadsheet ? SPREADSHEET_HINT : '';
   return {
     ok: false,
     message: `"${shown}" não é CPF (11 dígitos) nem CNPJ (14 caracteres): tem ${value.length}${hint}`,

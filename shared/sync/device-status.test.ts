@@ -1,6 +1,11 @@
-/** The `seq_lost` reason of the owner's traffic light (re-base after a server restore). */
+/** The `seq_lost` reason of the owner's traffic light (re-base after a server restore); clock words. */
 import { describe, expect, test } from 'vitest';
-import { type DeviceHealthRow, deviceStatus, SEQ_LOSS_VISIBLE_MS } from './device-status';
+import {
+  clockOffsetWords,
+  type DeviceHealthRow,
+  deviceStatus,
+  SEQ_LOSS_VISIBLE_MS,
+} from './device-status';
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 2, 10, 12);
@@ -85,5 +90,31 @@ describe('deviceStatus: sequence lost in a server restore', () => {
     // A range that expired is never named.
     if (ranges.length === 1 && patch.seqLosses && patch.seqLosses.length > 1)
       expect(message).not.toContain('nº 2 a 3');
+  });
+});
+
+describe('clockOffsetWords: one way to say how wrong a phone clock is', () => {
+  test.each([
+    [0, 'certo'],
+    [-4_000, 'certo'],
+    [-20_341, '20 s adiantado'],
+    [20_341, '20 s atrasado'],
+    [339_000, '5 min 39 s atrasado'],
+    [-20_340_000, '5 h 39 min adiantado'],
+    [-(339 * 60_000), '5 h 39 min adiantado'],
+    [3_600_000, '1 h atrasado'],
+    [86_400_000 + 3 * 3_600_000, '1 dia e 3 h atrasado'],
+    [-2 * 86_400_000, '2 dias adiantado'],
+  ])('%i ms → %s', (ms, words) => {
+    expect(clockOffsetWords(ms)).toBe(words);
+  });
+
+  test("the owner's reason says it in the same words", () => {
+    const reasons = deviceStatus({ ...healthy, clockOffsetMs: -(339 * 60_000) }, NOW, {
+      currentSchemaVersion: 3,
+    }).reasons;
+    expect(reasons.find((r) => r.code === 'clock_offset')?.message).toBe(
+      'O relógio do aparelho está 5 h 39 min adiantado.',
+    );
   });
 });

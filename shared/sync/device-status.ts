@@ -22,6 +22,30 @@ export type DeviceReasonCode =
   | 'replaced_with_pending'
   | 'seq_lost';
 
+/**
+ * A measured clock offset (server − device, ms) in words, the one way every screen says it:
+ * "certo" within a few seconds, else how far ahead or behind ("20 s adiantado", "5 min 39 s
+ * atrasado", "5 h 39 min adiantado", "2 dias e 3 h atrasado"). A positive offset means the
+ * device's clock is behind the server's.
+ */
+export function clockOffsetWords(offsetMs: number): string {
+  const abs = Math.abs(offsetMs);
+  if (abs < CLOCK_OFFSET_NOISE_MS) return 'certo';
+  const s = Math.round(abs / 1000);
+  const parts =
+    s < 60
+      ? `${s} s`
+      : s < 3600
+        ? `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`
+        : s < 86_400
+          ? `${Math.floor(s / 3600)} h${Math.floor((s % 3600) / 60) ? ` ${Math.floor((s % 3600) / 60)} min` : ''}`
+          : `${Math.floor(s / 86_400)} ${Math.floor(s / 86_400) === 1 ? 'dia' : 'dias'}${Math.floor((s % 86_400) / 3600) ? ` e ${Math.floor((s % 86_400) / 3600)} h` : ''}`;
+  return `${parts} ${offsetMs > 0 ? 'atrasado' : 'adiantado'}`;
+}
+
+/** Below this the offset is the network's round trip, not the clock: shown as "certo". */
+export const CLOCK_OFFSET_NOISE_MS = 5_000;
+
 export interface DeviceReason {
   code: DeviceReasonCode;
   level: Exclude<DeviceLevel, 'green'>;
@@ -135,10 +159,7 @@ export function deviceStatus(
   if (row.outboxRejected > 0)
     red('rejected_mutations', `${row.outboxRejected} registro(s) recusado(s) pelo servidor.`);
   if (row.clockOffsetMs !== null && Math.abs(row.clockOffsetMs) > CLOCK_OFFSET_RED_MS)
-    red(
-      'clock_offset',
-      `O relógio do aparelho está ${Math.round(Math.abs(row.clockOffsetMs) / 60_000)} min ${row.clockOffsetMs > 0 ? 'atrasado' : 'adiantado'}.`,
-    );
+    red('clock_offset', `O relógio do aparelho está ${clockOffsetWords(row.clockOffsetMs)}.`);
   if (
     row.storageUsage !== null &&
     row.storageQuota !== null &&

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { count, entity } from '../domain/common.schema';
 import { IdSchema } from '../domain/id';
+import { DeviceNameSchema } from './device-name';
 import { DeviceIdSchema, OffsetInstantSchema, ProtocolSchema } from './envelope.schema';
 
 export const DisplayModes = ['standalone', 'fullscreen', 'minimal-ui', 'browser'] as const;
@@ -61,6 +62,11 @@ export const RegisterDeviceRequestSchema = entity({
   device_id: DeviceIdSchema,
   device_now: OffsetInstantSchema,
   health: DeviceHealthSchema,
+  /**
+   * The name the phone proposes ("Moto g(60) de Carlos"); the server keeps a device's first name
+   * and makes it unique among the collector's devices. Optional: older apps send none.
+   */
+  device_name: v.optional(DeviceNameSchema),
 });
 export type RegisterDeviceRequest = v.InferOutput<typeof RegisterDeviceRequestSchema>;
 

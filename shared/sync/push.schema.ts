@@ -56,6 +56,31 @@ export type MutationStatus = (typeof MutationStatuses)[number];
  * server judges it now), `base_version_mismatch` (conflict), `unknown_type`, `duplicate_receipt`,
  * `not_pending`, `policy: <message>`.
  */
+export const MutationReasons = [
+  'idempotency_mismatch',
+  'invalid_payload',
+  'not_assigned',
+  'debtor_not_found',
+  'debt_not_found',
+  'debt_cancelled',
+  'not_found',
+  'not_pending',
+  'promise_active',
+  'promise_not_active',
+  'agreement_active',
+  'recorded_while_unassigned',
+  'over_budget',
+  'contact_refused',
+  'base_version_mismatch',
+  'unknown_type',
+  'duplicate_receipt',
+  'device_mismatch',
+  'sequence_reused',
+  'policy',
+] as const;
+/** A reason's code: the text before ": " when the reason carries a detail (`policy: …`). */
+export type MutationReason = (typeof MutationReasons)[number];
+
 export const MutationResultSchema = v.object({
   mutation_id: v.string(),
   device_seq: v.optional(v.number()),

@@ -21,8 +21,11 @@ describe('DEFAULT_TEMPLATES', () => {
       expect(out.body).toContain('Padaria P');
       if (template.channel === 'email') expect(out.subject).not.toMatch(/[{}]/);
       if (template.channel === 'sms') {
-        expect(smsSegments(out.body)).toMatchObject({ encoding: 'GSM-7' });
-        expect(smsSegments(out.body).segments).toBeLessThanOrEqual(2);
+        // Accents kept by default; "economizar SMS" folds them into GSM-7 and two parts at most.
+        expect(smsSegments(out.body).segments).toBeLessThanOrEqual(5);
+        const saving = renderTemplate(template, SAMPLE_FACTS, { gsm7: true }).body;
+        expect(smsSegments(saving)).toMatchObject({ encoding: 'GSM-7' });
+        expect(smsSegments(saving).segments).toBeLessThanOrEqual(2);
       }
     },
   );

@@ -236,10 +236,12 @@ describe('lintTemplate', () => {
     { length: 150, segments: 2, warns: false },
     { length: 250, segments: 3, warns: true },
   ])(
-    'SMS of $length letters plus identification → $segments segments, warns $warns',
+    'SMS of $length letters plus identification, saving segments → $segments segments, warns $warns',
     ({ length, segments, warns }) => {
       const t: Template = { ...tpl, id: 't', channel: 'sms', body: 'a'.repeat(length) };
-      const finding = lintTemplate(t).find((f) => f.rule === 'sms_too_long');
+      const finding = lintTemplate(t, { smsSaveSegments: true }).find(
+        (f) => f.rule === 'sms_too_long',
+      );
       expect(finding !== undefined).toBe(warns);
       if (finding) {
         expect(finding.severity).toBe('warning');
@@ -247,6 +249,22 @@ describe('lintTemplate', () => {
       }
     },
   );
+
+  test('accents cost parts: the warning says how many the saving choice would send', () => {
+    const t: Template = {
+      ...tpl,
+      id: 't',
+      channel: 'sms',
+      body: 'Atenção, você não pagou. '.repeat(4),
+    };
+    const kept = lintTemplate(t).find((f) => f.rule === 'sms_too_long');
+    expect(kept?.message).toMatch(/até 67 por parte.*Sem acentos \("economizar SMS"\) seriam \d/);
+    expect(kept?.message).not.toMatch(/UCS|GSM/);
+    const saving = lintTemplate(t, { smsSaveSegments: true }).find(
+      (f) => f.rule === 'sms_too_long',
+    );
+    expect(saving?.message ?? '').not.toContain('Sem acentos');
+  });
 
   test('the SMS limit is configurable', () => {
     const t: Template = { ...tpl, id: 't', channel: 'sms', body: 'a'.repeat(150) };

@@ -18,7 +18,7 @@ import {
   strayBraces,
 } from './placeholders';
 import { identifiesCreditor, renderTemplate } from './render-message';
-import { smsSegments } from './sms-segments';
+import { smsSegments, toGsm7 } from './sms-segments';
 import type { Template } from './template.schema';
 
 export const LintSeverities = ['error', 'warning'] as const;
@@ -359,6 +359,8 @@ export function lintText(text: string, options: LintTextOptions = {}): LintFindi
 export interface LintTemplateOptions {
   /** SMS longer than this many segments (with the sample facts) is a warning; default 2. */
   maxSmsSegments?: number;
+  /** The owner's "economizar SMS" (messages settings): count the SMS as it is sent, folded. */
+  smsSaveSegments?: boolean;
 }
 
 /**
@@ -393,13 +395,19 @@ export function lintTemplate(
 
   if (template.channel === 'sms') {
     const max = options.maxSmsSegments ?? 2;
-    const { body } = renderTemplate(template, SAMPLE_FACTS);
+    const saving = options.smsSaveSegments === true;
+    const { body } = renderTemplate(template, SAMPLE_FACTS, { gsm7: saving });
     const sms = smsSegments(body);
+    const folded = saving ? sms : smsSegments(toGsm7(body));
     if (sms.segments > max)
       findings.push({
         severity: 'warning',
         rule: 'sms_too_long',
-        message: `SMS com ${sms.segments} partes (${sms.characters} caracteres ${sms.encoding}, com dados de exemplo e identificação do credor); o limite é ${max}.`,
+        message:
+          `SMS com ${sms.segments} partes (${sms.characters} caracteres, até ${sms.perSegment} por parte, com dados de exemplo e identificação do credor); o limite é ${max}.` +
+          (folded.segments < sms.segments
+            ? ` Sem acentos ("economizar SMS") seriam ${folded.segments}.`
+            : ''),
         index: 0,
         match: '',
         field: 'body',

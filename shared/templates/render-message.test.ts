@@ -188,14 +188,13 @@ describe('renderTemplate', () => {
     expect(out.subject).toBe('Assunto');
   });
 
-  test('folds SMS to GSM-7 by default, keeps accents when asked', () => {
+  test('keeps SMS accents by default; folds them to GSM-7 only when the owner saves segments', () => {
     const t: Template = { ...base, id: 't', channel: 'sms', body: 'Ação: {{amount_due}}' };
     const facts = { ...creditor, creditor_name: 'Pão & Cia', amount_due: cents(990) };
-    expect(renderTemplate(t, facts).body).toBe(
+    expect(renderTemplate(t, facts).body).toContain(`Ação: R$${NBSP}9,90\nPão & Cia`);
+    expect(renderTemplate(t, facts, { gsm7: false }).body).toBe(renderTemplate(t, facts).body);
+    expect(renderTemplate(t, facts, { gsm7: true }).body).toBe(
       'Acao: R$ 9,90\nPao & Cia - CNPJ 11.222.333/0001-81 - Rua A, 1, Recife/PE',
-    );
-    expect(renderTemplate(t, facts, { gsm7: false }).body).toContain(
-      `Ação: R$${NBSP}9,90\nPão & Cia`,
     );
   });
 

@@ -166,15 +166,16 @@ export interface RenderedMessage {
 
 export interface RenderOptions {
   /**
-   * Rewrite SMS into the GSM-7 alphabet (see `toGsm7`); default true, because one accented letter
-   * outside GSM more than doubles the number of billed segments.
+   * Rewrite SMS into the GSM-7 alphabet (see `toGsm7`), the owner's "economizar SMS" choice
+   * (shared/settings/message-settings.schema.ts); default false: accents are kept, because a
+   * message in Portuguese without them reads careless, and dropping them silently is worse.
    */
   gsm7?: boolean;
 }
 
 /**
  * The message ready to send: placeholders filled, creditor identification appended unless already
- * present (as placeholders, or as the literal values), SMS transliterated to GSM-7 by default.
+ * present (as placeholders, or as the literal values), SMS transliterated to GSM-7 when asked.
  */
 export function renderTemplate(
   template: Template,
@@ -194,7 +195,7 @@ export function renderTemplate(
   );
   if (!identifiesCreditor(template) && !literal)
     body += creditorIdentification(facts, template.channel, template.privacySafe);
-  if (template.channel === 'sms' && options.gsm7 !== false) body = toGsm7(body);
+  if (template.channel === 'sms' && options.gsm7 === true) body = toGsm7(body);
   if (template.channel === 'email')
     return { channel: 'email', subject: renderText(template.subject, facts), body };
   return { channel: template.channel, body };

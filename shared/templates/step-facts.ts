@@ -14,13 +14,20 @@ import type { NegotiationPolicy } from '../negotiation/negotiation.schema';
 import { maxDiscountBpsFor } from '../negotiation/validate-proposal';
 import { addDays, type CalendarDate } from '../time/calendar-date';
 import { creditorFacts, paymentLink, pixCopyPaste, type CreditorSettings } from './creditor-facts';
+import { greetingName } from './greeting';
 import type { MessageFacts } from './placeholders';
+
+export { greetingName, isCompanyName } from './greeting';
 
 export interface StepFactsInput {
   org: CreditorSettings;
   cadence: CadencePolicy;
   negotiation: NegotiationPolicy;
-  debtor: { name: string; state: DebtorContactProfile['state'] };
+  debtor: {
+    name: string;
+    state: DebtorContactProfile['state'];
+    kind?: 'person' | 'company' | undefined;
+  };
   /** The debt the step is about (its txid goes in the PIX code and the payment link). */
   debt: { id: string; description: string };
   balance: Pick<
@@ -39,11 +46,11 @@ export interface StepFactsInput {
   pix?: string | null;
 }
 
-/** debtor_name and debtor_first_name, or nothing for a blank name. */
-export function debtorNameFacts(name: string): MessageFacts {
+/** debtor_name and debtor_first_name (the greeting), or nothing for a blank name. */
+export function debtorNameFacts(name: string, kind?: 'person' | 'company'): MessageFacts {
   const trimmed = name.trim();
   if (trimmed === '') return {};
-  return { debtor_name: trimmed, debtor_first_name: trimmed.split(/\s+/)[0] ?? trimmed };
+  return { debtor_name: trimmed, debtor_first_name: greetingName(trimmed, kind) };
 }
 
 export function stepFacts(input: StepFactsInput): MessageFacts {
@@ -53,7 +60,7 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
   const link = paymentLink(org, input.debt.id);
   const facts: MessageFacts = {
     ...(input.creditor ?? creditorFacts(org)),
-    ...debtorNameFacts(input.debtor.name),
+    ...debtorNameFacts(input.debtor.name, input.debtor.kind),
     ...(input.debt.description.trim() === '' ? {} : { debt_reference: input.debt.description }),
     amount_due: amount,
     original_amount: balance.principal,

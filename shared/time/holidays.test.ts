@@ -236,3 +236,39 @@ describe('HolidayCalendarSchema', () => {
     ).toThrow('invalid date');
   });
 });
+
+describe('memoised years follow the calendar, not the object', () => {
+  test('replacing a field of the same calendar object changes the answer', () => {
+    const cal: HolidayCalendar = { state: 'SP' };
+    const july9 = d('2025-07-09');
+    expect(isHoliday(july9, cal)).toBe(true);
+    cal.state = 'RJ';
+    expect(isHoliday(july9, cal)).toBe(false);
+    expect(isHoliday(d('2025-04-23'), cal)).toBe(true);
+    cal.extra = [{ date: '07-09', name: 'Festa da firma' }];
+    expect(holidayName(july9, cal)).toBe('Festa da firma');
+    // Corpus Christi: a federal ponto facultativo, not an RJ state holiday (RJ's Carnaval is).
+    cal.includeOptional = false;
+    expect(isHoliday(d('2025-06-19'), cal)).toBe(false);
+    expect(isHoliday(d('2025-03-04'), cal)).toBe(true);
+    cal.includeOptional = true;
+    expect(isHoliday(d('2025-06-19'), cal)).toBe(true);
+  });
+
+  test('an extra holiday appended to the same list is seen', () => {
+    const extra = [{ date: '01-25', name: 'Aniversário de São Paulo' }];
+    const cal: HolidayCalendar = { extra };
+    expect(isHoliday(d('2025-06-10'), cal)).toBe(false);
+    extra.push({ date: '2025-06-10', name: 'Inventário' });
+    expect(isHoliday(d('2025-06-10'), cal)).toBe(true);
+  });
+
+  test('two calendars with the same content answer alike; a returned list is the caller’s own', () => {
+    const a = holidaysInYear(2025, { state: 'BA' });
+    const b = holidaysInYear(2025, { state: 'BA' });
+    expect(a).toEqual(b);
+    a.length = 0;
+    expect(holidaysInYear(2025, { state: 'BA' })).toEqual(b);
+    expect(isHoliday(d('2025-07-02'), { state: 'BA' })).toBe(true);
+  });
+});

@@ -186,21 +186,80 @@ export function nationalHolidays(year: number): readonly Holiday[] {
   return frozen;
 }
 
+/** One year of one calendar: every holiday, and by date. */
+interface YearCalendar {
+  list: readonly Holiday[];
+  byDate: ReadonlyMap<string, readonly Holiday[]>;
+}
+
 /**
- * Every holiday of `year` that `calendar` observes, sorted by date: national (optional ones only
- * when `includeOptional` is not false), the state's from `STATE_HOLIDAYS`, and the `extra` ones.
- * Two holidays on one date are both listed.
+ * Year calendars by content (year, state, optional days, extra days). The contact guard asks
+ * "is this day a holiday?" for every day of every debtor's contact window, and building the year
+ * (Easter, state days, the configured ones, sorting) each time was a fifth of planning a
+ * portfolio. Pure, so memoising is safe (the key is the calendar's content, not its identity, so
+ * a changed calendar is a new entry); bounded so it never grows.
  */
-export function holidaysInYear(year: number, calendar: HolidayCalendar = {}): Holiday[] {
+const yearMemo = new Map<string, YearCalendar>();
+const YEAR_MEMO_MAX = 1024;
+
+/**
+ * The same calendar object asked again (the contact guard asks about one debtor's days in a row):
+ * its years by identity, checked against the fields it had, so replacing any of them (or the
+ * `extra` list) is seen. Editing an `extra` list in place is not: calendars are values.
+ */
+const byIdentity = new WeakMap<
+  HolidayCalendar,
+  { seen: [unknown, unknown, unknown, number]; years: Map<number, YearCalendar> }
+>();
+
+function yearCalendar(year: number, calendar: HolidayCalendar): YearCalendar {
+  const known = byIdentity.get(calendar);
+  const extra = calendar.extra;
+  const same =
+    known !== undefined &&
+    known.seen[0] === calendar.state &&
+    known.seen[1] === calendar.includeOptional &&
+    known.seen[2] === extra &&
+    known.seen[3] === (extra?.length ?? 0);
+  const hit = same ? known.years.get(year) : undefined;
+  if (hit) return hit;
+  const entry = yearByContent(year, calendar);
+  if (same) known.years.set(year, entry);
+  else
+    byIdentity.set(calendar, {
+      seen: [calendar.state, calendar.includeOptional, extra, extra?.length ?? 0],
+      years: new Map([[year, entry]]),
+    });
+  return entry;
+}
+
+function yearByContent(year: number, calendar: HolidayCalendar): YearCalendar {
+  let key = `${year}|${calendar.state ?? ''}|${calendar.includeOptional === false ? 0 : 1}`;
+  for (const { date, name } of calendar.extra ?? []) key += `|${date}\u0000${name}`;
+  const hit = yearMemo.get(key);
+  if (hit) return hit;
+  const list = Object.freeze(buildYear(year, calendar));
+  const byDate = new Map<string, Holiday[]>();
+  for (const h of list) byDate.set(h.date, [...(byDate.get(h.date) ?? []), h]);
+  const entry = { list, byDate };
+  if (yearMemo.size >= YEAR_MEMO_MAX) yearMemo.clear();
+  yearMemo.set(key, entry);
+  return entry;
+}
+
+function buildYear(year: number, calendar: HolidayCalendar): Holiday[] {
   const includeOptional = calendar.includeOptional ?? true;
   const holidays = nationalHolidays(year).filter((h) => includeOptional || h.kind !== 'optional');
-  if (calendar.state) holidays.push(...stateHolidays(year, calendar.state));
+  if (calendar.state)
+    for (const h of stateHolidays(year, calendar.state)) holidays.push(Object.freeze(h));
   for (const { date, name } of calendar.extra ?? []) {
     if (v.is(MonthDaySchema, date)) {
       const recurring = onMonthDay(year, date);
-      if (recurring) holidays.push({ date: recurring, name, kind: 'local' });
+      if (recurring)
+        holidays.push(Object.freeze({ date: recurring, name, kind: 'local' as const }));
     } else if (v.is(CalendarDateSchema, date)) {
-      if (dateParts(date).year === year) holidays.push({ date, name, kind: 'local' });
+      if (dateParts(date).year === year)
+        holidays.push(Object.freeze({ date, name, kind: 'local' as const }));
     } else {
       throw new RangeError(`holiday "${name}" has an invalid date: ${JSON.stringify(date)}`);
     }
@@ -208,14 +267,23 @@ export function holidaysInYear(year: number, calendar: HolidayCalendar = {}): Ho
   return holidays.sort(byDate);
 }
 
+/**
+ * Every holiday of `year` that `calendar` observes, sorted by date: national (optional ones only
+ * when `includeOptional` is not false), the state's from `STATE_HOLIDAYS`, and the `extra` ones.
+ * Two holidays on one date are both listed.
+ */
+export function holidaysInYear(year: number, calendar: HolidayCalendar = {}): Holiday[] {
+  return [...yearCalendar(year, calendar).list];
+}
+
 /** The holidays on `date` under `calendar` (usually none or one). */
 export function holidaysOn(date: CalendarDate, calendar: HolidayCalendar = {}): Holiday[] {
-  return holidaysInYear(dateParts(date).year, calendar).filter((h) => h.date === date);
+  return [...(yearCalendar(dateParts(date).year, calendar).byDate.get(date) ?? [])];
 }
 
 /** True when `date` is a holiday under `calendar` (national and optional ones by default). */
 export function isHoliday(date: CalendarDate, calendar: HolidayCalendar = {}): boolean {
-  return holidaysOn(date, calendar).length > 0;
+  return yearCalendar(dateParts(date).year, calendar).byDate.has(date);
 }
 
 /** The name of the holiday on `date` (national first when several coincide), or undefined. */
@@ -223,5 +291,5 @@ export function holidayName(
   date: CalendarDate,
   calendar: HolidayCalendar = {},
 ): string | undefined {
-  return holidaysOn(date, calendar)[0]?.name;
+  return yearCalendar(dateParts(date).year, calendar).byDate.get(date)?.[0]?.name;
 }

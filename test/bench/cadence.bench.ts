@@ -5,25 +5,16 @@
  * code (set-based loads, balances, plan, guard, rendered template, PIX payload, JSON), beside a
  * plain keyset SQL scan of the same debtor + debt rows of that page: the floor of just reading
  * the data. The whole day is 20 such pages; a full walk is ~20× the page figure.
- * Also the pure planner: `planNextActions` over 100,000 in-memory debtors beside a plain loop over
- * the same objects (finding the oldest open debt and its days overdue).
+ * The pure planner alone is ./planner.bench.ts.
  *
  * Seeding is one set-based INSERT … SELECT generate_series per table. PostgreSQL figures need
  * QUITA_BENCH_DATABASE_URL or QUITA_TEST_DATABASE_URL (an admin URL able to CREATE DATABASE);
  * without one they are skipped with a note. Size: QUITA_BENCH_CADENCE_DEBTORS (default 100000);
- * rounds: QUITA_BENCH_CADENCE_ROUNDS (default 3) after one warm-up for the database figures, one
- * for the 100k pure planner pass, so the module stays under 2 minutes.
+ * rounds: QUITA_BENCH_CADENCE_ROUNDS (default 3) after one warm-up, so the module stays under 2
+ * minutes.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import {
-  DEFAULT_CADENCE_POLICY,
-  type CadenceDebt,
-  type DebtorContactProfile,
-} from '#shared/cadence/cadence.schema';
-import { planNextActions } from '#shared/cadence/plan-next-actions';
-import { cents } from '#shared/money/money';
-import { addDays, daysBetween, todayIn, type CalendarDate } from '#shared/time/calendar-date';
 import type { Db } from '../../server/db/db';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
@@ -103,28 +94,6 @@ async function dbBench(group: string, db: Db): Promise<BenchResult> {
   return { ...result, extra: { items, seedSeconds: Math.round(seedMs / 100) / 10 } };
 }
 
-interface MemoryDebtor {
-  debtor: DebtorContactProfile;
-  debts: CadenceDebt[];
-}
-
-function memoryPortfolio(): MemoryDebtor[] {
-  const out: MemoryDebtor[] = [];
-  for (let i = 1; i <= N; i++)
-    out.push({
-      debtor: { id: `c-${i}`, state: 'SP', doNotContact: {} },
-      debts: [
-        {
-          id: `d-${i}`,
-          dueDate: addDays('2025-01-01' as CalendarDate, i % 80),
-          status: 'open',
-          balance: cents(5000 + (i % 50000)),
-        },
-      ],
-    });
-  return out;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
@@ -163,53 +132,5 @@ export async function run(): Promise<BenchResult[]> {
     );
   }
 
-  const portfolio = memoryPortfolio();
-  const policy = DEFAULT_CADENCE_POLICY;
-  const now = NOW.getTime();
-  const today = todayIn(now, policy.timeZone);
-  let due = 0;
-  results.push(
-    await compare(
-      'planNextActions (pure)',
-      `${N.toLocaleString('en')} debtors in memory`,
-      {
-        name: 'planNextActions per debtor',
-        run: () => {
-          due = 0;
-          for (const d of portfolio) {
-            const plan = planNextActions({
-              debtor: d.debtor,
-              debts: d.debts,
-              history: [],
-              promises: [],
-              agreements: [],
-              disputes: [],
-              notices: [],
-              policy,
-              now,
-            });
-            if (plan.reason === 'step_due') due += 1;
-          }
-        },
-      },
-      {
-        name: 'plain loop: oldest open debt + days overdue',
-        run: () => {
-          let sum = 0;
-          for (const d of portfolio) {
-            let oldest: CadenceDebt | undefined;
-            for (const debt of d.debts)
-              if (debt.status === 'open' && (!oldest || debt.dueDate < oldest.dueDate))
-                oldest = debt;
-            if (oldest) sum += daysBetween(oldest.dueDate, today);
-          }
-          return sum;
-        },
-      },
-      1,
-    ),
-  );
-  const last = results.at(-1);
-  if (last) last.extra = { stepDue: due };
   return results;
 }

@@ -19,6 +19,27 @@ export interface BenchResult {
   /** what one run does, e.g. "5,000 debtors" */
   unit: string;
   extra?: Record<string, string | number>;
+  /** One line per target this figure is judged against (see `verdict`). */
+  verdicts?: string[];
+}
+
+/**
+ * A target judged on a same-run figure: "met" or "missed by N%", with the figure and, when
+ * missed, `why` (what the run measured about the cause).
+ */
+export function verdict(t: {
+  target: string;
+  value: number;
+  limit: number;
+  better: 'higher' | 'lower';
+  unit: string;
+  why?: string;
+}): string {
+  const met = t.better === 'higher' ? t.value >= t.limit : t.value <= t.limit;
+  const shown = `${t.value.toLocaleString('en', { maximumFractionDigits: 1 })}${t.unit}`;
+  if (met) return `${t.target}: met (${shown})`;
+  const by = t.better === 'higher' ? (t.limit - t.value) / t.limit : (t.value - t.limit) / t.limit;
+  return `${t.target}: MISSED by ${(100 * by).toFixed(0)}% (${shown})${t.why ? `: ${t.why}` : ''}`;
 }
 
 function median(values: number[]): number {

@@ -11,9 +11,11 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   import: () => import('./import.bench'),
   export: () => import('./export.bench'),
   cadence: () => import('./cadence.bench'),
+  planner: () => import('./planner.bench'),
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
   pwa: () => import('./pwa.bench'),
+  ops: () => import('./ops.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -27,13 +29,22 @@ if (unknown.length > 0) {
 }
 const all: BenchResult[] = [];
 // PostgreSQL figures need a server: use the one named in the environment, else a throwaway
-// cluster for this run (stopped at the end), so `npm run bench` measures both databases.
+// cluster for this run (stopped at the end), so `npm run bench` measures both databases. The
+// throwaway cluster keeps PostgreSQL's durability defaults (fsync on: every commit pays for its
+// WAL flush, as on a real server) and preloads pg_stat_statements so the sync bench can count
+// the statements a request issues.
 let cluster: { url: string; stop: () => void } | undefined;
-if (!process.env['QUITA_BENCH_DATABASE_URL'] && !process.env['QUITA_TEST_DATABASE_URL']) {
+/** Modules with PostgreSQL rows; the others (pure code, browser) never start a cluster. */
+const WITH_POSTGRES = new Set(['import', 'cadence', 'sync']);
+if (
+  names.some((n) => WITH_POSTGRES.has(n)) &&
+  !process.env['QUITA_BENCH_DATABASE_URL'] &&
+  !process.env['QUITA_TEST_DATABASE_URL']
+) {
   if (existsSync(`${PG_BIN}/initdb`)) {
-    cluster = await startCluster();
+    cluster = await startCluster({ durable: true, preload: ['pg_stat_statements'] });
     process.env['QUITA_BENCH_DATABASE_URL'] = cluster.url;
-    console.error(`bench: throwaway PostgreSQL at ${cluster.url}`);
+    console.error(`bench: throwaway PostgreSQL at ${cluster.url} (fsync on)`);
   } else console.error('bench: PostgreSQL 15 not installed; PostgreSQL rows are skipped');
 }
 try {
@@ -53,9 +64,12 @@ try {
     const results = await mod.run();
     all.push(...results);
     console.log(formatResults(results));
+    for (const line of results.flatMap((r) => r.verdicts ?? [])) console.log(`target: ${line}`);
   }
 } finally {
   cluster?.stop();
 }
 console.log(`\n## All results (${new Date().toISOString()}, node ${process.version})\n`);
 console.log(formatResults(all));
+const verdicts = all.flatMap((r) => r.verdicts ?? []);
+if (verdicts.length > 0) console.log(`\n## Targets\n\n${verdicts.map((v) => `- ${v}`).join('\n')}`);

@@ -1,22 +1,14 @@
 /**
- * Offline sync against the real app (`createApp(...).request`, in process: no socket, so the
- * figures are the app + database cost, not the kernel's), on PGlite and on PostgreSQL.
+ * Offline sync, on PGlite and on PostgreSQL.
  *
- * 1. Push throughput: 50 collectors, one device each, every device pushing 40 facts by default
- *    (200 with QUITA_BENCH_SYNC_FACTS_PER_DEVICE=200; visit.recorded and payment.recorded
- *    alternately) in batches of 20, all 50 devices at once
- *    (each device's batches in order, as its outbox sends them). Baseline: a bare Hono route
- *    (`c.json({ ok: true })`) receiving the same number of requests with bodies built the same way,
- *    so the ratio is what validation, idempotency, the apply and the change feed cost per request.
- *    Every round pushes NEW facts (fresh mutation ids, next device_seq, new receipt numbers).
- * 2. An incremental pull with nothing new: GET /api/sync/pull with the device's latest cursor,
- *    timed beside a bare route answering `{}`; `extra` holds both response sizes in bytes.
- *
- * Seeding goes through the API as an owner would (debtors, debts, assignments) so the change feed
- * is the real one; users and sessions are written directly (test/helpers/auth.ts). PostgreSQL
- * needs QUITA_BENCH_DATABASE_URL or QUITA_TEST_DATABASE_URL (an admin URL able to CREATE
- * DATABASE); without one its rows are skipped with a note. Rounds: QUITA_BENCH_SYNC_ROUNDS
- * (default 2) after one warm-up for the push figures, so the module stays within ~3 minutes.
+ * 1–2. Push throughput (50 devices × 200 facts, concurrent) and an incremental pull with nothing
+ *    new, with `quita serve` as its own process over HTTP beside a bare Hono process receiving the
+ *    same requests: ./sync-push.ts. Rounds: QUITA_BENCH_SYNC_ROUNDS (default 2) after one warm-up;
+ *    QUITA_BENCH_SYNC_FACTS_PER_DEVICE (default 200); QUITA_BENCH_PROFILE=1 adds the server's CPU
+ *    profile and the busiest statements. PostgreSQL needs QUITA_BENCH_DATABASE_URL or
+ *    QUITA_TEST_DATABASE_URL (an admin URL able to CREATE DATABASE); `npm run bench` starts a
+ *    throwaway cluster with fsync on. Without one its rows are skipped with a note.
+ *    QUITA_BENCH_SYNC_ONLY_PUSH=1 (or =pglite, =postgres) runs only these rows.
  * 3. Initial sync into IndexedDB in real headless Chromium: 5,000 debtors + 20,000 facts as 50
  *    pull pages of 500 changes, applied by the PWA's own applier (pwa/sync/pull-apply.ts
  *    `applyPullPage` into the Dexie database of pwa/db/db.ts, one transaction per page), beside a
@@ -35,281 +27,21 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hono } from 'hono';
 import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
-import { CLIENT_SCHEMA_VERSION, type MutationInput } from '#shared/sync/envelope.schema';
-import type { PushResult } from '#shared/sync/push.schema';
 import type { PullResponse } from '#shared/sync/pull.schema';
-import { createApp } from '../../server/app';
-import type { Db } from '../../server/db/db';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
 import { openPostgres } from '../../server/db/postgres';
 import { bundleForPage, CHROMIUM, ROOT } from '../extension-harness';
-import { seedUser, type SeededUser } from '../helpers/auth';
 import { compare, type BenchResult } from './harness';
 import { firstSyncBench } from './sync-first';
-
-const DEVICES = 50;
-// The brief's full size is 200 facts per device (QUITA_BENCH_SYNC_FACTS_PER_DEVICE=200): at the
-// ~110–130 facts/s measured on both databases that is ~85 s per run, ~6 minutes for the module.
-// The default keeps the same 50 concurrent devices and batch size with 2 batches each.
-const FACTS_PER_DEVICE = Number(process.env['QUITA_BENCH_SYNC_FACTS_PER_DEVICE'] ?? '40');
-const BATCH = 20;
-const DEBTORS_PER_COLLECTOR = 2;
-const ROUNDS = Number(process.env['QUITA_BENCH_SYNC_ROUNDS'] ?? '2');
-const PULL_ROUNDS = 20;
-
-interface Requestable {
-  request(input: string, init?: RequestInit): Response | Promise<Response>;
-}
-
-/** Sends a request and parses the JSON answer, failing loudly on an unexpected status. */
-async function send<T>(
-  app: Requestable,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  json?: unknown,
-): Promise<{ status: number; body: T; bytes: number }> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (json !== undefined) {
-    init.headers = { ...headers, 'content-type': 'application/json' };
-    init.body = JSON.stringify(json);
-  }
-  const res = await app.request(path, init);
-  const buffer = new Uint8Array(await res.arrayBuffer());
-  const text = new TextDecoder().decode(buffer);
-  if (res.status >= 300) throw new Error(`bench sync: ${method} ${path} → ${res.status} ${text}`);
-  return { status: res.status, body: JSON.parse(text) as T, bytes: buffer.byteLength };
-}
-
-/** ISO with a -03:00 offset, as a phone in São Paulo prints it. */
-function localIso(ms: number): string {
-  return new Date(ms - 3 * 3_600_000).toISOString().replace('Z', '-03:00');
-}
-
-const HEALTH = {
-  app_version: '1.0.0',
-  schema_version: CLIENT_SCHEMA_VERSION,
-  outbox_pending: 0,
-  outbox_oldest_pending_at: null,
-  outbox_rejected: 0,
-  persisted: true,
-  storage_usage: 1_000,
-  storage_quota: 100_000,
-  installed: true,
-  last_error: null,
-  user_agent: 'sync-bench',
-};
-
-interface BenchDevice {
-  id: string;
-  collector: SeededUser;
-  debtors: { debtorId: string; debtId: string }[];
-  /** Last device_seq used: the outbox sequence is gapless across rounds. */
-  seq: number;
-  cursor: string | undefined;
-}
-
-let receipts = 0;
-
-/** One push body of `BATCH` new facts from `device`, alternating visits and payments. */
-function pushBody(device: BenchDevice): unknown {
-  const now = Date.now();
-  const mutations: MutationInput[] = [];
-  for (let i = 0; i < BATCH; i++) {
-    device.seq++;
-    const target = device.debtors[device.seq % device.debtors.length];
-    if (!target) throw new Error('bench sync: device without debtors');
-    receipts++;
-    mutations.push({
-      mutation_id: uuidv7(),
-      device_id: device.id,
-      device_seq: device.seq,
-      type: device.seq % 2 === 0 ? 'visit.recorded' : 'payment.recorded',
-      type_version: 1,
-      debtor_id: target.debtorId,
-      occurred_at: localIso(now),
-      payload:
-        device.seq % 2 === 0
-          ? { outcome: 'not_home', notes: 'portão fechado' }
-          : {
-              debtId: target.debtId,
-              date: '2025-03-10',
-              amount: 5_000,
-              method: 'cash',
-              receiptNumber: `R-${receipts}`,
-            },
-    });
-  }
-  return {
-    protocol: 1,
-    device_id: device.id,
-    app_version: '1.0.0',
-    schema_version: CLIENT_SCHEMA_VERSION,
-    device_now: localIso(now),
-    health: HEALTH,
-    mutations,
-  };
-}
-
-/** Every device sends its 200 facts in batches, all devices concurrently. */
-async function pushAll(
-  devices: readonly BenchDevice[],
-  post: (device: BenchDevice, body: unknown) => Promise<void>,
-): Promise<void> {
-  await Promise.all(
-    devices.map(async (device) => {
-      for (let sent = 0; sent < FACTS_PER_DEVICE; sent += BATCH)
-        await post(device, pushBody(device));
-    }),
-  );
-}
-
-function pullHeaders(device: BenchDevice): Record<string, string> {
-  return {
-    ...device.collector.headers,
-    'x-quita-device': device.id,
-    'x-quita-health': encodeURIComponent(
-      JSON.stringify({ device_now: localIso(Date.now()), health: HEALTH }),
-    ),
-  };
-}
-
-/** Pulls until has_more is false; answers the byte size of the last page. */
-async function catchUp(app: Requestable, device: BenchDevice): Promise<number> {
-  for (let i = 0; i < 10_000; i++) {
-    const q = new URLSearchParams({ limit: '500' });
-    if (device.cursor !== undefined) q.set('cursor', device.cursor);
-    const res = await send<PullResponse>(app, 'GET', `/api/sync/pull?${q}`, pullHeaders(device));
-    if (res.body.reset_required) {
-      device.cursor = undefined;
-      continue;
-    }
-    device.cursor = res.body.cursor;
-    if (!res.body.has_more) return res.bytes;
-  }
-  throw new Error('bench sync: pull did not finish');
-}
-
-async function seed(app: Requestable, db: Db): Promise<BenchDevice[]> {
-  const owner = await seedUser(db, 'owner');
-  const devices: BenchDevice[] = [];
-  for (let c = 0; c < DEVICES; c++) {
-    const collector = await seedUser(db, 'collector', { name: `Cobrador ${c + 1}` });
-    const debtors: BenchDevice['debtors'] = [];
-    for (let d = 0; d < DEBTORS_PER_COLLECTOR; d++) {
-      const debtor = await send<{ id: string }>(app, 'POST', '/api/debtors', owner.headers, {
-        kind: 'person',
-        name: `Devedor ${c + 1}.${d + 1}`,
-      });
-      const debt = await send<{ id: string }>(app, 'POST', '/api/debts', owner.headers, {
-        debtorId: debtor.body.id,
-        description: 'Mensalidade fevereiro',
-        principal: 100_000,
-        issueDate: '2025-01-08',
-        dueDate: '2025-02-08',
-        kind: 'consumer',
-      });
-      debtors.push({ debtorId: debtor.body.id, debtId: debt.body.id });
-    }
-    await send(app, 'POST', '/api/assignments', owner.headers, {
-      collectorId: collector.user.id,
-      debtorIds: debtors.map((d) => d.debtorId),
-    });
-    devices.push({ id: crypto.randomUUID(), collector, debtors, seq: 0, cursor: undefined });
-  }
-  return devices;
-}
-
-async function dbBench(label: string, db: Db): Promise<BenchResult[]> {
-  const app = createApp({ db, version: 'bench', logError: () => {} });
-  let t = performance.now();
-  const devices = await seed(app, db);
-  // Initial snapshot first, so the pull figure below is a device that is up to date.
-  for (const device of devices) await catchUp(app, device);
-  console.error(`bench sync: ${label} seeded in ${Math.round(performance.now() - t)} ms`);
-  t = performance.now();
-
-  let rejected = 0;
-  // The baseline builds its bodies from copies, so the real devices' sequences stay gapless.
-  const shadows = devices.map((d) => ({ ...d }));
-  const bare = new Hono().post('/x', (c) => c.json({ ok: true }));
-  const facts = DEVICES * FACTS_PER_DEVICE;
-  const push = await compare(
-    `sync push (${label})`,
-    `${facts.toLocaleString('en')} facts: ${DEVICES} devices × ${FACTS_PER_DEVICE}, batches of ${BATCH}, concurrent`,
-    {
-      name: 'POST /api/sync/push (createApp)',
-      run: () =>
-        pushAll(devices, async (device, body) => {
-          const res = await send<PushResult>(
-            app,
-            'POST',
-            '/api/sync/push',
-            device.collector.headers,
-            body,
-          );
-          if (res.body.acked_through_seq !== device.seq)
-            throw new Error(
-              `bench sync: push acked ${res.body.acked_through_seq}, sent ${device.seq}`,
-            );
-          rejected += res.body.results.filter((r) => r.status !== 'applied').length;
-        }),
-    },
-    {
-      name: 'bare Hono POST, same requests and bodies',
-      run: () =>
-        pushAll(shadows, async (device, body) => {
-          await send(bare, 'POST', '/x', device.collector.headers, body);
-        }),
-    },
-    ROUNDS,
-  );
-  console.error(`bench sync: ${label} push rounds took ${Math.round(performance.now() - t)} ms`);
-  if (rejected > 0) throw new Error(`bench sync: ${rejected} facts not applied`);
-  push.extra = {
-    factsPerSecond: Math.round(facts / (push.subject.medianMs / 1000)),
-    baselineRequestsAsFactsPerSecond: Math.round(facts / (push.baseline.medianMs / 1000)),
-  };
-
-  // The device now catches up on its own pushed facts; after that nothing is new for it.
-  const device = devices[0];
-  if (!device) throw new Error('bench sync: no devices');
-  await catchUp(app, device);
-  const cursor = device.cursor ?? '';
-  const path = `/api/sync/pull?${new URLSearchParams({ cursor, limit: '500' })}`;
-  let pullBytes = 0;
-  let emptyBytes = 0;
-  const empty = new Hono().get('/x', (c) => c.json({}));
-  const pull = await compare(
-    `sync pull, no changes (${label})`,
-    'one incremental pull at the latest cursor',
-    {
-      name: 'GET /api/sync/pull (createApp)',
-      run: async () => {
-        const res = await send<PullResponse>(app, 'GET', path, pullHeaders(device));
-        if (res.body.changes.length > 0 || res.body.has_more)
-          throw new Error('bench sync: an up-to-date pull returned changes');
-        pullBytes = res.bytes;
-      },
-    },
-    {
-      name: 'bare Hono GET answering {}',
-      run: async () => {
-        emptyBytes = (await send(empty, 'GET', '/x', pullHeaders(device))).bytes;
-      },
-    },
-    PULL_ROUNDS,
-  );
-  pull.extra = { responseBytes: pullBytes, emptyJsonBytes: emptyBytes, targetBytes: 1024 };
-  return [push, pull];
-}
+import { pushBench } from './sync-push';
 
 const ONLY_FIRST = process.env['QUITA_BENCH_SYNC_ONLY_FIRST'] !== undefined;
+/** QUITA_BENCH_SYNC_ONLY_PUSH=1 (or =pglite / =postgres): rows 1–2 only, for profiling runs. */
+const ONLY_PUSH = process.env['QUITA_BENCH_SYNC_ONLY_PUSH'];
 
 async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client(url);
@@ -522,7 +254,7 @@ async function indexedDbBench(): Promise<BenchResult | undefined> {
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   if (process.env['QUITA_BENCH_SYNC_ONLY_IDB'] === undefined) results.push(...(await serverRuns()));
-  const idb = ONLY_FIRST ? undefined : await indexedDbBench();
+  const idb = ONLY_FIRST || ONLY_PUSH ? undefined : await indexedDbBench();
   if (idb) results.push(idb);
   for (const r of results) if (r.extra) console.error(`bench sync: ${r.group}:`, r.extra);
   return results;
@@ -531,16 +263,21 @@ export async function run(): Promise<BenchResult[]> {
 async function serverRuns(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
 
+  const admin = process.env['QUITA_BENCH_DATABASE_URL'] ?? process.env['QUITA_TEST_DATABASE_URL'];
+  if (!ONLY_FIRST) {
+    if (ONLY_PUSH !== 'postgres') results.push(...(await pushBench('pglite', undefined)));
+    if (admin && ONLY_PUSH !== 'pglite') results.push(...(await pushBench('postgres', admin)));
+  }
+  if (ONLY_PUSH) return results;
+
   const pglite = await openPglite();
   try {
     await migrate(pglite);
-    if (!ONLY_FIRST) results.push(...(await dbBench('PGlite', pglite)));
     results.push(await firstSyncBench('PGlite', pglite));
   } finally {
     await pglite.close();
   }
 
-  const admin = process.env['QUITA_BENCH_DATABASE_URL'] ?? process.env['QUITA_TEST_DATABASE_URL'];
   if (admin) {
     const name = `quita_bench_${randomBytes(4).toString('hex')}`;
     await adminQuery(admin, `CREATE DATABASE ${name}`);
@@ -549,7 +286,6 @@ async function serverRuns(): Promise<BenchResult[]> {
     const db = openPostgres(url.toString(), { max: 10 });
     try {
       await migrate(db);
-      if (!ONLY_FIRST) results.push(...(await dbBench('PostgreSQL', db)));
       results.push(await firstSyncBench('PostgreSQL', db));
     } finally {
       await db.close();

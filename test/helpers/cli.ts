@@ -45,16 +45,22 @@ export function runQuita(args: string[], env: Record<string, string> = {}): Prom
   );
 }
 
-/** Starts `quita serve` on a free port and resolves once it prints its URL. */
+/**
+ * Starts `quita serve` on a free port and resolves once it prints its URL; `nodeArgs` go to the
+ * node binary (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ */
 export async function startQuitaServer(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<{
   url: string;
+  /** The server process id (benchmarks read its CPU time from /proc). */
+  pid: number;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<CliRun>;
 }> {
-  const child = spawn(process.execPath, [QUITA_BIN, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [...nodeArgs, QUITA_BIN, 'serve', '--port', '0'], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -67,7 +73,7 @@ export async function startQuitaServer(
     );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(seen);
+      const match = /listening on (https?:\/\/[^\s"]+)/.exec(seen);
       if (match?.[1]) {
         clearTimeout(timer);
         resolve(match[1]);
@@ -82,6 +88,7 @@ export async function startQuitaServer(
   });
   return {
     url,
+    pid: child.pid ?? 0,
     output: () => seen,
     stop: (signal = 'SIGTERM') => {
       child.kill(signal);

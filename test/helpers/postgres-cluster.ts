@@ -1,8 +1,11 @@
 /**
  * A throwaway PostgreSQL 15 cluster in a temp dir (initdb as the `postgres` user when running as
  * root, since initdb refuses root), listening on loopback only. Used by the test run's global
- * setup and by `npm run bench` when no PostgreSQL URL is given. Durability is switched off
- * (fsync, synchronous_commit): these clusters hold only disposable test data.
+ * setup and by `npm run bench` when no PostgreSQL URL is given. For tests durability is switched
+ * off (fsync, synchronous_commit): these clusters hold only disposable test data. The bench asks
+ * for a `durable` cluster (PostgreSQL's defaults: fsync, synchronous_commit and full-page writes
+ * on), because a commit's fsync is part of what a real server pays, and may preload
+ * `pg_stat_statements` to count the statements a request issues.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,7 +34,16 @@ function quote(arg: string): string {
   return `'${arg.replaceAll("'", `'\\''`)}'`;
 }
 
-export async function startCluster(): Promise<{ url: string; stop: () => void }> {
+export interface ClusterOptions {
+  /** Keep PostgreSQL's durability defaults (fsync on); default false (test data only). */
+  durable?: boolean;
+  /** Libraries for shared_preload_libraries, e.g. ['pg_stat_statements']. */
+  preload?: readonly string[];
+}
+
+export async function startCluster(
+  options: ClusterOptions = {},
+): Promise<{ url: string; stop: () => void }> {
   const isRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'quita-pg-'));
   const run = (args: string[]) => {
@@ -56,6 +68,13 @@ export async function startCluster(): Promise<{ url: string; stop: () => void }>
       '--no-sync',
     ]);
     const port = await freePort();
+    const durability = options.durable
+      ? ''
+      : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+    const preload =
+      options.preload && options.preload.length > 0
+        ? ` -c shared_preload_libraries=${options.preload.join(',')}`
+        : '';
     run([
       `${PG_BIN}/pg_ctl`,
       '-D',
@@ -66,7 +85,7 @@ export async function startCluster(): Promise<{ url: string; stop: () => void }>
       '-t',
       '30',
       '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`,
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200${durability}${preload}`,
       'start',
     ]);
     return {

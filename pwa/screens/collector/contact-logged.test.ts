@@ -1,11 +1,15 @@
+import { recordFact } from '../../db/record-fact';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { uuidv7 } from 'uuidv7';
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/cadence.schema';
 import { parseMutationPayload } from '#shared/sync/facts.schema';
-import { ensureDevice, openDb, recordFact, type OutboxRow, type SrvFact } from '../../db/db';
+import { ensureDevice, openDb, type OutboxRow, type SrvFact } from '../../db/db';
 import { mergeTimeline } from '../../models/merge';
+import { loadMessages } from '../../i18n/messages';
 import { contactHistory, guard, openLoggedContact, type Message } from './contact';
+
+beforeAll(() => loadMessages('field'));
 
 const D = 'debtor-1';
 const DEBTOR = { id: D, doNotContact: false, address: { state: 'SP' } };
@@ -67,7 +71,9 @@ describe('a contact link the collector opened counts in the budget', () => {
     for (const [facts, outbox] of stages) {
       expect(contactHistory(mergeTimeline(facts, outbox))).toHaveLength(1);
       // Another channel, same day: the one daily contact is spent.
-      expect(why(facts, outbox)).toBe('Este cliente já recebeu um contato hoje.');
+      expect(why(facts, outbox)).toBe(
+        'Este cliente já recebeu um contato hoje. Permitido a partir de amanhã às 08:00.',
+      );
       // Next day: counted once, the 7-day budget (2) still has room; counted twice it would not.
       expect(why(facts, outbox, NOW + 86_400_000)).toBeNull();
     }

@@ -1,8 +1,11 @@
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_CADENCE_POLICY } from '#shared/cadence/cadence.schema';
 import type { OutboxRow, SrvFact } from '../../db/db';
 import { mergeTimeline } from '../../models/merge';
-import { contactHistory, contactProfile, guard } from './contact';
+import { loadMessages } from '../../i18n/messages';
+import { contactHistory, contactProfile, guard, whenText } from './contact';
+
+beforeAll(() => loadMessages('field'));
 
 const D = 'debtor-1';
 // Monday 2025-03-10, 10:00 in São Paulo (13:00Z): inside the default window.
@@ -61,8 +64,9 @@ const why = (facts: SrvFact[], outbox: OutboxRow[] = [], settings = null as neve
 describe('the phone counts contacts as the server does', () => {
   test('a WhatsApp the office sent this morning blocks another contact today', () => {
     expect(why([])).toBeNull();
+    // …and says when contact opens again: the next working morning, in the debtor's zone.
     expect(why([contact('k1', '2025-03-10T11:30:00.000Z')])).toBe(
-      'Este cliente já recebeu um contato hoje.',
+      'Este cliente já recebeu um contato hoje. Permitido a partir de amanhã às 08:00.',
     );
   });
 
@@ -79,7 +83,9 @@ describe('the phone counts contacts as the server does', () => {
     expect(why([contact('k5', '2025-03-09T15:00:00.000Z')])).toBeNull();
     expect(
       why([contact('k5', '2025-03-09T15:00:00.000Z'), contact('k6', '2025-03-07T15:00:00.000Z')]),
-    ).toBe('Este cliente já atingiu o limite de contatos dos últimos 7 dias.');
+    ).toMatch(
+      /^Este cliente já atingiu o limite de contatos dos últimos 7 dias\. Permitido a partir de /,
+    );
   });
 
   test('a visit counts once: pending, acked, and after the pull delivers its server copy', () => {
@@ -105,7 +111,9 @@ describe('the phone counts contacts as the server does', () => {
       organisation: { state: 'RJ' },
       holidays: { extra: [{ date: '2025-03-10', name: 'Aniversário da cidade' }] },
     };
-    expect(why([], [], settings as never)).toBe('Não fazemos contato de cobrança em feriados.');
+    expect(why([], [], settings as never)).toBe(
+      'Não fazemos contato de cobrança em feriados. Permitido a partir de amanhã às 08:00.',
+    );
     expect(contactProfile({ id: D }, settings).state).toBe('RJ');
     // The debtor's own state (sent by the server) wins, even over the address.
     expect(contactProfile({ id: D, state: 'BA', address: { state: 'SP' } }, settings).state).toBe(
@@ -127,5 +135,13 @@ describe('the phone counts contacts as the server does', () => {
         NOW,
       ),
     ).toBe('Este cliente pediu para não ser contatado por este canal.');
+  });
+
+  test('when a blocked contact opens, in words and in the zone of the window', () => {
+    const zone = 'America/Sao_Paulo';
+    // Monday 10:00 in São Paulo.
+    expect(whenText(Date.parse('2025-03-10T17:00:00Z'), NOW, zone)).toBe('hoje às 14:00');
+    expect(whenText(Date.parse('2025-03-11T11:00:00Z'), NOW, zone)).toBe('amanhã às 08:00');
+    expect(whenText(Date.parse('2025-03-15T11:00:00Z'), NOW, zone)).toBe('sáb., 15/03 às 08:00');
   });
 });

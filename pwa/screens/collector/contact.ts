@@ -18,7 +18,9 @@ import {
 } from '#shared/cadence/cadence.schema';
 import { UfSchema } from '#shared/identity/uf';
 import { defaultTemplate, privacySafeVariant } from '#shared/templates/default-templates';
-import { renderTemplate } from '#shared/templates/render-message';
+import { isTemplateRenderError, renderTemplate } from '#shared/templates/render-message';
+import { isPlaceholderName, PLACEHOLDERS } from '#shared/templates/placeholders';
+import { MessageSettingsSchema, renderOptions } from '#shared/settings/message-settings.schema';
 import type { MessageFacts } from '#shared/templates/placeholders';
 import { creditorFacts, type CreditorSettings } from '#shared/templates/creditor-facts';
 import { debtorNameFacts, stepFacts } from '#shared/templates/step-facts';
@@ -29,7 +31,7 @@ import {
   NegotiationPolicySchema,
 } from '#shared/negotiation/negotiation.schema';
 import { TemplateSchema, type Channel, type Template } from '#shared/templates/template.schema';
-import type { CalendarDate } from '#shared/time/calendar-date';
+import { addDays, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import { cents } from '#shared/money/money';
 import { buildPixPayload } from '#shared/pix/pix-payload';
 import { HolidayCalendarSchema } from '#shared/time/holidays';
@@ -92,6 +94,12 @@ export function pixCode(settings: OrgSettings | null, amount: number, txid: stri
   return built.ok ? built.value : null;
 }
 
+/** The debtor's kind as pulled (person or company); undefined for data pulled before it. */
+function kindOf(data: Record<string, unknown>): 'person' | 'company' | undefined {
+  const kind = data['kind'];
+  return kind === 'person' || kind === 'company' ? kind : undefined;
+}
+
 /**
  * The facts of the current step's message for this debtor: the shared `stepFacts` (the server's
  * queue renders with the same function), over the debtor's open debts together — the phone's
@@ -122,7 +130,7 @@ export function debtorFacts(input: {
     // Nothing open (or no creditor yet): only what is known; a template needing more names it.
     return {
       ...(org ? creditorFacts(org) : {}),
-      ...debtorNameFacts(name),
+      ...debtorNameFacts(name, kindOf(data)),
       ...(input.collectorName ? { collector_name: input.collectorName } : {}),
       today: day,
     };
@@ -134,7 +142,7 @@ export function debtorFacts(input: {
     org,
     cadence: input.policy,
     negotiation: negotiation.success ? negotiation.output : DEFAULT_NEGOTIATION_POLICY,
-    debtor: { name, state: contactProfile(data, input.settings).state },
+    debtor: { name, state: contactProfile(data, input.settings).state, kind: kindOf(data) },
     debt: { id: input.oldest.id, description: input.reference },
     balance: {
       totalDue: cents(Math.max(0, input.balance)),
@@ -242,8 +250,9 @@ export function guard(
   now: number = Date.now(),
 ): string | null {
   const holidays = v.safeParse(HolidayCalendarSchema, settings?.holidays);
+  const profile = contactProfile(data, settings);
   const decision = mayContactNow({
-    debtor: contactProfile(data, settings),
+    debtor: profile,
     history,
     now,
     channel,
@@ -251,7 +260,34 @@ export function guard(
     ...(holidays.success ? { holidays: holidays.output } : {}),
     automated: false,
   });
-  return decision.allowed ? null : decision.message;
+  if (decision.allowed) return null;
+  return decision.nextAllowedAt === undefined
+    ? decision.message
+    : `${decision.message} ${t('debtor.allowedFrom')} ${whenText(
+        decision.nextAllowedAt,
+        now,
+        profile.timeZone ?? policy.timeZone,
+      )}.`;
+}
+
+/**
+ * When a blocked contact opens, in the zone its window is read in: "hoje às 14:00", "amanhã às
+ * 08:00", "seg., 15/12 às 08:00".
+ */
+export function whenText(at: number, now: number, timeZone: string): string {
+  const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit', timeZone });
+  const shown = `${t('when.at')} ${time.format(at)}`;
+  const day = localDateTime(at, timeZone).date;
+  const today = localDateTime(now, timeZone).date;
+  if (day === today) return `${t('when.today')} ${shown}`;
+  if (day === addDays(today, 1)) return `${t('when.tomorrow')} ${shown}`;
+  const date = new Intl.DateTimeFormat('pt-BR', {
+    weekday: 'short',
+    day: '2-digit',
+    month: '2-digit',
+    timeZone,
+  });
+  return `${date.format(at)} ${shown}`;
 }
 
 /** A rendered message and what the contact log records about it. */
@@ -276,7 +312,12 @@ export function message(
   const { template, stepId } = templateFor(settings, policy, days, channel, verified);
   if (!template) return { ok: false, why: t('contact.noTemplate') };
   try {
-    const rendered = renderTemplate(template, facts);
+    const writing = v.safeParse(MessageSettingsSchema, settings?.messages);
+    const rendered = renderTemplate(
+      template,
+      facts,
+      renderOptions(writing.success ? writing.output : null),
+    );
     return {
       ok: true,
       text: rendered.body,
@@ -286,8 +327,22 @@ export function message(
       ...(stepId === undefined ? {} : { stepId }),
     };
   } catch (error) {
-    return { ok: false, why: (error as Error).message };
+    return { ok: false, why: renderProblem(error) };
   }
+}
+
+/**
+ * Why a message cannot be rendered, in words: a missing fact by its description ("Telefone de
+ * contato do credor"), never its placeholder ("{{creditor_phone}}").
+ */
+function renderProblem(error: unknown): string {
+  if (isTemplateRenderError(error) && error.code === 'missing_fact') {
+    const what = error.placeholders.map((name) =>
+      isPlaceholderName(name) ? PLACEHOLDERS[name].description : t('contact.someFact'),
+    );
+    return `${t('contact.missingFacts')} ${what.join(', ')}`;
+  }
+  return t('contact.badTemplate');
 }
 
 /** wa.me wants the number in international format, digits only. */

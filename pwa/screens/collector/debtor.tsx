@@ -12,6 +12,7 @@ import type { QuitaDb, SrvDebt } from '../../db/db';
 import { liveSignal } from '../../models/live-signal';
 import type { DebtorView, TimelineItem } from '../../models/merge';
 import { debtorModel } from '../../models/read-models';
+import { addressLine, addressOf, mapLink, pinOf } from '../../models/where';
 import { brl, date as fmtDate, dateTime } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
 import {
@@ -27,7 +28,7 @@ import {
 import { CONTACT_LOGGED, contactHistory, debtorFacts, pixCode } from './contact';
 import { ContactLinks } from './contact-links';
 import { PaymentForm, PromiseForm, VisitForm } from './forms';
-import { reasonText } from '../../ui/sync-indicator';
+import { reasonText } from '../../i18n/messages-sync';
 import { AgreementForm } from './agreement';
 import type { Breakdown } from '#shared/charges/charges.schema';
 import { txidForBalance } from '#shared/pix/pix-txid';
@@ -62,13 +63,20 @@ function itemText(item: TimelineItem): string {
   }
 }
 
+/** A pulled item's status in words ("aguardando aprovação"); "" for none or one this build lacks. */
+function statusText(item: TimelineItem): string {
+  const status = str(item.data['status']);
+  if (!status || item.origin !== 'server' || item.type === 'contact') return '';
+  return t(`itemStatus.${shownType(item)}.${status}` as MessageKey) ?? '';
+}
+
 function Timeline({ items }: { items: readonly TimelineItem[] }) {
   if (items.length === 0) return <p class="muted">{t('debtor.timelineEmpty')}</p>;
   return (
     <ul class="timeline" data-testid="timeline">
       {items.map((item) => (
         <li key={item.id} class={item.origin === 'server' ? '' : 'local'}>
-          <strong>{t(`entity.${shownType(item)}` as MessageKey) ?? item.type}</strong>{' '}
+          <strong>{t(`entity.${shownType(item)}` as MessageKey) ?? t('entity.other')}</strong>{' '}
           {itemText(item)}
           <br />
           <span class="small muted">
@@ -80,8 +88,8 @@ function Timeline({ items }: { items: readonly TimelineItem[] }) {
             </span>
           ) : item.origin !== 'server' ? (
             <span class="badge">{t('sync.pendingBadge')}</span>
-          ) : item.type !== 'contact' && str(item.data['status']) ? (
-            <span class="small muted">{str(item.data['status'])}</span>
+          ) : statusText(item) ? (
+            <span class="small muted">{statusText(item)}</span>
           ) : null}
         </li>
       ))}
@@ -156,6 +164,8 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
     [models],
   );
   const [tab, setTab] = useState<Tab | null>(null);
+  // "Prometeu pagar" in a saved visit continues into the promise form, pre-filled.
+  const [fromVisit, setFromVisit] = useState(false);
   const { debtor, timeline } = models.debtor.value.value;
   const debts = models.debts.value.value;
   const settings = orgSettings.value;
@@ -215,6 +225,8 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
     day,
   });
   const history = contactHistory(timeline);
+  const address = addressLine(addressOf(view.data));
+  const map = mapLink(addressOf(view.data), pinOf(view.data));
   const points = contactPoints(view.data);
   const active = activeOf(timeline);
   const broken = timeline.filter(
@@ -228,7 +240,24 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
       <h1 tabIndex={-1}>{name}</h1>
       <dl class="facts">
         <dt>{t('debtor.status')}</dt>
-        <dd>{str(view.data['status'])}</dd>
+        <dd data-testid="debtor-status">
+          {t(`debtorStatus.${str(view.data['status'])}` as MessageKey) ?? ''}
+        </dd>
+        <dt>{t('debtor.address')}</dt>
+        <dd data-testid="debtor-address">
+          {address ? (
+            <>
+              {address}{' '}
+              {map ? (
+                <a href={map} target="_blank" rel="noopener" data-testid="map-link">
+                  {t('debtor.map')}
+                </a>
+              ) : null}
+            </>
+          ) : (
+            <span class="muted">{t('debtor.noAddress')}</span>
+          )}
+        </dd>
         <dt>{t('debtor.balance')}</dt>
         <dd data-testid="debtor-balance">
           {brl(view.provisionalBalance)}
@@ -283,7 +312,7 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
         {debts.map((d) => (
           <li key={d.id}>
             {str(d.data['description'])} — {t('debtor.due')} {fmtDate(str(d.data['dueDate']))} ·{' '}
-            {str(d.data['status'])}
+            {t(`debtStatus.${str(d.data['status'])}` as MessageKey) ?? ''}
             <BreakdownTable breakdown={breakdownOf.get(d.id)} principal={principal(d)} />
           </li>
         ))}
@@ -306,18 +335,33 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
             type="button"
             key={x}
             aria-pressed={tab === x}
-            onClick={() => setTab(tab === x ? null : x)}
+            onClick={() => {
+              setFromVisit(false);
+              setTab(tab === x ? null : x);
+            }}
           >
             {t(`${x}.title` as MessageKey)}
           </button>
         ))}
       </div>
-      {tab === 'visit' ? <VisitForm debtorId={id} onDone={() => undefined} /> : null}
+      {tab === 'visit' ? (
+        <VisitForm
+          debtorId={id}
+          onDone={(outcome) => {
+            if (outcome !== 'promise') return;
+            setFromVisit(true);
+            setTab('promise');
+          }}
+        />
+      ) : null}
       {tab === 'payment' ? (
         <PaymentForm
           debtorId={id}
           debtorName={name}
           debts={open}
+          balance={view.provisionalBalance}
+          collectorName={session.value?.user.name ?? ''}
+          timeline={timeline}
           day={day}
           onDone={() => undefined}
         />
@@ -329,7 +373,8 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
           balance={view.provisionalBalance}
           broken={broken}
           day={day}
-          onDone={() => undefined}
+          fromVisit={fromVisit}
+          onDone={() => setFromVisit(false)}
         />
       ) : null}
 

@@ -1,11 +1,14 @@
 /**
- * Recording offline: a visit, a payment received (with a numbered receipt to share) and a promise
+ * Recording offline: a visit, a payment received (with a numbered receipt to keep) and a promise
  * to pay. Each form saves ONE fact through the sync engine's outbox (strict-durability
  * transaction) and marks the page dirty while it holds edits, so no update or navigation drops it.
+ * A visit whose outcome is "Prometeu pagar" continues into the promise form, pre-filled.
  */
 import * as v from 'valibot';
-import { useState } from 'preact/hooks';
-import { tryParseMoney } from '#shared/money/money';
+import { useEffect, useState } from 'preact/hooks';
+import { formatAddress } from '#shared/settings/settings.schema';
+import { formatDocument, tryParseDocument } from '#shared/identity/document';
+import { AddressSchema } from '#shared/domain/common.schema';
 import {
   DEFAULT_PROMISE_POLICY,
   PromisePolicySchema,
@@ -14,13 +17,16 @@ import {
 import { VisitOutcomes, type VisitOutcome } from '#shared/domain/visit.schema';
 import { FieldPaymentMethods, type FieldPaymentMethod } from '#shared/domain/payment.schema';
 import { cents } from '#shared/money/money';
-import type { CalendarDate } from '#shared/time/calendar-date';
+import { addDays, type CalendarDate } from '#shared/time/calendar-date';
 import { orgSettings, runtime } from '../../app/collector';
 import { useDirty } from '../../app/dirty';
 import type { QuitaDb, SrvDebt } from '../../db/db';
 import { brl, date as fmtDate } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
+import type { TimelineItem } from '../../models/merge';
 import { str } from './collector-data';
+import { Choice, FieldError, invalid, MoneyField, readAmount } from './fields';
+import { ReceiptCard, type ReceiptData, type ReceiptState } from './receipt';
 
 function Status({ saved, error }: { saved: boolean; error: string | null }) {
   if (error)
@@ -59,7 +65,13 @@ function position(): Promise<{ lat: number; lng: number; accuracyM: number } | n
   });
 }
 
-export function VisitForm({ debtorId, onDone }: { debtorId: string; onDone: () => void }) {
+export function VisitForm({
+  debtorId,
+  onDone,
+}: {
+  debtorId: string;
+  onDone: (outcome: VisitOutcome) => void;
+}) {
   const [outcome, setOutcome] = useState<VisitOutcome | ''>('');
   const [notes, setNotes] = useState('');
   const [withLocation, setWithLocation] = useState(false);
@@ -93,16 +105,17 @@ export function VisitForm({ debtorId, onDone }: { debtorId: string; onDone: () =
       setSaved(true);
       setOutcome('');
       setNotes('');
-      onDone();
+      onDone(outcome);
     }
   }
   return (
     <form class="record-form" onSubmit={(e) => void submit(e)} aria-label={t('visit.title')}>
       <fieldset>
         <legend>{t('visit.outcome')}</legend>
-        {VisitOutcomes.map((o) => (
-          <label class="choice" key={o}>
-            <input
+        <div class="choices">
+          {VisitOutcomes.map((o) => (
+            <Choice
+              key={o}
               type="radio"
               name="outcome"
               value={o}
@@ -111,11 +124,13 @@ export function VisitForm({ debtorId, onDone }: { debtorId: string; onDone: () =
                 setOutcome(o);
                 setSaved(false);
               }}
-            />
-            {t(`visit.${o}` as MessageKey)}
-          </label>
-        ))}
+            >
+              {t(`visit.${o}` as MessageKey)}
+            </Choice>
+          ))}
+        </div>
       </fieldset>
+      {outcome === 'promise' ? <p class="small muted">{t('visit.promiseNext')}</p> : null}
       <label for="visit-notes">{t('visit.notes')}</label>
       <textarea
         id="visit-notes"
@@ -124,14 +139,9 @@ export function VisitForm({ debtorId, onDone }: { debtorId: string; onDone: () =
         value={notes}
         onInput={(e) => setNotes(e.currentTarget.value)}
       />
-      <label class="choice">
-        <input
-          type="checkbox"
-          checked={withLocation}
-          onChange={(e) => setWithLocation(e.currentTarget.checked)}
-        />
+      <Choice type="checkbox" checked={withLocation} onChange={setWithLocation}>
         {t('visit.location')}
-      </label>
+      </Choice>
       {busy ? (
         <p class="small muted" role="status">
           {busy}
@@ -156,53 +166,47 @@ async function nextReceipt(db: QuitaDb, deviceId: string): Promise<string> {
   return `R${deviceId.replace(/-/g, '').slice(-6).toUpperCase()}-${String(n).padStart(4, '0')}`;
 }
 
-interface Receipt {
-  number: string;
-  text: string;
+/** The creditor as a receipt names it: razão social, formatted CPF/CNPJ, address on one line. */
+function receiptCreditor(): ReceiptData['creditor'] {
+  const org = orgSettings.value?.organisation;
+  const doc = org?.document ? tryParseDocument(org.document) : null;
+  const address = v.safeParse(AddressSchema, org?.address);
+  const kind = doc?.ok ? (doc.value.kind === 'cnpj' ? 'CNPJ' : 'CPF') : '';
+  return {
+    name: org?.legalName ?? org?.tradeName ?? '',
+    document: doc?.ok ? `${kind} ${formatDocument(doc.value.value)}` : null,
+    address: address.success ? formatAddress(address.output) : null,
+  };
 }
 
-function ReceiptCard({ receipt }: { receipt: Receipt }) {
-  const [copied, setCopied] = useState(false);
-  async function share() {
-    if (navigator.share) {
-      try {
-        await navigator.share({
-          title: `${t('payment.receipt')} ${receipt.number}`,
-          text: receipt.text,
-        });
-        return;
-      } catch {
-        // Cancelled or refused: fall back to copying.
-      }
-    }
-    await navigator.clipboard?.writeText(receipt.text).catch(() => undefined);
-    setCopied(true);
-  }
-  return (
-    <div data-testid="receipt">
-      <pre class="receipt">{receipt.text}</pre>
-      <button type="button" onClick={() => void share()}>
-        {t('payment.share')}
-      </button>
-      {copied ? (
-        <span class="small" role="status">
-          {t('payment.copied')}
-        </span>
-      ) : null}
-    </div>
-  );
+/** Where a receipt's payment stands, from the debtor's timeline (outbox row, then pulled fact). */
+function receiptState(timeline: readonly TimelineItem[], number: string): ReceiptState {
+  const item = timeline.find((i) => i.type === 'payment' && i.data['receiptNumber'] === number);
+  if (!item || item.origin === 'pending' || item.origin === 'sending') return 'unsent';
+  if (item.origin === 'rejected') return 'rejected';
+  const status = str(item.data['status']);
+  return status === 'confirmed' ? 'confirmed' : status === 'rejected' ? 'rejected' : 'pending';
 }
+
+const clock = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit' });
 
 export function PaymentForm({
   debtorId,
   debtorName,
   debts,
+  balance,
+  collectorName,
+  timeline,
   day,
   onDone,
 }: {
   debtorId: string;
   debtorName: string;
   debts: readonly SrvDebt[];
+  /** The debtor's provisional balance before this payment. */
+  balance: number;
+  collectorName: string;
+  timeline: readonly TimelineItem[];
   day: CalendarDate;
   onDone: () => void;
 }) {
@@ -210,12 +214,11 @@ export function PaymentForm({
   const [amountText, setAmountText] = useState('');
   const [method, setMethod] = useState<FieldPaymentMethod>('cash');
   const [note, setNote] = useState('');
-  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [receipt, setReceipt] = useState<ReceiptData | null>(null);
   const [error, setError] = useState<string | null>(null);
   useDirty(amountText.trim() !== '' || note.trim() !== '');
   const rt = runtime.value;
-  const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
-  const amount = parsed?.ok && parsed.value > 0 ? parsed.value : null;
+  const { amount, error: amountError } = readAmount(amountText);
   if (debts.length === 0) return <p class="muted">{t('payment.noDebt')}</p>;
   async function submit(e: Event) {
     e.preventDefault();
@@ -238,19 +241,20 @@ export function PaymentForm({
     });
     setError(failed);
     if (failed) return;
-    const org = orgSettings.value?.organisation;
-    const creditor = [org?.tradeName ?? org?.legalName, org?.document].filter(Boolean).join(' - ');
+    const debt = debts.find((d) => d.id === debtId);
     setReceipt({
       number,
-      text: [
-        `${t('payment.receipt')} ${number}`,
-        creditor,
-        `${t('payment.receiptText')} ${debtorName}: ${brl(amount)} (${t(`payment.${method}` as MessageKey)})`,
-        fmtDate(day),
-        t('sync.pendingBadge'),
-      ]
-        .filter(Boolean)
-        .join('\n'),
+      creditor: receiptCreditor(),
+      debtorName,
+      amount,
+      method,
+      reference: debt
+        ? `${str(debt.data['description'])} · ${t('debtor.due')} ${fmtDate(str(debt.data['dueDate']))}`
+        : '',
+      remaining: Math.max(0, balance - amount),
+      collectorName,
+      day,
+      time: clock.format(new Date()),
     });
     setAmountText('');
     setNote('');
@@ -266,34 +270,32 @@ export function PaymentForm({
           </option>
         ))}
       </select>
-      <label for="pay-amount">{t('payment.amount')}</label>
-      <input
+      <MoneyField
         id="pay-amount"
-        inputMode="decimal"
-        autocomplete="off"
-        placeholder="0,00"
+        label={t('payment.amount')}
         value={amountText}
-        aria-invalid={parsed !== null && !parsed.ok}
-        onInput={(e) => {
-          setAmountText(e.currentTarget.value);
+        error={amountError}
+        onInput={(text) => {
+          setAmountText(text);
           setReceipt(null);
         }}
       />
-      {parsed !== null && !parsed.ok ? <p class="small error-text">{t('form.badAmount')}</p> : null}
       <fieldset>
         <legend>{t('payment.method')}</legend>
-        {FieldPaymentMethods.map((m) => (
-          <label class="choice" key={m}>
-            <input
+        <div class="choices">
+          {FieldPaymentMethods.map((m) => (
+            <Choice
+              key={m}
               type="radio"
               name="method"
               value={m}
               checked={method === m}
               onChange={() => setMethod(m)}
-            />
-            {t(`payment.${m}` as MessageKey)}
-          </label>
-        ))}
+            >
+              {t(`payment.${m}` as MessageKey)}
+            </Choice>
+          ))}
+        </div>
       </fieldset>
       <label for="pay-note">{t('payment.note')}</label>
       <input
@@ -306,10 +308,16 @@ export function PaymentForm({
         {t('payment.save')}
       </button>
       <Status saved={receipt !== null} error={error} />
-      {receipt ? <ReceiptCard receipt={receipt} /> : null}
+      {receipt ? (
+        <ReceiptCard receipt={receipt} state={receiptState(timeline, receipt.number)} />
+      ) : null}
     </form>
   );
 }
+
+/** Money as the amount field shows it: 12345 → "123,45". */
+export const amountText = (value: number): string =>
+  `${Math.floor(value / 100)},${String(value % 100).padStart(2, '0')}`;
 
 export function PromiseForm({
   debtorId,
@@ -317,6 +325,7 @@ export function PromiseForm({
   balance,
   broken,
   day,
+  fromVisit = false,
   onDone,
 }: {
   debtorId: string;
@@ -324,18 +333,26 @@ export function PromiseForm({
   balance: number;
   broken: number;
   day: CalendarDate;
+  /** Opened by a visit saved as "Prometeu pagar": starts with the balance and a date, focused. */
+  fromVisit?: boolean;
   onDone: () => void;
 }) {
-  const [amountText, setAmountText] = useState('');
-  const [dueDate, setDueDate] = useState('');
-  const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  useDirty(amountText.trim() !== '' || dueDate !== '');
-  const rt = runtime.value;
   const parsedPolicy = v.safeParse(PromisePolicySchema, orgSettings.value?.promise);
   const policy = parsedPolicy.success ? parsedPolicy.output : DEFAULT_PROMISE_POLICY;
-  const parsed = amountText.trim() === '' ? null : tryParseMoney(amountText);
-  const amount = parsed?.ok && parsed.value > 0 ? parsed.value : null;
+  const [amountTextValue, setAmountText] = useState(() =>
+    fromVisit && balance > 0 ? amountText(balance) : '',
+  );
+  const [dueDate, setDueDate] = useState<string>(() =>
+    fromVisit ? addDays(day, Math.min(7, policy.maxDaysAhead)) : '',
+  );
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (fromVisit) document.getElementById('promise-amount')?.focus();
+  }, [fromVisit]);
+  useDirty(amountTextValue.trim() !== '' || dueDate !== '');
+  const rt = runtime.value;
+  const { amount, error: amountError } = readAmount(amountTextValue);
   const check =
     amount !== null && /^\d{4}-\d{2}-\d{2}$/.test(dueDate)
       ? validatePromise(
@@ -369,37 +386,40 @@ export function PromiseForm({
       onDone();
     }
   }
+  const violations = check && !check.ok ? check.violations : [];
+  const dateProblems = violations.filter((f) => f.unit === 'days');
+  const amountProblems = violations.filter((f) => f.unit !== 'days');
+  const amountMessage = amountError ?? (amountProblems.map((f) => f.message).join(' ') || null);
+  const dateMessage = dateProblems.map((f) => f.message).join(' ') || null;
   return (
     <form class="record-form" onSubmit={(e) => void submit(e)} aria-label={t('promise.title')}>
-      <label for="promise-amount">{t('promise.amount')}</label>
-      <input
+      {fromVisit ? (
+        <p class="notice" role="status" data-testid="promise-from-visit">
+          {t('promise.fromVisit')}
+        </p>
+      ) : null}
+      <MoneyField
         id="promise-amount"
-        inputMode="decimal"
-        autocomplete="off"
-        placeholder="0,00"
-        value={amountText}
-        aria-invalid={parsed !== null && !parsed.ok}
-        onInput={(e) => {
-          setAmountText(e.currentTarget.value);
+        label={t('promise.amount')}
+        value={amountTextValue}
+        error={amountMessage}
+        hint={`${t('promise.balance')} ${brl(Math.max(0, balance))}`}
+        onInput={(text) => {
+          setAmountText(text);
           setSaved(false);
         }}
       />
-      {parsed !== null && !parsed.ok ? <p class="small error-text">{t('form.badAmount')}</p> : null}
       <label for="promise-date">{t('promise.date')}</label>
       <input
         id="promise-date"
         type="date"
         min={day}
+        max={addDays(day, policy.maxDaysAhead)}
         value={dueDate}
+        {...invalid('promise-date-error', dateMessage)}
         onInput={(e) => setDueDate(e.currentTarget.value)}
       />
-      {check && !check.ok ? (
-        <ul class="small error-text" data-testid="promise-violations">
-          {check.violations.map((f) => (
-            <li key={f.rule}>{f.message}</li>
-          ))}
-        </ul>
-      ) : null}
+      <FieldError id="promise-date-error" message={dateMessage} />
       {check?.needsApproval ? <p class="notice">{t('promise.approval')}</p> : null}
       <button type="submit" class="primary" disabled={!check?.ok}>
         {t('promise.save')}

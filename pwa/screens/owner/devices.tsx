@@ -6,15 +6,22 @@
  * the collector, the debtor and the reason, so the owner can follow up with the collector.
  * If the endpoint is missing (an older server: 404) the screen says "indisponível".
  */
-import type { DeviceLevel, DeviceReason } from '#shared/sync/device-status';
-import { api, ApiError } from '../../app/api';
+import { useState } from 'preact/hooks';
+import { clockOffsetWords, type DeviceLevel, type DeviceReason } from '#shared/sync/device-status';
+import { DEVICE_NAME_MAX } from '#shared/sync/device-name';
+import { api, ApiError, errorMessage } from '../../app/api';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { dateTime, num } from '../../i18n/format';
-import { reasonText, t, typeLabel, type MessageKey } from '../../i18n/messages';
+import '../../i18n/messages-start';
+import { t, type MessageKey } from '../../i18n/messages';
+import { reasonText, typeLabel } from '../../i18n/messages-sync';
+import { ServerStateCard } from './server-state';
 
 /** One item of `GET /api/status/devices` (the fields this screen shows). */
 export interface DeviceItem {
   deviceId: string;
+  /** "Moto g(60) de Carlos": named at registration, renamed by the owner. */
+  name: string;
   collector: { id: string; name: string };
   level: DeviceLevel;
   reasons: DeviceReason[];
@@ -70,6 +77,7 @@ export function Devices() {
   return (
     <section>
       <h1 tabIndex={-1}>{t('devices.title')}</h1>
+      <ServerStateCard />
       {loaded.state === 'loading' ? <Loading /> : null}
       {loaded.state === 'error' ? <Failure message={loaded.message} retry={reload} /> : null}
       {loaded.state === 'ready' && loaded.value === null ? (
@@ -88,8 +96,12 @@ export function Devices() {
               <li key={d.deviceId} class={`light-${d.level}`} data-testid="device">
                 <p>
                   <span class={`dot ${d.level}`} aria-hidden="true" />
-                  <strong>{d.collector.name}</strong> · {t(LIGHT[d.level])}
+                  <strong data-testid="device-name">{d.name}</strong> · {t(LIGHT[d.level])}
                 </p>
+                <p class="small">
+                  {t('devices.collector')}: {d.collector.name}
+                </p>
+                <Rename device={d} onDone={reload} />
                 <p class="small muted">
                   {t('common.asOf')} {when(d.asOf)}
                 </p>
@@ -116,12 +128,15 @@ export function Devices() {
                   <dd>{num(d.outboxRejected)}</dd>
                   <dt>{t('devices.version')}</dt>
                   <dd>{d.appVersion ?? '—'}</dd>
-                  <dt>{t('devices.clock')}</dt>
-                  <dd>
-                    {d.clockOffsetMs === null
-                      ? '—'
-                      : `${num(Math.round(d.clockOffsetMs / 1000))} s`}
-                  </dd>
+                  {/* Once: a clock far enough off is already a reason above, in these words. */}
+                  {d.reasons.some((r) => r.code === 'clock_offset') ? null : (
+                    <>
+                      <dt>{t('devices.clock')}</dt>
+                      <dd data-testid="device-clock">
+                        {d.clockOffsetMs === null ? '—' : clockOffsetWords(d.clockOffsetMs)}
+                      </dd>
+                    </>
+                  )}
                   <dt>{t('device.persist')}</dt>
                   <dd>{yesNo(d.persisted)}</dd>
                   <dt>{t('device.installed')}</dt>
@@ -140,6 +155,58 @@ export function Devices() {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** The owner names a device; the name is what the list shows first. */
+function Rename({ device, onDone }: { device: DeviceItem; onDone: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(device.name);
+  const [error, setError] = useState<string | null>(null);
+  if (!editing)
+    return (
+      <button type="button" class="link small" onClick={() => setEditing(true)}>
+        {t('devices.rename')}
+      </button>
+    );
+  const id = `device-name-${device.deviceId}`;
+  return (
+    <form
+      class="row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setError(null);
+        void api('PATCH', `/api/status/devices/${device.deviceId}`, { json: { name } }).then(
+          () => {
+            setEditing(false);
+            onDone();
+          },
+          (err: unknown) => setError(errorMessage(err)),
+        );
+      }}
+    >
+      <label for={id}>{t('devices.name')}</label>
+      <input
+        id={id}
+        value={name}
+        maxLength={DEVICE_NAME_MAX}
+        required
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onInput={(e) => setName(e.currentTarget.value)}
+      />
+      <button type="submit" class="primary">
+        {t('common.save')}
+      </button>
+      <button type="button" class="link" onClick={() => setEditing(false)}>
+        {t('common.cancel')}
+      </button>
+      {error ? (
+        <p id={`${id}-error`} class="field-error small" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </form>
   );
 }
 

@@ -9,6 +9,7 @@
 import { useState } from 'preact/hooks';
 import {
   ImportColumns,
+  ImportHeadersPtBR,
   RequiredImportColumns,
   type ImportColumn,
 } from '#shared/api/import-columns';
@@ -168,6 +169,14 @@ export function SheetImport() {
     <>
       <h2>{t('sheets.import.title')}</h2>
       <p class="small muted">{t('sheets.import.help')}</p>
+      <ul class="small muted columns" data-testid="import-columns">
+        {ImportColumns.map((c) => (
+          <li key={c}>
+            <code>{ImportHeadersPtBR[c]}</code> {colLabel(c)}
+            {RequiredImportColumns.includes(c) ? ` (${t('sheets.import.required')})` : null}
+          </li>
+        ))}
+      </ul>
       <p>
         <button
           type="button"

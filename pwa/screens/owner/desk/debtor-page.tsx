@@ -67,7 +67,9 @@ export function DebtorPage() {
       <div class="desk-head">
         <h1 tabIndex={-1}>{d.name}</h1>
         <span class={`badge status-${s.status}`}>{word('status', s.status)}</span>
-        <span class="muted">{word('stage', s.stage)}</span>
+        <span class="muted">
+          {t('desk.stageLabel')}: {word('stage', s.stage)}
+        </span>
       </div>
       <p class="muted small">
         {word('kind', d.kind)} · {shownDocument(d.document)}

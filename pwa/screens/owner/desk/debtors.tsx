@@ -186,7 +186,9 @@ export function Debtors() {
               </a>
               <span class="doc">{shownDocument(d.document)}</span>
               <span class={`badge status-${d.status}`}>{word('status', d.status)}</span>
-              <span class="stage">{word('stage', d.stage)}</span>
+              <span class="stage">
+                {t('desk.stageLabel')}: {word('stage', d.stage)}
+              </span>
               <span class="money">
                 {brl(d.totalDue)}
                 {d.daysOverdue > 0 ? (

@@ -1,11 +1,20 @@
 /** The creditor identity and PIX key (CDC art. 42-A: every message names the creditor). */
 import { useState } from 'preact/hooks';
-import { api, errorMessage } from '../../../app/api';
+import { api, ApiError, errorMessage } from '../../../app/api';
 import { useDirty } from '../../../app/dirty';
 import { role } from '../../../app/session';
 import { Failure, Loading, useLoad } from '../../../ui/async';
 import { t, type MessageKey } from '../../../i18n/messages';
-import { Saved, type Message } from './form-bits';
+import { FieldError, invalidAttrs, Saved, type Message } from './form-bits';
+import { problemFieldErrors, type FieldErrors } from './cadence-form-model';
+
+/** The API's field path → the input that shows its error ("address.street" → "street"). */
+function inputOf(field: string): string {
+  if (field.startsWith('address.')) return field.slice('address.'.length);
+  if (field === 'pix.key' || field === 'pix') return 'pixKey';
+  if (field === 'pix.keyType') return 'pixKeyType';
+  return field;
+}
 
 interface Address {
   street: string;
@@ -58,6 +67,7 @@ export function OrganisationForm() {
   const [loaded, reload] = useLoad(() => api<Organisation>('GET', '/api/settings/organisation'));
   const [edited, setEdited] = useState(false);
   const [message, setMessage] = useState<Message>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
   useDirty(edited);
   const owner = role.value === 'owner';
   if (loaded.state === 'loading') return <Loading />;
@@ -75,6 +85,7 @@ export function OrganisationForm() {
     const get = (k: string) => String(f.get(k) ?? '').trim();
     const opt = (k: string) => (get(k) === '' ? {} : { [k]: get(k) });
     setMessage(null);
+    setErrors({});
     try {
       await api('PUT', '/api/settings/organisation', {
         headers: { 'if-match': `"${org.version}"` },
@@ -101,7 +112,14 @@ export function OrganisationForm() {
       setMessage({ ok: true, text: t('common.saved') });
       reload();
     } catch (e) {
-      setMessage({ ok: false, text: errorMessage(e) });
+      if (e instanceof ApiError && (e.status === 400 || e.status === 422)) {
+        // Each message beside its input; the summary never lists the fields' API names.
+        const byInput: FieldErrors = {};
+        for (const [field, text] of Object.entries(problemFieldErrors(e.body, e.message)))
+          if (field !== '') byInput[inputOf(field)] = text;
+        setErrors(byInput);
+        setMessage({ ok: false, text: t('settings.err.fix') });
+      } else setMessage({ ok: false, text: errorMessage(e) });
     }
   };
   return (
@@ -121,7 +139,9 @@ export function OrganisationForm() {
               name={name}
               defaultValue={value(name)}
               autocomplete={ac ?? 'off'}
+              {...invalidAttrs(errors, name)}
             />
+            <FieldError errors={errors} field={name} />
           </div>
         ))}
         <h3>{t('settings.org.address')}</h3>
@@ -133,7 +153,9 @@ export function OrganisationForm() {
               name={name}
               defaultValue={value(name)}
               autocomplete={ac ?? 'off'}
+              {...invalidAttrs(errors, name)}
             />
+            <FieldError errors={errors} field={name} />
           </div>
         ))}
         <h3>{t('settings.org.pix')}</h3>
@@ -146,7 +168,14 @@ export function OrganisationForm() {
           ))}
         </select>
         <label for="org-pixKey">{t('settings.org.pixKey')}</label>
-        <input id="org-pixKey" name="pixKey" defaultValue={org.pix?.key ?? ''} autocomplete="off" />
+        <input
+          id="org-pixKey"
+          name="pixKey"
+          defaultValue={org.pix?.key ?? ''}
+          autocomplete="off"
+          {...invalidAttrs(errors, 'pixKey')}
+        />
+        <FieldError errors={errors} field="pixKey" />
         {owner ? (
           <button type="submit" class="primary">
             {t('common.save')}

@@ -10,6 +10,7 @@ import { StepKinds, StepModes } from '#shared/cadence/cadence.schema';
 import { api } from '../../../app/api';
 import { useDirty } from '../../../app/dirty';
 import { role } from '../../../app/session';
+import { templateLabel } from './template-editor';
 import { t } from '../../../i18n/messages';
 import {
   moveStep,
@@ -38,10 +39,12 @@ import {
 
 const STEP_FIELDS = ['offsetDays', 'channel', 'mode', 'kind', 'templateId', 'allowsDiscount'];
 
+/** "3 dias antes do vencimento", "no dia do vencimento": a step's day in words, not "D-3". */
 function dayLabel(offset: string): string {
   const n = parseOffset(offset);
   if (n === undefined) return '';
-  return n === 0 ? 'D0' : n > 0 ? `D+${n}` : `D${n}`;
+  if (n === 0) return t('settings.templates.dueDay');
+  return `${Math.abs(n)} ${t(n < 0 ? 'settings.templates.before' : 'settings.templates.after')}`;
 }
 
 export function StepsForm({
@@ -198,7 +201,7 @@ export function StepsForm({
                     ) : null}
                     {options.map((x) => (
                       <option key={x.id} value={x.id}>
-                        {x.id}
+                        {templateLabel(x.id, x.channel)}
                       </option>
                     ))}
                   </select>

@@ -1,13 +1,52 @@
 /** Message templates with the linter's findings and the SMS segment count as you type. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { smsSegments } from '#shared/templates/sms-segments';
+import { useEffect, useState } from 'preact/hooks';
+import { smsSegments, toGsm7 } from '#shared/templates/sms-segments';
 import { api, errorMessage } from '../../../app/api';
 import { useDirty } from '../../../app/dirty';
 import { role } from '../../../app/session';
 import { Failure, Loading, useLoad } from '../../../ui/async';
 import { num } from '../../../i18n/format';
-import { t } from '../../../i18n/messages';
+import { t, type MessageKey } from '../../../i18n/messages';
 import { Saved, type Message } from './form-bits';
+import { SmsChoice, useSmsChoice } from './sms-choice';
+
+/** "SMS · 3 dias antes do vencimento": a template named in words, never by its id. */
+export function templateLabel(id: string, channel: string): string {
+  const key = id.slice(0, id.lastIndexOf('.'));
+  const step = /^d([+-]?)(\d+)$/.exec(key);
+  const when =
+    key === 'privacy'
+      ? t('settings.templates.privacy')
+      : step
+        ? step[2] === '0'
+          ? t('settings.templates.dueDay')
+          : `${Number(step[2])} ${t(step[1] === '-' ? 'settings.templates.before' : 'settings.templates.after')}`
+        : `${t('settings.templates.custom')} "${key || id}"`;
+  const via = t(`settings.cadence.channel.${channel}` as MessageKey) ?? channel;
+  return `${via} · ${when}`;
+}
+
+/** The segment count of an SMS both ways, so "economizar SMS" is chosen knowing what it changes. */
+function SmsCount({ body, saving }: { body: string; saving: boolean }) {
+  const kept = smsSegments(body);
+  const folded = smsSegments(toGsm7(body));
+  const line = (n: { segments: number; characters: number; perSegment: number }) =>
+    `${num(n.segments)} ${t(n.segments === 1 ? 'settings.templates.segment' : 'settings.templates.segments')} · ${num(n.characters)} ${t('settings.templates.chars')} (${t('settings.templates.perSegment')} ${num(n.perSegment)})`;
+  return (
+    <div id="tpl-sms" class="small" aria-live="polite" data-testid="sms-count">
+      <p>
+        <strong>{t(saving ? 'settings.templates.smsFolded' : 'settings.templates.smsKept')}</strong>{' '}
+        {line(saving ? folded : kept)}
+      </p>
+      {kept.segments !== folded.segments ? (
+        <p class="muted">
+          {t(saving ? 'settings.templates.smsIfKept' : 'settings.templates.smsIfFolded')}{' '}
+          {line(saving ? kept : folded)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 interface Template {
   id: string;
@@ -73,7 +112,7 @@ export function TemplateEditor() {
     return () => clearTimeout(timer);
   }, [body, id]);
 
-  const sms = useMemo(() => smsSegments(body), [body]);
+  const smsChoice = useSmsChoice();
   if (list.state === 'loading') return <Loading />;
   if (list.state === 'error') return <Failure message={list.message} retry={reload} />;
 
@@ -105,7 +144,7 @@ export function TemplateEditor() {
       >
         {templates.map((x) => (
           <option key={x.id} value={x.id}>
-            {x.id}
+            {templateLabel(x.id, x.channel)}
           </option>
         ))}
       </select>
@@ -115,12 +154,14 @@ export function TemplateEditor() {
         rows={6}
         value={body}
         onInput={(e) => setBody(e.currentTarget.value)}
-        aria-describedby="tpl-sms tpl-findings"
+        aria-describedby={current?.channel === 'sms' ? 'tpl-sms tpl-findings' : 'tpl-findings'}
       />
-      <p id="tpl-sms" class="small" aria-live="polite" data-testid="sms-count">
-        {t('settings.templates.sms')}: {num(sms.segments)} {t('settings.templates.segments')} ·{' '}
-        {num(sms.characters)} {t('settings.templates.chars')} ({sms.encoding})
-      </p>
+      {current?.channel === 'sms' ? (
+        <>
+          <SmsCount body={body} saving={smsChoice.saving} />
+          <SmsChoice choice={smsChoice} />
+        </>
+      ) : null}
       <div id="tpl-findings" aria-live="polite">
         {findings.length === 0 ? (
           <p class="small ok-text">{t('settings.templates.clean')}</p>
