@@ -23,7 +23,11 @@ import {
 } from '../domain/common.schema';
 import { ContactDirectionSchema } from '../domain/contact-event.schema';
 import { NewDebtSchema } from '../domain/debt.schema';
-import { ContactPointSchema, DebtorKindSchema, DoNotContactSchema } from '../domain/debtor.schema';
+import {
+  ContactPointInputSchema,
+  DebtorKindSchema,
+  DoNotContactSchema,
+} from '../domain/debtor.schema';
 import { DisputeReasonSchema } from '../domain/dispute.schema';
 import { IdSchema } from '../domain/id';
 import { NoticeMethodSchema, NoticePurposeSchema } from '../domain/notice.schema';
@@ -131,7 +135,7 @@ export const DebtorPatchSchema = v.pipe(
     document: nullable(DocumentSchema),
     contactPoints: v.optional(
       v.pipe(
-        v.array(ContactPointSchema, 'os contatos devem ser uma lista'),
+        v.array(ContactPointInputSchema, 'os contatos devem ser uma lista'),
         v.maxLength(20, 'no máximo 20 contatos'),
         v.check(
           (list) => new Set(list.map((c) => `${c.kind}:${c.value}`)).size === list.length,
