@@ -118,6 +118,34 @@ forEachDb((kind) => {
       expect(rows.slice(0, 4).every((r) => r.detail.debtorIds.includes(mine[0] ?? ''))).toBe(true);
       expect(rows[4]?.detail.debtorIds).toEqual([mine[1]]);
     });
+    test('the duplicates worklist names every debtor it lists, once, not as a list too', async () => {
+      // Duplicates that predate the one-document rule (the API refuses new ones).
+      const twins = [
+        '01890a5d-ac96-774b-bcce-b30209951001',
+        '01890a5d-ac96-774b-bcce-b30209951002',
+      ];
+      for (const [i, id] of twins.entries())
+        await db.query(
+          `INSERT INTO debtors (id, kind, name, document) VALUES ($1, 'person', $2, $3)`,
+          [id, `Gêmeo ${i}`, cpf(9590)],
+        );
+      const before = await lastAuditId();
+      const res = await call<{ groups: { debtors: { id: string }[] }[] }>(
+        app,
+        'GET',
+        '/api/debtor-duplicates',
+        { headers: staff.headers },
+      );
+      expect(res.status).toBe(200);
+      const rows = await auditSince('debtor.duplicates', before);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]?.detail.debtorIds.sort()).toEqual(
+        res.body.groups.flatMap((g) => g.debtors.map((d) => d.id)).sort(),
+      );
+      expect(rows[0]?.detail.debtorIds).toEqual(expect.arrayContaining(twins));
+      expect(await auditSince('debtor.list', before)).toHaveLength(0);
+      await db.query('DELETE FROM debtors WHERE id = ANY($1::uuid[])', [twins]);
+    });
   });
 
   describe('the data-subject report', () => {

@@ -13,7 +13,7 @@ import type { AppEnv } from '../http/auth';
 import { recordDebtorRead } from './read-audit';
 
 const SELF_AUDITED =
-  /^\/api\/(debtors|sync|cadence|export|import|auth|setup|settings|users|health|openapi\.json|lgpd)(\/|$)/;
+  /^\/api\/(debtors|debtor-duplicates|sync|cadence|export|import|auth|setup|settings|users|health|openapi\.json|lgpd)(\/|$)/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DEPTH = 8;
 
