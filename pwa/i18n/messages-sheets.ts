@@ -3,6 +3,7 @@ export const sheetsPtBR = {
   'sheets.import.title': 'Importar devedores da planilha',
   'sheets.import.help':
     'Aceita o CSV do Excel (separado por vírgulas ou ponto e vírgula, em UTF-8 ou no padrão do Windows), com colunas em português ou inglês. Reenviar o mesmo arquivo não duplica nada; um CPF/CNPJ já cadastrado recebe as dívidas da linha, sem mudar o nome.',
+  'sheets.import.columnsTitle': 'Colunas que a planilha pode ter',
   'sheets.import.template': 'Baixar planilha modelo',
   'sheets.import.file': 'Planilha (.csv)',
   'sheets.import.choose': 'Escolha uma planilha .csv.',

@@ -169,14 +169,17 @@ export function SheetImport() {
     <>
       <h2>{t('sheets.import.title')}</h2>
       <p class="small muted">{t('sheets.import.help')}</p>
-      <ul class="small muted columns" data-testid="import-columns">
-        {ImportColumns.map((c) => (
-          <li key={c}>
-            <code>{ImportHeadersPtBR[c]}</code> {colLabel(c)}
-            {RequiredImportColumns.includes(c) ? ` (${t('sheets.import.required')})` : null}
-          </li>
-        ))}
-      </ul>
+      <details class="action">
+        <summary>{t('sheets.import.columnsTitle')}</summary>
+        <ul class="small muted columns" data-testid="import-columns">
+          {ImportColumns.map((c) => (
+            <li key={c}>
+              <code>{ImportHeadersPtBR[c]}</code> {colLabel(c)}
+              {RequiredImportColumns.includes(c) ? ` (${t('sheets.import.required')})` : null}
+            </li>
+          ))}
+        </ul>
+      </details>
       <p>
         <button
           type="button"
