@@ -31,6 +31,7 @@ import {
 } from '#shared/extension/chat-identity.schema';
 import type { OperationDoc } from './document';
 import { OFFICE_OPERATIONS } from './operations-office';
+import { SHEETS_OPERATIONS } from './operations-sheets';
 import { TodayQuerySchema } from '../routes/cadence.routes';
 import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
 
@@ -39,6 +40,7 @@ const OWNER = ['owner'] as const;
 
 export const OPERATIONS: Record<string, OperationDoc> = {
   ...OFFICE_OPERATIONS,
+  ...SHEETS_OPERATIONS,
   'GET /api/health': { summary: 'Saúde do servidor e do banco', roles: 'public' },
   'GET /api/openapi.json': { summary: 'Este documento', roles: 'public' },
   'POST /api/auth/login': {
