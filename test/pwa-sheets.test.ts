@@ -90,7 +90,7 @@ describe('spreadsheets in the owner PWA (Chromium)', () => {
     });
     await expect
       .poll(() => page.getByTestId('sheet-read-as').textContent())
-      .toContain('padrão do Windows (Excel), separador “;”');
+      .toContain('codificação antiga do Excel (ANSI), separador “;”');
     const map = page.getByTestId('column-map');
     await map.waitFor();
     // The headers were read with their accents (Windows-1252 decoded, not mojibake).

@@ -2,7 +2,7 @@
 export const sheetsPtBR = {
   'sheets.import.title': 'Importar devedores da planilha',
   'sheets.import.help':
-    'Aceita o CSV do Excel (separado por vírgulas ou ponto e vírgula, em UTF-8 ou no padrão do Windows), com colunas em português ou inglês. Reenviar o mesmo arquivo não duplica nada; um CPF/CNPJ já cadastrado recebe as dívidas da linha, sem mudar o nome.',
+    'Aceita o CSV do Excel (separado por vírgulas ou ponto e vírgula, em UTF-8 ou na codificação antiga que o Excel usa no Brasil), com colunas em português ou inglês. Reenviar o mesmo arquivo não duplica nada; um CPF/CNPJ já cadastrado recebe as dívidas da linha, sem mudar o nome.',
   'sheets.import.columnsTitle': 'Colunas que a planilha pode ter',
   'sheets.import.template': 'Baixar planilha modelo',
   'sheets.import.file': 'Planilha (.csv)',
@@ -11,7 +11,7 @@ export const sheetsPtBR = {
   'sheets.import.readAs': 'Lida como',
   'sheets.import.separator': 'separador',
   'sheets.import.encoding.utf-8': 'UTF-8',
-  'sheets.import.encoding.windows-1252': 'padrão do Windows (Excel)',
+  'sheets.import.encoding.windows-1252': 'codificação antiga do Excel (ANSI)',
   'sheets.import.encoding.utf-16le': 'Unicode (UTF-16)',
   'sheets.import.encoding.utf-16be': 'Unicode (UTF-16)',
   'sheets.import.ready': 'As colunas foram reconhecidas.',
