@@ -39,6 +39,7 @@ import { PixKeyTypeSchema } from '#shared/pix/pix-key';
 import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
 import { NewOrganisationSchema } from '#shared/domain/organisation.schema';
 import { DeviceNameSchema } from '#shared/sync/device-name';
+import { DueDateReasonSchema, DueDateRefuseSchema } from '#shared/portal/due-date-request.schema';
 import type { Db, Tx } from '../server/db/db';
 import { forEachDb, openTestDb } from './helpers/test-db';
 import { cpf } from './helpers/ledger';
@@ -287,6 +288,28 @@ const PROBES: Probe[] = [
       ),
   },
   {
+    covers: ['due_date_requests_reason_check'],
+    schema: DueDateReasonSchema,
+    inputs: fc.oneof(hostileString, fc.string({ minLength: 490, maxLength: 510 })),
+    write: (tx, f, value: string) =>
+      tx.query(
+        `INSERT INTO due_date_requests (id, debtor_id, requested_on, reason, created_at)
+         VALUES ('01890a5d-ac96-774b-bcce-b3020990000a', $1, '2025-05-05', $2, now())`,
+        [f.debtor, value],
+      ),
+  },
+  {
+    covers: ['due_date_requests_decision_note_check'],
+    schema: DueDateRefuseSchema.entries.note,
+    inputs: fc.oneof(hostileString, fc.string({ minLength: 490, maxLength: 510 })),
+    write: (tx, f, value: string) =>
+      tx.query(
+        `INSERT INTO due_date_requests (id, debtor_id, requested_on, status, decided_at, decision_note, created_at)
+         VALUES ('01890a5d-ac96-774b-bcce-b3020990000b', $1, '2025-05-05', 'refused', now(), $2, now())`,
+        [f.debtor, value],
+      ),
+  },
+  {
     covers: ['users_role_check'],
     schema: RoleSchema,
     inputs: anyOf(['owner', 'staff', 'collector', 'admin']),
@@ -521,6 +544,17 @@ const SERVER_SET: Record<string, string> = {
   notices_channel_check: 'derived from the notice method',
   notices_waiting_days_check: 'from the policy, positive by the policy schema',
   organisation_id_check: 'single row',
+  due_date_requests_check: 'status and decided_at written together by the decision',
+  due_date_requests_status_check: 'state machine constant',
+  portal_attempts_check: 'link id present exactly when the attempt named a real link',
+  portal_attempts_kind_check: 'server constant',
+  portal_links_check: 'expiry computed from the validity setting (14–365 days by schema)',
+  portal_links_check1: 'revoked_at and revoke_reason written together',
+  portal_links_nonce_check: 'random nonce made by the server',
+  portal_links_revoke_reason_check: 'server constant',
+  portal_links_token_hash_check: 'SHA-256 hex computed by the server',
+  portal_sessions_check: 'expiry computed by the server',
+  portal_sessions_token_hash_check: 'SHA-256 hex computed by the server',
   ops_backups_bytes_check: 'measured by the backup job',
   ops_backups_database_check: 'server constant (the database in use)',
   ops_backups_kind_check: 'server constant (scheduled, manual or restore)',

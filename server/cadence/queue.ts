@@ -244,12 +244,16 @@ export function endOfDay(today: CalendarDate, timeZone: string): number {
   return zonedEpoch(addDays(today, 1), 0, timeZone);
 }
 
+/** The debtor's page link of each debtor (server/portal), for `{{payment_link}}`. */
+export type PortalLinkMap = ReadonlyMap<string, string>;
+
 /** The rendered message of an action, or why it cannot be rendered. */
 export function renderAction(
   settings: EffectiveSettings,
   facts: DebtorFacts,
   state: DebtorState,
   action: PlannedAction,
+  links?: PortalLinkMap,
 ) {
   const debt = state.debts.find((d) => d.row.id === state.plan.carrying?.debtId);
   const template = settings.templates.get(action.templateId);
@@ -271,6 +275,7 @@ export function renderAction(
     action,
     collectorName: facts.assignment?.collector_name ?? null,
     today: state.today,
+    portalLink: links?.get(facts.debtor.id),
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
@@ -311,7 +316,7 @@ export function queueItems(
   page: QueuePage,
   settings: EffectiveSettings,
   now: Date,
-  options: { role: Role; channel?: Channel },
+  options: { role: Role; channel?: Channel; links?: PortalLinkMap },
 ) {
   const items = [];
   let endOfToday: number | undefined;
@@ -325,7 +330,7 @@ export function queueItems(
     const debt = state.debts.find((d) => d.row.id === carrying?.debtId);
     if (!carrying || !debt) continue;
     const serverSent = isServerSent(action);
-    const rendered = renderAction(settings, facts, state, action);
+    const rendered = renderAction(settings, facts, state, action, options.links);
     const { balance } = debt;
     items.push({
       debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },

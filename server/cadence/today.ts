@@ -7,6 +7,7 @@ import type { Channel } from '#shared/templates/template.schema';
 import { todayIn } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
 import { loadSettings, type EffectiveSettings } from '../settings/settings.repo';
+import { portalLinkUrls, type PortalLinkMinter } from '../portal/portal-links.repo';
 import { loadQueuePage, pendingEscalations, queueItems, type QueueItem } from './queue';
 
 export interface TodayOptions {
@@ -17,6 +18,8 @@ export interface TodayOptions {
   channel?: Channel;
   /** Computed once by a caller that pages through everything. */
   settings?: EffectiveSettings;
+  /** Mints the debtor's page links `{{payment_link}}` carries (none: no link unless configured). */
+  portal?: PortalLinkMinter;
 }
 
 export interface TodayPage {
@@ -45,8 +48,15 @@ export async function cadenceToday(
       ? { collectorId: options.userId }
       : {}),
   });
+  const links = await portalLinkUrls(
+    options.portal,
+    settings.organisation,
+    page.facts.map((f) => f.debtor.id),
+    now,
+  );
   const items = queueItems(page, settings, now, {
     role: options.role,
+    links,
     ...(options.channel === undefined ? {} : { channel: options.channel }),
   });
   const first = options.cursor === undefined;

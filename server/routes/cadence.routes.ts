@@ -16,6 +16,7 @@ import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problemResponse } from '../http/problem';
 import { recordDebtorRead } from '../lgpd/read-audit';
+import { publicBase } from '../portal/public-url';
 
 export const TodayQuerySchema = v.object({
   limit: v.optional(
@@ -33,7 +34,8 @@ export const TodayQuerySchema = v.object({
 });
 
 /** `/api/cadence`. */
-export function cadenceRoutes({ db, now }: Deps) {
+export function cadenceRoutes(deps: Deps) {
+  const { db, now } = deps;
   return new Hono<AppEnv>().get('/today', requireRole(...ANY_ROLE), async (c) => {
     const parsed = v.safeParse(TodayQuerySchema, c.req.query());
     if (!parsed.success)
@@ -46,6 +48,7 @@ export function cadenceRoutes({ db, now }: Deps) {
       role: user.role,
       userId: user.id,
       limit,
+      portal: { db, key: deps.portalKey, base: publicBase(c, deps) },
       ...(cursor === undefined ? {} : { cursor }),
       ...(channel === undefined ? {} : { channel }),
     });
