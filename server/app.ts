@@ -32,6 +32,7 @@ import { noticeRoutes } from './routes/notices.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import { portfolioRoutes } from './routes/portfolio.routes';
 import { promiseRoutes } from './routes/promises.routes';
+import { reconciliationRoutes } from './routes/reconciliation.routes';
 import { authRoutes } from './routes/auth.routes';
 import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -142,8 +143,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
   app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
-    // CSV imports stream large bodies and set their own limits.
-    if (c.req.path === '/api/import/debtors' || c.req.path === '/api/import/preview') return next();
+    // CSV imports stream large bodies and bank statements are large files: they set their own limits.
+    if (c.req.path.startsWith('/api/import/') || c.req.path === '/api/reconciliation/statements')
+      return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT_BYTES,
       onError: () =>
@@ -180,6 +182,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));
+  app.route('/api/reconciliation', reconciliationRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/extension', extensionRoutes(deps));

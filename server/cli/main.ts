@@ -21,6 +21,7 @@ import { exportCommand } from './commands/export';
 import { lgpdAnonymiseCommand } from './commands/lgpd';
 import { migrateCommand } from './commands/migrate';
 import { pixCommand } from './commands/pix';
+import { reconcileCommand } from './commands/reconcile';
 import { serveCommand } from './commands/serve';
 import { syncBumpEpochCommand, syncReprocessCommand } from './commands/sync';
 import { userAddCommand } from './commands/user-add';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   importDebtorsCommand,
   exportCommand,
   lgpdAnonymiseCommand,
+  reconcileCommand,
   demoCommand,
   syncReprocessCommand,
   syncBumpEpochCommand,

@@ -1,0 +1,26 @@
+/** The `balanceOn` terms of a stored debt row. */
+import * as v from 'valibot';
+import { FeeSchema, type DebtTerms } from '#shared/charges/charges.schema';
+import { cents } from '#shared/money/money';
+import type { CalendarDate } from '#shared/time/calendar-date';
+import type { DebtRow } from './rows';
+
+const FeesSchema = v.array(FeeSchema);
+
+/** The `balanceOn` terms of a stored debt. */
+export function debtTerms(row: DebtRow): DebtTerms {
+  const fees = v.safeParse(FeesSchema, row.fees);
+  return {
+    principal: cents(row.principal_cents),
+    issueDate: (row.issued_on ?? row.due_on) as CalendarDate,
+    dueDate: row.due_on as CalendarDate,
+    kind: row.debt_kind,
+    fineBps: row.fine_bps,
+    monthlyInterestBps: row.interest_monthly_bps,
+    fees: fees.success ? fees.output : [],
+    graceDays: row.grace_days,
+    ...(row.punctuality_discount_bps === null
+      ? {}
+      : { punctualityDiscountBps: row.punctuality_discount_bps }),
+  };
+}
