@@ -307,11 +307,6 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: (f) => ({ path: '/api/onboarding/name', json: { name: f.users.owner.user.name } }),
   },
-  'GET /api/import/template.csv': {
-    roles: OFFICE,
-    scoped: false,
-    request: () => ({ path: '/api/import/template.csv' }),
-  },
   'POST /api/demo': {
     roles: OWNER,
     scoped: false,
@@ -650,6 +645,69 @@ const MATRIX: Record<string, Entry> = {
       body: 'external_id,name,document,email,phone,address,city,state,debt_id,description,amount,due_date\n',
       headers: { 'content-type': 'text/csv' },
     }),
+  },
+  'GET /api/import/template.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/template.csv' }),
+  },
+  'POST /api/import/preview': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({
+      path: '/api/import/preview',
+      body: 'codigo_cliente;nome;cpf_cnpj\r\nA-1;Ana;529.982.247-25\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/import/mappings': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/mappings' }),
+  },
+  'PUT /api/import/mappings': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({
+      path: '/api/import/mappings',
+      json: {
+        headers: ['Cod', 'Nome', 'Doc', 'Fatura', 'Total', 'Venc'],
+        columns: { external_id: 0, name: 1, document: 2, debt_id: 3, amount: 4, due_date: 5 },
+      },
+    }),
+  },
+  'DELETE /api/import/mappings/:signature': {
+    roles: OFFICE,
+    scoped: false,
+    // No map with this signature: admitted callers reach the lookup (404).
+    allowed: [204, 404],
+    request: () => ({ path: `/api/import/mappings/${'0'.repeat(32)}` }),
+  },
+  'GET /api/export/portfolio.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/export/portfolio.csv' }),
+  },
+  'GET /api/export/queue.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/export/queue.csv' }),
+  },
+  'GET /api/lgpd/report': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/lgpd/report?document=52998224725' }),
+  },
+  'GET /api/lgpd/anonymisation': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/lgpd/anonymisation' }),
+  },
+  'POST /api/lgpd/anonymisation': {
+    roles: OWNER,
+    scoped: false,
+    // The matrix's debtors have open debts: admitted, nothing anonymised (skipped).
+    request: (f) => ({ path: '/api/lgpd/anonymisation', json: { debtorIds: [f.spare] } }),
   },
   'GET /api/cadence/today': {
     roles: ALL,

@@ -183,11 +183,11 @@ describe('the first hour (Chromium, real quita serve, empty data directory)', ()
       expect(download.suggestedFilename()).toBe('modelo-importacao-quita.csv');
       const template = readFileSync((await download.path()) ?? '', 'utf8');
       const header = template.replace(/^\uFEFF/, '').split('\r\n')[0] ?? '';
-      expect(header.split(';')).toContain('due_date');
+      expect(header.split(';')).toContain('vencimento');
       const filled = [
         header,
-        'P-01;Maria das Dores Souza;529.982.247-25;;(19) 99876-5432;Rua A, 10;Campinas;SP;V-01;Pão e frios - março;180,50;05/03/2026',
-        'P-02;José Carlos Pereira;111.444.777-35;;(19) 98765-4321;Rua B, 20;Campinas;SP;V-02;Encomenda de bolo;95,00;12/03/2026',
+        'P-01;Maria das Dores Souza;529.982.247-25;;(19) 99876-5432;sim;Rua A, 10;Campinas;SP;V-01;Pão e frios - março;180,50;05/03/2026',
+        'P-02;José Carlos Pereira;111.444.777-35;;(19) 98765-4321;;Rua B, 20;Campinas;SP;V-02;Encomenda de bolo;95,00;12/03/2026',
       ].join('\r\n');
       await owner.getByLabel('2. Arquivo preenchido (CSV)').setInputFiles({
         name: 'carteira.csv',

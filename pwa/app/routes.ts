@@ -116,6 +116,12 @@ export const ROUTES: readonly Route[] = [
     load: withText('guide', () => import('../screens/owner/guide/guide').then((m) => m.Guide)),
   },
   {
+    path: '/privacidade',
+    label: 'nav.privacy',
+    roles: ['owner'],
+    load: withText('office', () => import('../screens/owner/privacy').then((m) => m.Privacy)),
+  },
+  {
     path: '/pix',
     label: 'nav.pix',
     roles: ['owner', 'staff', 'collector'],

@@ -53,6 +53,7 @@ const ptBR = {
   'nav.review': 'Revisão',
   'nav.devices': 'Dispositivos',
   'nav.settings': 'Ajustes',
+  'nav.privacy': 'Privacidade',
   'nav.pix': 'PIX',
   'nav.debtors': 'Devedores',
   'nav.people': 'Pessoas',

@@ -7,6 +7,7 @@ import type { AuthUser } from '../auth/tokens.repo';
 import { assertDebtorAccess, debtorNotFound } from '../http/access';
 import { issuesToProblem } from '#shared/api/problem';
 import { problem, problemError, problemResponse } from '../http/problem';
+import { unsafeTextProblem } from '../http/validate';
 import { loadDebtorFacts, type DebtorFacts } from './debtor-state';
 
 /** Validates the query string (single values only) against `schema`; 422 naming the parameter. */
@@ -17,6 +18,8 @@ export function queryParams<S extends v.GenericSchema>(schema: S) {
       const first = Array.isArray(raw) ? raw[0] : raw;
       if (first !== undefined) single[key] = first;
     }
+    const unsafe = unsafeTextProblem(single);
+    if (unsafe) return unsafe;
     const parsed = v.safeParse(schema, single);
     if (!parsed.success)
       return problemResponse(

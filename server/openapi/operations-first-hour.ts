@@ -31,11 +31,6 @@ export const FIRST_HOUR_OPERATIONS: Record<string, OperationDoc> = {
     roles: OWNER,
     body: DemoRequestSchema,
   },
-  'GET /api/import/template.csv': {
-    summary:
-      'Modelo da planilha de importação (CSV do Excel: UTF-8 com BOM, ponto e vírgula, dois exemplos)',
-    roles: ['owner', 'staff'],
-  },
   'POST /api/users/:id/sign-in-code': {
     summary:
       'Criar código de acesso único (QR, 15 min) para o celular de um cobrador ou do escritório',

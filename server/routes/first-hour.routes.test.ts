@@ -220,9 +220,9 @@ forEachDb((kind) => {
       const text = new TextDecoder().decode(bytes.slice(3));
       const lines = text.split('\r\n');
       expect(lines[0]).toBe(
-        'external_id;name;document;email;phone;address;city;state;debt_id;description;amount;due_date',
+        'codigo_cliente;nome;cpf_cnpj;email;telefone;whatsapp;endereco;cidade;uf;codigo_divida;descricao;valor;vencimento',
       );
-      expect(lines[1]).toContain('Maria Aparecida da Silva;529.982.247-25');
+      expect(lines[1]).toContain('Maria da Conceição Souza;529.982.247-25');
       const dry = await call<{ rows: number; errorCount: number; debtors: { created: number } }>(
         app,
         'POST',

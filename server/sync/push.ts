@@ -21,6 +21,7 @@
  */
 import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
 import { payloadHash } from '#shared/sync/payload-hash';
+import { replaceUnstorable } from '#shared/text/safe-text';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
 import { insertRows } from '../db/bulk';
@@ -111,7 +112,7 @@ async function storeOutcomes(
     'sync_mutations',
     rows.map(({ item, outcome }) => {
       const m = item.c.parsed;
-      const raw = (item.c.raw ?? {}) as Record<string, unknown>;
+      const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
       return {
         mutation_id: item.id,
         device_id: b.deviceId,

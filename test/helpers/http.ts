@@ -13,7 +13,7 @@ export interface TestResponse<T = unknown> {
   body: T;
 }
 
-/** Sends a request (JSON-encoding `json` when given) and parses the answer. */
+/** Sends a request (JSON-encoding `json` when given) and parses the answer (text when not JSON). */
 export async function call<T = unknown>(
   app: Requestable,
   method: string,
@@ -28,15 +28,12 @@ export async function call<T = unknown>(
   }
   const res = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await res.text();
+  // JSON answers are parsed; others (CSV downloads, HTML) come back as text.
+  const json = /json/i.test(res.headers.get('content-type') ?? 'application/json');
   return {
     status: res.status,
     headers: res.headers,
-    // JSON answers parsed; anything else (a CSV download) kept as text.
-    body: (text === ''
-      ? undefined
-      : /json/.test(res.headers.get('content-type') ?? 'json')
-        ? JSON.parse(text)
-        : text) as T,
+    body: (text === '' ? undefined : json ? JSON.parse(text) : text) as T,
   };
 }
 
