@@ -159,6 +159,8 @@ export const officePtBR = {
   'settings.templates.dueDay': 'no dia do vencimento',
   'settings.templates.before': 'dias antes do vencimento',
   'settings.templates.after': 'dias após o vencimento',
+  'settings.templates.beforeInstallment': 'dias antes de cada parcela do acordo',
+  'settings.templates.afterInstallment': 'dias após uma parcela do acordo vencer',
   'settings.templates.custom': 'modelo próprio',
   'settings.messages.saveSms': 'Economizar SMS: enviar sem acentos',
   'settings.messages.saveSmsHelp':

@@ -59,6 +59,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   cpf: 'the Brazilian document\'s name ("CPF")',
   cnpj: 'the Brazilian document\'s name ("CNPJ")',
   evp: 'how banks name a random PIX key ("chave aleatória (EVP)")',
+  ofx: 'the bank statement file format as banks name it ("extrato OFX")',
 };
 
 /** Patterns for codes that data can create, beside the derived list. */

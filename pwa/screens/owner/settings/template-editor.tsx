@@ -11,17 +11,35 @@ import { Saved, type Message } from './form-bits';
 import { SmsChoice, useSmsChoice } from './sms-choice';
 
 /** "SMS · 3 dias antes do vencimento": a template named in words, never by its id. */
+/** "1 dia após…", "3 dias antes…": the count beside its words, singular for one. */
+function daysWords(n: number, key: MessageKey): string {
+  const words = t(key);
+  return n === 1 ? `1 ${words.replace(/^dias\b/, 'dia')}` : `${n} ${words}`;
+}
+
 export function templateLabel(id: string, channel: string): string {
   const key = id.slice(0, id.lastIndexOf('.'));
   const step = /^d([+-]?)(\d+)$/.exec(key);
+  // The agreement's installment steps (parcela-2, parcela+1): days from each installment's due date.
+  const installment = /^parcela([+-])(\d+)$/.exec(key);
   const when =
     key === 'privacy'
       ? t('settings.templates.privacy')
-      : step
-        ? step[2] === '0'
-          ? t('settings.templates.dueDay')
-          : `${Number(step[2])} ${t(step[1] === '-' ? 'settings.templates.before' : 'settings.templates.after')}`
-        : `${t('settings.templates.custom')} "${key || id}"`;
+      : installment
+        ? daysWords(
+            Number(installment[2]),
+            installment[1] === '-'
+              ? 'settings.templates.beforeInstallment'
+              : 'settings.templates.afterInstallment',
+          )
+        : step
+          ? step[2] === '0'
+            ? t('settings.templates.dueDay')
+            : daysWords(
+                Number(step[2]),
+                step[1] === '-' ? 'settings.templates.before' : 'settings.templates.after',
+              )
+          : `${t('settings.templates.custom')} "${key || id}"`;
   const via = t(`settings.cadence.channel.${channel}` as MessageKey) ?? channel;
   return `${via} · ${when}`;
 }
