@@ -81,7 +81,7 @@ export type NegotiationPolicy = v.InferOutput<typeof NegotiationPolicySchema>;
 
 /**
  * Defaults for a small business: no discount in the first month (the debtor may simply have
- * forgotten), 10% from 31 days and 20% from 61 (the debt is ageing into a loss), up to 12 monthly
+ * forgotten), 10% from 30 days (the day the default régua makes its discount offer) and 20% from 61 (the debt is ageing into a loss), up to 12 monthly
  * installments of at least R$ 50,00, a 10% down payment, first payment within 10 days, multa may
  * be waived (the classic "isenção de multa") but juros — the creditor's compensation for time —
  * only by the owner; concessions above 15% of the balance or agreements above R$ 10.000,00 go to
@@ -91,7 +91,7 @@ export type NegotiationPolicy = v.InferOutput<typeof NegotiationPolicySchema>;
 export const DEFAULT_NEGOTIATION_POLICY: NegotiationPolicy = v.parse(NegotiationPolicySchema, {
   discountBands: [
     { minDaysOverdue: 0, maxDiscountBps: 0 },
-    { minDaysOverdue: 31, maxDiscountBps: 1_000 },
+    { minDaysOverdue: 30, maxDiscountBps: 1_000 },
     { minDaysOverdue: 61, maxDiscountBps: 2_000 },
   ],
   maxInstallments: 12,

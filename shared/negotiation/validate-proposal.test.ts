@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as v from 'valibot';
+import { DEFAULT_CADENCE_POLICY } from '../cadence/default-policy';
 import { cents } from '../money/money';
 import { calendarDate } from '../time/calendar-date';
 import {
@@ -67,13 +68,26 @@ function check(
 describe('maxDiscountBpsFor', () => {
   test.each([
     { days: 0, expected: 0 },
-    { days: 30, expected: 0 },
+    { days: 29, expected: 0 },
+    { days: 30, expected: 1_000 },
     { days: 31, expected: 1_000 },
     { days: 60, expected: 1_000 },
     { days: 61, expected: 2_000 },
     { days: 4_000, expected: 2_000 },
   ])('default bands allow $expected bps at $days days overdue', ({ days, expected }) => {
     expect(maxDiscountBpsFor(DEFAULT_NEGOTIATION_POLICY.discountBands, days)).toBe(expected);
+  });
+
+  // The default régua offers a discount at d+30: with the default policy that offer is never
+  // "R$ 0,00 de desconto" (the band used to start at 31 days, one day after the step).
+  test('every discount step of the default régua falls in a band with a discount', () => {
+    const steps = DEFAULT_CADENCE_POLICY.steps.filter((s) => s.allowsDiscount);
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps)
+      expect(
+        maxDiscountBpsFor(DEFAULT_NEGOTIATION_POLICY.discountBands, step.offsetDays),
+        step.id,
+      ).toBeGreaterThan(0);
   });
 
   test('no band yet means no discount', () => {
