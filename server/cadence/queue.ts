@@ -10,7 +10,8 @@
  * What is derived reuses the ledger's rules (`debtorState`: balances, promise statuses, the
  * plan) so the queue and the debtor screen never disagree. An item is today's work when the plan
  * has a step due and not done whose earliest allowed instant falls before the end of today; each
- * item carries the send-time guard's verdict for NOW (`mayContactNow`) and the rendered message.
+ * item carries the send-time guard's verdict for NOW (`mayContactNow`); its message and PIX code
+ * are rendered when the item is opened (`queueItemsWithMessages`), never for a whole page.
  *
  * Who sees what: collectors their assigned debtors' visits; staff the remote messages (escalation
  * steps are the owner's decision); owners everything plus escalations awaiting a decision
@@ -306,14 +307,77 @@ function taskJson(task: TaskRow | undefined) {
   };
 }
 
-/** The work items of one page for `role`. */
-export function queueItems(
+/** One item of today's work with what rendering its message needs. */
+interface Work {
+  item: ReturnType<typeof itemOf>;
+  facts: DebtorFacts;
+  state: DebtorState;
+  action: PlannedAction;
+}
+
+function itemOf(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  facts: DebtorFacts,
+  state: DebtorState,
+  action: PlannedAction,
+  carrying: NonNullable<DebtorState['plan']['carrying']>,
+  debt: DebtorState['debts'][number],
+) {
+  const serverSent = isServerSent(action);
+  const { balance } = debt;
+  return {
+    debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },
+    assignedTo: facts.assignment
+      ? { id: facts.assignment.collector_id, name: facts.assignment.collector_name }
+      : null,
+    debt: {
+      id: debt.row.id,
+      description: debt.row.description,
+      dueDate: carrying.dueDate,
+      daysOverdue: Math.max(0, carrying.daysOverdue),
+      balance: {
+        principal: balance.principal,
+        fine: balance.fine,
+        interest: balance.interest,
+        fees: balance.fees,
+        paid: balance.paid,
+        discount: balance.discount,
+        totalDue: balance.totalDue,
+      },
+    },
+    step: {
+      id: action.stepId,
+      kind: action.kind,
+      mode: action.mode,
+      channel: action.channel,
+      templateId: action.templateId,
+      dueOn: action.dueOn,
+      allowsDiscount: action.allowsDiscount,
+    },
+    earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
+    blockedBy: action.blockedBy ?? [],
+    guard: verdictJson(
+      contactVerdict(state, settings, action.channel, now, action.mode === 'automatic'),
+    ),
+    delivery: serverSent ? ('smtp' as const) : ('person' as const),
+    recipient: recipientFor(facts, action.channel),
+    address: action.channel === 'visit' ? (facts.debtor.address ?? null) : null,
+    task: serverSent
+      ? taskJson(page.tasks.get(taskKey(debt.row.id, carrying.dueDate, action.stepId)))
+      : null,
+  };
+}
+
+/** Today's work on one page for `role`, in queue order, messages not rendered. */
+function todaysWork(
   page: QueuePage,
   settings: EffectiveSettings,
   now: Date,
   options: { role: Role; channel?: Channel },
-) {
-  const items = [];
+): Work[] {
+  const work: Work[] = [];
   let endOfToday: number | undefined;
   for (const facts of page.facts) {
     const state = debtorState(facts, settings, now);
@@ -324,59 +388,49 @@ export function queueItems(
     const carrying = state.plan.carrying;
     const debt = state.debts.find((d) => d.row.id === carrying?.debtId);
     if (!carrying || !debt) continue;
-    const serverSent = isServerSent(action);
-    const rendered = renderAction(settings, facts, state, action);
-    const { balance } = debt;
-    items.push({
-      debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },
-      assignedTo: facts.assignment
-        ? { id: facts.assignment.collector_id, name: facts.assignment.collector_name }
-        : null,
-      debt: {
-        id: debt.row.id,
-        description: debt.row.description,
-        dueDate: carrying.dueDate,
-        daysOverdue: Math.max(0, carrying.daysOverdue),
-        balance: {
-          principal: balance.principal,
-          fine: balance.fine,
-          interest: balance.interest,
-          fees: balance.fees,
-          paid: balance.paid,
-          discount: balance.discount,
-          totalDue: balance.totalDue,
-        },
-      },
-      step: {
-        id: action.stepId,
-        kind: action.kind,
-        mode: action.mode,
-        channel: action.channel,
-        templateId: action.templateId,
-        dueOn: action.dueOn,
-        allowsDiscount: action.allowsDiscount,
-      },
-      earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
-      blockedBy: action.blockedBy ?? [],
-      guard: verdictJson(
-        contactVerdict(state, settings, action.channel, now, action.mode === 'automatic'),
-      ),
-      delivery: serverSent ? ('smtp' as const) : ('person' as const),
-      recipient: recipientFor(facts, action.channel),
-      address: action.channel === 'visit' ? (facts.debtor.address ?? null) : null,
-      ...rendered,
-      task: serverSent
-        ? taskJson(page.tasks.get(taskKey(debt.row.id, carrying.dueDate, action.stepId)))
-        : null,
+    work.push({
+      item: itemOf(page, settings, now, facts, state, action, carrying, debt),
+      facts,
+      state,
+      action,
     });
   }
-  return items.sort(
+  return work.sort(
     (a, b) =>
-      (a.earliestAt ?? '').localeCompare(b.earliestAt ?? '') ||
-      b.debt.daysOverdue - a.debt.daysOverdue,
+      (a.item.earliestAt ?? '').localeCompare(b.item.earliestAt ?? '') ||
+      b.item.debt.daysOverdue - a.item.debt.daysOverdue,
   );
 }
+
+/**
+ * The work items of one page for `role`, WITHOUT their messages: rendering every template and PIX
+ * code up front was a third of a page's cost and most are never opened. A screen asks for one
+ * item's message when the person opens it (`queueItemsWithMessages` on a one-debtor page:
+ * `GET /api/cadence/today/:debtorId`).
+ */
+export function queueItems(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  options: { role: Role; channel?: Channel },
+) {
+  return todaysWork(page, settings, now, options).map((w) => w.item);
+}
 export type QueueItem = ReturnType<typeof queueItems>[number];
+
+/** The work items of a page with each one's rendered message and PIX code (or why not). */
+export function queueItemsWithMessages(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  options: { role: Role; channel?: Channel },
+) {
+  return todaysWork(page, settings, now, options).map((w) => ({
+    ...w.item,
+    ...renderAction(settings, w.facts, w.state, w.action),
+  }));
+}
+export type RenderedQueueItem = ReturnType<typeof queueItemsWithMessages>[number];
 
 /** Escalations waiting for the owner: proposals to decide and listings to remove (Súmula 548). */
 export async function pendingEscalations(q: Queryable, limit = 500) {
