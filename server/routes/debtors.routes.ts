@@ -47,7 +47,7 @@ import {
   promiseJson,
   type DebtorRow,
 } from '../ledger/rows';
-import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+import type { LedgerSettings } from '../ledger/settings';
 import { assertDocumentFree } from '../debtors/duplicates.repo';
 import { searchDebtors } from '../debtors/search.repo';
 import { lookupDebtors, readDebtor, type LookupHit } from '../debtors/debtor-read.repo';
@@ -65,24 +65,6 @@ function addressColumns(address: NewDebtor['address'] | null) {
     state: address?.state ?? null,
     postal_code: address?.postalCode ?? null,
   };
-}
-
-/**
- * Reading debtors is audited by one INSERT of its own (a single statement is atomic; no
- * transaction around it). The one-debtor reads write their audit row in their own statement
- * (../debtors/debtor-read.repo.ts).
- */
-async function auditRead(
-  deps: Deps,
-  entry: {
-    actor: string;
-    ip: string;
-    action: string;
-    entityId: string | null;
-    detail?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await audit(deps.db, { ...entry, entity: 'debtor', detail: entry.detail ?? {} });
 }
 
 /** The debtor detail (`GET /api/debtors/:id`) from its facts, as of `now`. */
@@ -226,18 +208,9 @@ export function debtorRoutes(deps: Deps) {
     .get('/', requireRole(...ANY_ROLE), queryParams(DebtorSearchQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const user = c.get('user');
-      const page = await searchDebtors(db, user, query, await loadLedgerSettings(db), now());
-      await auditRead(deps, {
+      const page = await searchDebtors(db, user, query, now(), {
         actor: user.id,
         ip: c.get('ip'),
-        action: 'debtor.search',
-        entityId: null,
-        detail: {
-          q: query.q ?? '',
-          status: query.status ?? null,
-          stage: query.stage ?? null,
-          results: page.items.map((i) => i.id),
-        },
       });
       return c.json(page);
     })
