@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PullResponse } from '#shared/sync/pull.schema';
 import { createApp } from '../server/app';
+import { SYNCED_SETTINGS } from '../server/sync/settings-feed';
 import type { Db } from '../server/db/db';
 import { forEachDb, openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
@@ -96,8 +97,10 @@ forEachDb((kind) => {
       if (next !== undefined)
         expect(page.changes.length + (size.get(next) ?? 0), `page ${n}`).toBeGreaterThan(LIMIT);
     });
-    // The six settings sections ride on the first page and count towards its limit.
-    expect(pages[0]?.changes.filter((c) => c.entity === 'setting')).toHaveLength(6);
+    // Every synced settings section rides on the first page and counts towards its limit.
+    expect(pages[0]?.changes.filter((c) => c.entity === 'setting')).toHaveLength(
+      SYNCED_SETTINGS.length,
+    );
     expect(pages.length).toBeLessThan(debtors.length);
   });
 });
