@@ -161,8 +161,23 @@ export async function loadDebtorFacts(
 
 const FeesSchema = v.array(FeeSchema);
 
+/** The columns of a debt its `balanceOn` terms come from. */
+export type DebtTermsRow = Pick<
+  DebtRow,
+  | 'id'
+  | 'principal_cents'
+  | 'issued_on'
+  | 'due_on'
+  | 'debt_kind'
+  | 'fine_bps'
+  | 'interest_monthly_bps'
+  | 'fees'
+  | 'grace_days'
+  | 'punctuality_discount_bps'
+>;
+
 /** The `balanceOn` terms of a stored debt. */
-export function debtTerms(row: DebtRow): DebtTerms {
+export function debtTerms(row: DebtTermsRow): DebtTerms {
   const fees = v.safeParse(FeesSchema, row.fees);
   return {
     principal: cents(row.principal_cents),
@@ -188,7 +203,7 @@ export function confirmedPaymentsOf(payments: readonly PaymentRow[], debtId: str
 
 /** The balance of one debt as of `asOf`. */
 export function debtBalance(
-  row: DebtRow,
+  row: DebtTermsRow,
   payments: readonly PaymentRow[],
   asOf: CalendarDate,
 ): Breakdown {

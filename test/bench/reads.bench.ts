@@ -53,7 +53,7 @@ async function adminQuery<T = unknown>(url: string, sql: string, params: unknown
   }
 }
 
-async function seed(db: Db): Promise<SeededUser> {
+export async function seed(db: Db): Promise<SeededUser> {
   await migrate(db);
   await configureTestOrganisation(db);
   const owner = await seedUser(db, 'owner');
