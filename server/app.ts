@@ -15,6 +15,10 @@ import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
 import { openapiRoutes } from './openapi/openapi.routes';
+import { portalLinkRoutes } from './portal/portal-links.routes';
+import { portalRequestRoutes } from './portal/portal-requests.routes';
+import { portalRoutes } from './portal/portal.routes';
+import { randomPortalKey, type PortalKey } from './portal/portal-token';
 import { agreementRoutes } from './routes/agreements.routes';
 import { assignmentRoutes } from './routes/assignments.routes';
 import { contactRoutes } from './routes/contacts.routes';
@@ -68,6 +72,10 @@ export interface AppDeps {
   logError?: (message: string, error: unknown) => void;
   /** The built PWA (dist/pwa) to serve at `/`; API-only when absent. */
   pwaDir?: string;
+  /** Derives the debtor's page links (server/portal/portal-token.ts); random per app when absent. */
+  portalKey?: PortalKey;
+  /** The origin debtors reach (QUITA_PUBLIC_URL); links use the request's origin when absent. */
+  publicUrl?: string;
 }
 
 /** AppDeps with defaults filled in, as routes receive them. */
@@ -79,6 +87,8 @@ export interface Deps {
   proxies: ProxyTrust;
   logError: (message: string, error: unknown) => void;
   metrics: Metrics;
+  portalKey: PortalKey;
+  publicUrl: string | undefined;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -98,6 +108,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ? (message, error) => logger.error({ err: error }, message)
         : (message, error) => console.error(message, error)),
     metrics,
+    portalKey: input.portalKey ?? randomPortalKey(),
+    publicUrl: input.publicUrl,
   };
   metrics.attachSources({ db: () => input.db });
   const app = new Hono<AppEnv>();
@@ -123,6 +135,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
+  app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
     // CSV imports stream large bodies and set their own limit.
     if (c.req.path.startsWith('/api/import/')) return next();
@@ -143,6 +157,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
+  app.route('/api/debtors', portalLinkRoutes(deps));
+  app.route('/api/portal', portalRequestRoutes(deps));
   app.route('/api/debts', debtRoutes(deps));
   app.route('/api/payments', paymentRoutes(deps));
   app.route('/api/promises', promiseRoutes(deps));

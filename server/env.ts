@@ -35,6 +35,9 @@ const EnvSchema = v.object({
   ),
   QUITA_PWA: v.optional(v.picklist(['0', '1', 'true', 'false'], ZERO_OR_ONE)),
   QUITA_MAIL_FROM: v.optional(v.pipe(v.string(TEXT), v.email('deve ser um endereço de e-mail'))),
+  QUITA_PORTAL_SECRET: v.optional(
+    v.pipe(v.string(TEXT), v.minLength(32, 'deve ter pelo menos 32 caracteres')),
+  ),
 });
 
 /** Parsed configuration. */
@@ -55,6 +58,8 @@ export interface Env {
   buildPwa: boolean;
   /** Envelope sender of automatic e-mails (the display name is the creditor's legal name). */
   mailFrom: string;
+  /** Derives the debtor's page links; else `<dataDir>/portal-secret` (server/portal/portal-token.ts). */
+  portalSecret: string | undefined;
 }
 
 /** Parses `env`; throws a one-line error naming the variable. Empty strings count as unset. */
@@ -81,5 +86,6 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Env 
     smtpUrl: e.SMTP_URL,
     buildPwa: e.QUITA_PWA === undefined || e.QUITA_PWA === '1' || e.QUITA_PWA === 'true',
     mailFrom: e.QUITA_MAIL_FROM ?? 'cobranca@localhost',
+    portalSecret: e.QUITA_PORTAL_SECRET,
   };
 }

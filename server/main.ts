@@ -15,6 +15,7 @@ import { bootstrapOwner } from './auth/bootstrap';
 import { migrate } from './db/migrate';
 import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
+import { loadPortalSecret } from './portal/portal-token';
 import { ensurePwaBuilt } from './pwa-build';
 import { packageVersion } from './version';
 import { createLogger, type Logger } from './ops/logger';
@@ -55,6 +56,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
     const pwaDir = env.buildPwa
       ? await ensurePwaBuilt((line) => logger.info(line.replace(/^quita: /, '')))
       : undefined;
+    const portal = loadPortalSecret({ envSecret: env.portalSecret, dataDir: env.dataDir });
+    logger.info({ portalKey: portal.source }, 'debtor page links derived with the portal key');
     const app = createApp({
       db,
       version,
@@ -63,6 +66,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       logger,
       serverState: ops.serverState,
       ...(env.ops.metricsToken ? { metricsToken: env.ops.metricsToken } : {}),
+      portalKey: portal.key,
+      ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
       ...(pwaDir ? { pwaDir } : {}),
     });
     const tls = env.ops.tls;
@@ -107,6 +112,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
           fromAddress: env.mailFrom,
           log: (line) => logger.info(line),
           onRun: ops.onCadenceRun,
+          // E-mails carry the debtor's page link only when the public address is known.
+          ...(env.publicUrl ? { portal: { key: portal.key, base: env.publicUrl } } : {}),
         })
       : undefined;
     ops.cadenceWorker(worker !== undefined);

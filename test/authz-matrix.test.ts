@@ -34,6 +34,7 @@ const EXTENSION_SCOPE: readonly string[] = [
   'GET /api/debtors/lookup',
   'GET /api/debtors',
   'GET /api/debtors/:id',
+  'POST /api/debtors/:id/portal-links',
   'GET /api/cadence/today',
   'GET /api/settings/organisation',
   'GET /api/settings/templates',
@@ -297,6 +298,42 @@ const MATRIX: Record<string, Entry> = {
       path: `/api/debtors/${r.debtor}`,
       json: { version: 1, preferredChannel: 'sms' },
     }),
+  },
+
+  // The debtor's page link for a message: every role that writes to the debtor may get it.
+  'POST /api/debtors/:id/portal-links': {
+    roles: ALL,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+  'GET /api/debtors/:id/portal-links': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+  'DELETE /api/debtors/:id/portal-links': {
+    roles: OFFICE,
+    scoped: true,
+    request: (_f, r) => ({ path: `/api/debtors/${r.debtor}/portal-links` }),
+  },
+
+  // New due dates debtors asked for on their page: the office answers them.
+  'GET /api/portal/requests': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/portal/requests' }),
+  },
+  'POST /api/portal/requests/:id/grant': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/portal/requests/${NO_ID}/grant`, json: {} }),
+  },
+  'POST /api/portal/requests/:id/refuse': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/portal/requests/${NO_ID}/refuse`, json: { note: 'não' } }),
   },
 
   'GET /api/debts': {
@@ -727,6 +764,16 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/settings/promise', json: {} }),
   },
+  'GET /api/settings/portal': {
+    roles: ALL,
+    scoped: false,
+    request: () => ({ path: '/api/settings/portal' }),
+  },
+  'PUT /api/settings/portal': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/settings/portal', json: {} }),
+  },
   'GET /api/settings/holidays': {
     roles: ALL,
     scoped: false,
@@ -985,6 +1032,154 @@ forEachDb((kind) => {
       else if (entry.allowed && res.status >= 400)
         expect(entry.allowed, detail).toContain(res.status);
       else if (!entry.allowed) expect([401, 403, 404], detail).not.toContain(res.status);
+    });
+  });
+
+  /**
+   * The debtor's page is not the API: no role, no bearer token and no other link's session opens
+   * it. Every /p route (enumerated, so a new one without an entry fails) × caller: a stranger with
+   * no cookie, a signed-in owner's bearer token, and a session opened on ANOTHER debtor's link
+   * replayed here. None ever sees the debtor (no name in the answer) nor writes a fact.
+   */
+  describe("the debtor's page (/p/:token)", () => {
+    type PortalCaller = 'stranger' | 'owner-bearer' | 'other-link-session';
+    const PORTAL: Record<
+      string,
+      { status: Record<PortalCaller, number>; form?: Record<string, string> }
+    > = {
+      'GET /p/:token': {
+        status: { stranger: 200, 'owner-bearer': 200, 'other-link-session': 200 },
+      },
+      'POST /p/:token/confirmar': {
+        status: { stranger: 403, 'owner-bearer': 403, 'other-link-session': 403 },
+        form: { doc: '000000', csrf: 'x' },
+      },
+      'POST /p/:token/acordo': {
+        status: { stranger: 401, 'owner-bearer': 401, 'other-link-session': 401 },
+        form: { primeiro: '2025-03-10', opcao: 'p3', confirmar: '1', total: '1' },
+      },
+      'POST /p/:token/promessa': {
+        status: { stranger: 401, 'owner-bearer': 401, 'other-link-session': 401 },
+        form: { data: '2025-03-12', valor: '100,00' },
+      },
+      'POST /p/:token/vencimento': {
+        status: { stranger: 401, 'owner-bearer': 401, 'other-link-session': 401 },
+        form: { data: '2025-05-01' },
+      },
+      'POST /p/:token/contestacao': {
+        status: { stranger: 401, 'owner-bearer': 401, 'other-link-session': 401 },
+        form: { motivo: 'other', descricao: 'x' },
+      },
+      'POST /p/:token/preferencias': {
+        status: { stranger: 401, 'owner-bearer': 401, 'other-link-session': 401 },
+        form: { canal: 'sms' },
+      },
+      'POST /p/:token/sair': {
+        status: { stranger: 303, 'owner-bearer': 303, 'other-link-session': 303 },
+      },
+    };
+    let target = { path: '', name: '' };
+    let otherSession = '';
+
+    beforeAll(async () => {
+      // The page opens only for a creditor with its identity set (CDC art. 42-A).
+      const org = await call(app, 'PUT', '/api/settings/organisation', {
+        headers: fixture.users.owner.headers,
+        json: {
+          legalName: 'Credora Matriz Ltda',
+          document: '11.222.333/0001-81',
+          address: {
+            street: 'Rua A',
+            number: '1',
+            district: 'Centro',
+            city: 'São Paulo',
+            state: 'SP',
+            postalCode: '01001000',
+          },
+        },
+      });
+      expect(org.status).toBe(200);
+      const mint = async (debtorId: string) => {
+        const res = await call<{ url: string }>(
+          app,
+          'POST',
+          `/api/debtors/${debtorId}/portal-links`,
+          {
+            headers: fixture.users.owner.headers,
+          },
+        );
+        expect(res.status).toBe(200);
+        return new URL(res.body.url).pathname;
+      };
+      target = { path: await mint(fixture.assigned.debtor), name: 'Alvo' };
+      // A real session, opened on the other debtor's link with that debtor's own digits.
+      const otherPath = await mint(fixture.unassigned.debtor);
+      const [row] = await db.query<{ document: string }>(
+        'SELECT document FROM debtors WHERE id = $1',
+        [fixture.unassigned.debtor],
+      );
+      const first = await app.request(otherPath);
+      const checkCookie = first.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+      const opened = await app.request(`${otherPath}/confirmar`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: checkCookie },
+        body: new URLSearchParams({ csrf, doc: row?.document.slice(0, 6) ?? '' }).toString(),
+      });
+      expect(opened.status).toBe(303);
+      otherSession = opened.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      expect(otherSession).toMatch(/^quita_p=/);
+    });
+
+    test('every /p route has an entry and every entry a route', () => {
+      const routes = [
+        ...new Set(
+          app.routes
+            .filter((r) => r.method !== 'ALL' && r.path.startsWith('/p/'))
+            .map((r) => `${r.method} ${r.path}`),
+        ),
+      ].sort();
+      expect(routes).toEqual(Object.keys(PORTAL).sort());
+    });
+
+    describe.each(Object.keys(PORTAL).sort())('%s', (key) => {
+      const entry = PORTAL[key] as (typeof PORTAL)[string];
+      test.each(['stranger', 'owner-bearer', 'other-link-session'] as const)('%s', async (who) => {
+        const [method = 'GET', pattern = ''] = key.split(' ');
+        const path = pattern.replace('/p/:token', target.path);
+        const headers: Record<string, string> = {};
+        if (who === 'owner-bearer') Object.assign(headers, fixture.users.owner.headers);
+        if (who === 'other-link-session') headers['cookie'] = otherSession;
+        const facts = async () =>
+          (
+            await db.query<{ n: number | string }>(
+              `SELECT (SELECT count(*) FROM agreements) + (SELECT count(*) FROM promises)
+                    + (SELECT count(*) FROM disputes) + (SELECT count(*) FROM due_date_requests) AS n`,
+            )
+          )[0]?.n;
+        const before = await facts();
+        let body: string | undefined;
+        if (method === 'POST') {
+          headers['content-type'] = 'application/x-www-form-urlencoded';
+          body = new URLSearchParams(entry.form ?? {}).toString();
+        }
+        const res = await app.request(path, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        });
+        const text = await res.text();
+        expect(res.status, `${who}: ${text.slice(0, 200)}`).toBe(entry.status[who]);
+        expect(text).not.toContain(target.name);
+        expect(text).not.toContain('Total hoje');
+        expect(await facts()).toEqual(before);
+      });
     });
   });
 });

@@ -12,6 +12,7 @@ import { createApp } from '../server/app';
 import type { Db } from '../server/db/db';
 import { openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
+import { setUpCreditor } from './helpers/portal';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 
@@ -270,5 +271,120 @@ test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejec
         expect(await rowCounts(), `${key} ${res.status} wrote rows`).toEqual(before);
     }),
     { numRuns: RUNS, ...(seed ? { seed: Number(seed) } : {}) },
+  );
+}, 240_000);
+
+/**
+ * The debtor's page forms (/p/:token/…), signed in with a real session: arbitrary form fields
+ * (unknown keys, any Unicode, missing fields, repeated values, a wrong CSRF token now and then)
+ * never give a 5xx, and a refused form (≥ 400) writes nothing. The identity check itself writes an
+ * attempt and an audit row for every wrong answer by design; its limits are proven in
+ * server/portal/portal-links.test.ts.
+ */
+test('arbitrary forms to every action of the debtor page: no 5xx, and a refusal writes nothing', async () => {
+  const PORTAL_RUNS = 100;
+  // CDC art. 42-A: the page opens only once the creditor's identity is set.
+  await setUpCreditor(app, users.owner);
+  const [row] = await db.query<{ document: string }>('SELECT document FROM debtors WHERE id = $1', [
+    ids['debtor'],
+  ]);
+  const link = await call<{ url: string }>(
+    app,
+    'POST',
+    `/api/debtors/${ids['debtor']}/portal-links`,
+    {
+      headers: users.owner.headers,
+    },
+  );
+  const path = new URL(link.body.url).pathname;
+  const first = await app.request(path);
+  const checkCookie = first.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const checkCsrf = /name="csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+  const opened = await app.request(`${path}/confirmar`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: checkCookie },
+    body: new URLSearchParams({ csrf: checkCsrf, doc: row?.document.slice(0, 6) ?? '' }).toString(),
+  });
+  expect(opened.status).toBe(303);
+  const cookie = opened.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const page = await (await app.request(path, { headers: { cookie } })).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const actions = [
+    ...new Set(
+      app.routes
+        .filter((r) => r.method === 'POST' && r.path.startsWith('/p/'))
+        .map((r) => r.path.replace('/p/:token', '')),
+    ),
+  ].filter((a) => a !== '/confirmar' && a !== '/sair');
+  expect(actions.sort()).toEqual([
+    '/acordo',
+    '/contestacao',
+    '/preferencias',
+    '/promessa',
+    '/vencimento',
+  ]);
+  const fields: Record<string, string[]> = {
+    '/acordo': ['primeiro', 'opcao', 'confirmar', 'total'],
+    '/promessa': ['data', 'valor'],
+    '/vencimento': ['data', 'motivo'],
+    '/contestacao': ['divida', 'motivo', 'descricao'],
+    '/preferencias': ['canal', 'das', 'ate', 'bloquear'],
+  };
+  const value = fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.string({ unit: 'grapheme', maxLength: 40 }),
+    fc.constantFrom(
+      '2025-03-12',
+      '2025-13-45',
+      '12/03/2025',
+      'p3',
+      'vista',
+      '1',
+      '0',
+      '-5',
+      '9'.repeat(30),
+    ),
+    fc.constantFrom(
+      'already_paid',
+      'other',
+      'sms',
+      'whatsapp',
+      'phone',
+      '09:00',
+      '18:00',
+      ids['debt'] ?? '',
+    ),
+  );
+  const scenario = fc.constantFrom(...actions).chain((action) =>
+    fc.record({
+      action: fc.constant(action),
+      form: fc.array(fc.tuple(fc.constantFrom(...(fields[action] ?? []), 'extra'), value), {
+        maxLength: 6,
+      }),
+      goodCsrf: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
+    }),
+  );
+  await fc.assert(
+    fc.asyncProperty(scenario, async ({ action, form, goodCsrf }) => {
+      const before = await rowCounts();
+      const body = new URLSearchParams([['csrf', goodCsrf ? csrf : 'wrong'], ...form]);
+      const res = await app.request(`${path}${action}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: body.toString(),
+      });
+      const text = await res.text();
+      expect(res.status, `${action} ${body.toString()} → ${text.slice(0, 300)}`).toBeLessThan(500);
+      expect(errors).toEqual([]);
+      if (res.status >= 400)
+        expect(await rowCounts(), `${action} ${res.status} wrote rows`).toEqual(before);
+    }),
+    { numRuns: PORTAL_RUNS },
   );
 }, 240_000);

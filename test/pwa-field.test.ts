@@ -8,7 +8,6 @@
  * and the whole app signing in and saving over plain http on a LAN name (no secure context:
  * no crypto.randomUUID, no async clipboard).
  */
-import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Db } from '../server/db/db';
@@ -17,8 +16,8 @@ import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
 import { expectAxeClean, screenshot, startPwaServer, type PwaServer } from './helpers/pwa-browser';
 import { openTestDb } from './helpers/test-db';
+import { readQr } from './helpers/portal-browser';
 
-const JSQR = createRequire(import.meta.url).resolve('jsqr/dist/jsQR.js');
 const DAY = 86_400_000;
 const spDay = (days: number) =>
   new Date(Date.now() - 3 * 3_600_000 + days * DAY).toISOString().slice(0, 10);
@@ -198,7 +197,7 @@ describe('the collector in the street', () => {
         expect(bottom).toBeLessThanOrEqual(640);
         // A full-page screenshot, decoded as a customer's camera would read the screen.
         const png = await page.screenshot({ fullPage: true });
-        const decoded = await decodeQr(page, png);
+        const decoded = await readQr(page, png);
         expect(decoded).toBe(code);
         // Full screen: the QR alone, larger, with the amount and the brightness hint.
         await page.getByRole('button', { name: 'Tela cheia' }).click();
@@ -210,7 +209,7 @@ describe('the collector in the street', () => {
           .locator('svg.qr')
           .evaluate((el) => el.getBoundingClientRect().width);
         expect(size).toBeGreaterThan(300);
-        expect(await decodeQr(page, await page.screenshot({ fullPage: true }))).toBe(code);
+        expect(await readQr(page, await page.screenshot({ fullPage: true }))).toBe(code);
         await screenshot(page, '41-collector-pix-full-screen');
         await page.getByRole('button', { name: 'Fechar' }).click();
         await expect.poll(() => dialog.count()).toBe(0);
@@ -442,31 +441,3 @@ describe('the collector in the street', () => {
     },
   );
 });
-
-/** jsQR over a PNG, decoded in a blank page's canvas (no PNG library needed in Node). */
-async function decodeQr(page: Page, png: Buffer): Promise<string | null> {
-  const blank = await page.context().newPage();
-  try {
-    await blank.addScriptTag({ path: JSQR });
-    return await blank.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return null;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, img.width, img.height);
-      const jsQR = (
-        window as unknown as {
-          jsQR: (d: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
-        }
-      ).jsQR;
-      return jsQR(data.data, data.width, data.height)?.data ?? null;
-    }, png.toString('base64'));
-  } finally {
-    await blank.close();
-  }
-}

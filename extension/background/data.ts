@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { DebtorLookupResponseSchema, type DebtorLookupResponse } from '#shared/api/ledger.schema';
+import { PortalLinkResponseSchema } from '#shared/portal/portal-settings.schema';
 import { TemplateSchema, type Template } from '#shared/templates/template.schema';
 import { todayIn, type CalendarDate } from '#shared/time/calendar-date';
 import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
@@ -36,6 +37,7 @@ interface Entry<T> {
 
 const lookups = new Map<string, Entry<DebtorLookupResponse>>();
 const details = new Map<string, Entry<DebtorDetail>>();
+const portalLinks = new Map<string, Entry<string | null>>();
 const identities = new Map<string, Entry<ChatIdentity | null>>();
 let settings: Entry<{ org: OrganisationView; templates: Template[] }> | undefined;
 
@@ -58,6 +60,7 @@ function cached<T>(
 
 export function forgetAll(): void {
   lookups.clear();
+  portalLinks.clear();
   details.clear();
   identities.clear();
   settings = undefined;
@@ -182,18 +185,38 @@ export async function keyOfDebtor(session: Session, debtorId: string): Promise<M
   return { kind: pick.kind === 'phone' ? 'phone' : 'email', value: pick.value };
 }
 
+/**
+ * The debtor's page link (`POST /api/debtors/:id/portal-links`) for `{{payment_link}}` when the
+ * organisation configured no outside payment page: the same link the cadence and the phone send.
+ * Null when the server cannot make one (the debtor has no CPF/CNPJ): templates then name the gap.
+ */
+function portalLink(session: Session, debtorId: string): Promise<string | null> {
+  return cached(portalLinks, `${session.serverUrl}|${debtorId}`, LOOKUP_TTL_MS, () =>
+    api(
+      session,
+      `/api/debtors/${encodeURIComponent(debtorId)}/portal-links`,
+      PortalLinkResponseSchema,
+      { method: 'POST' },
+    ).then(
+      (link) => link.url,
+      () => null,
+    ),
+  );
+}
+
 export async function debtorFacts(
   session: Session,
   org: OrganisationView,
   debtorId: string,
 ): Promise<{ debts: DebtFacts[]; promiseUntil: CalendarDate | null }> {
   const found = await detail(session, debtorId);
+  const portal = org.paymentLinkTemplate ? null : await portalLink(session, debtorId);
   const debts = found.debts
     .filter((d) => d.status === 'open' && d.balance.totalDue > 0)
     .sort((a, b) => a.dueDate.localeCompare(b.dueDate))
     .map((d): DebtFacts => {
       const pix = pixCopyPaste(org, d.id, d.balance.totalDue);
-      const link = paymentLink(org, d.id);
+      const link = paymentLink(org, d.id) ?? portal ?? undefined;
       return {
         id: d.id,
         description: d.description,

@@ -1,7 +1,8 @@
 /**
  * Token scopes: what a bearer token may do on top of its user's role. A login session is `full`.
  * A personal API token is `extension`: the Chrome extension holds it in the browser, so it can do
- * only what the extension does — look debtors up (lookup, search, detail), read today's queue,
+ * only what the extension does — look debtors up (lookup, search, detail), get the debtor's
+ * page link for a message, read today's queue,
  * the creditor's data and the templates, log a contact, confirm or undo a chat's identity, and
  * sign itself out. Everything else, now and any route added later, answers 403 `token-scope`
  * (deny by default), so a leaked extension token cannot manage users, settings or money.
@@ -15,6 +16,8 @@ export const EXTENSION_TOKEN_ROUTES = [
   'GET /api/debtors/lookup',
   'GET /api/debtors',
   'GET /api/debtors/:id',
+  // The debtor's page link its templates carry as {{payment_link}} (server/portal).
+  'POST /api/debtors/:id/portal-links',
   'GET /api/cadence/today',
   'GET /api/settings/organisation',
   'GET /api/settings/templates',

@@ -31,6 +31,8 @@ export interface StepFactsInput {
   action: Pick<PlannedAction, 'allowsDiscount'>;
   collectorName: string | null;
   today: CalendarDate;
+  /** The debtor's page link for `{{payment_link}}` (server/portal), when one exists. */
+  portalLink?: string | undefined;
 }
 
 /** Every fact a default or custom template of a cadence step may use. */
@@ -51,5 +53,6 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
     collectorName: input.collectorName,
     today: input.today,
     creditor: creditorFacts(settings.organisation),
+    ...(input.portalLink === undefined ? {} : { portalLink: input.portalLink }),
   });
 }

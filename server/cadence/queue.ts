@@ -254,12 +254,16 @@ export function endOfDay(today: CalendarDate, timeZone: string): number {
   return zonedEpoch(addDays(today, 1), 0, timeZone);
 }
 
+/** The debtor's page link of each debtor (server/portal), for `{{payment_link}}`. */
+export type PortalLinkMap = ReadonlyMap<string, string>;
+
 /** The rendered message of an action, or why it cannot be rendered. */
 export function renderAction(
   settings: EffectiveSettings,
   facts: DebtorFacts,
   state: DebtorState,
   action: PlannedAction,
+  links?: PortalLinkMap,
 ) {
   const debt = state.debts.find((d) => d.row.id === state.plan.carrying?.debtId);
   const template = settings.templates.get(action.templateId);
@@ -281,6 +285,7 @@ export function renderAction(
     action,
     collectorName: facts.assignment?.collector_name ?? null,
     today: state.today,
+    portalLink: links?.get(facts.debtor.id),
   });
   const pix = facts_.pix_copy_paste ?? null;
   try {
@@ -427,16 +432,19 @@ export function queueItems(
 }
 export type QueueItem = ReturnType<typeof queueItems>[number];
 
-/** The work items of a page with each one's rendered message and PIX code (or why not). */
+/**
+ * The work items of a page with each one's rendered message and PIX code (or why not);
+ * `links` are the debtors' page links `{{payment_link}}` carries (server/portal).
+ */
 export function queueItemsWithMessages(
   page: QueuePage,
   settings: EffectiveSettings,
   now: Date,
-  options: { role: Role; channel?: Channel },
+  options: { role: Role; channel?: Channel; links?: PortalLinkMap },
 ) {
   return todaysWork(page, settings, now, options).map((w) => ({
     ...w.item,
-    ...renderAction(settings, w.facts, w.state, w.action),
+    ...renderAction(settings, w.facts, w.state, w.action, options.links),
   }));
 }
 export type RenderedQueueItem = ReturnType<typeof queueItemsWithMessages>[number];

@@ -9,6 +9,7 @@ import type { Channel } from '#shared/templates/template.schema';
 import { todayIn } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
 import { loadSettings, type EffectiveSettings } from '../settings/settings.repo';
+import { portalLinkUrls, type PortalLinkMinter } from '../portal/portal-links.repo';
 import {
   loadQueuePage,
   pendingEscalations,
@@ -28,6 +29,11 @@ export interface TodayOptions {
   settings?: EffectiveSettings;
   /** Render every item's message and PIX code (the CLI's report); the API never does. */
   withMessages?: boolean;
+  /**
+   * Mints the debtor's page links `{{payment_link}}` carries (none: no link unless configured);
+   * used only with `withMessages`, for the debtors whose messages are rendered.
+   */
+  portal?: PortalLinkMinter;
 }
 
 export interface TodayPage {
@@ -56,15 +62,23 @@ export async function cadenceToday(
       ? { collectorId: options.userId }
       : {}),
   });
-  const items = (options.withMessages === true ? queueItemsWithMessages : queueItems)(
-    page,
-    settings,
-    now,
-    {
-      role: options.role,
-      ...(options.channel === undefined ? {} : { channel: options.channel }),
-    },
-  );
+  const routing = {
+    role: options.role,
+    ...(options.channel === undefined ? {} : { channel: options.channel }),
+  };
+  // A page without messages mints no links: a link is minted when its message is rendered.
+  const items =
+    options.withMessages === true
+      ? queueItemsWithMessages(page, settings, now, {
+          ...routing,
+          links: await portalLinkUrls(
+            options.portal,
+            settings.organisation,
+            page.facts.map((f) => f.debtor.id),
+            now,
+          ),
+        })
+      : queueItems(page, settings, now, routing);
   const first = options.cursor === undefined;
   return {
     date: todayIn(now.getTime(), settings.timeZone),
@@ -93,7 +107,7 @@ export interface TodayItem {
 export async function cadenceTodayItem(
   q: Queryable,
   now: Date,
-  options: { role: Role; userId: string | null; debtorId: string },
+  options: { role: Role; userId: string | null; debtorId: string; portal?: PortalLinkMinter },
 ): Promise<TodayItem | null> {
   const [settings, page] = await Promise.all([
     loadSettings(q),
@@ -105,7 +119,16 @@ export async function cadenceTodayItem(
         : {}),
     }),
   ]);
-  const [item] = queueItemsWithMessages(page, settings, now, { role: options.role });
+  // The link is minted only for a debtor with work today for this role.
+  const visible = queueItems(page, settings, now, { role: options.role });
+  if (visible.length === 0) return null;
+  const links = await portalLinkUrls(
+    options.portal,
+    settings.organisation,
+    [options.debtorId],
+    now,
+  );
+  const [item] = queueItemsWithMessages(page, settings, now, { role: options.role, links });
   if (!item) return null;
   return {
     date: todayIn(now.getTime(), settings.timeZone),

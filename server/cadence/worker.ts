@@ -20,6 +20,8 @@ import { insertEntity } from '../db/write';
 import { contactVerdict, debtorState } from '../ledger/debtor-state';
 import { loadSettings, type EffectiveSettings } from '../settings/settings.repo';
 import { classifySendError, describeSendError, type Mailer } from '../email/mailer';
+import { ensurePortalLinksTx, portalLinkUrls } from '../portal/portal-links.repo';
+import { portalUrl, type PortalKey } from '../portal/portal-token';
 import {
   endOfDay,
   isServerSent,
@@ -27,6 +29,7 @@ import {
   renderAction,
   taskKey,
   todaysAction,
+  type PortalLinkMap,
   type TaskRow,
 } from './queue';
 import type { DebtorFacts } from '../ledger/debtor-state';
@@ -46,6 +49,11 @@ export interface CadenceWorkerDeps {
   /** Debtors per page while scanning the queue; default 1000. */
   pageSize?: number;
   log?: (line: string) => void;
+  /**
+   * The debtor's page links `{{payment_link}}` carries when the owner configured no outside page:
+   * the server's link key and public origin (QUITA_PUBLIC_URL). Without it such e-mails wait.
+   */
+  portal?: { key: PortalKey; base: string };
   /** Told after every run of `startCadenceWorker` (metrics, the owner's server page). */
   onRun?: (result: CadenceRunResult | Error, seconds: number, at: Date) => void;
 }
@@ -79,6 +87,7 @@ function prepare(
   settings: EffectiveSettings,
   now: Date,
   task: Pick<TaskRow, 'debt_id' | 'cycle_due_on' | 'step_id'>,
+  links?: PortalLinkMap,
 ):
   | { ok: true; value: Prepared }
   | { ok: false; outcome: 'cancel' | 'defer'; reason: string; until?: number } {
@@ -110,7 +119,7 @@ function prepare(
     };
   const point = facts.contactPoints.find((p) => p.kind === 'email');
   if (!point) return { ok: false, outcome: 'defer', reason: 'cliente sem e-mail' };
-  const rendered = renderAction(settings, facts, state, action);
+  const rendered = renderAction(settings, facts, state, action, links);
   if (!rendered.message)
     return {
       ok: false,
@@ -140,6 +149,12 @@ async function enqueueDue(deps: CadenceWorkerDeps, settings: EffectiveSettings, 
   const limit = deps.pageSize ?? 1000;
   for (;;) {
     const page = await loadQueuePage(deps.db, now, { limit, ...(cursor ? { cursor } : {}) });
+    const links = await portalLinkUrls(
+      deps.portal && { db: deps.db, ...deps.portal },
+      settings.organisation,
+      page.facts.map((f) => f.debtor.id),
+      now,
+    );
     const rows: unknown[][] = [];
     for (const facts of page.facts) {
       const state = debtorState(facts, settings, now);
@@ -149,7 +164,7 @@ async function enqueueDue(deps: CadenceWorkerDeps, settings: EffectiveSettings, 
       if (page.tasks.has(taskKey(carrying.debtId, carrying.dueDate, action.stepId))) continue;
       if (!contactVerdict(state, settings, 'email', now, true).allowed) continue;
       const point = facts.contactPoints.find((p) => p.kind === 'email');
-      if (!point || !renderAction(settings, facts, state, action).message) continue;
+      if (!point || !renderAction(settings, facts, state, action, links).message) continue;
       rows.push([
         uuidv7(),
         facts.debtor.id,
@@ -227,7 +242,15 @@ export async function runCadenceOnce(
         [id, now],
       );
       if (!task) return null;
-      const ready = prepare(await loadOne(tx, now, task.debtor_id), settings, now, task);
+      const links =
+        deps.portal && !settings.organisation.paymentLinkTemplate
+          ? new Map(
+              [...(await ensurePortalLinksTx(tx, deps.portal.key, [task.debtor_id], now))].map(
+                ([debtorId, link]) => [debtorId, portalUrl(deps.portal?.base ?? '', link.token)],
+              ),
+            )
+          : undefined;
+      const ready = prepare(await loadOne(tx, now, task.debtor_id), settings, now, task, links);
       if (!ready.ok) {
         if (ready.outcome === 'cancel')
           await tx.query(

@@ -146,14 +146,17 @@ export async function patchContactPoint(
   return { before, after };
 }
 
-/** Sets the verification state (one tap): who, when and how are kept with it. */
+/**
+ * Sets the verification state (one tap): who, when and how are kept with it. `actorId` is null
+ * when the debtor confirms on their own page (source `debtor_page`).
+ */
 export async function setVerification(
   tx: Tx,
   debtorId: string,
   pointId: string,
   state: VerificationState,
   source: VerificationSource,
-  actorId: string,
+  actorId: string | null,
   now: Date,
 ): Promise<{ before: ContactPointRow; after: ContactPointRow }> {
   const before = await pointOf(tx, debtorId, pointId);

@@ -15,6 +15,8 @@ import { NewUserSchema, UserPatchSchema } from '#shared/auth/user.schema';
 import { CadencePolicySchema } from '#shared/cadence/cadence.schema';
 import { NegotiationPolicySchema } from '#shared/negotiation/negotiation.schema';
 import { PromisePolicySchema } from '#shared/negotiation/promise';
+import { DueDateGrantSchema, DueDateRefuseSchema } from '#shared/portal/due-date-request.schema';
+import { PortalSettingsSchema } from '#shared/portal/portal-settings.schema';
 import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { TemplateSchema } from '#shared/templates/template.schema';
 import { IntegrityRequestSchema, RegisterDeviceRequestSchema } from '#shared/sync/device.schema';
@@ -124,6 +126,38 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Salvar política de promessas',
     roles: OWNER,
     body: PromisePolicySchema,
+  },
+  'GET /api/settings/portal': { summary: 'Validade do link da página do cliente', roles: ALL },
+  'PUT /api/settings/portal': {
+    summary: 'Salvar a validade do link da página do cliente',
+    roles: OWNER,
+    body: PortalSettingsSchema,
+  },
+  'POST /api/debtors/:id/portal-links': {
+    summary: 'Link da página do cliente para uma mensagem ({url, expiresAt}; cria quando preciso)',
+    roles: ALL,
+  },
+  'GET /api/debtors/:id/portal-links': {
+    summary: 'Links da página do cliente (sem os tokens)',
+    roles: ['owner', 'staff'],
+  },
+  'DELETE /api/debtors/:id/portal-links': {
+    summary: 'Revogar os links da página do cliente',
+    roles: ['owner', 'staff'],
+  },
+  'GET /api/portal/requests': {
+    summary: 'Novas datas pedidas pelos clientes na página (?status=open|granted|refused)',
+    roles: ['owner', 'staff'],
+  },
+  'POST /api/portal/requests/:id/grant': {
+    summary: 'Conceder a nova data (registra a promessa para essa data)',
+    roles: ['owner', 'staff'],
+    body: DueDateGrantSchema,
+  },
+  'POST /api/portal/requests/:id/refuse': {
+    summary: 'Recusar a nova data, com o motivo que o cliente lê na página',
+    roles: ['owner', 'staff'],
+    body: DueDateRefuseSchema,
   },
   'GET /api/settings/holidays': { summary: 'Feriados estaduais e municipais', roles: ALL },
   'PUT /api/settings/holidays': {

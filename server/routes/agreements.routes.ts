@@ -15,12 +15,13 @@ import type { Deps } from '../app';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
 import type { AuthUser } from '../auth/tokens.repo';
-import { insertEntity, updateEntity } from '../db/write';
+import { updateEntity } from '../db/write';
 import { assertDebtorAccess, debtorOfRow, debtorScope } from '../http/access';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
 import { debtorState, loadDebtorFacts } from '../ledger/debtor-state';
 import { conflict, notFound, queryParams, ruleProblem, uniqueViolation } from '../ledger/http';
+import { insertAgreement, proposalContext } from '../ledger/agreement-write';
 import { agreementJson, type AgreementRow, type InstallmentRow } from '../ledger/rows';
 import { loadLedgerSettings } from '../ledger/settings';
 
@@ -30,12 +31,6 @@ const AgreementListQuerySchema = v.object({
     v.picklist(['pending_approval', 'active', 'completed', 'broken', 'cancelled', 'rejected']),
   ),
 });
-
-const CONCESSION_KINDS = [
-  ['discount', 'discount'],
-  ['fineWaived', 'waive_fine'],
-  ['interestWaived', 'waive_interest'],
-] as const;
 
 async function hasOtherActive(tx: Tx, debtorId: string, exceptId: string | null): Promise<boolean> {
   const rows = await tx.query(
@@ -137,80 +132,27 @@ export function agreementRoutes({ db, now }: Deps) {
           const state = debtorState(facts, settings, now());
           if (facts.agreements.some((a) => a.status === 'active'))
             throw conflict('agreement-active', 'o devedor já tem um acordo ativo');
-          const verdict = validateProposal(settings.negotiation, input, {
-            today: state.today,
-            discountUnlocked: state.currentStep?.allowsDiscount ?? false,
-            balances: state.debts
-              .filter((d) => d.row.status === 'open')
-              .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
-            calendar: { ...settings.holidays, state: state.profile.state },
-          });
+          const verdict = validateProposal(
+            settings.negotiation,
+            input,
+            proposalContext(state, settings),
+          );
           if (!verdict.ok)
             throw ruleProblem(
               'proposal-rejected',
               verdict.violations.map((f) => f.message).join(' '),
               { violations: verdict.violations, maxDiscountBps: verdict.maxDiscountBps },
             );
-          const status = verdict.needsApproval ? 'pending_approval' : 'active';
-          await insertEntity(tx, 'agreement', {
+          await insertAgreement(tx, {
             id,
-            debtor_id: input.debtorId,
-            status,
-            total_cents: verdict.agreedTotal,
-            down_payment_cents: input.downPayment,
-            discount_cents: verdict.concessions.discount,
-            waived_fine_cents: verdict.concessions.fineWaived,
-            waived_interest_cents: verdict.concessions.interestWaived,
-            installment_count: verdict.schedule.length,
-            agreed_on: state.today,
-            terms: JSON.stringify({
-              proposal: input,
-              balance: verdict.balance,
-              daysOverdue: verdict.daysOverdue,
-              maxDiscountBps: verdict.maxDiscountBps,
-              approvalReasons: verdict.approvalReasons,
-              policy: settings.negotiation,
-            }),
-            proposed_by: user.id,
-            note: input.note ?? null,
-          });
-          for (const debtId of input.debtIds)
-            await tx.query('INSERT INTO agreement_debts (agreement_id, debt_id) VALUES ($1, $2)', [
-              id,
-              debtId,
-            ]);
-          for (const entry of verdict.schedule)
-            await insertEntity(tx, 'installment', {
-              id: uuidv7(),
-              agreement_id: id,
-              debtor_id: input.debtorId,
-              seq: entry.number,
-              due_on: entry.dueDate,
-              amount_cents: entry.amount,
-            });
-          for (const [key, kind] of CONCESSION_KINDS) {
-            const amount = verdict.concessions[key];
-            if (amount <= 0) continue;
-            await tx.query(
-              'INSERT INTO concessions (id, agreement_id, debtor_id, kind, amount_cents, granted_by) VALUES ($1, $2, $3, $4, $5, $6)',
-              [uuidv7(), id, input.debtorId, kind, amount, user.id],
-            );
-            await audit(tx, {
-              actor: user.id,
-              ip: c.get('ip'),
-              action: 'agreement.concession',
-              entity: 'agreement',
-              entityId: id,
-              detail: { kind, amount },
-            });
-          }
-          await audit(tx, {
-            actor: user.id,
+            debtorId: input.debtorId,
+            proposal: input,
+            verdict,
+            state,
+            settings,
+            proposedBy: user.id,
+            auditActor: user.id,
             ip: c.get('ip'),
-            action: 'agreement.propose',
-            entity: 'agreement',
-            entityId: id,
-            detail: { status, total: verdict.agreedTotal, installments: verdict.schedule.length },
           });
           return verdict;
         });

@@ -18,6 +18,7 @@ import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { uuidParam } from '../http/validate';
+import { publicBase } from '../portal/public-url';
 
 export const TodayQuerySchema = v.object({
   limit: v.optional(
@@ -35,7 +36,8 @@ export const TodayQuerySchema = v.object({
 });
 
 /** `/api/cadence`. */
-export function cadenceRoutes({ db, now }: Deps) {
+export function cadenceRoutes(deps: Deps) {
+  const { db, now } = deps;
   return new Hono<AppEnv>()
     .get('/today', requireRole(...ANY_ROLE), async (c) => {
       const parsed = v.safeParse(TodayQuerySchema, c.req.query());
@@ -64,6 +66,8 @@ export function cadenceRoutes({ db, now }: Deps) {
         role: user.role,
         userId: user.id,
         debtorId: uuidParam(c, 'debtorId'),
+        // The debtor's page link of `{{payment_link}}` is minted here, for this one message.
+        portal: { db, key: deps.portalKey, base: publicBase(c, deps) },
       });
       if (!found)
         throw problemError(

@@ -106,10 +106,27 @@ export function detailJson(facts: DebtorFacts, settings: LedgerSettings, now: Da
   };
 }
 
-function timelineJson(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+function timelineJson(
+  facts: DebtorFacts,
+  settings: LedgerSettings,
+  now: Date,
+  requests: readonly { created_at: Date; [column: string]: unknown }[] = [],
+) {
   const state = debtorState(facts, settings, now);
   type Event = { at: string; type: string; data: unknown };
   const events: Event[] = [
+    // New due dates asked for on the debtor's own page (server/portal).
+    ...requests.map((r) => ({
+      at: r.created_at.toISOString(),
+      type: 'due_date_request',
+      data: {
+        id: r['id'],
+        requestedOn: r['requested_on'],
+        reason: r['reason'],
+        status: r['status'],
+        decisionNote: r['decision_note'],
+      },
+    })),
     ...facts.visits.map((r) => ({
       at: r.visited_at.toISOString(),
       type: 'visit',
@@ -279,7 +296,11 @@ export function debtorRoutes(deps: Deps) {
         action: 'debtor.timeline',
       });
       if (!read) throw debtorNotFound();
-      return c.json(timelineJson(read.facts, read.settings, now()));
+      const requests = await db.query<{ created_at: Date }>(
+        'SELECT * FROM due_date_requests WHERE debtor_id = $1 ORDER BY created_at',
+        [id],
+      );
+      return c.json(timelineJson(read.facts, read.settings, now(), requests));
     })
     .patch('/:id', requireRole(...ANY_ROLE), jsonBody(DebtorPatchSchema), async (c) => {
       const id = uuidParam(c, 'id');

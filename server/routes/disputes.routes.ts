@@ -13,7 +13,8 @@ import {
 import { IdSchema } from '#shared/domain/id';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
-import { insertEntity, updateEntity } from '../db/write';
+import { updateEntity } from '../db/write';
+import { openDispute } from '../ledger/dispute-write';
 import type { AuthUser } from '../auth/tokens.repo';
 import { assertDebtorAccess, debtorOfRow } from '../http/access';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
@@ -77,38 +78,23 @@ export function disputeRoutes({ db, now }: Deps) {
       await assertDebtorAccess(db, user, input.debtorId);
       try {
         await db.transaction(async (tx) => {
-          const [debt] = await tx.query<{ debtor_id: string }>(
-            'SELECT debtor_id FROM debts WHERE id = $1',
-            [input.debtId],
-          );
-          if (debt?.debtor_id !== input.debtorId)
+          const opened = await openDispute(tx, {
+            id,
+            debtorId: input.debtorId,
+            debtId: input.debtId,
+            reason: input.reason,
+            description: input.description ?? null,
+            today: todayFor(await loadLedgerSettings(tx), now()),
+            openedBy: user.id,
+            auditActor: user.id,
+            ip: c.get('ip'),
+          });
+          if (!opened.ok && opened.reason === 'unknown_debt')
             throw ruleProblem('unknown-debt', 'a dívida não pertence a este devedor', {
               errors: [{ field: 'debtId', message: 'a dívida deve pertencer ao devedor' }],
             });
-          const open = await tx.query(
-            `SELECT 1 FROM disputes WHERE debt_id = $1 AND status = 'open'`,
-            [input.debtId],
-          );
-          if (open.length > 0)
+          if (!opened.ok)
             throw conflict('dispute-open', 'já existe uma contestação aberta para esta dívida');
-          await insertEntity(tx, 'dispute', {
-            id,
-            debtor_id: input.debtorId,
-            debt_id: input.debtId,
-            reason: input.reason,
-            description: input.description ?? null,
-            status: 'open',
-            opened_by: user.id,
-            opened_on: todayFor(await loadLedgerSettings(tx), now()),
-          });
-          await audit(tx, {
-            actor: user.id,
-            ip: c.get('ip'),
-            action: 'dispute.open',
-            entity: 'dispute',
-            entityId: id,
-            detail: { debtId: input.debtId, reason: input.reason },
-          });
         });
       } catch (error) {
         if (uniqueViolation(error) !== null)

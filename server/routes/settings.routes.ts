@@ -36,7 +36,7 @@ import { ANY_ROLE, requireRole, type AppEnv, type AuthedEnv } from '../http/auth
 import type { FieldError } from '#shared/api/problem';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { jsonBody } from '../http/validate';
-import { recordSettingChange } from '../sync/settings-feed';
+import { isSyncedSetting, recordSettingChange } from '../sync/settings-feed';
 import {
   effectiveTemplates,
   loadSettings,
@@ -141,7 +141,7 @@ export function settingsRoutes({ db, now }: Deps) {
         ...(expected === undefined ? {} : { expectedVersion: expected }),
       });
       if (!saved) throw stale();
-      await recordSettingChange(tx, name, saved.version);
+      if (isSyncedSetting(name)) await recordSettingChange(tx, name, saved.version);
       await audit(tx, {
         actor: actor.id,
         ip: c.get('ip'),
@@ -295,6 +295,12 @@ export function settingsRoutes({ db, now }: Deps) {
     )
     .put('/messages', requireRole('owner'), jsonBody(SECTIONS.messages.schema), async (c) =>
       c.json(await save(c, 'messages', c.req.valid('json'))),
+    )
+
+    // The debtor's page (server/portal/): link lifetime. Not synced: phones get links, not rules.
+    .get('/portal', requireRole(...ANY_ROLE), async (c) => c.json(await readSection(db, 'portal')))
+    .put('/portal', requireRole('owner'), jsonBody(SECTIONS.portal.schema), async (c) =>
+      c.json(await save(c, 'portal', c.req.valid('json'))),
     )
 
     .get('/holidays', requireRole(...ANY_ROLE), async (c) =>

@@ -35,6 +35,9 @@ import {
   READ_COMMITTED,
   recordHealth,
 } from '../sync/devices';
+import { currentPortalLinks, ensureCollectorPortalLinks } from '../portal/portal-links.repo';
+import { portalUrl } from '../portal/portal-token';
+import { publicBase } from '../portal/public-url';
 import { readPullPage } from '../sync/pull';
 import { pushMutations } from '../sync/push';
 
@@ -49,7 +52,8 @@ function badHeader(name: string, detail: string): Error {
 }
 
 /** `/api/sync`. */
-export function syncRoutes({ db, now, logError, metrics }: Deps) {
+export function syncRoutes(deps: Deps) {
+  const { db, now, logError, metrics } = deps;
   return new Hono<AppEnv>()
     .post(
       '/devices',
@@ -189,6 +193,10 @@ export function syncRoutes({ db, now, logError, metrics }: Deps) {
               READ_COMMITTED,
             )
           ).device;
+      // The phone renders {{payment_link}} offline: every assigned debtor has a current link of
+      // the debtor's page, minted here when missing (its feed row re-puts the debtor).
+      await ensureCollectorPortalLinks(db, deps.portalKey, user.id, serverNow);
+      const base = publicBase(c, deps);
       const page = await db.transaction((tx) =>
         readPullPage(tx, {
           collectorId: user.id,
@@ -197,6 +205,15 @@ export function syncRoutes({ db, now, logError, metrics }: Deps) {
           limit: query.limit,
           now: serverNow,
           schemaVersion: health?.health.schema_version ?? device.schema_version ?? 0,
+          portalLinks: async (ids) =>
+            new Map(
+              [...(await currentPortalLinks(tx, deps.portalKey, ids, serverNow))].map(
+                ([id, link]) => [
+                  id,
+                  { url: portalUrl(base, link.token), expiresAt: link.expiresAt.toISOString() },
+                ],
+              ),
+            ),
         }),
       );
       await db.query(

@@ -23,6 +23,10 @@ import {
 } from '#shared/negotiation/negotiation.schema';
 import { DEFAULT_PROMISE_POLICY, PromisePolicySchema } from '#shared/negotiation/promise';
 import type { PixKeyType } from '#shared/pix/pix-key';
+import {
+  DEFAULT_PORTAL_SETTINGS,
+  PortalSettingsSchema,
+} from '#shared/portal/portal-settings.schema';
 import { formatAddress, type OrganisationSettings } from '#shared/settings/settings.schema';
 import { DEFAULT_TEMPLATES } from '#shared/templates/default-templates';
 import { TemplateSchema, type Template } from '#shared/templates/template.schema';
@@ -165,6 +169,8 @@ export const SECTIONS = {
     schema: MessageSettingsSchema,
     fallback: DEFAULT_MESSAGE_SETTINGS,
   },
+  /** The debtor's page: how long a link works (server/portal/). */
+  portal: { key: 'portal', schema: PortalSettingsSchema, fallback: DEFAULT_PORTAL_SETTINGS },
 } as const;
 export type SectionName = keyof typeof SECTIONS;
 export type SectionValue<N extends SectionName> = v.InferOutput<(typeof SECTIONS)[N]['schema']>;

@@ -5,8 +5,8 @@
  * permanent error: the caller rolls back to its savepoint and records `rejected` without wedging
  * the device's queue. Entity rows go through server/db/write.ts so the pull feed sees them.
  */
-import { uuidv7 } from 'uuidv7';
 import type { MutationPayloads, ParsedMutation } from '#shared/sync/facts.schema';
+import { insertAgreement, proposalContext } from '../ledger/agreement-write';
 import { checkNewPromise } from '../ledger/promise-check';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { audit } from '../db/audit';
@@ -224,60 +224,20 @@ async function agreementProposed(
   const state = debtorState(facts, settings, ctx.now);
   if (facts.agreements.some((a) => a.status === 'active'))
     throw new SyncRejection('agreement_active');
-  const verdict = validateProposal(settings.negotiation, p, {
-    today: state.today,
-    discountUnlocked: state.currentStep?.allowsDiscount ?? false,
-    balances: state.debts
-      .filter((d) => d.row.status === 'open')
-      .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
-    calendar: { ...settings.holidays, state: state.profile.state },
-  });
+  const verdict = validateProposal(settings.negotiation, p, proposalContext(state, settings));
   if (!verdict.ok)
     throw new SyncRejection(`policy: ${verdict.violations.map((v) => v.message).join(' ')}`);
-  const status = verdict.needsApproval ? 'pending_approval' : 'active';
-  await insertEntity(tx, 'agreement', {
+  await insertAgreement(tx, {
     id: ctx.mutationId,
-    debtor_id: ctx.debtorId,
-    status,
-    total_cents: verdict.agreedTotal,
-    down_payment_cents: p.downPayment,
-    discount_cents: verdict.concessions.discount,
-    waived_fine_cents: verdict.concessions.fineWaived,
-    waived_interest_cents: verdict.concessions.interestWaived,
-    installment_count: verdict.schedule.length,
-    agreed_on: state.today,
-    terms: JSON.stringify({
-      proposal: p,
-      balance: verdict.balance,
-      daysOverdue: verdict.daysOverdue,
-      maxDiscountBps: verdict.maxDiscountBps,
-      approvalReasons: verdict.approvalReasons,
-      policy: settings.negotiation,
-      viaSync: { deviceId: ctx.deviceId, occurredAt: ctx.occurredAt.toISOString() },
-    }),
-    proposed_by: ctx.collectorId,
-    note: p.note ?? null,
-  });
-  for (const debtId of p.debtIds)
-    await tx.query('INSERT INTO agreement_debts (agreement_id, debt_id) VALUES ($1, $2)', [
-      ctx.mutationId,
-      debtId,
-    ]);
-  for (const entry of verdict.schedule)
-    await insertEntity(tx, 'installment', {
-      id: uuidv7(),
-      agreement_id: ctx.mutationId,
-      debtor_id: ctx.debtorId,
-      seq: entry.number,
-      due_on: entry.dueDate,
-      amount_cents: entry.amount,
-    });
-  await audit(tx, {
-    actor: ctx.collectorId,
-    action: 'agreement.propose',
-    entity: 'agreement',
-    entityId: ctx.mutationId,
-    detail: { status, total: verdict.agreedTotal, viaSync: true },
+    debtorId: ctx.debtorId,
+    proposal: p,
+    verdict,
+    state,
+    settings,
+    proposedBy: ctx.collectorId,
+    terms: { viaSync: { deviceId: ctx.deviceId, occurredAt: ctx.occurredAt.toISOString() } },
+    auditActor: ctx.collectorId,
+    auditDetail: { viaSync: true },
   });
   return { status: 'applied', ...flagged(scope) };
 }

@@ -61,7 +61,13 @@ interface VisitRowFull {
 
 type EntityKey = 'debtor' | 'debt' | 'payment' | 'promise' | 'agreement' | 'visit' | 'contact';
 
-function debtorData(facts: DebtorFacts, state: DebtorState) {
+/** A debtor's current page link as the phone holds it (for `{{payment_link}}` offline). */
+export interface PortalLinkData {
+  url: string;
+  expiresAt: string;
+}
+
+function debtorData(facts: DebtorFacts, state: DebtorState, portalLink: PortalLinkData | null) {
   const r = facts.debtor as DebtorFacts['debtor'] & { geo_pin?: unknown };
   return {
     id: r.id,
@@ -89,6 +95,7 @@ function debtorData(facts: DebtorFacts, state: DebtorState) {
     status: state.status,
     totalDue: state.totals.totalDue,
     balanceAsOf: state.today,
+    portalLink,
     version: r.version,
   };
 }
@@ -128,13 +135,14 @@ function entitiesOf(
   settings: LedgerSettings,
   now: Date,
   hidden: Set<string>,
+  portalLink: PortalLinkData | null,
 ): Map<string, SyncChange> {
   const out = new Map<string, SyncChange>();
   const put = (entity: EntityKey, id: string, data: Record<string, unknown>) =>
     out.set(`${entity}:${id}`, { op: 'put', entity, id, data });
   // Once per debtor: the cadence plan inside it is most of a snapshot page's CPU.
   const state = debtorState(facts, settings, now);
-  put('debtor', facts.debtor.id, debtorData(facts, state));
+  put('debtor', facts.debtor.id, debtorData(facts, state, portalLink));
   for (const d of facts.debts) put('debt', d.id, debtJson(d));
   for (const p of facts.payments) put('payment', p.id, paymentJson(p));
   for (const p of facts.promises)
@@ -157,8 +165,15 @@ function entitiesOf(
   return out;
 }
 
-async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSettings, now: Date) {
+async function loadAll(
+  tx: Tx,
+  debtorIds: readonly string[],
+  settings: LedgerSettings,
+  now: Date,
+  portalLinks?: (debtorIds: readonly string[]) => Promise<Map<string, PortalLinkData>>,
+) {
   const facts = await loadDebtorFacts(tx, debtorIds);
+  const links = portalLinks && debtorIds.length > 0 ? await portalLinks(debtorIds) : new Map();
   const byDebtor = new Map<string, Map<string, SyncChange>>();
   /** Contact rows deliberately not sent (a visit's own row). */
   const hidden = new Set<string>();
@@ -166,7 +181,10 @@ async function loadAll(tx: Tx, debtorIds: readonly string[], settings: LedgerSet
     const f = facts.get(id);
     if (!f) continue;
     // loadDebtorFacts reads visits with `SELECT *`, so the version column is there too.
-    byDebtor.set(id, entitiesOf(f, f.visits as VisitRowFull[], settings, now, hidden));
+    byDebtor.set(
+      id,
+      entitiesOf(f, f.visits as VisitRowFull[], settings, now, hidden, links.get(id) ?? null),
+    );
   }
   return { byDebtor, hidden };
 }
@@ -225,6 +243,8 @@ export async function readPullPage(
     limit: number;
     now: Date;
     schemaVersion: number;
+    /** The debtor's page link of each debtor (server/portal), carried in the debtor's data. */
+    portalLinks?: (debtorIds: readonly string[]) => Promise<Map<string, PortalLinkData>>;
   },
 ): Promise<PullPage> {
   const [state] = await tx.query<{ epoch: number }>('SELECT epoch FROM sync_state WHERE id = 1');
@@ -269,7 +289,13 @@ export async function readPullPage(
       Math.max(1, budget) + 1,
     ]);
     const debtorIds = fitPage(candidates, budget);
-    const { byDebtor: loaded } = await loadAll(tx, debtorIds, settings, input.now);
+    const { byDebtor: loaded } = await loadAll(
+      tx,
+      debtorIds,
+      settings,
+      input.now,
+      input.portalLinks,
+    );
     const changes = [
       ...sections,
       ...debtorIds.flatMap((id) => [...(loaded.get(id)?.values() ?? [])]),
@@ -323,6 +349,7 @@ export async function readPullPage(
     touched.filter((id) => mine.has(id)),
     settings,
     input.now,
+    input.portalLinks,
   );
   const out = new Map<string, SyncChange>();
   const emit = (change: SyncChange) => {

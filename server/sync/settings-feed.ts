@@ -36,6 +36,9 @@ export type SyncedSetting = (typeof SYNCED_SETTINGS)[number];
 const isSynced = (key: string): key is SyncedSetting =>
   (SYNCED_SETTINGS as readonly string[]).includes(key);
 
+/** True for the sections phones receive (the others stay on the server). */
+export const isSyncedSetting = isSynced;
+
 /** Appends the feed row that sends `key`'s new value to every collector (call inside the save). */
 export async function recordSettingChange(
   tx: Tx,

@@ -55,6 +55,12 @@ export const SyncDebtorSchema = v.object({
   /** Server-derived balance as of `balanceAsOf` (centavos). */
   totalDue: CentsSchema,
   balanceAsOf: CalendarDateSchema,
+  /**
+   * The debtor's page link (`/p/<token>`) messages carry as `{{payment_link}}`: minted by the
+   * server for every assigned debtor with a CPF/CNPJ, renewed a week before it expires (the debtor
+   * is re-put then), null when there is none. Absent from servers before the debtor's page.
+   */
+  portalLink: v.optional(v.nullable(v.object({ url: v.string(), expiresAt: v.string() }))),
   version: v.number(),
 });
 export type SyncDebtor = v.InferOutput<typeof SyncDebtorSchema>;

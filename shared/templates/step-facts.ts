@@ -44,6 +44,11 @@ export interface StepFactsInput {
    * whole balance); null leaves it out. Default: the debt's code for the balance.
    */
   pix?: string | null;
+  /**
+   * The debtor's own page link (Quita's `/p/<token>`, minted by the server): `{{payment_link}}`
+   * when the organisation configured no outside payment page; null or absent leaves it out.
+   */
+  portalLink?: string | null;
 }
 
 /** debtor_name and debtor_first_name (the greeting), or nothing for a blank name. */
@@ -57,7 +62,8 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
   const { org, balance, today } = input;
   const amount = balance.totalDue;
   const pix = input.pix === undefined ? pixCopyPaste(org, input.debt.id, amount) : input.pix;
-  const link = paymentLink(org, input.debt.id);
+  // An outside payment page the owner configured wins; otherwise the debtor's own page.
+  const link = paymentLink(org, input.debt.id) ?? input.portalLink ?? undefined;
   const facts: MessageFacts = {
     ...(input.creditor ?? creditorFacts(org)),
     ...debtorNameFacts(input.debtor.name, input.debtor.kind),

@@ -156,7 +156,17 @@ export function debtorFacts(input: {
     collectorName: input.collectorName || null,
     today: day,
     pix: input.pix,
+    portalLink: portalLinkOf(data, day),
   });
+}
+
+/** The debtor's page link the last pull brought, unless it has expired (server/portal). */
+export function portalLinkOf(data: Record<string, unknown>, day: CalendarDate): string | null {
+  const link = data['portalLink'];
+  if (typeof link !== 'object' || link === null) return null;
+  const { url, expiresAt } = link as { url?: unknown; expiresAt?: unknown };
+  if (typeof url !== 'string' || typeof expiresAt !== 'string') return null;
+  return expiresAt.slice(0, 10) > day ? url : null;
 }
 
 const isContactChannel = (c: unknown): c is ContactChannel =>

@@ -1,6 +1,7 @@
 /**
  * Review: field payments waiting for reconciliation (confirm / reject with a reason), agreements
- * awaiting the owner's approval, and sync conflicts (keep the phone's value or restore the previous).
+ * awaiting the owner's approval, new due dates debtors asked for on their page, and sync conflicts
+ * (keep the phone's value or restore the previous).
  */
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../../app/api';
@@ -9,6 +10,7 @@ import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
 import { ConflictsReview } from './review-conflicts';
+import { DueDatesReview } from './review-due-dates';
 
 interface Payment {
   id: string;
@@ -194,6 +196,8 @@ export function Review() {
           ))}
         </ul>
       ) : null}
+      <h2>{t('review.dueDates')}</h2>
+      <DueDatesReview />
       <h2>{t('review.conflicts')}</h2>
       <ConflictsReview />
     </section>
