@@ -32,6 +32,7 @@ import { noticeRoutes } from './routes/notices.routes';
 import { paymentRoutes } from './routes/payments.routes';
 import { portfolioRoutes } from './routes/portfolio.routes';
 import { promiseRoutes } from './routes/promises.routes';
+import { reconciliationRoutes } from './routes/reconciliation.routes';
 import { authRoutes } from './routes/auth.routes';
 import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
@@ -138,8 +139,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
   app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {
-    // CSV imports stream large bodies and set their own limit.
-    if (c.req.path.startsWith('/api/import/')) return next();
+    // CSV imports stream large bodies and bank statements are large files: they set their own limits.
+    if (c.req.path.startsWith('/api/import/') || c.req.path === '/api/reconciliation/statements')
+      return next();
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT_BYTES,
       onError: () =>
@@ -172,6 +174,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));
+  app.route('/api/reconciliation', reconciliationRoutes(deps));
   app.route('/api/sync', syncRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/extension', extensionRoutes(deps));

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server as HttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { startAgreementJob } from './agreements/agreement-job';
 import { startCadenceWorker } from './cadence/worker';
 import { smtpMailer } from './email/mailer';
 import { bootstrapOwner } from './auth/bootstrap';
@@ -116,6 +117,12 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
           ...(env.publicUrl ? { portal: { key: portal.key, base: env.publicUrl } } : {}),
         })
       : undefined;
+    // Agreements with a missed installment are marked broken (hourly; idempotent).
+    const agreementJob = startAgreementJob({
+      db,
+      now: () => new Date(),
+      log: (line) => logger.info(line),
+    });
     ops.cadenceWorker(worker !== undefined);
     logger.info(
       mailer
@@ -139,6 +146,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
         stopWatchingTls?.();
         await ops.stop();
         await worker?.stop();
+        await agreementJob.stop();
         mailer?.close();
         await db.close();
       })());

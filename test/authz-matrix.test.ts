@@ -618,6 +618,65 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/portfolio' }),
   },
+  // Bank reconciliation is office work; a collector never sees the bank's credits.
+  'POST /api/reconciliation/statements': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({
+      path: '/api/reconciliation/statements',
+      body: 'OFXHEADER:100\r\n\r\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>BRL<BANKTRANLIST></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>',
+      headers: { 'content-type': 'application/x-ofx' },
+    }),
+  },
+  'GET /api/reconciliation/statements': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/reconciliation/statements' }),
+  },
+  'GET /api/reconciliation/credits': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/reconciliation/credits?status=suggested,unmatched' }),
+  },
+  'POST /api/reconciliation/credits/:id/confirm': {
+    roles: OFFICE,
+    scoped: false,
+    // No credit exists in the fixture: the admitted caller reaches the lookup (404).
+    allowed: [404],
+    request: (_f, r) => ({
+      path: `/api/reconciliation/credits/${NO_ID}/confirm`,
+      json: { debtorId: r.debtor, target: { kind: 'debt', debtId: r.debt } },
+    }),
+  },
+  'POST /api/reconciliation/credits/:id/undo': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({
+      path: `/api/reconciliation/credits/${NO_ID}/undo`,
+      json: { reason: 'teste' },
+    }),
+  },
+  'POST /api/reconciliation/credits/:id/ignore': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({
+      path: `/api/reconciliation/credits/${NO_ID}/ignore`,
+      json: { reason: 'teste' },
+    }),
+  },
+  'GET /api/reconciliation/refunds': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/reconciliation/refunds' }),
+  },
+  'POST /api/reconciliation/refunds/:id/returned': {
+    roles: OFFICE,
+    scoped: false,
+    allowed: [404],
+    request: () => ({ path: `/api/reconciliation/refunds/${NO_ID}/returned` }),
+  },
   // Sync is per collector: the feed is the collector's scope, so office roles get 403.
   'POST /api/sync/devices': {
     roles: ['collector'],

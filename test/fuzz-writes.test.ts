@@ -15,6 +15,8 @@ import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { setUpCreditor } from './helpers/portal';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
+import { ofxFile } from './helpers/ofx';
+import { txidForDebt } from '#shared/pix/pix-txid';
 
 const RUNS = 200;
 const NO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -97,6 +99,14 @@ function templates(): Record<string, Record<string, unknown>> {
     'POST /api/escalations/:id/cancel': { reason: 'f' },
     'POST /api/assignments': { collectorId: users.collector.user.id, debtorIds: [debtor] },
     'POST /api/assignments/unassign': { debtorIds: [debtor] },
+    'POST /api/reconciliation/credits/:id/confirm': {
+      debtorId: debtor,
+      target: { kind: 'debt', debtId: debt },
+      creditToReturn: false,
+    },
+    'POST /api/reconciliation/credits/:id/undo': { reason: 'f' },
+    'POST /api/reconciliation/credits/:id/ignore': { reason: 'f' },
+    'POST /api/payments/:id/confirm': { creditToReturn: false },
     'POST /api/debtors/:id/contact-points': { kind: 'phone', value: '11 97777-1212' },
     'PATCH /api/debtors/:id/contact-points/:pointId': { version: 1, label: 'casa' },
     'POST /api/debtors/:id/contact-points/:pointId/verification': { state: 'verified' },
@@ -190,6 +200,19 @@ beforeAll(async () => {
   );
   ids['point'] = point?.id ?? NO_ID;
   ids['user'] = users.staff.user.id;
+  // A bank credit waiting in review (partial: its txid names the debt), for the credit routes.
+  const statement = await app.request('/api/reconciliation/statements', {
+    method: 'POST',
+    headers: { ...h, 'content-type': 'application/x-ofx' },
+    body: ofxFile([
+      { fitid: 'FUZZ-1', date: '2025-03-10', amount: 100, memo: `PIX ${txidForDebt(debt)}` },
+    ]),
+  });
+  expect(statement.status).toBe(200);
+  const [credit] = await db.query<{ id: string }>(
+    `SELECT id FROM bank_credits WHERE fitid = 'FUZZ-1'`,
+  );
+  ids['credit'] = credit?.id ?? NO_ID;
 });
 afterAll(async () => {
   await db.close();
@@ -207,6 +230,7 @@ function idFor(path: string): string[] {
     disputes: ids['dispute'],
     escalations: ids['escalation'],
     users: ids['user'],
+    reconciliation: ids['credit'],
   };
   return [byResource[resource] ?? NO_ID, NO_ID, 'not-a-uuid', 'fuzz.sms'];
 }

@@ -12,19 +12,22 @@
  * test-output/screenshots/portal-*.png.
  */
 import 'fake-indexeddb/auto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Db } from '../server/db/db';
-import { ensureDevice, openDb, type QuitaDb } from '../pwa/db/db';
-import { createSyncEngine, type SyncEngine } from '../pwa/sync/sync-engine';
+import type { QuitaDb } from '../pwa/db/db';
+import type { SyncEngine } from '../pwa/sync/sync-engine';
 import { seedUser, TEST_PASSWORD, type SeededUser } from './helpers/auth';
 import { assign, cpf, createDebt, createDebtor } from './helpers/ledger';
 import { setUpCreditor } from './helpers/portal';
 import { SHOTS, startPwaServer, type PwaServer } from './helpers/pwa-browser';
-import { expectAxeCleanUnderCsp as expectAxeClean, readQr } from './helpers/portal-browser';
+import {
+  expectAxeCleanUnderCsp as expectAxeClean,
+  phoneOf,
+  readQr,
+} from './helpers/portal-browser';
 import { forEachDb, openTestDb } from './helpers/test-db';
 
 const DAY = 86_400_000;
@@ -34,41 +37,6 @@ const SIZES = join(import.meta.dirname, '..', 'test-output', 'portal-sizes.json'
 /** 'YYYY-MM-DD' `days` from today in São Paulo (the server uses the real clock here). */
 function spDay(days: number): string {
   return new Date(Date.now() - 3 * 3_600_000 + days * DAY).toISOString().slice(0, 10);
-}
-
-/** The collector's phone: the PWA's Dexie database and sync engine, over real HTTP. */
-async function phoneOf(
-  base: string,
-  collector: SeededUser,
-): Promise<{ db: QuitaDb; engine: SyncEngine }> {
-  const opened = await openDb({
-    indexedDB: new IDBFactory(),
-    IDBKeyRange,
-    name: `phone-${Math.random()}`,
-  });
-  if (!opened.ok) throw new Error(opened.failure.message);
-  await ensureDevice(opened.db, {
-    collectorId: collector.user.id,
-    newId: () => crypto.randomUUID(),
-  });
-  const engine = createSyncEngine({
-    db: opened.db,
-    baseUrl: base,
-    fetch: (input, init) =>
-      fetch(input, {
-        ...init,
-        headers: { ...(init?.headers as Record<string, string>), ...collector.headers },
-      }),
-    now: () => new Date(),
-    random: () => 0.5,
-    health: {
-      persisted: async () => true,
-      displayMode: () => 'standalone',
-      userAgent: 'portal-test',
-    },
-    appVersion: 'portal-test',
-  });
-  return { db: opened.db, engine };
 }
 
 const sizes: Record<string, unknown> = {};

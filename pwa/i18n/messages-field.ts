@@ -123,6 +123,8 @@ export const fieldPtBR = {
   'payment.share': 'Compartilhar recibo',
   'payment.copied': 'Recibo copiado.',
   'payment.noDebt': 'Nenhuma dívida em aberto.',
+  'payment.aboveOpen':
+    'O valor passa do que está em aberto nesta dívida (já descontados os pagamentos aguardando conferência):',
   'receipt.amount': 'Valor',
   'receipt.reference': 'Referente a',
   'receipt.remaining': 'Saldo restante',
@@ -144,6 +146,7 @@ export const fieldPtBR = {
   'promise.fromVisit': 'Visita salva. Agora a promessa: confira o valor e a data combinados.',
   'promise.balance': 'Saldo de hoje:',
 
+  'agreement.ruleTitle': 'Se faltar uma parcela:',
   'agreement.title': 'Proposta de acordo',
   'agreement.installments': 'Parcelas',
   'agreement.downPayment': 'Entrada',

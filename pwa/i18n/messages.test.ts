@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { deskPtBR } from './messages-desk';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
+import { reconciliationPtBR } from './messages-reconciliation';
 import { loadMessages, t, type MessageKey } from './messages';
 import { startPtBR } from './messages-start';
 import { syncPtBR } from './messages-sync';
@@ -17,6 +18,7 @@ const SOURCES = import.meta.glob<string>(
 );
 const areaKeys = new Set<string>([
   ...Object.keys(officePtBR),
+  ...Object.keys(reconciliationPtBR),
   ...Object.keys(fieldPtBR),
   ...Object.keys(deskPtBR),
 ]);

@@ -12,6 +12,7 @@
 import type { deskPtBR } from './messages-desk';
 import type { fieldPtBR } from './messages-field';
 import type { officePtBR } from './messages-office';
+import type { reconciliationPtBR } from './messages-reconciliation';
 import type { startPtBR } from './messages-start';
 import type { syncPtBR } from './messages-sync';
 
@@ -136,6 +137,7 @@ const ptBR = {
 export type MessageKey =
   | keyof typeof ptBR
   | keyof typeof officePtBR
+  | keyof typeof reconciliationPtBR
   | keyof typeof fieldPtBR
   | keyof typeof deskPtBR
   | keyof typeof startPtBR
@@ -145,7 +147,10 @@ export type MessageArea = 'office' | 'field' | 'desk';
 type Catalogue = Partial<Record<MessageKey, string>>;
 
 const areas: Record<MessageArea, () => Promise<Catalogue>> = {
-  office: () => import('./messages-office').then((m) => m.officePtBR),
+  office: () =>
+    Promise.all([import('./messages-office'), import('./messages-reconciliation')]).then(
+      ([office, bank]) => ({ ...office.officePtBR, ...bank.reconciliationPtBR }),
+    ),
   field: () => import('./messages-field').then((m) => m.fieldPtBR),
   desk: () => import('./messages-desk').then((m) => m.deskPtBR),
 };

@@ -9,6 +9,7 @@ import type { Breakdown } from '#shared/charges/charges.schema';
 import { creditorFacts as sharedCreditorFacts } from '#shared/templates/creditor-facts';
 import { stepFacts as sharedStepFacts } from '#shared/templates/step-facts';
 import type { MessageFacts } from '#shared/templates/placeholders';
+import { cents } from '#shared/money/money';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { EffectiveSettings, OrganisationView } from '../settings/settings.repo';
 
@@ -28,9 +29,11 @@ export interface StepFactsInput {
   debtor: { name: string; profile: DebtorContactProfile; kind?: 'person' | 'company' };
   debt: { id: string; description: string };
   balance: Breakdown;
-  action: Pick<PlannedAction, 'allowsDiscount'>;
+  action: Pick<PlannedAction, 'allowsDiscount' | 'installment'>;
   collectorName: string | null;
   today: CalendarDate;
+  /** The last day an installment step's installment may be paid (its agreement's rule). */
+  lastDayToPay?: CalendarDate;
   /** The debtor's page link for `{{payment_link}}` (server/portal), when one exists. */
   portalLink?: string | undefined;
 }
@@ -53,6 +56,15 @@ export function stepFacts(input: StepFactsInput): MessageFacts {
     collectorName: input.collectorName,
     today: input.today,
     creditor: creditorFacts(settings.organisation),
+    ...(input.action.installment
+      ? {
+          installment: {
+            ...input.action.installment,
+            amount: cents(input.action.installment.amount),
+            lastDayToPay: input.lastDayToPay ?? input.action.installment.dueDate,
+          },
+        }
+      : {}),
     ...(input.portalLink === undefined ? {} : { portalLink: input.portalLink }),
   });
 }

@@ -33,7 +33,9 @@ import {
   type DebtorState,
 } from '../ledger/debtor-state';
 import type {
+  AgreementDebtRow,
   AgreementRow,
+  InstallmentRow,
   AssignmentRow,
   ContactPointRow,
   ContactRow,
@@ -145,6 +147,8 @@ export async function loadQueuePage(
     payments,
     promises,
     agreements,
+    installments,
+    agreementDebts,
     disputes,
     notices,
     contacts,
@@ -172,7 +176,21 @@ export async function loadQueuePage(
     of<PromiseRow>(
       `SELECT * FROM promises WHERE ${inPage('debtor_id')} AND status = 'open' ORDER BY created_at, id`,
     ),
-    of<AgreementRow>(`SELECT * FROM agreements WHERE ${inPage('debtor_id')} AND status = 'active'`),
+    // Active agreements (their installment steps and what is owed through them) and broken ones
+    // (what was paid through them comes off the debts they covered): schedules and debts too.
+    of<AgreementRow>(
+      `SELECT * FROM agreements WHERE ${inPage('debtor_id')} AND status IN ('active', 'broken')`,
+    ),
+    of<InstallmentRow & { debtor_id: string }>(
+      `SELECT i.* FROM installments i JOIN agreements a ON a.id = i.agreement_id
+         WHERE ${inPage('a.debtor_id')} AND a.status IN ('active', 'broken')
+         ORDER BY i.agreement_id, i.seq`,
+    ),
+    of<AgreementDebtRow>(
+      `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
+         JOIN agreements a ON a.id = x.agreement_id
+         WHERE ${inPage('a.debtor_id')} AND a.status IN ('active', 'broken')`,
+    ),
     of<DisputeRow>(`SELECT * FROM disputes WHERE ${inPage('debtor_id')} AND status = 'open'`),
     of<NoticeRow>(`SELECT * FROM notices WHERE ${inPage('debtor_id')} ORDER BY sent_on, id`),
     // By id always: debtors the page skipped (paid off) may carry years of step contacts.
@@ -190,6 +208,8 @@ export async function loadQueuePage(
     payments: groupBy(payments),
     promises: groupBy(promises),
     agreements: groupBy(agreements),
+    installments: groupBy(installments),
+    agreementDebts: groupBy(agreementDebts),
     disputes: groupBy(disputes),
     notices: groupBy(notices),
     contacts: groupBy(contacts),
@@ -201,7 +221,8 @@ export async function loadQueuePage(
     payments: g.payments.get(debtor.id) ?? [],
     promises: g.promises.get(debtor.id) ?? [],
     agreements: g.agreements.get(debtor.id) ?? [],
-    installments: [],
+    installments: g.installments.get(debtor.id) ?? [],
+    agreementDebts: g.agreementDebts.get(debtor.id) ?? [],
     disputes: g.disputes.get(debtor.id) ?? [],
     notices: g.notices.get(debtor.id) ?? [],
     escalations: [],
@@ -254,6 +275,15 @@ export function endOfDay(today: CalendarDate, timeZone: string): number {
   return zonedEpoch(addDays(today, 1), 0, timeZone);
 }
 
+/** For an installment step, the last day its installment may be paid (the agreement's rule). */
+function installmentDeadline(state: DebtorState, action: PlannedAction) {
+  const inst = action.installment;
+  if (!inst) return {};
+  const agreement = state.agreements.find((a) => a.id === inst.agreementId);
+  const progress = agreement?.installments.find((i) => i.number === inst.number);
+  return progress ? { lastDayToPay: progress.lastDayToPay } : {};
+}
+
 /** The debtor's page link of each debtor (server/portal), for `{{payment_link}}`. */
 export type PortalLinkMap = ReadonlyMap<string, string>;
 
@@ -285,6 +315,7 @@ export function renderAction(
     action,
     collectorName: facts.assignment?.collector_name ?? null,
     today: state.today,
+    ...installmentDeadline(state, action),
     portalLink: links?.get(facts.debtor.id),
   });
   const pix = facts_.pix_copy_paste ?? null;
@@ -369,6 +400,8 @@ function itemOf(
       templateId: action.templateId,
       dueOn: action.dueOn,
       allowsDiscount: action.allowsDiscount,
+      // An installment step of an active agreement: which installment it is about.
+      installment: action.installment ?? null,
     },
     earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
     blockedBy: action.blockedBy ?? [],

@@ -19,6 +19,7 @@ import { demoCommand } from './commands/demo';
 import { importDebtorsCommand } from './commands/import';
 import { migrateCommand } from './commands/migrate';
 import { pixCommand } from './commands/pix';
+import { reconcileCommand } from './commands/reconcile';
 import { serveCommand } from './commands/serve';
 import { syncBumpEpochCommand, syncReprocessCommand } from './commands/sync';
 import { userAddCommand } from './commands/user-add';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly Command[] = [
   cadenceTodayCommand,
   cadencePlanCommand,
   importDebtorsCommand,
+  reconcileCommand,
   demoCommand,
   syncReprocessCommand,
   syncBumpEpochCommand,

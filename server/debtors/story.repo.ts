@@ -52,6 +52,10 @@ export const STORY_SELECT = `
   ${facts('promises', 'x.created_at, x.id')} AS promises,
   ${facts('agreements', 'x.created_at, x.id')} AS agreements,
   ${facts('installments', 'x.agreement_id, x.seq')} AS installments,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('agreement_id', x.agreement_id,
+       'debt_id', x.debt_id, 'debtor_id', a.debtor_id) ORDER BY x.agreement_id, x.debt_id), '[]'::jsonb)
+     FROM agreement_debts x JOIN agreements a ON a.id = x.agreement_id
+    WHERE a.debtor_id = d.id) AS agreement_debts,
   ${facts('disputes', 'x.created_at, x.id')} AS disputes,
   ${facts('notices', 'x.sent_on, x.id')} AS notices,
   ${facts('escalations', 'x.created_at, x.id')} AS escalations,
@@ -71,6 +75,7 @@ export interface StoryRow {
   promises: unknown;
   agreements: unknown;
   installments: unknown;
+  agreement_debts: unknown;
   disputes: unknown;
   notices: unknown;
   escalations: unknown;
@@ -89,6 +94,7 @@ export function factsOfRow(row: StoryRow): DebtorFacts {
     promises: list(row.promises),
     agreements: list(row.agreements),
     installments: list(row.installments),
+    agreementDebts: list(row.agreement_debts),
     disputes: list(row.disputes),
     notices: list(row.notices),
     escalations: list(row.escalations),

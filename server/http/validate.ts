@@ -38,3 +38,24 @@ export function uuidParam(c: Context, name: string): string {
     throw problemError(problem(404, 'not-found', 'recurso não encontrado'));
   return value;
 }
+
+/**
+ * Like `jsonBody`, for routes whose body may be left out: no body (and no content type) reads as
+ * `{}` through the same schema.
+ */
+export function optionalJsonBody<S extends v.GenericSchema>(schema: S) {
+  return validator('json', async (value, c: Context) => {
+    const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
+    const input = type === '' ? {} : value;
+    if (type !== '' && !JSON_TYPE.test(type))
+      return problemResponse(
+        problem(415, 'unsupported-media-type', 'envie o corpo como application/json'),
+      );
+    const parsed = v.safeParse(schema, input);
+    if (!parsed.success)
+      return problemResponse(
+        issuesToProblem(parsed.issues, { title: 'Dados inválidos', type: '/problems/validation' }),
+      );
+    return parsed.output as v.InferOutput<S>;
+  });
+}

@@ -13,17 +13,24 @@ import type { Proposal, ProposalResult } from '#shared/negotiation/negotiation.s
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
 import { insertEntity } from '../db/write';
-import type { DebtorState } from './debtor-state';
+import { negotiationBalances } from '../agreements/negotiation-balances';
+import type { DebtorFacts, DebtorState } from './debtor-state';
 import type { LedgerSettings } from './settings';
 
-/** The context `validateProposal` needs for this debtor today. */
-export function proposalContext(state: DebtorState, settings: LedgerSettings): NegotiationContext {
+/**
+ * The context `validateProposal` needs for this debtor today: the balances are
+ * `negotiationBalances` (open debts outside live agreements, field reports still waiting counted
+ * as paid, as the phone's simulator counts them), the same for every face.
+ */
+export function proposalContext(
+  state: DebtorState,
+  settings: LedgerSettings,
+  facts: DebtorFacts,
+): NegotiationContext {
   return {
     today: state.today,
     discountUnlocked: state.currentStep?.allowsDiscount ?? false,
-    balances: state.debts
-      .filter((d) => d.row.status === 'open')
-      .map((d) => ({ debtId: d.row.id, breakdown: d.balance })),
+    balances: negotiationBalances(facts, state.today),
     calendar: { ...settings.holidays, state: state.profile.state },
   };
 }

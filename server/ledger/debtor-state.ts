@@ -4,7 +4,6 @@
  * (`planNextActions`), the send-time verdict (`mayContactNow`), the contact budget left and the
  * status badge. Nothing here is stored: balances are never typed in, they are recomputed.
  */
-import * as v from 'valibot';
 import type { BalanceTotals, DebtorStatus } from '#shared/api/ledger.schema';
 import {
   ContactChannels as CadenceChannels,
@@ -17,13 +16,17 @@ import {
 import { contactClock, mayContactNow, type ContactDecision } from '#shared/cadence/contact-guard';
 import { planNextActions, type CadencePlan } from '#shared/cadence/plan-next-actions';
 import { balanceOn } from '#shared/charges/balance';
-import { FeeSchema, type Breakdown, type DebtTerms } from '#shared/charges/charges.schema';
+import type { Breakdown } from '#shared/charges/charges.schema';
 import { isUf } from '#shared/identity/uf';
 import { cents } from '#shared/money/money';
 import { promiseStatus } from '#shared/negotiation/promise';
 import { addDays, daysBetween, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
+import { debtTerms, type DebtTermsRow } from './debt-terms';
+import { ledgerOf } from './ledger-view';
+import type { AgreementView, DebtorLedger } from '#shared/ledger/debtor-ledger';
 import type {
+  AgreementDebtRow,
   AgreementRow,
   AssignmentRow,
   ContactPointRow,
@@ -49,6 +52,8 @@ export interface DebtorFacts {
   promises: PromiseRow[];
   agreements: AgreementRow[];
   installments: InstallmentRow[];
+  /** Which debts each agreement covers. */
+  agreementDebts: AgreementDebtRow[];
   disputes: DisputeRow[];
   notices: NoticeRow[];
   escalations: EscalationRow[];
@@ -85,6 +90,7 @@ export async function loadDebtorFacts(
     promises,
     agreements,
     installments,
+    agreementDebts,
     disputes,
     notices,
     escalations,
@@ -109,6 +115,10 @@ export async function loadDebtorFacts(
     of<InstallmentRow & { debtor_id: string }>(
       'SELECT * FROM installments WHERE debtor_id = ANY($1::uuid[]) ORDER BY agreement_id, seq',
     ),
+    of<AgreementDebtRow>(
+      `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
+       JOIN agreements a ON a.id = x.agreement_id WHERE a.debtor_id = ANY($1::uuid[])`,
+    ),
     of<DisputeRow>(
       'SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
     ),
@@ -131,6 +141,7 @@ export async function loadDebtorFacts(
     promises: groupBy(promises),
     agreements: groupBy(agreements),
     installments: groupBy(installments),
+    agreementDebts: groupBy(agreementDebts),
     disputes: groupBy(disputes),
     notices: groupBy(notices),
     escalations: groupBy(escalations),
@@ -148,6 +159,7 @@ export async function loadDebtorFacts(
       promises: g.promises.get(id) ?? [],
       agreements: g.agreements.get(id) ?? [],
       installments: g.installments.get(id) ?? [],
+      agreementDebts: g.agreementDebts.get(id) ?? [],
       disputes: g.disputes.get(id) ?? [],
       notices: g.notices.get(id) ?? [],
       escalations: g.escalations.get(id) ?? [],
@@ -159,45 +171,15 @@ export async function loadDebtorFacts(
   return result;
 }
 
-const FeesSchema = v.array(FeeSchema);
+export { debtTerms };
 
-/** The columns of a debt its `balanceOn` terms come from. */
-export type DebtTermsRow = Pick<
-  DebtRow,
-  | 'id'
-  | 'principal_cents'
-  | 'issued_on'
-  | 'due_on'
-  | 'debt_kind'
-  | 'fine_bps'
-  | 'interest_monthly_bps'
-  | 'fees'
-  | 'grace_days'
-  | 'punctuality_discount_bps'
->;
-
-/** The `balanceOn` terms of a stored debt. */
-export function debtTerms(row: DebtTermsRow): DebtTerms {
-  const fees = v.safeParse(FeesSchema, row.fees);
-  return {
-    principal: cents(row.principal_cents),
-    issueDate: (row.issued_on ?? row.due_on) as CalendarDate,
-    dueDate: row.due_on as CalendarDate,
-    kind: row.debt_kind,
-    fineBps: row.fine_bps,
-    monthlyInterestBps: row.interest_monthly_bps,
-    fees: fees.success ? fees.output : [],
-    graceDays: row.grace_days,
-    ...(row.punctuality_discount_bps === null
-      ? {}
-      : { punctualityDiscountBps: row.punctuality_discount_bps }),
-  };
-}
-
-/** Confirmed payments of one debt, as `balanceOn` reads them. */
+/**
+ * Confirmed payments of one debt, as `balanceOn` reads them. Money paid to an agreement
+ * (`agreement_id`) is the agreement's, not the debt's (see ./ledger-view.ts).
+ */
 export function confirmedPaymentsOf(payments: readonly PaymentRow[], debtId: string) {
   return payments
-    .filter((p) => p.status === 'confirmed' && p.debt_id === debtId)
+    .filter((p) => p.status === 'confirmed' && p.debt_id === debtId && p.agreement_id === null)
     .map((p) => ({ id: p.id, date: p.paid_on as CalendarDate, amount: cents(p.amount_cents) }));
 }
 
@@ -210,8 +192,16 @@ export function debtBalance(
   return balanceOn(debtTerms(row), confirmedPaymentsOf(payments, row.id), asOf);
 }
 
-/** Sums the breakdowns of several debts line by line. */
-export function totalsOf(breakdowns: readonly Breakdown[], asOf: CalendarDate): BalanceTotals {
+/**
+ * Sums the breakdowns of several debts line by line. `inAgreement` is what active agreements
+ * still expect for the debts they cover (whose own breakdowns are left out): it is added to
+ * `totalDue` and reported on its own.
+ */
+export function totalsOf(
+  breakdowns: readonly Breakdown[],
+  asOf: CalendarDate,
+  inAgreement = 0,
+): BalanceTotals {
   const sum = (
     key: 'principal' | 'fine' | 'interest' | 'fees' | 'paid' | 'discount' | 'totalDue' | 'credit',
   ) => cents(breakdowns.reduce((acc, b) => acc + b[key], 0));
@@ -223,8 +213,9 @@ export function totalsOf(breakdowns: readonly Breakdown[], asOf: CalendarDate): 
     fees: sum('fees'),
     paid: sum('paid'),
     discount: sum('discount'),
-    totalDue: sum('totalDue'),
+    totalDue: cents(sum('totalDue') + inAgreement),
     credit: sum('credit'),
+    ...(inAgreement > 0 ? { inAgreement: cents(inAgreement) } : {}),
   };
 }
 
@@ -307,6 +298,10 @@ export interface DebtorState {
   budgetLeft: { today: number; last7Days: number };
   /** The step whose turn it is for the carrying debt (for discountUnlocked), even when paused. */
   currentStep: CadenceStep | undefined;
+  /** Agreements as of today (a stored 'active' may read completed or broken). */
+  agreements: AgreementView[];
+  /** The whole ledger the balances came from. */
+  ledger: DebtorLedger;
 }
 
 const WINDOW_REFUSALS = new Set(['outside_window', 'sunday', 'holiday', 'preferred_hours']);
@@ -314,12 +309,20 @@ const WINDOW_REFUSALS = new Set(['outside_window', 'sunday', 'holiday', 'preferr
 /** Derives the debtor's state; pure apart from reading `now`. */
 export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: Date): DebtorState {
   const today = todayFor(settings, now);
+  const ledger = ledgerOf(facts, today);
+  const views = new Map(ledger.debts.map((v) => [v.id, v]));
   const debts = facts.debts.map((row) => ({
     row,
-    balance: debtBalance(row, facts.payments, today),
+    balance: views.get(row.id)?.breakdown ?? debtBalance(row, facts.payments, today),
   }));
   const live = debts.filter((d) => d.row.status !== 'cancelled');
-  const owed = live.filter((d) => d.row.status === 'open' && d.balance.totalDue > 0);
+  // Debts an active agreement covers are owed through the agreement (ledger.inAgreement).
+  const covered = new Set(
+    ledger.debts.filter((v) => v.agreementStatus === 'active').map((v) => v.id),
+  );
+  const owed = live.filter(
+    (d) => d.row.status === 'open' && !covered.has(d.row.id) && d.balance.totalDue > 0,
+  );
   const daysOverdue = Math.max(0, ...owed.map((d) => d.balance.daysOverdue));
   const promiseStatuses = new Map(
     facts.promises.map((p) => [p.id, derivedPromiseStatus(p, facts.payments, today)] as const),
@@ -331,7 +334,10 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
     debts: live.map((d) => ({
       id: d.row.id,
       dueDate: d.row.due_on as CalendarDate,
-      status: d.row.status === 'open' ? ('open' as const) : ('paid' as const),
+      status:
+        d.row.status === 'open' && views.get(d.row.id)?.agreementStatus !== 'completed'
+          ? ('open' as const)
+          : ('paid' as const),
       balance: d.balance.totalDue,
     })),
     history,
@@ -341,9 +347,23 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
         ? []
         : [{ dueDate: p.promised_on as CalendarDate, amount: cents(p.amount_cents), status }];
     }),
-    agreements: facts.agreements.flatMap((a) =>
+    agreements: ledger.agreements.flatMap((a) =>
       a.status === 'active' || a.status === 'broken' || a.status === 'completed'
-        ? [{ status: a.status }]
+        ? [
+            {
+              status: a.status,
+              ...(a.status === 'active' && a.next
+                ? {
+                    nextInstallment: {
+                      agreementId: a.id,
+                      number: a.next.number,
+                      dueDate: a.next.dueDate,
+                      amount: a.next.remaining,
+                    },
+                  }
+                : {}),
+            },
+          ]
         : [],
     ),
     disputes: facts.disputes.map((d) => ({
@@ -367,7 +387,7 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
   if (facts.disputes.some((d) => d.status === 'open')) status = 'disputa';
   else if (facts.escalations.some((e) => e.status === 'listed' || e.status === 'removal_due'))
     status = 'negativado';
-  else if (facts.agreements.some((a) => a.status === 'active')) status = 'acordo';
+  else if (ledger.agreements.some((a) => a.status === 'active')) status = 'acordo';
   else if ([...promiseStatuses.values()].includes('active')) status = 'promessa';
   else if (daysOverdue > 0) status = 'vencido';
 
@@ -380,8 +400,9 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
     today,
     debts,
     totals: totalsOf(
-      live.map((d) => d.balance),
+      live.filter((d) => !covered.has(d.row.id)).map((d) => d.balance),
       today,
+      ledger.inAgreement,
     ),
     daysOverdue,
     promiseStatuses,
@@ -394,6 +415,8 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
       last7Days: Math.max(0, settings.cadence.budget.maxPer7Days - usedWeek),
     },
     currentStep,
+    agreements: ledger.agreements,
+    ledger,
   };
 }
 
@@ -470,4 +493,67 @@ export function verdictJson(decision: ContactDecision) {
 /** Days between two dates, never negative (for "days since"). */
 export function daysSince(from: CalendarDate, to: CalendarDate): number {
   return Math.max(0, daysBetween(from, to));
+}
+
+/**
+ * The facts money needs (debts, payments, agreements with their installments and covered debts,
+ * listings) for many debtors, one query per table; contacts, visits, promises and the rest are
+ * left empty. For reconciliation and the verdicts it refreshes, not for the cadence.
+ */
+export async function loadMoneyFacts(
+  q: Queryable,
+  debtorIds: readonly string[],
+): Promise<Map<string, DebtorFacts>> {
+  const result = new Map<string, DebtorFacts>();
+  if (debtorIds.length === 0) return result;
+  const ids = [...new Set(debtorIds)];
+  const of = <T extends object>(sql: string) => q.query<T>(sql, [ids]);
+  const [debtors, debts, payments, agreements, installments, agreementDebts, escalations] =
+    await Promise.all([
+      of<DebtorRow>('SELECT * FROM debtors WHERE id = ANY($1::uuid[])'),
+      of<DebtRow>('SELECT * FROM debts WHERE debtor_id = ANY($1::uuid[]) ORDER BY due_on, id'),
+      of<PaymentRow>(
+        'SELECT * FROM payments WHERE debtor_id = ANY($1::uuid[]) ORDER BY paid_on, created_at, id',
+      ),
+      of<AgreementRow>(
+        'SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
+      ),
+      of<InstallmentRow & { debtor_id: string }>(
+        'SELECT * FROM installments WHERE debtor_id = ANY($1::uuid[]) ORDER BY agreement_id, seq',
+      ),
+      of<AgreementDebtRow>(
+        `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
+         JOIN agreements a ON a.id = x.agreement_id WHERE a.debtor_id = ANY($1::uuid[])`,
+      ),
+      of<EscalationRow>(
+        `SELECT * FROM escalations WHERE debtor_id = ANY($1::uuid[])
+           AND status IN ('listed', 'removal_due') ORDER BY created_at, id`,
+      ),
+    ]);
+  const g = {
+    debts: groupBy(debts),
+    payments: groupBy(payments),
+    agreements: groupBy(agreements),
+    installments: groupBy(installments),
+    agreementDebts: groupBy(agreementDebts),
+    escalations: groupBy(escalations),
+  };
+  for (const debtor of debtors)
+    result.set(debtor.id, {
+      debtor,
+      contactPoints: [],
+      debts: g.debts.get(debtor.id) ?? [],
+      payments: g.payments.get(debtor.id) ?? [],
+      promises: [],
+      agreements: g.agreements.get(debtor.id) ?? [],
+      installments: g.installments.get(debtor.id) ?? [],
+      agreementDebts: g.agreementDebts.get(debtor.id) ?? [],
+      disputes: [],
+      notices: [],
+      escalations: g.escalations.get(debtor.id) ?? [],
+      contacts: [],
+      visits: [],
+      assignment: null,
+    });
+  return result;
 }

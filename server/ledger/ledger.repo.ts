@@ -5,14 +5,13 @@
  */
 import { uuidv7 } from 'uuidv7';
 import type { ContactPoint } from '#shared/domain/debtor.schema';
-import { listingRemovalDueBy } from '#shared/domain/escalation.schema';
 import { normalizeEmail } from '#shared/identity/email';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Tx } from '../db/db';
 import { deleteEntity, insertEntity, updateEntity } from '../db/write';
-import { debtBalance } from './debtor-state';
-import type { ContactPointRow, DebtRow, EscalationRow, PaymentRow } from './rows';
+import { refreshDebtor } from './refresh';
+import type { ContactPointRow } from './rows';
 import type { LedgerSettings } from './settings';
 
 /** The lookup keys of a contact point (see contact_point_keys in 0010-ledger.sql). */
@@ -84,50 +83,17 @@ export async function replaceContactPoints(
 }
 
 /**
- * After confirmed money arrives for a debtor: a debt whose balance reached zero is settled on the
- * day of its last payment, and each listing (negativação/protesto) of it starts its Súmula 548
- * removal deadline: 5 business days from that payment.
+ * After confirmed money arrives (or is taken back) for a debtor: the stored verdicts catch up
+ * with the ledger — installment allocations, agreements completed or reopened, debts settled on
+ * the day of their last payment (each listing then starts its Súmula 548 removal deadline) or
+ * reopened (./refresh.ts). Answers the debts settled now.
  */
 export async function settleDebts(
   tx: Tx,
   debtorId: string,
   settings: LedgerSettings,
   today: CalendarDate,
+  actor: string | null = null,
 ): Promise<string[]> {
-  const debts = await tx.query<DebtRow>(
-    `SELECT * FROM debts WHERE debtor_id = $1 AND status = 'open'`,
-    [debtorId],
-  );
-  if (debts.length === 0) return [];
-  const payments = await tx.query<PaymentRow>(
-    `SELECT * FROM payments WHERE debtor_id = $1 AND status = 'confirmed'`,
-    [debtorId],
-  );
-  const settled: string[] = [];
-  for (const debt of debts) {
-    const balance = debtBalance(debt, payments, today);
-    if (balance.totalDue > 0) continue;
-    const paidOn = payments
-      .filter((p) => p.debt_id === debt.id)
-      .map((p) => p.paid_on)
-      .sort()
-      .at(-1) as CalendarDate | undefined;
-    if (paidOn === undefined) continue;
-    await updateEntity(tx, 'debt', debt.id, { status: 'settled', settled_on: paidOn });
-    settled.push(debt.id);
-    const listings = await tx.query<EscalationRow>(
-      `SELECT * FROM escalations WHERE debt_id = $1 AND status = 'listed'`,
-      [debt.id],
-    );
-    for (const listing of listings)
-      await updateEntity(tx, 'escalation', listing.id, {
-        status: 'removal_due',
-        paid_on: paidOn,
-        removal_due_on: listingRemovalDueBy(paidOn, {
-          ...settings.holidays,
-          state: settings.holidays.state ?? settings.state,
-        }),
-      });
-  }
-  return settled;
+  return (await refreshDebtor(tx, debtorId, settings, today, actor)).settled;
 }

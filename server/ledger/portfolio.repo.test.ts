@@ -113,7 +113,7 @@ forEachDb((kind) => {
 
   test('figure for figure, the same as every debtor’s derived state', async () => {
     const want = await reference(db);
-    const got = await portfolioFigures(db, TODAY);
+    const got = await portfolioFigures(db, await loadLedgerSettings(db), NOW, TODAY);
     expect(want.overdueDebtors).toBeGreaterThan(50);
     expect(want.promises.active + want.promises.broken + want.promises.kept).toBeGreaterThan(30);
     expect(got.totalOverdue).toBe(want.totalOverdue);

@@ -15,7 +15,8 @@
 import type { Queryable } from '../db/db';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { addDays } from '#shared/time/calendar-date';
-import { debtBalance, derivedPromiseStatus } from './debtor-state';
+import { debtBalance, debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
+import type { LedgerSettings } from './settings';
 import type { DebtRow, PaymentRow, PromiseRow } from './rows';
 
 export const AGING_BUCKETS = [
@@ -69,10 +70,26 @@ type OverdueDebt = Pick<
   | 'grace_days'
   | 'punctuality_discount_bps'
 > & { collector_id: string | null };
-type PaymentOf = Pick<PaymentRow, 'id' | 'debt_id' | 'amount_cents' | 'paid_on' | 'status'>;
+type PaymentOf = Pick<
+  PaymentRow,
+  'id' | 'debt_id' | 'agreement_id' | 'amount_cents' | 'paid_on' | 'status'
+>;
 
-/** The portfolio as of `today` (the organisation's date). */
-export async function portfolioFigures(q: Queryable, today: CalendarDate) {
+/** Debtors whose state is read whole at a time (those with debts in agreements). */
+const FULL_BATCH = 500;
+
+/**
+ * The portfolio as of `today` (the organisation's date at `now`). A debt an agreement covers owes
+ * through the agreement's ledger (money paid to it, what a broken one hands back): those few
+ * debtors are derived whole (`debtorState`, batches of 500); every other debt is `balanceOn`
+ * over its own confirmed payments, which is what the ledger gives a debt outside agreements.
+ */
+export async function portfolioFigures(
+  q: Queryable,
+  settings: LedgerSettings,
+  now: Date,
+  today: CalendarDate,
+) {
   const month = today.slice(0, 7);
   const monthStart = `${month}-01`;
   // The first day of the next month: the 28th plus 4 days is always in the next month.
@@ -97,13 +114,15 @@ export async function portfolioFigures(q: Queryable, today: CalendarDate) {
               t.fine_bps, t.interest_monthly_bps, t.fees, t.grace_days,
               t.punctuality_discount_bps, a.collector_id
          FROM debts t ${assigned('t.debtor_id')}
-        WHERE t.status = 'open' AND t.due_on < $1::date`,
+        WHERE t.status = 'open' AND t.due_on < $1::date
+          AND NOT EXISTS (SELECT 1 FROM agreement_debts x WHERE x.debt_id = t.id)`,
       [today],
     ),
     q.query<PaymentOf>(
-      `SELECT p.id, p.debt_id, p.amount_cents, p.paid_on, p.status
+      `SELECT p.id, p.debt_id, p.agreement_id, p.amount_cents, p.paid_on, p.status
          FROM payments p JOIN debts t ON t.id = p.debt_id
-        WHERE p.status = 'confirmed' AND t.status = 'open' AND t.due_on < $1::date`,
+        WHERE p.status = 'confirmed' AND p.agreement_id IS NULL
+          AND t.status = 'open' AND t.due_on < $1::date`,
       [today],
     ),
     // Terminal promises are counted; open ones carry their debtor's confirmed payments.
@@ -175,6 +194,40 @@ export async function portfolioFigures(q: Queryable, today: CalendarDate) {
         amount: balance.totalDue,
         collector: debt.collector_id,
       });
+  }
+  // Debtors with debts in agreements: their covered debts from the whole derived state.
+  const inAgreements = (
+    await q.query<{ debtor_id: string }>(
+      `SELECT DISTINCT t.debtor_id FROM agreement_debts x JOIN debts t ON t.id = x.debt_id
+        WHERE t.status = 'open' AND t.due_on < $1::date`,
+      [today],
+    )
+  ).map((r) => r.debtor_id);
+  for (let i = 0; i < inAgreements.length; i += FULL_BATCH) {
+    const facts = await loadDebtorFacts(q, inAgreements.slice(i, i + FULL_BATCH));
+    const covered = new Set<string>();
+    for (const f of facts.values()) {
+      covered.clear();
+      for (const x of f.agreementDebts) covered.add(x.debt_id);
+      const state = debtorState(f, settings, now);
+      for (const d of state.debts) {
+        if (!covered.has(d.row.id)) continue;
+        const { balance } = d;
+        if (d.row.status !== 'open' || balance.totalDue <= 0 || balance.daysOverdue <= 0) continue;
+        const bucket = aging[bucketOf(balance.daysOverdue)];
+        if (bucket) {
+          bucket.amount += balance.totalDue;
+          bucket.debts += 1;
+        }
+        const seen = overdueByDebtor.get(f.debtor.id);
+        if (seen) seen.amount += balance.totalDue;
+        else
+          overdueByDebtor.set(f.debtor.id, {
+            amount: balance.totalDue,
+            collector: f.assignment?.collector_id ?? null,
+          });
+      }
+    }
   }
   for (const { amount, collector } of overdueByDebtor.values()) {
     for (const t of [total, figuresOf(collector)]) {

@@ -6,6 +6,13 @@
 import type { DebtorStatus } from '#shared/api/ledger.schema';
 import { addressView } from '#shared/domain/address-view';
 import type { VerificationState } from '#shared/identity/contact-verification';
+import {
+  agreementRuleText,
+  DEFAULT_AGREEMENT_RULES,
+  lastDayToPay,
+  type AgreementRules,
+} from '#shared/negotiation/agreement-rules';
+import type { CalendarDate } from '#shared/time/calendar-date';
 
 export interface DebtorRow {
   id: string;
@@ -78,7 +85,7 @@ export interface PaymentRow {
   amount_cents: number;
   paid_on: string;
   method: string;
-  status: 'pending' | 'confirmed' | 'rejected';
+  status: 'pending' | 'confirmed' | 'rejected' | 'reversed' | 'merged';
   reference: string | null;
   pix_txid: string | null;
   note: string | null;
@@ -89,6 +96,10 @@ export interface PaymentRow {
   reconciled_at: Date | null;
   rejection_reason: string | null;
   visit_id: string | null;
+  bank_credit_id: string | null;
+  merged_into: string | null;
+  refund_due_cents: number;
+  refunded_at: Date | null;
   version: number;
   created_at: Date;
 }
@@ -127,6 +138,11 @@ export interface AgreementRow {
   decided_at: Date | null;
   note: string | null;
   rejection_reason: string | null;
+  /** The break rule copied from the policy when it was made (migration 0170). */
+  break_after_days: number;
+  concessions_on_break: 'lost' | 'kept';
+  completed_on: string | null;
+  broken_on: string | null;
   version: number;
   created_at: Date;
 }
@@ -137,6 +153,17 @@ export interface InstallmentRow {
   seq: number;
   due_on: string;
   amount_cents: number;
+  /** Money allocated to it in order (shared/ledger allocateInstallments), kept by the server. */
+  paid_cents: number;
+  paid_on: string | null;
+  pix_txid: string;
+}
+
+/** Which debts an agreement covers (table agreement_debts). */
+export interface AgreementDebtRow {
+  agreement_id: string;
+  debt_id: string;
+  debtor_id: string;
 }
 
 export interface DisputeRow {
@@ -340,6 +367,10 @@ export function paymentJson(r: PaymentRow) {
     reviewedBy: r.reconciled_by,
     reviewedAt: iso(r.reconciled_at),
     rejectionReason: r.rejection_reason,
+    bankCreditId: r.bank_credit_id ?? null,
+    mergedInto: r.merged_into ?? null,
+    refundDue: r.refund_due_cents ?? 0,
+    refundedAt: iso(r.refunded_at ?? null),
     version: r.version,
     receivedAt: r.created_at.toISOString(),
   };
@@ -363,7 +394,15 @@ export function promiseJson(r: PromiseRow, derived: 'active' | 'kept' | 'broken'
   };
 }
 
-export function agreementJson(r: AgreementRow, installments: readonly InstallmentRow[]) {
+export function agreementJson(
+  r: AgreementRow,
+  installments: readonly InstallmentRow[],
+  debtIds?: readonly string[],
+) {
+  const rules = agreementRulesOfRow(r);
+  const own = installments.filter((i) => i.agreement_id === r.id).sort((a, b) => a.seq - b.seq);
+  const concessions = r.discount_cents + r.waived_fine_cents + r.waived_interest_cents;
+  const paid = own.reduce((sum, i) => sum + (i.paid_cents ?? 0), 0);
   return {
     id: r.id,
     debtorId: r.debtor_id,
@@ -377,10 +416,24 @@ export function agreementJson(r: AgreementRow, installments: readonly Installmen
     },
     agreedOn: r.agreed_on,
     terms: r.terms,
-    installments: installments
-      .filter((i) => i.agreement_id === r.id)
-      .sort((a, b) => a.seq - b.seq)
-      .map((i) => ({ number: i.seq, dueDate: i.due_on, amount: i.amount_cents })),
+    ...(debtIds === undefined ? {} : { debtIds }),
+    // What each installment has received (in order), so every face shows the same allocation.
+    installments: own.map((i) => ({
+      number: i.seq,
+      dueDate: i.due_on,
+      amount: i.amount_cents,
+      paid: i.paid_cents ?? 0,
+      paidOn: i.paid_on ?? null,
+      lastDayToPay: lastDayToPay(i.due_on as CalendarDate, rules),
+      txid: i.pix_txid ?? null,
+    })),
+    paid,
+    remaining: r.total_cents - paid,
+    completedOn: r.completed_on ?? null,
+    brokenOn: r.broken_on ?? null,
+    // The break rule the debtor accepted, and in words (shared/negotiation/agreement-rules.ts).
+    rules,
+    ruleText: agreementRuleText(rules, concessions > 0),
     proposedBy: r.proposed_by,
     decidedBy: r.decided_by,
     decidedAt: iso(r.decided_at),
@@ -388,6 +441,16 @@ export function agreementJson(r: AgreementRow, installments: readonly Installmen
     rejectionReason: r.rejection_reason,
     version: r.version,
     createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** The break rule stored on an agreement row (defaults for rows read before 0170). */
+export function agreementRulesOfRow(
+  r: Pick<AgreementRow, 'break_after_days' | 'concessions_on_break'>,
+): AgreementRules {
+  return {
+    breakAfterDays: r.break_after_days ?? DEFAULT_AGREEMENT_RULES.breakAfterDays,
+    concessionsOnBreak: r.concessions_on_break ?? DEFAULT_AGREEMENT_RULES.concessionsOnBreak,
   };
 }
 

@@ -116,6 +116,8 @@ const ptBR = {
   'installment.overdue': 'vencida',
   'installment.due': 'vence hoje',
   'installment.upcoming': 'a vencer',
+  'installment.lastDay': 'Último dia para pagar sem desfazer o acordo: {date}.',
+  'agreement.ruleHeading': 'Regra do acordo',
   'agreement.payNow': 'Parcela a pagar agora',
 
   'promise.active': 'Você combinou pagar {amount} até {date}.',
@@ -139,8 +141,8 @@ const ptBR = {
   'plan.reviewApproval':
     'Esta condição precisa da aprovação de {creditor}: ao confirmar, a proposta vai para análise.',
   'plan.discountLine': 'Desconto concedido: {amount}',
-  'plan.rule':
-    'Ao confirmar, você concorda em pagar cada parcela até o vencimento. Se uma parcela não for paga, a cobrança do saldo pode ser retomada e as condições especiais deste acordo podem deixar de valer, conforme a política de {creditor}.',
+  'plan.ruleHeading': 'Se uma parcela atrasar',
+  'plan.rule': 'Ao confirmar, você concorda em pagar cada parcela até o vencimento.',
   'plan.confirm': 'Confirmar acordo',
   'plan.changed': 'Os valores mudaram desde que a página foi aberta. Confira e confirme de novo.',
   'plan.unavailable': 'Esta opção não está mais disponível. Escolha outra.',

@@ -107,7 +107,7 @@ export async function choosePlan(ctx: ActionContext): Promise<ActionOutcome> {
     const verdict = validateProposal(
       settings.negotiation,
       option.proposal,
-      proposalContext(state, settings),
+      proposalContext(state, settings, facts),
     );
     if (!verdict.ok || verdict.agreedTotal !== option.result.agreedTotal) return 'changed' as const;
     return insertAgreement(tx, {

@@ -17,6 +17,7 @@ import {
   type DebtorFacts,
   type DebtorState,
 } from '../ledger/debtor-state';
+import type { AgreementView as LedgerAgreementView } from '#shared/ledger/debtor-ledger';
 import type { AgreementRow, DebtRow, InstallmentRow } from '../ledger/rows';
 import { loadSettings, type EffectiveSettings } from '../settings/settings.repo';
 
@@ -33,6 +34,8 @@ export interface InstallmentView {
   paid: Cents;
   open: Cents;
   state: 'paid' | 'overdue' | 'due' | 'upcoming';
+  /** The last day it may be paid before the agreement breaks (the agreement's rule). */
+  lastDayToPay: CalendarDate;
 }
 
 export interface AgreementView {
@@ -76,35 +79,21 @@ export interface PortalModel {
 }
 
 /**
- * Money paid toward an agreement, allocated to its installments in order (entrada first): the
- * confirmed payments recorded for the agreement, or for its debts since it was agreed.
+ * An agreement's installments as the page shows them, from the ledger's own allocation
+ * (shared/ledger/debtor-ledger.ts: payments to installments in order, entrada first) so the page,
+ * the office, the phone and the break job never disagree about what is paid.
  */
 export function installmentViews(
-  agreement: AgreementRow,
-  installments: readonly InstallmentRow[],
-  facts: Pick<DebtorFacts, 'payments'>,
-  debtIds: ReadonlySet<string>,
+  rows: readonly InstallmentRow[],
+  view: Pick<LedgerAgreementView, 'installments'> | undefined,
   today: CalendarDate,
 ): InstallmentView[] {
-  let pool = facts.payments
-    .filter(
-      (p) =>
-        p.status === 'confirmed' &&
-        (p.agreement_id === agreement.id ||
-          (p.agreement_id === null &&
-            p.debt_id !== null &&
-            debtIds.has(p.debt_id) &&
-            p.paid_on >= agreement.agreed_on &&
-            p.created_at >= agreement.created_at)),
-    )
-    .reduce((sum, p) => sum + p.amount_cents, 0);
-  return installments
-    .filter((i) => i.agreement_id === agreement.id)
+  return [...rows]
     .sort((a, b) => a.seq - b.seq)
     .map((row) => {
-      const paid = Math.min(pool, row.amount_cents);
-      pool -= paid;
-      const open = row.amount_cents - paid;
+      const progress = view?.installments.find((i) => i.number === row.seq);
+      const paid = progress?.paid ?? cents(0);
+      const open = progress?.remaining ?? cents(row.amount_cents);
       const state =
         open === 0
           ? 'paid'
@@ -113,7 +102,13 @@ export function installmentViews(
             : row.due_on === today
               ? 'due'
               : 'upcoming';
-      return { row, paid: cents(paid), open: cents(open), state };
+      return {
+        row,
+        paid,
+        open,
+        state,
+        lastDayToPay: progress?.lastDayToPay ?? (row.due_on as CalendarDate),
+      };
     });
 }
 
@@ -149,8 +144,6 @@ export async function loadPortalModel(
   const liveAgreements = facts.agreements.filter(
     (a) => a.status === 'active' || a.status === 'pending_approval',
   );
-  const debtsOf = (agreementId: string) =>
-    new Set(agreementDebts.filter((r) => r.agreement_id === agreementId).map((r) => r.debt_id));
   const covered = new Set(agreementDebts.map((r) => r.debt_id));
   const openDisputes = facts.disputes.filter((d) => d.status === 'open');
   const disputed = new Set(openDisputes.flatMap((d) => (d.debt_id === null ? [] : [d.debt_id])));
@@ -158,7 +151,11 @@ export async function loadPortalModel(
     .filter((d) => d.row.status === 'open' && d.balance.totalDue > 0 && !covered.has(d.row.id))
     .map((d) => ({ row: d.row, balance: d.balance, disputed: disputed.has(d.row.id) }));
   const agreements = liveAgreements.map((row) => {
-    const installments = installmentViews(row, facts.installments, facts, debtsOf(row.id), today);
+    const installments = installmentViews(
+      facts.installments.filter((i) => i.agreement_id === row.id),
+      state.agreements.find((a) => a.id === row.id),
+      today,
+    );
     const overdue = installments.filter((i) => i.state === 'overdue');
     const next = installments.find((i) => i.state !== 'paid');
     return {
@@ -184,7 +181,7 @@ export async function loadPortalModel(
         settings.negotiation,
         plannable,
         firstDue,
-        proposalContext(state, settings),
+        proposalContext(state, settings, facts),
       ),
     };
   }

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { balanceOn } from '#shared/charges/balance';
 import { formatBRL, cents } from '#shared/money/money';
+import { agreementRuleText, DEFAULT_AGREEMENT_RULES } from '#shared/negotiation/agreement-rules';
 import { parsePixPayload } from '#shared/pix/pix-payload';
 import { pixTxidFor, txidForDebt, txidForDebtor } from '#shared/pix/pix-txid';
 import { calendarDate } from '#shared/time/calendar-date';
@@ -289,7 +290,11 @@ forEachDb((kind) => {
       expect(text).toContain('1ª (entrada) 10/03/2025 R$ 343,34');
       expect(text).toContain('2ª 10/04/2025 R$ 343,33');
       expect(text).toContain('3ª 12/05/2025 R$ 343,33');
-      expect(text).toContain('Se uma parcela não for paga');
+      // The agreement's own rule (shared/negotiation/agreement-rules.ts), read before accepting.
+      expect(text).toContain(
+        'Se uma parcela ficar sem pagamento por mais de 5 dias depois do vencimento, o acordo é desfeito.',
+      );
+      expect(text).toContain(agreementRuleText(DEFAULT_AGREEMENT_RULES, false));
       expect(await db.query('SELECT 1 FROM agreements WHERE debtor_id = $1', [id])).toEqual([]);
       const total = /name="total" value="(\d+)"/.exec(review.text)?.[1] ?? '';
       const done = await page.post(`${link.path}/acordo`, {

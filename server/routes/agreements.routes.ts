@@ -135,7 +135,7 @@ export function agreementRoutes({ db, now }: Deps) {
           const verdict = validateProposal(
             settings.negotiation,
             input,
-            proposalContext(state, settings),
+            proposalContext(state, settings, facts),
           );
           if (!verdict.ok)
             throw ruleProblem(

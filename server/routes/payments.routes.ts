@@ -9,7 +9,12 @@ import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
 import { ReasonRequestSchema, ReportedPaymentRequestSchema } from '#shared/api/ledger.schema';
 import { IdSchema } from '#shared/domain/id';
-import { NewPaymentSchema, ReportedPaymentStatusSchema } from '#shared/domain/payment.schema';
+import {
+  CreditToReturnSchema,
+  NewPaymentSchema,
+  ReportedPaymentStatusSchema,
+} from '#shared/domain/payment.schema';
+import { cents } from '#shared/money/money';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
 import type { Tx } from '../db/db';
@@ -17,11 +22,27 @@ import { insertEntity, updateEntity } from '../db/write';
 import type { AuthUser } from '../auth/tokens.repo';
 import { assertDebtorAccess, debtorOfRow, debtorScope } from '../http/access';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
-import { jsonBody, uuidParam } from '../http/validate';
-import { conflict, invalidField, notFound, queryParams, uniqueViolation } from '../ledger/http';
+import { jsonBody, optionalJsonBody, uuidParam } from '../http/validate';
+import {
+  conflict,
+  invalidField,
+  notFound,
+  queryParams,
+  ruleProblem,
+  uniqueViolation,
+} from '../ledger/http';
+import {
+  confirmReport,
+  mergeLateReport,
+  planFor,
+  recordPlanned,
+  reportAboveOpen,
+} from '../ledger/money';
 import { settleDebts } from '../ledger/ledger.repo';
 import { paymentJson, type DebtRow, type PaymentRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
+
+const ConfirmPaymentRequestSchema = v.object({ creditToReturn: CreditToReturnSchema });
 
 const PaymentListQuerySchema = v.object({
   debtorId: v.optional(IdSchema),
@@ -91,29 +112,48 @@ export function paymentRoutes({ db, now }: Deps) {
           const today = todayFor(settings, now());
           if (input.date > today)
             throw invalidField('date', 'o pagamento não pode ter data no futuro');
-          await insertEntity(tx, 'payment', {
-            id,
-            debtor_id: debt.debtor_id,
-            debt_id: debt.id,
-            agreement_id: input.agreementId ?? null,
-            amount_cents: input.amount,
-            paid_on: input.date,
-            method: input.method,
-            status: 'confirmed',
-            reference: input.reference ?? null,
-            pix_txid: input.pixTxid ?? null,
-            reported_by: user.id,
-            reconciled_by: user.id,
-            reconciled_at: now(),
-          });
-          await settleDebts(tx, debt.debtor_id, settings, today);
+          // Where the money goes and whether it is more than is open (server/ledger/money.ts).
+          const target =
+            input.agreementId !== undefined && input.installmentNumber !== undefined
+              ? {
+                  kind: 'installment' as const,
+                  agreementId: input.agreementId,
+                  number: input.installmentNumber,
+                }
+              : { kind: 'debt' as const, debtId: debt.id };
+          const { plan } = await planFor(tx, debt.debtor_id, target, input.amount, today);
+          const ids = await recordPlanned(
+            tx,
+            {
+              debtorId: debt.debtor_id,
+              plan,
+              amount: input.amount,
+              date: input.date,
+              method: input.method,
+              reference: input.reference ?? null,
+              pixTxid: input.pixTxid ?? null,
+              id,
+              actor: user.id,
+              now: now(),
+              creditToReturn: input.creditToReturn,
+            },
+            debt.id,
+          );
+          await settleDebts(tx, debt.debtor_id, settings, today, user.id);
           await audit(tx, {
             actor: user.id,
             ip: c.get('ip'),
             action: 'payment.record',
             entity: 'payment',
             entityId: id,
-            detail: { debtId: debt.id, amount: input.amount, date: input.date },
+            detail: {
+              debtId: debt.id,
+              amount: input.amount,
+              date: input.date,
+              ...(ids.length > 1 ? { rows: ids } : {}),
+              ...(plan.surplus > 0 ? { creditToReturn: plan.surplus } : {}),
+              ...(plan.parts[0]?.agreementId ? { agreementId: plan.parts[0].agreementId } : {}),
+            },
           });
         });
       } catch (error) {
@@ -135,7 +175,8 @@ export function paymentRoutes({ db, now }: Deps) {
             const today = todayFor(await loadLedgerSettings(tx), now());
             if (input.date > today)
               throw invalidField('date', 'o pagamento não pode ter data no futuro');
-            await insertEntity(tx, 'payment', {
+            const above = await reportAboveOpen(tx, debt, cents(input.amount), today);
+            const row = await insertEntity<PaymentRow>(tx, 'payment', {
               id,
               debtor_id: debt.debtor_id,
               debt_id: debt.id,
@@ -149,6 +190,16 @@ export function paymentRoutes({ db, now }: Deps) {
               visit_id: input.visitId ?? null,
               note: input.note ?? null,
             });
+            // Money the bank statement already brought is the same money: one confirmed payment.
+            const merged = await mergeLateReport(tx, row, now());
+            if (merged) {
+              const settings = await loadLedgerSettings(tx);
+              await settleDebts(tx, debt.debtor_id, settings, today, user.id);
+            } else if (above)
+              throw ruleProblem('payment-above-open', above.message, {
+                errors: [{ field: 'amount', message: above.message }],
+                owed: above.open,
+              });
             await audit(tx, {
               actor: user.id,
               ip: c.get('ip'),
@@ -164,35 +215,46 @@ export function paymentRoutes({ db, now }: Deps) {
         return c.json(paymentJson(await find(id)), 201);
       },
     )
-    .post('/:id/confirm', requireRole('owner', 'staff'), async (c) => {
-      const id = uuidParam(c, 'id');
-      const user = c.get('user');
-      await db.transaction(async (tx) => {
-        const debtorId = await debtorOfRow(tx, user, 'payments', id, 'pagamento');
-        const [before] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]);
-        if (before?.status !== 'pending')
-          throw conflict(
-            'payment-not-pending',
-            'só um pagamento aguardando conferência pode ser confirmado',
-          );
-        await updateEntity(tx, 'payment', id, {
-          status: 'confirmed',
-          reconciled_by: user.id,
-          reconciled_at: now(),
+    .post(
+      '/:id/confirm',
+      requireRole('owner', 'staff'),
+      optionalJsonBody(ConfirmPaymentRequestSchema),
+      async (c) => {
+        const id = uuidParam(c, 'id');
+        const user = c.get('user');
+        const { creditToReturn } = c.req.valid('json');
+        await db.transaction(async (tx) => {
+          await debtorOfRow(tx, user, 'payments', id, 'pagamento');
+          const [before] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]);
+          if (before?.status !== 'pending')
+            throw conflict(
+              'payment-not-pending',
+              'só um pagamento aguardando conferência pode ser confirmado',
+            );
+          const settings = await loadLedgerSettings(tx);
+          const today = todayFor(settings, now());
+          // The same money already recorded from the bank statement: merged, never counted twice.
+          if (!(await mergeLateReport(tx, before, now())))
+            await confirmReport(tx, before, {
+              actor: user.id,
+              now: now(),
+              today,
+              settings,
+              creditToReturn,
+            });
+          else await settleDebts(tx, before.debtor_id, settings, today, user.id);
+          await audit(tx, {
+            actor: user.id,
+            ip: c.get('ip'),
+            action: 'payment.confirm',
+            entity: 'payment',
+            entityId: id,
+            detail: { amount: before.amount_cents, reportedBy: before.reported_by },
+          });
         });
-        const settings = await loadLedgerSettings(tx);
-        await settleDebts(tx, debtorId, settings, todayFor(settings, now()));
-        await audit(tx, {
-          actor: user.id,
-          ip: c.get('ip'),
-          action: 'payment.confirm',
-          entity: 'payment',
-          entityId: id,
-          detail: { amount: before.amount_cents, reportedBy: before.reported_by },
-        });
-      });
-      return c.json(paymentJson(await find(id)));
-    })
+        return c.json(paymentJson(await find(id)));
+      },
+    )
     .post(
       '/:id/reject',
       requireRole('owner', 'staff'),

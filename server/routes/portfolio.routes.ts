@@ -23,7 +23,12 @@ import { loadLedgerSettings, todayFor } from '../ledger/settings';
 export function portfolioRoutes({ db, now }: Deps) {
   return new Hono<AppEnv>().get('/', requireRole('owner', 'staff'), async (c) => {
     const at = now();
-    const today = todayFor(await loadLedgerSettings(db), at);
-    return c.json({ asOf: at.toISOString(), today, ...(await portfolioFigures(db, today)) });
+    const settings = await loadLedgerSettings(db);
+    const today = todayFor(settings, at);
+    return c.json({
+      asOf: at.toISOString(),
+      today,
+      ...(await portfolioFigures(db, settings, at, today)),
+    });
   });
 }

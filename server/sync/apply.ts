@@ -5,6 +5,7 @@
  * permanent error: the caller rolls back to its savepoint and records `rejected` without wedging
  * the device's queue. Entity rows go through server/db/write.ts so the pull feed sees them.
  */
+import { cents } from '#shared/money/money';
 import type { MutationPayloads, ParsedMutation } from '#shared/sync/facts.schema';
 import { insertAgreement, proposalContext } from '../ledger/agreement-write';
 import { checkNewPromise } from '../ledger/promise-check';
@@ -18,8 +19,9 @@ import {
   derivedPromiseStatus,
   loadDebtorFacts,
 } from '../ledger/debtor-state';
-import { replaceContactPoints } from '../ledger/ledger.repo';
-import type { DebtorRow, PaymentRow, PromiseRow } from '../ledger/rows';
+import { replaceContactPoints, settleDebts } from '../ledger/ledger.repo';
+import { mergeLateReport, reportAboveOpen } from '../ledger/money';
+import type { DebtorRow, DebtRow, PaymentRow, PromiseRow } from '../ledger/rows';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
 import {
   assignmentScope,
@@ -109,13 +111,18 @@ async function paymentRecorded(
   p: MutationPayloads['payment.recorded'],
 ): Promise<ApplyOutcome> {
   const scope = await scopeOf(tx, ctx);
-  const [debt] = await tx.query<{ debtor_id: string; status: string }>(
-    'SELECT debtor_id, status FROM debts WHERE id = $1',
-    [p.debtId],
-  );
+  const [debt] = await tx.query<DebtRow>('SELECT * FROM debts WHERE id = $1', [p.debtId]);
   const refusal = paymentDebtRefusal(debt, ctx.debtorId);
-  if (refusal) throw new SyncRejection(refusal);
-  await insertEntities(tx, 'payment', [paymentRow(ctx, p, scope)]);
+  if (refusal || !debt) throw new SyncRejection(refusal ?? 'debt_not_found');
+  const settings = await loadLedgerSettings(tx);
+  const today = todayFor(settings, ctx.now);
+  const above = await reportAboveOpen(tx, debt, cents(p.amount), today);
+  const row = await insertEntity<PaymentRow>(tx, 'payment', paymentRow(ctx, p, scope));
+  // Money the bank statement already brought is the same money: merged, never counted twice;
+  // otherwise more than is open is refused with the reason (shared/ledger/plan-payment.ts).
+  if (await mergeLateReport(tx, row, ctx.now))
+    await settleDebts(tx, ctx.debtorId, settings, today, ctx.collectorId);
+  else if (above) throw new SyncRejection(`policy: ${above.message}`);
   return { status: 'applied', ...flagged(scope) };
 }
 
@@ -224,7 +231,11 @@ async function agreementProposed(
   const state = debtorState(facts, settings, ctx.now);
   if (facts.agreements.some((a) => a.status === 'active'))
     throw new SyncRejection('agreement_active');
-  const verdict = validateProposal(settings.negotiation, p, proposalContext(state, settings));
+  const verdict = validateProposal(
+    settings.negotiation,
+    p,
+    proposalContext(state, settings, facts),
+  );
   if (!verdict.ok)
     throw new SyncRejection(`policy: ${verdict.violations.map((v) => v.message).join(' ')}`);
   await insertAgreement(tx, {

@@ -15,9 +15,18 @@
  *   order, with the scope already decided. Such a fact refused by a rule throws, which sends the
  *   whole batch to the per-fact fallback: refusals of those kinds are rare, visits and payments
  *   are most of a field day.
+ * - a payment is checked against what is open (money.ts aboveOpenIn, on the batch's money facts
+ *   read once, earlier reports of the batch counted as waiting) and refused with the same reason
+ *   as the per-fact path; a PIX or transfer report goes through its own applier, since the bank
+ *   statement may already have brought that money (merged, never counted twice).
  */
+import { cents } from '#shared/money/money';
 import type { Row, Tx } from '../db/db';
 import { insertEntities } from '../db/write';
+import { loadMoneyFacts, type DebtorFacts } from '../ledger/debtor-state';
+import { aboveOpenIn, BANK_METHODS } from '../ledger/money';
+import type { PaymentRow } from '../ledger/rows';
+import { loadLedgerSettings, todayFor } from '../ledger/settings';
 import { applyMutation } from './apply';
 import {
   assignmentScope,
@@ -82,9 +91,33 @@ export async function applySetBased(
       [debtIds],
     ))
       debts.set(row.id, row);
+  // What is open is read once for every debtor a payment names (one query per table).
+  const money = new Map<string, DebtorFacts>();
+  let today = '' as ReturnType<typeof todayFor>;
+  if (debtIds.length > 0) {
+    today = todayFor(await loadLedgerSettings(tx), b.now);
+    const payers = [
+      ...new Set(
+        valid.flatMap((f) => (f.payload.type === 'payment.recorded' ? [f.mutation.debtor_id] : [])),
+      ),
+    ].filter((id) => existing.has(id));
+    for (const [id, facts] of await loadMoneyFacts(tx, payers)) money.set(id, facts);
+  }
 
   const pending: Pending = { visits: [], contacts: [], payments: [] };
   const receipts = new Set<string>();
+  // Receipt numbers the collector already used in rows committed earlier: such a report is a
+  // duplicate, and must not count as waiting for the office when later reports are checked.
+  const batchReceipts = valid.flatMap((f) =>
+    f.payload.type === 'payment.recorded' ? [f.payload.payload.receiptNumber] : [],
+  );
+  const usedBefore = new Map<string, string>();
+  if (batchReceipts.length > 0)
+    for (const row of await tx.query<{ id: string; receipt_number: string }>(
+      `SELECT id, receipt_number FROM payments WHERE reported_by = $1 AND receipt_number = ANY($2::text[])`,
+      [b.collectorId, batchReceipts],
+    ))
+      usedBefore.set(row.receipt_number, row.id);
   const flush = async () => {
     await insertEntities(tx, 'visit', pending.visits);
     await insertEntities(tx, 'contact', pending.contacts);
@@ -139,12 +172,34 @@ export async function applySetBased(
       case 'payment.recorded': {
         const p = payload.payload;
         const refusal = paymentDebtRefusal(debts.get(p.debtId), m.debtor_id);
+        const facts = money.get(m.debtor_id);
         if (refusal) outcomes.set(item.id, { status: 'rejected', reason: refusal });
-        else if (receipts.has(p.receiptNumber))
+        else if (usedBefore.get(p.receiptNumber) === item.id)
+          outcomes.set(item.id, { status: 'rejected', reason: 'duplicate_id' });
+        else if (receipts.has(p.receiptNumber) || usedBefore.has(p.receiptNumber))
           outcomes.set(item.id, { status: 'rejected', reason: 'duplicate_receipt' });
-        else {
+        else if ((BANK_METHODS as readonly string[]).includes(p.method) || !facts) {
+          await flush();
           receipts.add(p.receiptNumber);
-          pending.payments.push(paymentRow(source, p, scope));
+          outcomes.set(
+            item.id,
+            await applyMutation(
+              tx,
+              { ...source, baseVersion: m.base_version, now: b.now, scope },
+              payload,
+            ),
+          );
+        } else {
+          const above = aboveOpenIn(facts, p.debtId, cents(p.amount), today);
+          if (above) {
+            outcomes.set(item.id, { status: 'rejected', reason: `policy: ${above.message}` });
+            break;
+          }
+          receipts.add(p.receiptNumber);
+          const row = paymentRow(source, p, scope);
+          pending.payments.push(row);
+          // Later reports of the batch see this one as waiting for the office.
+          facts.payments = [...facts.payments, row as unknown as PaymentRow];
           outcomes.set(item.id, { status: 'applied', ...flagged(scope) });
         }
         break;

@@ -351,6 +351,8 @@ export const BalanceTotalsSchema = v.object({
   discount: CentsSchema,
   totalDue: CentsSchema,
   credit: CentsSchema,
+  /** What active agreements still expect for the debts they cover (included in totalDue). */
+  inAgreement: v.exactOptional(CentsSchema),
 });
 export type BalanceTotals = v.InferOutput<typeof BalanceTotalsSchema>;
 

@@ -138,10 +138,29 @@ export const CadencePolicySchema = v.pipe(
       v.string('o fuso horário deve ser um texto'),
       v.check(isTimeZone, 'o fuso horário deve ser um nome IANA, como America/Sao_Paulo'),
     ),
+    /**
+     * While an agreement is active the régua follows its installments instead: offsets are days
+     * from each installment's due date. Absent: DEFAULT_INSTALLMENT_STEPS; empty: none.
+     */
+    installmentSteps: v.exactOptional(
+      v.pipe(
+        v.array(CadenceStepSchema, 'as etapas das parcelas devem ser uma lista'),
+        v.check(
+          (steps) => steps.every((s) => s.kind === 'reminder' && !s.allowsDiscount),
+          'as etapas das parcelas (installmentSteps) são lembretes, sem desconto',
+        ),
+        v.check(
+          (steps) => new Set(steps.map((s) => s.offsetDays)).size === steps.length,
+          'duas etapas das parcelas não podem cair no mesmo dia (installmentSteps[].offsetDays)',
+        ),
+      ),
+    ),
   }),
   v.check(
-    (p) => new Set(p.steps.map((s) => s.id)).size === p.steps.length,
-    'os identificadores das etapas (steps[].id) devem ser únicos',
+    (p) =>
+      new Set([...p.steps, ...(p.installmentSteps ?? [])].map((s) => s.id)).size ===
+      p.steps.length + (p.installmentSteps ?? []).length,
+    'os identificadores das etapas (steps[].id e installmentSteps[].id) devem ser únicos',
   ),
   v.check(
     (p) => new Set(p.steps.map((s) => s.offsetDays)).size === p.steps.length,
@@ -155,7 +174,11 @@ export const CadencePolicySchema = v.pipe(
 );
 export type CadencePolicy = v.InferOutput<typeof CadencePolicySchema>;
 
-export { DEFAULT_CADENCE_POLICY, DEFAULT_CONTACT_WINDOWS } from './default-policy';
+export {
+  DEFAULT_CADENCE_POLICY,
+  DEFAULT_CONTACT_WINDOWS,
+  DEFAULT_INSTALLMENT_STEPS,
+} from './default-policy';
 
 const IdSchema = v.pipe(v.string(), v.minLength(1));
 
@@ -213,6 +236,18 @@ export type PaymentPromise = v.InferOutput<typeof PaymentPromiseSchema>;
 
 export const AgreementStateSchema = v.object({
   status: v.picklist(['active', 'broken', 'completed']),
+  /**
+   * The first installment with something left, of an active agreement: its reminder before the
+   * due date and nudge after are the régua's installment steps (`installmentSteps`).
+   */
+  nextInstallment: v.exactOptional(
+    v.object({
+      agreementId: IdSchema,
+      number: v.number(),
+      dueDate: CalendarDateSchema,
+      amount: CentsSchema,
+    }),
+  ),
 });
 export type AgreementState = v.InferOutput<typeof AgreementStateSchema>;
 

@@ -13,6 +13,32 @@ export const DEFAULT_CONTACT_WINDOWS: ContactWindows = {
   allowHolidays: false,
 };
 
+/**
+ * The régua of an active agreement, keyed on days from each installment's due date: a reminder
+ * two days before and a nudge the day after (still inside the tolerance that keeps the agreement,
+ * shared/negotiation/agreement-rules.ts). Reminders only, never a discount.
+ */
+export const DEFAULT_INSTALLMENT_STEPS: CadencePolicy['steps'] = [
+  {
+    id: 'parcela-2',
+    offsetDays: -2,
+    channel: 'whatsapp',
+    mode: 'automatic',
+    templateId: 'parcela-2.whatsapp',
+    kind: 'reminder',
+    allowsDiscount: false,
+  },
+  {
+    id: 'parcela+1',
+    offsetDays: 1,
+    channel: 'whatsapp',
+    mode: 'automatic',
+    templateId: 'parcela+1.whatsapp',
+    kind: 'reminder',
+    allowsDiscount: false,
+  },
+];
+
 /** The default régua, from the D-3 preventive reminder to the D+60 manual review. */
 export const DEFAULT_CADENCE_POLICY: CadencePolicy = {
   steps: [
@@ -124,4 +150,5 @@ export const DEFAULT_CADENCE_POLICY: CadencePolicy = {
   noticeDays: { default: 10, byState: { SP: 20, PE: 20, MT: 45, PI: 15 } },
   minDaysOverdueForNegativacao: 5,
   timeZone: DEFAULT_TIME_ZONE,
+  installmentSteps: DEFAULT_INSTALLMENT_STEPS,
 };

@@ -437,3 +437,92 @@ describe('planNextActions: escalation prerequisites', () => {
     expect(plan.actions[0]?.blockedBy).toEqual([{ code: 'notice_missing' }]);
   });
 });
+
+describe('planNextActions: installment steps of an active agreement (rule 10)', () => {
+  const AG = '0192d6a0-7c3e-7b2a-9f10-3c4d5e6f7a8c';
+  // Installment 2 of R$ 250,00 due Thu 2025-04-10: reminder D-2 (Tue 08/04), nudge D+1 (Fri 11/04).
+  const next = {
+    agreementId: AG,
+    number: 2,
+    dueDate: calendarDate('2025-04-10'),
+    amount: cents(25_000),
+  };
+  const agreements = [{ status: 'active' as const, nextInstallment: next }];
+
+  test.each([
+    {
+      name: 'before the reminder: paused, the reminder projected',
+      now: sp('2025-04-07'),
+      history: [],
+      state: 'paused',
+      reason: 'agreement_active',
+      steps: ['parcela-2'],
+    },
+    {
+      name: 'the reminder is due two days before',
+      now: sp('2025-04-08'),
+      history: [],
+      state: 'active',
+      reason: 'step_due',
+      steps: ['parcela-2', 'parcela+1'],
+    },
+    {
+      name: 'a sent reminder is not repeated',
+      now: sp('2025-04-09'),
+      history: [done('parcela-2', '2025-04-08')],
+      state: 'paused',
+      reason: 'agreement_active',
+      steps: ['parcela+1'],
+    },
+    {
+      name: 'the nudge the day after',
+      now: sp('2025-04-11'),
+      history: [done('parcela-2', '2025-04-08')],
+      state: 'active',
+      reason: 'step_due',
+      steps: ['parcela+1'],
+    },
+    {
+      name: 'the previous installment’s reminder does not count for this one',
+      now: sp('2025-04-08'),
+      history: [done('parcela-2', '2025-03-08')],
+      state: 'active',
+      reason: 'step_due',
+      steps: ['parcela-2', 'parcela+1'],
+    },
+  ])('$name', ({ now, history, state, reason, steps }) => {
+    const plan = planNextActions(input({ now, history, agreements }));
+    expect(plan.state).toBe(state);
+    expect(plan.reason).toBe(reason);
+    expect(plan.actions.map((a) => a.stepId)).toEqual(steps);
+    for (const a of plan.actions) expect(a.installment).toEqual(next);
+    // Each installment is a cycle of its own: the cadence task key changes with its due date.
+    expect(plan.carrying).toEqual({
+      debtId: 'a',
+      dueDate: '2025-04-10',
+      daysOverdue: expect.any(Number),
+    });
+  });
+
+  test('no installment steps configured: the agreement just pauses', () => {
+    const policy: CadencePolicy = { ...DEFAULT_CADENCE_POLICY, installmentSteps: [] };
+    const plan = planNextActions(input({ now: sp('2025-04-08'), agreements, policy }));
+    expect(plan).toMatchObject({ state: 'paused', reason: 'agreement_active', actions: [] });
+  });
+
+  test('a dispute still wins over the agreement', () => {
+    const plan = planNextActions(
+      input({ now: sp('2025-04-08'), agreements, disputes: [{ status: 'open' }] }),
+    );
+    expect(plan).toMatchObject({ state: 'paused', reason: 'dispute_open', actions: [] });
+  });
+
+  test('a broken agreement resumes the régua on the debt', () => {
+    const plan = planNextActions(
+      input({ now: sp('2025-04-17'), agreements: [{ status: 'broken' }] }),
+    );
+    expect(plan.state).toBe('active');
+    expect(plan.actions[0]?.installment).toBeUndefined();
+    expect(plan.carrying?.dueDate).toBe(DUE);
+  });
+});

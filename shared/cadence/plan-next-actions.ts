@@ -21,6 +21,13 @@
  *    history (see `contact-guard.ts`); the projection does not count the pending due step.
  * 9. Steps that require a written notice need one logged at least N days earlier (N by the
  *    debtor's UF), and 'min_days_overdue' needs MORE than `minDaysOverdueForNegativacao` days.
+ * 10. An active agreement pauses the régua, but its own installment steps run
+ *    (`installmentSteps`, default DEFAULT_INSTALLMENT_STEPS): keyed on days from the due date of
+ *    the first installment with something left, the same way as rule 5 (the latest step due and
+ *    not done in this installment's cycle, then the next one as a projection). Each action
+ *    carries the installment; `carrying` names the agreement's oldest debt and the installment's
+ *    due date, so an installment's steps are a cycle of their own. A broken agreement no longer
+ *    pauses anything: the régua resumes on what is left.
  */
 import {
   addDays,
@@ -43,6 +50,7 @@ import {
   type WrittenNotice,
 } from './cadence.schema';
 import { contactClock, earliestContactAt, type ContactClock } from './contact-guard';
+import { DEFAULT_INSTALLMENT_STEPS } from './default-policy';
 import { zonedEpoch } from './zoned-time';
 
 export interface CadenceInput {
@@ -90,6 +98,8 @@ export interface ActionBlocker {
 
 export interface PlannedAction {
   stepId: string;
+  /** For an installment step: which installment it is about. */
+  installment?: { agreementId: string; number: number; dueDate: CalendarDate; amount: number };
   channel: Channel;
   templateId: string;
   mode: CadenceStep['mode'];
@@ -194,6 +204,65 @@ function swapChannel(
   };
 }
 
+/** Rule 10: the installment steps of an active agreement, or undefined when there are none. */
+function planInstallment(
+  input: CadenceInput,
+  today: CalendarDate,
+  debt: CadenceDebt,
+): CadencePlan | undefined {
+  const { debtor, policy, now } = input;
+  const next = input.agreements.find((a) => a.status === 'active')?.nextInstallment;
+  const steps = [...(policy.installmentSteps ?? DEFAULT_INSTALLMENT_STEPS)].sort(
+    (a, b) => a.offsetDays - b.offsetDays,
+  );
+  if (!next || steps.length === 0) return undefined;
+  const days = daysBetween(next.dueDate, today);
+  const carrying = { debtId: debt.id, dueDate: next.dueDate, daysOverdue: days };
+  const cycleStart = addDays(next.dueDate, steps[0]?.offsetDays ?? 0);
+  const ids = new Set(steps.map((s) => s.id));
+  const done = new Set(
+    input.history
+      .filter(
+        (c) =>
+          c.direction === 'outbound' &&
+          c.stepId !== undefined &&
+          ids.has(c.stepId) &&
+          localDateTime(c.at, policy.timeZone).date >= cycleStart,
+      )
+      .map((c) => c.stepId),
+  );
+  const due = steps.filter((s) => s.offsetDays <= days).at(-1);
+  const upcoming = steps.find((s) => s.offsetDays > days);
+  const clock = contactClock(debtor, input.history, policy, input.holidays);
+  const plan = (step: CadenceStep): PlannedAction => {
+    const dueOn = addDays(next.dueDate, step.offsetDays);
+    const { channel, templateId } = swapChannel(step, debtor);
+    const blockers: ActionBlocker[] = [];
+    if (debtor.doNotContact.channels?.includes(channel)) blockers.push({ code: 'channel_blocked' });
+    const earliestAt = earliestContactAt(
+      Math.max(now, zonedEpoch(dueOn, 0, clock.timeZone)),
+      clock,
+    );
+    if (earliestAt === null) blockers.push({ code: 'no_contact_window' });
+    return {
+      stepId: step.id,
+      installment: { ...next },
+      channel,
+      templateId,
+      mode: step.mode,
+      kind: step.kind,
+      allowsDiscount: false,
+      dueOn,
+      earliestAt,
+      ...(blockers.length > 0 ? { blockedBy: blockers } : {}),
+    };
+  };
+  const pending = due !== undefined && !done.has(due.id) ? due : undefined;
+  const actions = [pending, upcoming].filter((s) => s !== undefined).map(plan);
+  if (pending) return { state: 'active', reason: 'step_due', carrying, actions };
+  return { state: 'paused', reason: 'agreement_active', carrying, actions };
+}
+
 /**
  * The policy's steps by offset, once per steps list (by identity, re-sorted if its length
  * changed): every debtor of a portfolio is planned under the same policy object.
@@ -283,6 +352,10 @@ export function planNextActions(input: CadenceInput): CadencePlan {
   if (debtor.doNotContact.all)
     return { state: 'stopped', reason: 'do_not_contact', carrying, actions: [] };
   const paused = pauseReason(input, today);
+  if (paused === 'agreement_active') {
+    const installmentPlan = planInstallment(input, today, debt);
+    if (installmentPlan) return installmentPlan;
+  }
   if (paused) return { state: 'paused', reason: paused, carrying, actions: [] };
 
   const steps = sortedSteps(policy.steps);

@@ -181,7 +181,7 @@ export function balanceOn(
       charged.paid += payment.amount;
       lines.push({
         kind: 'payment',
-        label: 'Pagamento recebido',
+        label: payment.label ?? 'Pagamento recebido',
         amount: cents(-payment.amount),
         date: payment.date,
       });

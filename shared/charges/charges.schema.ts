@@ -93,11 +93,13 @@ export const DebtTermsSchema = v.pipe(
 export type DebtTermsInput = v.InferInput<typeof DebtTermsSchema>;
 export type DebtTerms = v.InferOutput<typeof DebtTermsSchema>;
 
-/** Money received against the debt. */
+/** Money received against the debt (or a credit that counts like it, named by `label`). */
 export const PaymentSchema = v.object({
   id: v.exactOptional(v.string()),
   date: CalendarDateSchema,
   amount: PositiveCentsSchema,
+  /** The breakdown line's text; "Pagamento recebido" when absent. */
+  label: v.exactOptional(v.string()),
 });
 export type Payment = v.InferOutput<typeof PaymentSchema>;
 

@@ -61,8 +61,21 @@ export const PaymentSchema = entity({
 });
 export type Payment = v.InferOutput<typeof PaymentSchema>;
 
+/**
+ * Whether the office accepts money beyond what is open as a credit to return to the payer
+ * (shared/ledger/plan-payment.ts); without it such a payment is refused with the reason.
+ */
+export const CreditToReturnSchema = v.optional(
+  v.boolean('o crédito a devolver (creditToReturn) deve ser true ou false'),
+  false,
+);
+
 /** The body of a request recording a confirmed payment (office staff, import, PIX statement). */
-export const NewPaymentSchema = entity({ id: v.optional(IdSchema), ...paymentFields });
+export const NewPaymentSchema = entity({
+  id: v.optional(IdSchema),
+  ...paymentFields,
+  creditToReturn: CreditToReturnSchema,
+});
 export type NewPayment = v.InferOutput<typeof NewPaymentSchema>;
 
 export const ReportedPaymentStatuses = ['pending', 'confirmed', 'rejected'] as const;

@@ -9,6 +9,12 @@ import { cents } from '../money/money';
 import { CentsSchema } from '../money/cents.schema';
 import { CalendarDateSchema } from '../time/calendar-date.schema';
 import { IdSchema } from '../domain/id';
+import {
+  BreakAfterDaysSchema,
+  ConcessionsOnBreakSchema,
+  DEFAULT_AGREEMENT_RULES,
+  type AgreementRules,
+} from './agreement-rules';
 
 const BpsSchema = v.pipe(
   v.number('a taxa deve ser um número de pontos-base'),
@@ -60,6 +66,16 @@ export const NegotiationPolicySchema = v.object({
     fine: v.boolean('deve ser true ou false'),
     interest: v.boolean('deve ser true ou false'),
   }),
+  /**
+   * Days after an installment's due date it may still be paid; the day after, the agreement is
+   * broken (./agreement-rules.ts). Copied onto each agreement when it is made.
+   */
+  breakAfterDays: v.optional(BreakAfterDaysSchema, DEFAULT_AGREEMENT_RULES.breakAfterDays),
+  /** Whether a broken agreement's concessions are lost (default) or kept (./agreement-rules.ts). */
+  concessionsOnBreak: v.optional(
+    ConcessionsOnBreakSchema,
+    DEFAULT_AGREEMENT_RULES.concessionsOnBreak,
+  ),
 });
 export type NegotiationPolicy = v.InferOutput<typeof NegotiationPolicySchema>;
 
@@ -69,7 +85,8 @@ export type NegotiationPolicy = v.InferOutput<typeof NegotiationPolicySchema>;
  * installments of at least R$ 50,00, a 10% down payment, first payment within 10 days, multa may
  * be waived (the classic "isenção de multa") but juros — the creditor's compensation for time —
  * only by the owner; concessions above 15% of the balance or agreements above R$ 10.000,00 go to
- * the owner, so the top 20% band is reachable only with approval.
+ * the owner, so the top 20% band is reachable only with approval. An installment unpaid 5 days
+ * after its due date breaks the agreement, and its concessions are lost (./agreement-rules.ts).
  */
 export const DEFAULT_NEGOTIATION_POLICY: NegotiationPolicy = v.parse(NegotiationPolicySchema, {
   discountBands: [
@@ -85,6 +102,11 @@ export const DEFAULT_NEGOTIATION_POLICY: NegotiationPolicy = v.parse(Negotiation
   maxFirstDueDays: 10,
   waiverAllowed: { fine: true, interest: false },
 });
+
+/** The break rule a new agreement made under `policy` carries. */
+export function agreementRulesOf(policy: NegotiationPolicy): AgreementRules {
+  return { breakAfterDays: policy.breakAfterDays, concessionsOnBreak: policy.concessionsOnBreak };
+}
 
 /** Installment spacing; only monthly for now. */
 export const Intervals = ['monthly'] as const;

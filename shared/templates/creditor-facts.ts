@@ -40,11 +40,15 @@ export function creditorFacts(org: CreditorSettings): MessageFacts {
   };
 }
 
-/** The static BR Code for `amount` to the organisation's key with the debt's txid; undefined without a key. */
+/**
+ * The static BR Code for `amount` to the organisation's key with the debt's txid (or `txid`, e.g.
+ * an installment's); undefined without a key.
+ */
 export function pixCopyPaste(
   org: CreditorSettings,
   debtId: string,
   amount: Cents,
+  txid: string = pixTxidFor(debtId),
 ): string | undefined {
   if (!org.pix) return undefined;
   const built = buildPixPayload({
@@ -53,14 +57,18 @@ export function pixCopyPaste(
     name: org.pixMerchantName ?? org.tradeName ?? org.legalName ?? '',
     city: org.pixMerchantCity ?? org.address?.city ?? '',
     ...(amount > 0 ? { amount } : {}),
-    txid: pixTxidFor(debtId),
+    txid,
     truncate: true,
   });
   return built.ok ? built.value : undefined;
 }
 
-/** The payment link for a debt, or undefined when the organisation configured none. */
-export function paymentLink(org: CreditorSettings, debtId: string): string | undefined {
+/** The payment link for a debt (or `txid`), or undefined when the organisation configured none. */
+export function paymentLink(
+  org: CreditorSettings,
+  debtId: string,
+  txid: string = pixTxidFor(debtId),
+): string | undefined {
   const template = org.paymentLinkTemplate;
-  return template ? template.replaceAll('{txid}', pixTxidFor(debtId)) : undefined;
+  return template ? template.replaceAll('{txid}', txid) : undefined;
 }

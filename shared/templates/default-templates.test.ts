@@ -34,23 +34,25 @@ describe('DEFAULT_TEMPLATES', () => {
     expect(new Set(DEFAULT_TEMPLATES.map((t) => t.id)).size).toBe(DEFAULT_TEMPLATES.length);
   });
 
-  test.each(DEFAULT_CADENCE_POLICY.steps.flatMap((s) => Channels.map((c) => [s.id, c] as const)))(
-    'step %s has a %s template',
-    (stepId, channel) => {
-      expect(defaultTemplate(`${stepId}.${channel}`)).toMatchObject({
-        stepId,
-        channel,
-        privacySafe: false,
-      });
-    },
-  );
+  test.each(
+    [...DEFAULT_CADENCE_POLICY.steps, ...(DEFAULT_CADENCE_POLICY.installmentSteps ?? [])].flatMap(
+      (s) => Channels.map((c) => [s.id, c] as const),
+    ),
+  )('step %s has a %s template', (stepId, channel) => {
+    expect(defaultTemplate(`${stepId}.${channel}`)).toMatchObject({
+      stepId,
+      channel,
+      privacySafe: false,
+    });
+  });
 
-  test.each(DEFAULT_CADENCE_POLICY.steps.map((s) => [s.id, s.templateId] as const))(
-    'step %s points at %s',
-    (_s, templateId) => {
-      expect(defaultTemplate(templateId)).toBeDefined();
-    },
-  );
+  test.each(
+    [...DEFAULT_CADENCE_POLICY.steps, ...(DEFAULT_CADENCE_POLICY.installmentSteps ?? [])].map(
+      (s) => [s.id, s.templateId] as const,
+    ),
+  )('step %s points at %s', (_s, templateId) => {
+    expect(defaultTemplate(templateId)).toBeDefined();
+  });
 
   test('non-privacy-safe messages carry the full creditor identification once', () => {
     for (const t of DEFAULT_TEMPLATES.filter((x) => !x.privacySafe)) {

@@ -329,6 +329,76 @@ export const DEFAULT_TEMPLATES: readonly Template[] = [
     body: `1. Apresente-se: "Bom dia, sou {{collector_name}}, da {{creditor_name}}."\n${CONFIRM_IDENTITY}\n3. "A conta de {{amount_due}} segue em aberto e o prazo do comunicado terminou em {{notice_deadline}}. Antes de qualquer outro passo, queremos tentar um acordo."\n4. Apresente as condições possíveis dentro da política; não prometa nem ameace medidas.\n5. Registre o resultado para a análise do responsável.`,
   },
 
+  // Installment steps (the régua of an active agreement, DEFAULT_INSTALLMENT_STEPS): a reminder two
+  // days before each installment and a nudge the day after, naming the last day that keeps the
+  // agreement — information, never a threat.
+  {
+    id: 'parcela-2.sms',
+    stepId: 'parcela-2',
+    channel: 'sms',
+    tone: 'friendly',
+    privacySafe: false,
+    body: 'Oi, {{debtor_first_name}}! A parcela do seu acordo, de {{amount_due}}, vence em {{due_date}}. Para pagar: {{payment_link}}. Se já pagou, desconsidere.',
+  },
+  {
+    id: 'parcela-2.whatsapp',
+    stepId: 'parcela-2',
+    channel: 'whatsapp',
+    tone: 'friendly',
+    privacySafe: false,
+    body: 'Olá, {{debtor_first_name}}, tudo bem? Aqui é da {{creditor_name}}.\n\nLembrete do seu acordo: a parcela de {{amount_due}} vence em {{due_date}}. Segue o PIX copia e cola desta parcela:\n\n{{pix_copy_paste}}\n\nSe já pagou, é só desconsiderar. Obrigado!',
+  },
+  {
+    id: 'parcela-2.email',
+    stepId: 'parcela-2',
+    channel: 'email',
+    tone: 'friendly',
+    privacySafe: false,
+    subject: 'Lembrete: parcela do acordo vence em {{due_date}}',
+    body: 'Olá, {{debtor_first_name}},\n\nEste é um lembrete da {{creditor_name}}: a parcela do seu acordo, no valor de {{amount_due}}, vence em {{due_date}}.\n\nVocê pode pagar pelo link {{payment_link}} ou com o PIX copia e cola abaixo, que já identifica esta parcela:\n{{pix_copy_paste}}\n\nSe o pagamento já foi feito, por favor desconsidere esta mensagem.\n\nObrigado,\nEquipe {{creditor_name}}',
+  },
+  {
+    id: 'parcela-2.visit',
+    stepId: 'parcela-2',
+    channel: 'visit',
+    tone: 'friendly',
+    privacySafe: false,
+    body: `1. Apresente-se: "Bom dia, sou {{collector_name}}, da {{creditor_name}}."\n${CONFIRM_IDENTITY}\n3. "Passei para lembrar que a parcela do seu acordo, de {{amount_due}}, vence em {{due_date}}."\n4. Ofereça o pagamento agora pelo PIX da parcela (QR Code no aplicativo).\n5. Agradeça e registre a visita.`,
+  },
+  {
+    id: 'parcela+1.sms',
+    stepId: 'parcela+1',
+    channel: 'sms',
+    tone: 'friendly',
+    privacySafe: false,
+    body: 'Oi, {{debtor_first_name}}. Não identificamos a parcela de {{amount_due}} do seu acordo, vencida em {{due_date}}. Pague até {{agreement_deadline}} para manter o acordo: {{payment_link}}',
+  },
+  {
+    id: 'parcela+1.whatsapp',
+    stepId: 'parcela+1',
+    channel: 'whatsapp',
+    tone: 'friendly',
+    privacySafe: false,
+    body: 'Olá, {{debtor_first_name}}. Aqui é da {{creditor_name}}.\n\nAinda não identificamos o pagamento da parcela de {{amount_due}} do seu acordo, que venceu em {{due_date}}. Pode ter sido um esquecimento: pagando até {{agreement_deadline}}, o acordo continua valendo.\n\nPIX copia e cola da parcela:\n{{pix_copy_paste}}\n\nSe já pagou, desconsidere. Qualquer dificuldade, é só responder esta mensagem.',
+  },
+  {
+    id: 'parcela+1.email',
+    stepId: 'parcela+1',
+    channel: 'email',
+    tone: 'friendly',
+    privacySafe: false,
+    subject: 'Parcela do acordo em aberto: pague até {{agreement_deadline}}',
+    body: 'Olá, {{debtor_first_name}},\n\nAinda não identificamos o pagamento da parcela do seu acordo com a {{creditor_name}}, no valor de {{amount_due}}, vencida em {{due_date}}.\n\nPagando até {{agreement_deadline}}, o acordo continua valendo. Você pode pagar pelo link {{payment_link}} ou com o PIX copia e cola abaixo:\n{{pix_copy_paste}}\n\nSe já pagou, desconsidere esta mensagem. Se estiver com alguma dificuldade, responda este e-mail para conversarmos.\n\nAtenciosamente,\nEquipe {{creditor_name}}',
+  },
+  {
+    id: 'parcela+1.visit',
+    stepId: 'parcela+1',
+    channel: 'visit',
+    tone: 'friendly',
+    privacySafe: false,
+    body: `1. Apresente-se: "Bom dia, sou {{collector_name}}, da {{creditor_name}}."\n${CONFIRM_IDENTITY}\n3. "A parcela de {{amount_due}} do seu acordo venceu em {{due_date}}. Pagando até {{agreement_deadline}}, o acordo continua valendo."\n4. Ouça: se houver dificuldade, registre e avise o escritório.\n5. Ofereça o PIX da parcela e registre a visita.`,
+  },
+
   // Privacy-safe: recipient not verified as the debtor. No amount, no debt word, creditor name only.
   {
     id: 'privacy.sms',

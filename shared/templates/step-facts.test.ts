@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import { DEFAULT_CADENCE_POLICY } from '../cadence/default-policy';
 import { cents } from '../money/money';
 import { DEFAULT_NEGOTIATION_POLICY } from '../negotiation/negotiation.schema';
-import { parseQuitaTxid } from '../pix/pix-txid';
+import { parseQuitaTxid, txidForInstallment } from '../pix/pix-txid';
 import type { CalendarDate } from '../time/calendar-date';
 import { DEBT, ORG as CREDITOR } from './creditor.fixture';
-import { DEFAULT_TEMPLATES } from './default-templates';
+import { DEFAULT_TEMPLATES, defaultTemplate } from './default-templates';
 import { renderTemplate } from './render-message';
 import { stepFacts, type StepFactsInput } from './step-facts';
 
@@ -104,10 +104,42 @@ describe('stepFacts', () => {
     expect(facts.pix_copy_paste).toContain(txid);
   });
 
+  const installment = {
+    agreementId: '0192d6a0-7c3e-7b2a-9f10-3c4d5e6f7a8c',
+    number: 2,
+    dueDate: '2025-04-10' as CalendarDate,
+    amount: cents(25_000),
+    lastDayToPay: '2025-04-15' as CalendarDate,
+  };
+
   test('every default template renders with these facts (discount steps with the discount)', () => {
     for (const template of DEFAULT_TEMPLATES) {
-      const facts = stepFacts({ ...base, allowsDiscount: true });
+      const facts = stepFacts(
+        template.stepId?.startsWith('parcela')
+          ? { ...base, installment }
+          : { ...base, allowsDiscount: true },
+      );
       expect(() => renderTemplate(template, facts), template.id).not.toThrow();
     }
+  });
+
+  test('an installment step is about the installment: its amount, dates, number and txid', () => {
+    const facts = stepFacts({ ...base, installment });
+    expect(facts).toMatchObject({
+      amount_due: 25_000,
+      installment_amount: 25_000,
+      installment_number: 2,
+      due_date: '2025-04-10',
+      agreement_deadline: '2025-04-15',
+      days_overdue: 4,
+    });
+    const txid = txidForInstallment(installment.agreementId, 2);
+    expect(facts.payment_link).toBe(`https://pague.example/${txid}`);
+    expect(facts.pix_copy_paste).toContain(`0525${txid}`);
+    expect(facts.pix_copy_paste).toContain('5406250.00');
+    expect(facts.discount_amount).toBeUndefined();
+    const body = renderTemplate(defaultTemplate('parcela+1.whatsapp')!, facts).body;
+    expect(body).toContain('Ainda não identificamos o pagamento da parcela de R$');
+    expect(body).toContain('pagando até 15/04/2025, o acordo continua valendo');
   });
 });

@@ -9,10 +9,11 @@
 import { noticeDaysFor } from '../cadence/plan-next-actions';
 import type { CadencePolicy, DebtorContactProfile } from '../cadence/cadence.schema';
 import type { Breakdown } from '../charges/charges.schema';
-import { applyRateBps, cents, roundDiv } from '../money/money';
+import { applyRateBps, cents, roundDiv, type Cents } from '../money/money';
+import { txidForInstallment } from '../pix/pix-txid';
 import type { NegotiationPolicy } from '../negotiation/negotiation.schema';
 import { maxDiscountBpsFor } from '../negotiation/validate-proposal';
-import { addDays, type CalendarDate } from '../time/calendar-date';
+import { addDays, daysBetween, type CalendarDate } from '../time/calendar-date';
 import { creditorFacts, paymentLink, pixCopyPaste, type CreditorSettings } from './creditor-facts';
 import { greetingName } from './greeting';
 import type { MessageFacts } from './placeholders';
@@ -45,10 +46,52 @@ export interface StepFactsInput {
    */
   pix?: string | null;
   /**
+   * An installment step (the régua of an active agreement): the message is about this installment
+   * — its amount still open, due date, number and last day to pay — and its PIX code and payment
+   * link carry the installment's txid.
+   */
+  installment?: {
+    agreementId: string;
+    number: number;
+    dueDate: CalendarDate;
+    amount: Cents;
+    lastDayToPay: CalendarDate;
+  };
+  /**
    * The debtor's own page link (Quita's `/p/<token>`, minted by the server): `{{payment_link}}`
    * when the organisation configured no outside payment page; null or absent leaves it out.
    */
   portalLink?: string | null;
+}
+
+/** The facts of an installment step: the installment is what is due. */
+function installmentFacts(
+  input: StepFactsInput,
+  installment: NonNullable<StepFactsInput['installment']>,
+): MessageFacts {
+  const { org, today } = input;
+  const txid = txidForInstallment(installment.agreementId, installment.number);
+  const pix =
+    input.pix === undefined
+      ? pixCopyPaste(org, input.debt.id, installment.amount, txid)
+      : input.pix;
+  const link = paymentLink(org, input.debt.id, txid) ?? input.portalLink ?? undefined;
+  return {
+    ...(input.creditor ?? creditorFacts(org)),
+    ...debtorNameFacts(input.debtor.name, input.debtor.kind),
+    ...(input.debt.description.trim() === '' ? {} : { debt_reference: input.debt.description }),
+    amount_due: installment.amount,
+    installment_amount: installment.amount,
+    installment_number: installment.number,
+    due_date: installment.dueDate,
+    agreement_deadline: installment.lastDayToPay,
+    days_overdue: Math.max(0, daysBetween(installment.dueDate, today)),
+    ...(pix === undefined || pix === null ? {} : { pix_copy_paste: pix }),
+    ...(link === undefined ? {} : { payment_link: link }),
+    ...(input.collectorName ? { collector_name: input.collectorName } : {}),
+    notice_deadline: addDays(today, noticeDaysFor(input.cadence, input.debtor.state)),
+    today,
+  };
 }
 
 /** debtor_name and debtor_first_name (the greeting), or nothing for a blank name. */
@@ -59,6 +102,7 @@ export function debtorNameFacts(name: string, kind?: 'person' | 'company'): Mess
 }
 
 export function stepFacts(input: StepFactsInput): MessageFacts {
+  if (input.installment) return installmentFacts(input, input.installment);
   const { org, balance, today } = input;
   const amount = balance.totalDue;
   const pix = input.pix === undefined ? pixCopyPaste(org, input.debt.id, amount) : input.pix;

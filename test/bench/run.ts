@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   extension: () => import('./extension.bench'),
   sync: () => import('./sync.bench'),
   pwa: () => import('./pwa.bench'),
+  reconcile: () => import('./reconcile.bench'),
   ops: () => import('./ops.bench'),
   reads: () => import('./reads.bench'),
 };

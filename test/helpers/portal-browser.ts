@@ -2,8 +2,12 @@
  * Browser helpers for the debtor's page and the phone: axe (shared with the PWA tests; evaluated
  * through the DevTools protocol, so the page's CSP is tested as shipped) and a QR reader.
  */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { ensureDevice, openDb, type QuitaDb } from '../../pwa/db/db';
+import { createSyncEngine, type SyncEngine } from '../../pwa/sync/sync-engine';
+import type { SeededUser } from './auth';
 
 export { expectAxeClean as expectAxeCleanUnderCsp } from './pwa-browser';
 
@@ -35,4 +39,40 @@ export async function readQr(page: Page, png: Buffer): Promise<string | null> {
   } finally {
     await blank.close();
   }
+}
+
+/** The collector's phone: the PWA's Dexie database and sync engine, over real HTTP. */
+export async function phoneOf(
+  base: string,
+  collector: Pick<SeededUser, 'user' | 'headers'>,
+  options: { now?: () => Date } = {},
+): Promise<{ db: QuitaDb; engine: SyncEngine }> {
+  const opened = await openDb({
+    indexedDB: new IDBFactory(),
+    IDBKeyRange,
+    name: `phone-${Math.random()}`,
+  });
+  if (!opened.ok) throw new Error(opened.failure.message);
+  await ensureDevice(opened.db, {
+    collectorId: collector.user.id,
+    newId: () => crypto.randomUUID(),
+  });
+  const engine = createSyncEngine({
+    db: opened.db,
+    baseUrl: base,
+    fetch: (input, init) =>
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), ...collector.headers },
+      }),
+    now: options.now ?? (() => new Date()),
+    random: () => 0.5,
+    health: {
+      persisted: async () => true,
+      displayMode: () => 'standalone',
+      userAgent: 'portal-test',
+    },
+    appVersion: 'portal-test',
+  });
+  return { db: opened.db, engine };
 }

@@ -28,14 +28,26 @@ export interface PwaServer {
   close(): Promise<void>;
 }
 
-/** Builds the PWA if stale and serves a copy of it with the API on `db`, on a random port. */
-export async function startPwaServer(db: Db): Promise<PwaServer> {
+/**
+ * Builds the PWA if stale and serves a copy of it with the API on `db`, on a random port; `now`
+ * is the server's clock (a test moves it to reach a later day).
+ */
+export async function startPwaServer(
+  db: Db,
+  options: { now?: () => Date } = {},
+): Promise<PwaServer> {
   mkdirSync(SHOTS, { recursive: true });
   const pwaDir = await ensurePwaBuilt(() => undefined);
   if (!pwaDir) throw new Error('the PWA could not be built (is Vite installed?)');
   const served = mkdtempSync(join(tmpdir(), 'quita-pwa-'));
   cpSync(pwaDir, served, { recursive: true });
-  const app = createApp({ db, version: 'test', pwaDir: served, logError: () => undefined });
+  const app = createApp({
+    db,
+    version: 'test',
+    pwaDir: served,
+    logError: () => undefined,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((done) => server.once('listening', done));
   const base = `http://localhost:${(server.address() as AddressInfo).port}`;

@@ -11,7 +11,9 @@ import * as v from 'valibot';
 import { useState } from 'preact/hooks';
 import type { Breakdown } from '#shared/charges/charges.schema';
 import { cents } from '#shared/money/money';
+import { agreementRuleText } from '#shared/negotiation/agreement-rules';
 import {
+  agreementRulesOf,
   DEFAULT_NEGOTIATION_POLICY,
   NegotiationPolicySchema,
   type RuleFinding,
@@ -259,6 +261,17 @@ export function AgreementForm({
               </ul>
             </>
           ) : null}
+          {/* The break rule, before the debtor accepts (shared/negotiation/agreement-rules.ts). */}
+          <p class="small" data-testid="agreement-rule">
+            <strong>{t('agreement.ruleTitle')}</strong>{' '}
+            {agreementRuleText(
+              agreementRulesOf(policy),
+              result.concessions.discount +
+                result.concessions.fineWaived +
+                result.concessions.interestWaived >
+                0,
+            )}
+          </p>
           {result.needsApproval ? (
             <p class="notice" data-testid="needs-approval">
               {t('agreement.approval')}: {result.approvalReasons.map((r) => r.message).join(' ')}

@@ -197,6 +197,25 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
     const breakdown = debtBreakdown(d, confirmed, day);
     return breakdown ? [{ debtId: d.id, breakdown }] : [];
   });
+  // The simulator counts the field payments the office has not confirmed yet (this phone's
+  // outbox and the reports the pull brought): what was already collected is not renegotiated.
+  // The server judges the proposal with the same reports (server/agreements/negotiation-balances).
+  const waiting = timeline
+    .filter(
+      (i) =>
+        i.type === 'payment' &&
+        i.origin !== 'rejected' &&
+        (i.origin !== 'server' || i.data['status'] === 'pending'),
+    )
+    .map((i) => ({
+      debtId: str(i.data['debtId']),
+      date: str(i.data['date']) > day ? day : str(i.data['date']),
+      amount: typeof i.data['amount'] === 'number' ? i.data['amount'] : 0,
+    }));
+  const negotiable = open.flatMap((d) => {
+    const breakdown = debtBreakdown(d, [...confirmed, ...waiting], day);
+    return breakdown ? [{ debtId: d.id, breakdown }] : [];
+  });
   const breakdownOf = new Map(balances.map((b) => [b.debtId, b.breakdown]));
   const discountOffered = balances.reduce(
     (sum, b) => sum + (b.breakdown.discountStatus === 'offered' ? b.breakdown.discount : 0),
@@ -364,6 +383,7 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
           timeline={timeline}
           day={day}
           onDone={() => undefined}
+          openOf={(debtId) => negotiable.find((b) => b.debtId === debtId)?.breakdown.totalDue}
         />
       ) : null}
       {tab === 'promise' ? (
@@ -381,7 +401,7 @@ function DebtorBody({ db, id }: { db: QuitaDb; id: string }) {
       {tab === 'agreement' ? (
         <AgreementForm
           debtorId={id}
-          balances={balances}
+          balances={negotiable}
           discountUnlocked={step?.allowsDiscount === true}
           day={day}
         />

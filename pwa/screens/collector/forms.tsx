@@ -199,6 +199,7 @@ export function PaymentForm({
   timeline,
   day,
   onDone,
+  openOf,
 }: {
   debtorId: string;
   debtorName: string;
@@ -209,6 +210,11 @@ export function PaymentForm({
   timeline: readonly TimelineItem[];
   day: CalendarDate;
   onDone: () => void;
+  /**
+   * What is still open for a debt on this phone (its balance less the payments waiting for the
+   * office); undefined when unknown. More than that is refused here, as the server refuses it.
+   */
+  openOf?: (debtId: string) => number | undefined;
 }) {
   const [debtId, setDebtId] = useState(debts[0]?.id ?? '');
   const [amountText, setAmountText] = useState('');
@@ -218,7 +224,11 @@ export function PaymentForm({
   const [error, setError] = useState<string | null>(null);
   useDirty(amountText.trim() !== '' || note.trim() !== '');
   const rt = runtime.value;
-  const { amount, error: amountError } = readAmount(amountText);
+  const read = readAmount(amountText);
+  const open = openOf?.(debtId);
+  const above = read.amount !== null && open !== undefined && read.amount > open;
+  const amount = above ? null : read.amount;
+  const amountError = read.error;
   if (debts.length === 0) return <p class="muted">{t('payment.noDebt')}</p>;
   async function submit(e: Event) {
     e.preventDefault();
@@ -280,6 +290,11 @@ export function PaymentForm({
           setReceipt(null);
         }}
       />
+      {above ? (
+        <p class="small error-text" role="alert" data-testid="payment-above-open">
+          {t('payment.aboveOpen')} {brl(open ?? 0)}.
+        </p>
+      ) : null}
       <fieldset>
         <legend>{t('payment.method')}</legend>
         <div class="choices">

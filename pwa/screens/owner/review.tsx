@@ -9,6 +9,7 @@ import { role } from '../../app/session';
 import { Failure, Loading, useLoad } from '../../ui/async';
 import { brl, date, dateTime, num } from '../../i18n/format';
 import { t, type MessageKey } from '../../i18n/messages';
+import { BankReview } from './review-bank';
 import { ConflictsReview } from './review-conflicts';
 import { DueDatesReview } from './review-due-dates';
 
@@ -196,6 +197,7 @@ export function Review() {
           ))}
         </ul>
       ) : null}
+      <BankReview />
       <h2>{t('review.dueDates')}</h2>
       <DueDatesReview />
       <h2>{t('review.conflicts')}</h2>

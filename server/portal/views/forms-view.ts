@@ -5,6 +5,8 @@
  */
 import { formatBps } from '#shared/charges/format-rate';
 import { formatDecimal, cents } from '#shared/money/money';
+import { agreementRuleText } from '#shared/negotiation/agreement-rules';
+import { agreementRulesOf } from '#shared/negotiation/negotiation.schema';
 import type { PlanOption } from '#shared/negotiation/plan-options';
 import { addDays, type CalendarDate } from '#shared/time/calendar-date';
 import { brl, date, dateLong, dateWithWeekday } from '../format';
@@ -143,7 +145,17 @@ export function planReview(
       </tbody>
     </table>
     ${result.needsApproval ? html`<p class="card">${t('plan.reviewApproval', { creditor })}</p>` : null}
-    <p class="note">${t('plan.rule', { creditor })}</p>
+    <h2>${t('plan.ruleHeading')}</h2>
+    <p class="note" id="regra-do-acordo">
+      ${t('plan.rule')}
+      ${agreementRuleText(
+        agreementRulesOf(model.settings.negotiation),
+        result.concessions.discount +
+          result.concessions.fineWaived +
+          result.concessions.interestWaived >
+          0,
+      )}
+    </p>
     <form method="post" action="${base}/acordo">
       <input type="hidden" name="csrf" value="${csrf}" />
       <input type="hidden" name="opcao" value="${option.id}" />

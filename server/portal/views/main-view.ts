@@ -5,11 +5,13 @@
  * forms for what the debtor may do (./forms-view.ts).
  */
 import { formatBps } from '#shared/charges/format-rate';
+import { agreementRuleText } from '#shared/negotiation/agreement-rules';
 import { cents } from '#shared/money/money';
 import { qrModulesPath } from '#shared/pix/qr-svg';
 import { brl, date, dateLong } from '../format';
 import { html, type Html, type Renderable } from '../html';
 import { t, type MessageKey } from '../i18n';
+import { agreementRulesOfRow } from '../../ledger/rows';
 import type { AgreementView, DebtView, PortalModel } from '../portal-data';
 import { portalBrCode, type PixTarget } from '../portal-pix';
 import { actionForms, paymentLabel, type FormState } from './forms-view';
@@ -179,6 +181,13 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
         )}
       </tbody>
     </table>
+    <p class="note">
+      <strong>${t('agreement.ruleHeading')}:</strong>
+      ${agreementRuleText(
+        agreementRulesOfRow(a.row),
+        a.row.discount_cents + a.row.waived_fine_cents + a.row.waived_interest_cents > 0,
+      )}
+    </p>
     ${a.payable.map(
       (i) =>
         html`<h3>
@@ -189,6 +198,7 @@ function agreementPanel(model: PortalModel, a: AgreementView, index: number): Ht
             )}
             — ${date(i.row.due_on)}
           </h3>
+          ${i.state === 'overdue' ? html`<p>${t('installment.lastDay', { date: date(i.lastDayToPay) })}</p>` : null}
           ${pixBlock(model, { kind: 'installment', agreementId: a.row.id, number: i.row.seq, amount: i.open }, `pix-a${index}-${i.row.seq}`)}`,
     )}
   </section>`;
