@@ -3,13 +3,17 @@
  * state says (the per-debtor computation the route used before), on a mixed portfolio: debts
  * overdue in every bucket, not yet due, paid off, settled and cancelled; payments this month,
  * last month, partial and pending; promises open (active and past their date), kept, broken and
- * cancelled; five collectors and unassigned debtors.
+ * cancelled; five collectors and unassigned debtors; and a debtor whose debt an agreement covers
+ * (owed through the agreement's ledger, derived whole), beside another debt of theirs outside it.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Db } from '../db/db';
 import { forEachDb, openTestDb } from '#test/helpers/test-db';
 import { seedUser } from '#test/helpers/auth';
+import { call } from '#test/helpers/http';
+import { createDebt, createDebtor } from '#test/helpers/ledger';
+import { createApp } from '../app';
 import { debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
 import { AGING_BUCKETS, portfolioFigures } from './portfolio.repo';
 import { loadLedgerSettings } from './settings';
@@ -107,6 +111,29 @@ forEachDb((kind) => {
       [collectors],
     );
   });
+  beforeAll(async () => {
+    // An agreement through the API, as an owner makes one: its debt is owed through it.
+    const app = createApp({ db, version: 'test', now: () => NOW });
+    const owner = await seedUser(db, 'owner', { now: NOW });
+    const debtor = await createDebtor(app, owner);
+    const covered = await createDebt(app, owner, debtor, {
+      dueDate: '2025-01-29',
+      issueDate: '2024-12-29',
+    });
+    await createDebt(app, owner, debtor, { dueDate: '2025-02-20', issueDate: '2025-01-20' });
+    const res = await call<{ status: string }>(app, 'POST', '/api/agreements', {
+      headers: owner.headers,
+      json: {
+        debtorId: debtor,
+        debtIds: [covered],
+        downPayment: 20_000,
+        installments: 3,
+        firstDueDate: '2025-03-14',
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.status).toBe('active');
+  });
   afterAll(async () => {
     await db.close();
   });
@@ -121,7 +148,7 @@ forEachDb((kind) => {
     expect(got.recoveredThisMonth).toBe(want.recovered);
     expect(got.aging.map((b) => ({ amount: b.amount, debts: b.debts }))).toEqual(want.aging);
     expect(got.promises).toEqual(want.promises);
-    expect(got.debtors).toBe(N);
+    expect(got.debtors).toBe(N + 1);
     expect(
       new Map(
         got.collectors.map((c) => [c.id, { debtors: c.debtors, totalOverdue: c.totalOverdue }]),
