@@ -15,6 +15,9 @@ const PUBLIC_ROUTES = new Set([
   // The person holding a one-time reset link has no session: the link's secret is the credential.
   'POST /api/password-reset/check',
   'POST /api/password-reset',
+  // A phone signing in by QR code has no session: the one-time code is the credential.
+  'POST /api/auth/code/check',
+  'POST /api/auth/code',
 ]);
 
 forEachDb((kind) => {

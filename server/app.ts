@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { uuidv7 } from 'uuidv7';
+import { DEMO_DEBTORS_DEFAULT } from '#shared/onboarding/onboarding.schema';
 import type { Db } from './db/db';
 import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
@@ -37,12 +38,19 @@ import { authRoutes } from './routes/auth.routes';
 import { cadenceRoutes } from './routes/cadence.routes';
 import { healthRoutes } from './routes/health.routes';
 import { importRoutes } from './routes/import.routes';
+import { importToolRoutes } from './routes/import-tools.routes';
+import { exportRoutes } from './routes/export.routes';
+import { auditDebtorLists } from './lgpd/list-audit';
+import { lgpdRoutes } from './routes/lgpd.routes';
 import { settingsRoutes } from './routes/settings.routes';
 import { statusRoutes } from './routes/status.routes';
 import { syncRoutes } from './routes/sync.routes';
 import { setupRoutes } from './routes/setup.routes';
 import { userRoutes } from './routes/users.routes';
 import { passwordResetRoutes, peopleRoutes } from './routes/people.routes';
+import { demoRoutes } from './routes/demo.routes';
+import { onboardingRoutes } from './routes/onboarding.routes';
+import { signInCodeRoutes, userSignInCodeRoutes } from './routes/sign-in-code.routes';
 import { ANY_PROXY, NO_PROXY, clientInfo, type ProxyTrust } from './ops/forwarded';
 import type { Logger } from './ops/logger';
 import { createMetrics, instrumentDb, type Metrics } from './ops/metrics';
@@ -75,8 +83,13 @@ export interface AppDeps {
   pwaDir?: string;
   /** Derives the debtor's page links (server/portal/portal-token.ts); random per app when absent. */
   portalKey?: PortalKey;
-  /** The origin debtors reach (QUITA_PUBLIC_URL); links use the request's origin when absent. */
+  /**
+   * The origin debtors and phones reach (QUITA_PUBLIC_URL: debtor page links, sign-in QR codes);
+   * links use the request's origin when absent.
+   */
   publicUrl?: string;
+  /** How many debtors the demo loads (QUITA_DEMO_DEBTORS; default 2,000). */
+  demoDebtors?: number | undefined;
 }
 
 /** AppDeps with defaults filled in, as routes receive them. */
@@ -90,6 +103,7 @@ export interface Deps {
   metrics: Metrics;
   portalKey: PortalKey;
   publicUrl: string | undefined;
+  demoDebtors: number;
 }
 
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -110,7 +124,8 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         : (message, error) => console.error(message, error)),
     metrics,
     portalKey: input.portalKey ?? randomPortalKey(),
-    publicUrl: input.publicUrl,
+    publicUrl: input.publicUrl?.replace(/\/+$/, ''),
+    demoDebtors: input.demoDebtors ?? DEMO_DEBTORS_DEFAULT,
   };
   metrics.attachSources({ db: () => input.db });
   const app = new Hono<AppEnv>();
@@ -149,6 +164,7 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
     })(c, next);
   });
   app.use('/api/*', authenticate(deps));
+  app.use('/api/*', auditDebtorLists(deps));
   app.use('/api/*', enforceTokenScope());
   app.route('/api', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
@@ -156,6 +172,10 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/users', userRoutes(deps));
   app.route('/api/users', peopleRoutes(deps));
   app.route('/api/password-reset', passwordResetRoutes(deps));
+  app.route('/api/users', userSignInCodeRoutes(deps));
+  app.route('/api/auth/code', signInCodeRoutes(deps));
+  app.route('/api/onboarding', onboardingRoutes(deps));
+  app.route('/api/demo', demoRoutes(deps));
   app.route('/api/debtors', debtorRoutes(deps));
   app.route('/api/debtors', debtorWorkspaceRoutes(deps));
   app.route('/api/debtor-duplicates', debtorDuplicateRoutes(deps));
@@ -171,6 +191,9 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
   app.route('/api/escalations', escalationRoutes(deps));
   app.route('/api/assignments', assignmentRoutes(deps));
   app.route('/api/import', importRoutes(deps));
+  app.route('/api/import', importToolRoutes(deps));
+  app.route('/api/export', exportRoutes(deps));
+  app.route('/api/lgpd', lgpdRoutes(deps));
   app.route('/api/settings', settingsRoutes(deps));
   app.route('/api/cadence', cadenceRoutes(deps));
   app.route('/api/portfolio', portfolioRoutes(deps));

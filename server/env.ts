@@ -34,6 +34,15 @@ const EnvSchema = v.object({
     v.pipe(v.string(TEXT), v.regex(/^smtps?:\/\//, 'deve começar com smtp:// ou smtps://')),
   ),
   QUITA_PWA: v.optional(v.picklist(['0', '1', 'true', 'false'], ZERO_OR_ONE)),
+  QUITA_DEMO_DEBTORS: v.optional(
+    v.pipe(
+      v.string(TEXT),
+      v.regex(/^\d{2,4}$/, 'deve ser um número de 10 a 5000'),
+      v.transform(Number),
+      v.minValue(10, 'deve ser um número de 10 a 5000'),
+      v.maxValue(5000, 'deve ser um número de 10 a 5000'),
+    ),
+  ),
   QUITA_MAIL_FROM: v.optional(v.pipe(v.string(TEXT), v.email('deve ser um endereço de e-mail'))),
   QUITA_PORTAL_SECRET: v.optional(
     v.pipe(v.string(TEXT), v.minLength(32, 'deve ter pelo menos 32 caracteres')),
@@ -58,6 +67,8 @@ export interface Env {
   buildPwa: boolean;
   /** Envelope sender of automatic e-mails (the display name is the creditor's legal name). */
   mailFrom: string;
+  /** Debtors the demo loads (QUITA_DEMO_DEBTORS, 10–5000); undefined = the default 2,000. */
+  demoDebtors: number | undefined;
   /** Derives the debtor's page links; else `<dataDir>/portal-secret` (server/portal/portal-token.ts). */
   portalSecret: string | undefined;
 }
@@ -86,6 +97,7 @@ export function readEnv(env: Readonly<Record<string, string | undefined>>): Env 
     smtpUrl: e.SMTP_URL,
     buildPwa: e.QUITA_PWA === undefined || e.QUITA_PWA === '1' || e.QUITA_PWA === 'true',
     mailFrom: e.QUITA_MAIL_FROM ?? 'cobranca@localhost',
+    demoDebtors: e.QUITA_DEMO_DEBTORS,
     portalSecret: e.QUITA_PORTAL_SECRET,
   };
 }

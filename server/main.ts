@@ -69,6 +69,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       ...(env.ops.metricsToken ? { metricsToken: env.ops.metricsToken } : {}),
       portalKey: portal.key,
       ...(env.publicUrl ? { publicUrl: env.publicUrl } : {}),
+      demoDebtors: env.demoDebtors,
       ...(pwaDir ? { pwaDir } : {}),
     });
     const tls = env.ops.tls;
@@ -78,6 +79,13 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       hostname: env.host,
       ...tlsOptions,
     });
+    // Idle keep-alive connections are kept longer than a reverse proxy's or a client's own idle
+    // timeout (Caddy keeps upstream connections 2 min): with Node's 5 s default the server closed
+    // connections just as a client reused them, and that request failed with a reset (seen
+    // under load in the push and import benchmarks). headersTimeout must stay above it.
+    const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+    http.keepAliveTimeout = 130_000;
+    http.headersTimeout = 131_000;
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
       server.once('error', reject);

@@ -269,6 +269,51 @@ const MATRIX: Record<string, Entry> = {
       json: { token: 'quita_reset_not_a_real_link_at_all', password: 'sabiá laranjeira 1987' },
     }),
   },
+  'POST /api/users/:id/sign-in-code': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: `/api/users/${f.users.collector.user.id}/sign-in-code` }),
+  },
+  'POST /api/auth/code/check': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 429],
+    request: () => ({
+      path: '/api/auth/code/check',
+      json: { code: 'quita_code_not_a_real_code_at_all_000' },
+    }),
+  },
+  'POST /api/auth/code': {
+    roles: 'public',
+    scoped: false,
+    allowed: [410, 429],
+    request: () => ({
+      path: '/api/auth/code',
+      json: { code: 'quita_code_not_a_real_code_at_all_000' },
+    }),
+  },
+  'GET /api/onboarding': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/onboarding' }),
+  },
+  'PUT /api/onboarding/steps/:step': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/onboarding/steps/import', json: { state: 'skipped' } }),
+  },
+  'POST /api/onboarding/name': {
+    roles: OWNER,
+    scoped: false,
+    request: (f) => ({ path: '/api/onboarding/name', json: { name: f.users.owner.user.name } }),
+  },
+  'POST /api/demo': {
+    roles: OWNER,
+    scoped: false,
+    // The fixture's organisation has debtors of its own: an admitted owner gets the route's 409.
+    allowed: [409],
+    request: () => ({ path: '/api/demo', json: {} }),
+  },
 
   'GET /api/debtors/lookup': {
     roles: ALL,
@@ -600,6 +645,69 @@ const MATRIX: Record<string, Entry> = {
       body: 'external_id,name,document,email,phone,address,city,state,debt_id,description,amount,due_date\n',
       headers: { 'content-type': 'text/csv' },
     }),
+  },
+  'GET /api/import/template.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/template.csv' }),
+  },
+  'POST /api/import/preview': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({
+      path: '/api/import/preview',
+      body: 'codigo_cliente;nome;cpf_cnpj\r\nA-1;Ana;529.982.247-25\r\n',
+      headers: { 'content-type': 'text/csv' },
+    }),
+  },
+  'GET /api/import/mappings': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/import/mappings' }),
+  },
+  'PUT /api/import/mappings': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({
+      path: '/api/import/mappings',
+      json: {
+        headers: ['Cod', 'Nome', 'Doc', 'Fatura', 'Total', 'Venc'],
+        columns: { external_id: 0, name: 1, document: 2, debt_id: 3, amount: 4, due_date: 5 },
+      },
+    }),
+  },
+  'DELETE /api/import/mappings/:signature': {
+    roles: OFFICE,
+    scoped: false,
+    // No map with this signature: admitted callers reach the lookup (404).
+    allowed: [204, 404],
+    request: () => ({ path: `/api/import/mappings/${'0'.repeat(32)}` }),
+  },
+  'GET /api/export/portfolio.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/export/portfolio.csv' }),
+  },
+  'GET /api/export/queue.csv': {
+    roles: OFFICE,
+    scoped: false,
+    request: () => ({ path: '/api/export/queue.csv' }),
+  },
+  'GET /api/lgpd/report': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/lgpd/report?document=52998224725' }),
+  },
+  'GET /api/lgpd/anonymisation': {
+    roles: OWNER,
+    scoped: false,
+    request: () => ({ path: '/api/lgpd/anonymisation' }),
+  },
+  'POST /api/lgpd/anonymisation': {
+    roles: OWNER,
+    scoped: false,
+    // The matrix's debtors have open debts: admitted, nothing anonymised (skipped).
+    request: (f) => ({ path: '/api/lgpd/anonymisation', json: { debtorIds: [f.spare] } }),
   },
   'GET /api/cadence/today': {
     roles: ALL,

@@ -26,6 +26,9 @@ const SKIPPED = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/setup',
+  // A refused sign-in code is counted for the rate limit (a login_attempts row), like a login.
+  'POST /api/auth/code/check',
+  'POST /api/auth/code',
 ]);
 
 let db: Db;
@@ -33,6 +36,25 @@ let app: ReturnType<typeof createApp>;
 const errors: unknown[] = [];
 const users = {} as Record<Role, SeededUser>;
 let ids: Record<string, string>;
+
+/**
+ * Text the database cannot store or that disguises itself (NUL, controls, bidi, lone surrogates,
+ * invisible-only): fast-check's default strings are printable ASCII and never reach these.
+ */
+const hostileText = fc.oneof(
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    '\u0007',
+    '\u0085',
+    '\u202Eabc',
+    '\u2066',
+    '\uD800',
+    '\u200B',
+    '\u3164 ',
+  ),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+);
 
 /** Valid bodies to start mutations from (endpoints missing here start from `{}`). */
 function templates(): Record<string, Record<string, unknown>> {
@@ -99,6 +121,11 @@ function templates(): Record<string, Record<string, unknown>> {
     'POST /api/escalations/:id/cancel': { reason: 'f' },
     'POST /api/assignments': { collectorId: users.collector.user.id, debtorIds: [debtor] },
     'POST /api/assignments/unassign': { debtorIds: [debtor] },
+    'PUT /api/import/mappings': {
+      headers: ['Cod', 'Nome', 'Doc', 'Fatura', 'Total', 'Venc'],
+      columns: { external_id: 0, name: 1, document: 2, debt_id: 3, amount: 4, due_date: 5 },
+    },
+    'POST /api/lgpd/anonymisation': { debtorIds: [debtor] },
     'POST /api/reconciliation/credits/:id/confirm': {
       debtorId: debtor,
       target: { kind: 'debt', debtId: debt },
@@ -112,6 +139,9 @@ function templates(): Record<string, Record<string, unknown>> {
     'POST /api/debtors/:id/contact-points/:pointId/verification': { state: 'verified' },
     'POST /api/debtors/:id/merge': { duplicateId: NO_ID, version: 1, duplicateVersion: 1 },
     'POST /api/password-reset/check': { token: 'quita_reset_abcdefghijklmnopqrstuvwxyz' },
+    'PUT /api/onboarding/steps/:step': { state: 'skipped' },
+    'POST /api/onboarding/name': { name: 'Dona Fuzz' },
+    'POST /api/demo': { debtors: 10 },
     'POST /api/password-reset': {
       token: 'quita_reset_abcdefghijklmnopqrstuvwxyz',
       password: 'sabiá laranjeira 1987',
@@ -257,7 +287,7 @@ test(`${RUNS} arbitrary bodies to every JSON write endpoint: no 5xx, and a rejec
             fc.subarray(Object.keys(bases[key] ?? {})),
             fc.dictionary(
               fc.constantFrom(...Object.keys(bases[key] ?? { x: 1 }), 'extra'),
-              fc.jsonValue(),
+              fc.oneof(fc.jsonValue(), hostileText, fc.array(hostileText, { maxLength: 2 })),
               { maxKeys: 3 },
             ),
           )
@@ -363,6 +393,7 @@ test('arbitrary forms to every action of the debtor page: no 5xx, and a refusal 
   const value = fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'grapheme', maxLength: 40 }),
+    hostileText,
     fc.constantFrom(
       '2025-03-12',
       '2025-13-45',

@@ -184,16 +184,17 @@ describe('owner PWA in Chromium', () => {
   test('work: CSV import with progress and per-row errors, then bulk assignment', async () => {
     await go('Trabalho', 'Trabalho');
     const csv = importCsv();
-    await page.getByLabel('Arquivo CSV').setInputFiles({
+    await page.getByLabel('Planilha (.csv)').setInputFiles({
       name: 'devedores.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(csv.text, 'utf8'),
     });
-    await page.getByRole('button', { name: 'Importar' }).click();
+    await page.getByTestId('sheet-read-as').waitFor();
+    await page.getByRole('button', { name: 'Importar', exact: true }).click();
     const report = page.getByTestId('import-report');
     await report.waitFor();
     await expect.poll(() => report.textContent()).toContain('20 novos');
-    const progress = page.locator('progress#import-progress');
+    const progress = page.locator('progress#sheet-progress');
     expect(await progress.getAttribute('value')).toBe(await progress.getAttribute('max'));
     expect(await page.getByTestId('import-rows').textContent()).toContain('22 linhas');
     const lines = await page

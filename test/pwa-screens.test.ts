@@ -226,7 +226,7 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
         await review.check(page, 'home');
 
         await go(page, 'Trabalho', 'Trabalho');
-        await page.locator('#csv').setInputFiles({
+        await page.locator('#sheet-file').setInputFiles({
           name: 'clientes.csv',
           mimeType: 'text/csv',
           buffer: Buffer.from(
@@ -239,7 +239,10 @@ describe('every screen in words, at 360×640 and 1280×800', () => {
             ].join('\n'),
           ),
         });
-        await page.getByRole('button', { name: 'Importar' }).click();
+        // The screen reads the file first (encoding, separator, headers), then imports.
+        await page.getByTestId('sheet-read-as').waitFor();
+        await review.check(page, 'work-import-read');
+        await page.getByRole('button', { name: 'Importar', exact: true }).click();
         await page.getByTestId('import-errors').waitFor();
         await page.getByTestId('import-errors').scrollIntoViewIfNeeded();
         await review.check(page, 'work-import-errors');

@@ -20,7 +20,7 @@ import { forEachDb, openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
-import { testDevice, visitPayload } from './helpers/sync';
+import { applyPage, testDevice, visitPayload } from './helpers/sync';
 
 const SECTIONS = [
   'organisation',
@@ -238,7 +238,7 @@ forEachDb((kind) => {
       const gate = new Promise<void>((resolve) => (release = resolve));
       let started: () => void = () => {};
       const inside = new Promise<void>((resolve) => (started = resolve));
-      // T1: an owner's save takes its feed position and sleeps before committing.
+      // T1: an owner's save writes its feed row and sleeps before committing.
       const t1 = db.transaction(async (tx) => {
         const saved = await writeSection(tx, 'negotiation', DEFAULT_NEGOTIATION_POLICY, {
           actorId: owner.user.id,
@@ -250,17 +250,23 @@ forEachDb((kind) => {
         await gate;
       });
       await inside;
-      // T2: the office logs a contact (it queues behind T1 on the feed lock); a pull in between.
+      // T2: the office logs a contact meanwhile. Writers no longer wait for each other
+      // (server/sync/feed-sequence.ts): it commits, and a pull in between delivers it, not T1.
       clock.advance(7 * 24 * 3600_000);
-      const t2 = logContact(debtor);
-      await new Promise((r) => setTimeout(r, 100));
-      const during = await device.pull(device.cursor);
-      expect(during.status).toBe(200);
-      expect(during.body.changes).toEqual([]);
-      device.cursor = during.body.cursor;
-      release();
+      let contactId: string;
+      try {
+        contactId = await logContact(debtor);
+        const during = await device.pull(device.cursor);
+        expect(during.status).toBe(200);
+        const seen = during.body.changes.map((c) => `${c.entity}:${c.id}`);
+        expect(seen).toContain(`contact:${contactId}`);
+        expect(seen).not.toContain('setting:negotiation');
+        applyPage(device.state, during.body);
+        device.cursor = during.body.cursor;
+      } finally {
+        release();
+      }
       await t1;
-      const contactId = await t2;
       await device.sync();
       expect(device.state.get('setting:negotiation')?.['version']).toBe(Number(before) + 1);
       expect(device.state.has(`contact:${contactId}`)).toBe(true);

@@ -13,7 +13,14 @@ import { forEachDb, openTestDb } from './helpers/test-db';
 import { seedUser, testClock, type SeededUser } from './helpers/auth';
 import { call } from './helpers/http';
 import { assign, createDebt, createDebtor } from './helpers/ledger';
-import { health, localIso, paymentPayload, testDevice, visitPayload } from './helpers/sync';
+import {
+  applyPage,
+  health,
+  localIso,
+  paymentPayload,
+  testDevice,
+  visitPayload,
+} from './helpers/sync';
 import { CLIENT_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
 import { uuidv7 } from 'uuidv7';
 
@@ -341,7 +348,8 @@ forEachDb((kind) => {
         await gate;
       });
       await inside;
-      // T2 writes too (it queues behind T1 on the feed lock) while a reader pulls in between.
+      // T2 writes too (about the same debtor, it waits for T1's key-share lock on the debtor row)
+      // while a reader pulls in between.
       const fast = testDevice(app, collector.headers, clock.now);
       const fastVisit = fast.mutation('visit.recorded', d.debtor, visitPayload());
       const t2 = fast.push([fastVisit]);
@@ -355,6 +363,60 @@ forEachDb((kind) => {
       release();
       await t1;
       expect((await t2).body.results[0]?.status).toBe('applied');
+      await device.sync();
+      expect(device.state.has(`visit:${slowVisit}`)).toBe(true);
+      expect(device.state.has(`visit:${fastVisit.mutation_id}`)).toBe(true);
+    });
+
+  if (kind === 'postgres')
+    test('commits out of id order: a later writer delivered first, the earlier one still delivered after it commits', async () => {
+      // Writers take no feed lock (server/sync/feed-sequence.ts): T2 commits while T1, which
+      // wrote its feed row first (a lower id), is still open. A pull in between delivers T2; the
+      // next pull after T1 commits must still deliver T1, though its id is below what was read.
+      const collector = await newCollector();
+      const [a, b] = await debtorsFor(collector, 2);
+      if (!a || !b) throw new Error('no debtors');
+      const device = testDevice(app, collector.headers, clock.now);
+      await device.sync();
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started: () => void = () => {};
+      const inside = new Promise<void>((resolve) => (started = resolve));
+      const slowVisit = uuidv7();
+      const t1 = db.transaction(async (tx) => {
+        await insertEntity(tx, 'visit', {
+          id: slowVisit,
+          debtor_id: a.debtor,
+          collector_id: collector.user.id,
+          visited_at: clock.now(),
+          outcome: 'not_home',
+        });
+        started();
+        await gate;
+      });
+      await inside;
+      const fast = testDevice(app, collector.headers, clock.now);
+      const fastVisit = fast.mutation('visit.recorded', b.debtor, visitPayload());
+      try {
+        expect((await fast.push([fastVisit])).body.results[0]?.status).toBe('applied');
+        const during = await device.pull(device.cursor);
+        expect(during.status).toBe(200);
+        const ids = during.body.changes.map((c) => c.id);
+        expect(ids).toContain(fastVisit.mutation_id);
+        expect(ids).not.toContain(slowVisit);
+        applyPage(device.state, during.body);
+        device.cursor = during.body.cursor;
+      } finally {
+        release();
+      }
+      await t1;
+      const [order] = await db.query<{ slow: number; fast: number }>(
+        `SELECT (SELECT id FROM changes WHERE entity_id = $1) AS slow,
+                (SELECT id FROM changes WHERE entity_id = $2) AS fast`,
+        [slowVisit, fastVisit.mutation_id],
+      );
+      // The case a cursor by id would lose: the row read later has the lower id.
+      expect(Number(order?.slow)).toBeLessThan(Number(order?.fast));
       await device.sync();
       expect(device.state.has(`visit:${slowVisit}`)).toBe(true);
       expect(device.state.has(`visit:${fastVisit.mutation_id}`)).toBe(true);

@@ -34,6 +34,10 @@ export const PUBLIC_ROUTES: Readonly<Record<string, Pick<Route, 'load'>>> = {
   '/redefinir-senha': {
     load: withText('desk', () => import('../screens/reset-password').then((m) => m.ResetPassword)),
   },
+  // The link of a sign-in QR code (shared/auth/sign-in-code.schema.ts SIGN_IN_CODE_PATH).
+  '/entrar-com-codigo': {
+    load: withText('access', () => import('../screens/sign-in-code').then((m) => m.SignInCode)),
+  },
 };
 
 export const ROUTES: readonly Route[] = [
@@ -103,6 +107,19 @@ export const ROUTES: readonly Route[] = [
     label: 'nav.people',
     roles: ['owner'],
     load: withText('desk', () => import('../screens/owner/desk/people').then((m) => m.People)),
+  },
+  {
+    path: '/primeiros-passos',
+    label: 'nav.guide',
+    roles: ['owner'],
+    hidden: true,
+    load: withText('guide', () => import('../screens/owner/guide/guide').then((m) => m.Guide)),
+  },
+  {
+    path: '/privacidade',
+    label: 'nav.privacy',
+    roles: ['owner'],
+    load: withText('office', () => import('../screens/owner/privacy').then((m) => m.Privacy)),
   },
   {
     path: '/pix',

@@ -1,8 +1,10 @@
 /** The office screens' text (portfolio, work, review, devices, settings): see ./messages.ts. */
 import { serverPtBR } from './messages-server';
+import { sheetsPtBR } from './messages-sheets';
 
 export const officePtBR = {
   ...serverPtBR,
+  ...sheetsPtBR,
   'portfolio.title': 'Carteira',
   'portfolio.totalOverdue': 'Total vencido',
   'portfolio.ofDebtors': 'devedores em atraso de',
@@ -26,37 +28,6 @@ export const officePtBR = {
   'portfolio.unassigned': 'Sem cobrador',
 
   'work.title': 'Trabalho',
-  'work.import.title': 'Importar devedores (CSV)',
-  'work.import.help':
-    'Uma linha por dívida, com o cabeçalho escrito exatamente assim. Reenviar o mesmo arquivo não duplica nada.',
-  'work.column.external_id': 'código do cliente no seu sistema',
-  'work.column.name': 'nome',
-  'work.column.document': 'CPF ou CNPJ',
-  'work.column.email': 'e-mail',
-  'work.column.phone': 'telefone',
-  'work.column.address': 'endereço',
-  'work.column.city': 'cidade',
-  'work.column.state': 'UF',
-  'work.column.debt_id': 'código da dívida',
-  'work.column.description': 'descrição',
-  'work.column.amount': 'valor',
-  'work.column.due_date': 'vencimento',
-  'work.column.other': 'coluna',
-  'work.import.file': 'Arquivo CSV',
-  'work.import.choose': 'Escolha um arquivo CSV.',
-  'work.import.submit': 'Importar',
-  'work.import.running': 'Importando…',
-  'work.import.progress': 'Progresso da importação',
-  'work.import.rows': 'linhas processadas',
-  'work.import.done': 'Importação concluída',
-  'work.import.created': 'novos',
-  'work.import.updated': 'atualizados',
-  'work.import.unchanged': 'sem mudança',
-  'work.import.errors': 'linhas com erro',
-  'work.import.errorsCaption': 'Linhas não importadas',
-  'work.import.line': 'Linha',
-  'work.import.column': 'Coluna',
-  'work.import.message': 'Problema',
   'work.assign.title': 'Atribuir devedores',
   'work.assign.search': 'Nome, CPF/CNPJ, telefone ou e-mail',
   'work.assign.collector': 'Cobrador',

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { accessPtBR } from './messages-access';
 import { deskPtBR } from './messages-desk';
+import { guidePtBR } from './messages-guide';
 import { fieldPtBR } from './messages-field';
 import { officePtBR } from './messages-office';
 import { reconciliationPtBR } from './messages-reconciliation';
@@ -21,6 +23,8 @@ const areaKeys = new Set<string>([
   ...Object.keys(reconciliationPtBR),
   ...Object.keys(fieldPtBR),
   ...Object.keys(deskPtBR),
+  ...Object.keys(guidePtBR),
+  ...Object.keys(accessPtBR),
 ]);
 
 /** Files that render before any area's text is loaded: the shell and the collector's first screen. */
@@ -52,6 +56,9 @@ describe('messages split by area', () => {
     expect(Object.keys(deskPtBR).filter((key) => key in officePtBR || key in fieldPtBR)).toEqual(
       [],
     );
+    const others = { ...officePtBR, ...fieldPtBR, ...deskPtBR };
+    expect(Object.keys(guidePtBR).filter((key) => key in others)).toEqual([]);
+    expect(Object.keys(accessPtBR).filter((key) => key in others || key in guidePtBR)).toEqual([]);
     // Before any area is loaded, only the core table answers.
     for (const key of areaKeys) expect(t(key as MessageKey)).toBeUndefined();
   });

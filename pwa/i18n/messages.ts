@@ -9,7 +9,9 @@
  * `loadMessages` before a screen of their area is imported (app/routes.ts). Until then their keys
  * read as undefined, like an unknown key.
  */
+import type { accessPtBR } from './messages-access';
 import type { deskPtBR } from './messages-desk';
+import type { guidePtBR } from './messages-guide';
 import type { fieldPtBR } from './messages-field';
 import type { officePtBR } from './messages-office';
 import type { reconciliationPtBR } from './messages-reconciliation';
@@ -51,9 +53,11 @@ const ptBR = {
   'nav.review': 'Revisão',
   'nav.devices': 'Dispositivos',
   'nav.settings': 'Ajustes',
+  'nav.privacy': 'Privacidade',
   'nav.pix': 'PIX',
   'nav.debtors': 'Devedores',
   'nav.people': 'Pessoas',
+  'nav.guide': 'Primeiros passos',
 
   'role.owner': 'Proprietário',
   'role.staff': 'Escritório',
@@ -140,9 +144,11 @@ export type MessageKey =
   | keyof typeof reconciliationPtBR
   | keyof typeof fieldPtBR
   | keyof typeof deskPtBR
+  | keyof typeof guidePtBR
+  | keyof typeof accessPtBR
   | keyof typeof startPtBR
   | keyof typeof syncPtBR;
-export type MessageArea = 'office' | 'field' | 'desk';
+export type MessageArea = 'office' | 'field' | 'desk' | 'guide' | 'access';
 
 type Catalogue = Partial<Record<MessageKey, string>>;
 
@@ -153,6 +159,8 @@ const areas: Record<MessageArea, () => Promise<Catalogue>> = {
     ),
   field: () => import('./messages-field').then((m) => m.fieldPtBR),
   desk: () => import('./messages-desk').then((m) => m.deskPtBR),
+  guide: () => import('./messages-guide').then((m) => m.guidePtBR),
+  access: () => import('./messages-access').then((m) => m.accessPtBR),
 };
 const loading = new Map<MessageArea, Promise<void>>();
 const catalogues: Record<string, Catalogue> = { 'pt-BR': { ...ptBR } };

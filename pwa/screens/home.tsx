@@ -2,7 +2,8 @@
  * Home: who is signed in, and this device's place in the world — connection, persistent storage
  * (requested here, result shown), install, app version. Owners get shortcuts to their screens.
  */
-import { useEffect } from 'preact/hooks';
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import {
   installable,
   installed,
@@ -15,7 +16,7 @@ import {
 import { role, session } from '../app/session';
 import { ROUTES } from '../app/routes';
 import '../i18n/messages-start';
-import { t, type MessageKey } from '../i18n/messages';
+import { loadMessages, t, type MessageKey } from '../i18n/messages';
 
 const PERSIST: Record<string, MessageKey> = {
   unknown: 'device.persist.unknown',
@@ -23,6 +24,24 @@ const PERSIST: Record<string, MessageKey> = {
   denied: 'device.persist.denied',
   unsupported: 'device.persist.unsupported',
 };
+
+/**
+ * The owner's "what is still missing" and the demo offer: loaded on demand with its text, so the
+ * collector's first screen never carries it.
+ */
+function OwnerSetup() {
+  const [card, setCard] = useState<{ C: ComponentType } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadMessages('guide')
+      .then(() => import('./owner/guide/home-card'))
+      .then((m) => live && setCard({ C: m.HomeCard }));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return card ? <card.C /> : null;
+}
 
 export function Home() {
   useEffect(() => {
@@ -37,6 +56,7 @@ export function Home() {
       </h1>
       <p class="muted">{r ? t(`role.${r}`) : ''}</p>
       {r === 'collector' ? <p class="notice">{t('home.collectorSoon')}</p> : null}
+      {r === 'owner' ? <OwnerSetup /> : null}
       <ul class="tiles">
         {ROUTES.filter((x) => r && x.roles.includes(r) && !x.hidden).map((x) => (
           <li key={x.path}>

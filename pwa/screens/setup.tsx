@@ -4,6 +4,7 @@ import type { LoginResponse } from '#shared/auth/auth.schema';
 import { api, errorMessage } from '../app/api';
 import { navigate, query } from '../app/router';
 import { signIn } from '../app/session';
+import { GUIDE_PATH } from './owner/guide/guide-path';
 import '../i18n/messages-start';
 import { t } from '../i18n/messages';
 
@@ -40,7 +41,8 @@ export function Setup() {
         },
       });
       signIn(res);
-      navigate('/ajustes', { replace: true });
+      // A brand-new owner continues with the first-run guide (creditor, PIX, collector, file).
+      navigate(GUIDE_PATH, { replace: true });
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -12,7 +12,7 @@
  */
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Db } from '../db/db';
-import { lockChangeFeed } from '../db/write';
+import { recordChanges } from '../db/write';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
 
 export interface SweepResult {
@@ -25,7 +25,6 @@ export async function sweepAgreements(db: Db, now: Date): Promise<SweepResult> {
   return db.transaction(async (tx) => {
     const settings = await loadLedgerSettings(tx);
     const today = todayFor(settings, now);
-    await lockChangeFeed(tx);
     const broken = await tx.query<{
       id: string;
       debtor_id: string;
@@ -49,15 +48,17 @@ export async function sweepAgreements(db: Db, now: Date): Promise<SweepResult> {
     );
     if (broken.length > 0) {
       const ids = broken.map((b) => b.id);
-      const debtors = broken.map((b) => b.debtor_id);
-      const versions = broken.map((b) => b.version);
       const days = broken.map((b) => b.broken_on);
-      await tx.query(
-        `INSERT INTO changes (entity, entity_id, debtor_id, op, version)
-         SELECT 'agreement', u.id::text, u.debtor_id, 'update', u.version
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS u(id, debtor_id, version, n)
-         ORDER BY u.n`,
-        [ids, debtors, versions],
+      // One INSERT for the feed rows (write.ts: no lock; pulls number them after the commit).
+      await recordChanges(
+        tx,
+        broken.map((b) => ({
+          entity: 'agreement' as const,
+          entityId: b.id,
+          debtorId: b.debtor_id,
+          op: 'update' as const,
+          version: b.version,
+        })),
       );
       await tx.query(
         `INSERT INTO audit_log (actor_id, action, entity, entity_id, detail)

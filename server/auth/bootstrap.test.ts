@@ -46,6 +46,30 @@ forEachDb((kind) => {
       expect(
         await db.query(`SELECT 1 FROM audit_log WHERE action = 'user.bootstrap'`),
       ).toHaveLength(1);
+      // A name given by a person: the first-run guide does not ask for it.
+      expect(await db.query(`SELECT state FROM onboarding_steps WHERE step = 'name'`)).toEqual([
+        { state: 'done' },
+      ]);
+    });
+  });
+
+  describe('owner from the environment, without QUITA_OWNER_NAME', () => {
+    let db: Db;
+    beforeAll(async () => {
+      db = await openTestDb(kind);
+    });
+    afterAll(async () => {
+      await db.close();
+    });
+
+    test('is named from the e-mail address, and the guide will ask to confirm it', async () => {
+      await bootstrapOwner(
+        db,
+        { email: 'rosa.almeida@padaria.com.br', password: PASSWORD },
+        new Date(),
+      );
+      expect(await db.query(`SELECT name FROM users`)).toEqual([{ name: 'Rosa Almeida' }]);
+      expect(await db.query(`SELECT 1 FROM onboarding_steps`)).toEqual([]);
     });
   });
 

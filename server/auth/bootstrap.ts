@@ -8,6 +8,8 @@ import * as v from 'valibot';
 import type { Db, Tx } from '../db/db';
 import { audit } from '../db/audit';
 import { NewUserSchema } from '#shared/auth/user.schema';
+import { nameFromEmail } from '#shared/onboarding/owner-name';
+import { confirmName } from '../onboarding/onboarding.repo';
 import { hashPassword } from './password';
 import { generateToken, hashToken } from './tokens';
 import { countUsers, insertUser, type UserRow } from './users.repo';
@@ -28,9 +30,11 @@ export async function bootstrapOwner(
 ): Promise<BootstrapResult> {
   if ((await countUsers(db)) > 0) return { kind: 'ready' };
   if (owner.email || owner.password) {
+    const named = owner.name !== undefined && owner.name.trim() !== '';
     const parsed = v.safeParse(NewUserSchema, {
       email: owner.email ?? '',
-      name: owner.name ?? 'Proprietário',
+      // Without QUITA_OWNER_NAME, a guess from the address; the first-run guide asks to confirm.
+      name: named ? owner.name : nameFromEmail(owner.email ?? '', 'Proprietário'),
       role: 'owner',
       password: owner.password ?? '',
     });
@@ -44,12 +48,13 @@ export async function bootstrapOwner(
     const created = await db.transaction(async (tx) => {
       if (!(await lockEmptyUsers(tx))) return false;
       const user = await insertUser(tx, { ...parsed.output, passwordHash });
+      if (named) await confirmName(tx, { by: user.id, now });
       await audit(tx, {
         actor: null,
         action: 'user.bootstrap',
         entity: 'user',
         entityId: user.id,
-        detail: { email: user.email, role: user.role, source: 'env' },
+        detail: { email: user.email, role: user.role, source: 'env', named },
       });
       return true;
     });
@@ -103,6 +108,8 @@ export async function completeSetup(
     passwordHash: input.passwordHash,
   });
   await tx.query('DELETE FROM setup_tokens');
+  // The person typed their name on the setup page: the guide need not ask for it.
+  await confirmName(tx, { by: user.id, now: input.now });
   await audit(tx, {
     actor: user.id,
     ip: input.ip,

@@ -17,6 +17,8 @@ import { cadenceTodayCommand } from './commands/cadence-today';
 import { chargesCommand } from './commands/charges';
 import { demoCommand } from './commands/demo';
 import { importDebtorsCommand } from './commands/import';
+import { exportCommand } from './commands/export';
+import { lgpdAnonymiseCommand } from './commands/lgpd';
 import { migrateCommand } from './commands/migrate';
 import { pixCommand } from './commands/pix';
 import { reconcileCommand } from './commands/reconcile';
@@ -34,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   cadenceTodayCommand,
   cadencePlanCommand,
   importDebtorsCommand,
+  exportCommand,
+  lgpdAnonymiseCommand,
   reconcileCommand,
   demoCommand,
   syncReprocessCommand,

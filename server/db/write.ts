@@ -1,8 +1,9 @@
 /**
  * Write helpers for synced entities. Every insert/update/delete of an entity row goes through
  * them so that the same transaction appends one row to `changes` (the feed sync pulls from) and
- * bumps the row's `version`. The first change in a transaction takes an advisory lock held until
- * commit: change ids are then allocated in commit order, so paging the feed by id is gap-safe.
+ * bumps the row's `version`. Feed rows are written without any lock and without a read position
+ * (`seq` NULL): the pull numbers committed rows in commit order before reading
+ * (server/sync/feed-sequence.ts), so writers never queue behind each other's commits.
  */
 import { insertRows } from './bulk';
 import type { Queryable, Row, Tx } from './db';
@@ -44,9 +45,7 @@ export interface Change {
   at: Date;
 }
 
-const CHANGES_LOCK_KEY = 7_201_540_444;
 const COLUMN_RE = /^[a-z_][a-z0-9_]*$/;
-const locked = new WeakSet<Tx>();
 
 function columns(row: Row): string[] {
   const keys = Object.keys(row);
@@ -60,25 +59,13 @@ function debtorIdOf(entity: Entity, row: Row): string | null {
   return typeof id === 'string' ? id : null;
 }
 
-/**
- * Takes the feed lock now (idempotent per transaction). A transaction that writes changes inside
- * savepoints it may roll back must call this first, outside them: a lock taken in a rolled-back
- * savepoint is released, and later changes of the transaction would then skip it.
- */
-export async function lockChangeFeed(tx: Tx): Promise<void> {
-  if (locked.has(tx)) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [CHANGES_LOCK_KEY]);
-  locked.add(tx);
-}
-
 type PendingChange = Parameters<typeof recordChange>[1];
 const deferred = new WeakMap<Tx, PendingChange[]>();
 
 /**
- * From now on this transaction's feed rows are buffered and written by `flushChanges`, which
- * takes the feed lock only then: a long transaction (a sync push batch) then holds the lock that
- * serialises every writer for one statement and its COMMIT, not for its whole duration.
- * `flushChanges` must run last, just before the commit.
+ * From now on this transaction's feed rows are buffered and written by `flushChanges` in one
+ * multi-row INSERT (a sync push batch writes its whole feed in one statement). `flushChanges` must
+ * run before the commit.
  */
 export function deferChanges(tx: Tx): void {
   if (!deferred.has(tx)) deferred.set(tx, []);
@@ -93,28 +80,55 @@ export function discardChangesSince(tx: Tx, mark: number): void {
   deferred.get(tx)?.splice(mark);
 }
 
-/** Takes the feed lock and writes the buffered rows, in the order they were recorded. */
-export async function flushChanges(tx: Tx): Promise<void> {
+/**
+ * The advisory lock of the feed's read order (server/sync/feed-sequence.ts): whoever numbers feed
+ * rows (`seq`) holds it until its transaction commits.
+ */
+export const FEED_LOCK_KEY = 7_201_540_444;
+
+/**
+ * Writes the buffered rows, in the order they were recorded. `numbered`: give them their read
+ * position now, under the feed lock held until this transaction commits, instead of leaving them to
+ * the pull's sequencer. For bulk writers (an import chunk writes thousands of feed rows): a later
+ * UPDATE of every one of them would double their cost. The lock is taken here, at the end, so it
+ * is held for this statement and the COMMIT only; a phone's push never takes it.
+ */
+export async function flushChanges(tx: Tx, options: { numbered?: boolean } = {}): Promise<void> {
   const list = deferred.get(tx) ?? [];
   deferred.delete(tx);
-  await writeChanges(tx, list);
+  const numbered = options.numbered === true && tx.kind === 'postgres';
+  if (numbered && list.length > 0)
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK_KEY]);
+  await writeChanges(tx, list, numbered);
 }
 
-/** Feed rows in multi-row INSERTs under the feed lock. */
-async function writeChanges(tx: Tx, list: readonly PendingChange[]): Promise<void> {
+/**
+ * Feed rows in one INSERT (typed arrays, whatever their number). On PGlite they are always
+ * numbered at once: its one connection runs transactions one after the other, so numbers taken
+ * in a transaction are above every committed one and become visible before any later one is
+ * taken; the pull's sequencer is not needed there (server/sync/feed-sequence.ts).
+ */
+async function writeChanges(
+  tx: Tx,
+  list: readonly PendingChange[],
+  lockedForNumbering = false,
+): Promise<void> {
   if (list.length === 0) return;
-  await lockChangeFeed(tx);
-  for (let start = 0; start < list.length; start += 1000) {
-    const chunk = list.slice(start, start + 1000);
-    await tx.query(
-      `INSERT INTO changes (entity, entity_id, debtor_id, op, version) VALUES ${chunk
-        .map(
-          (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}, $${i * 5 + 4}, $${i * 5 + 5})`,
-        )
-        .join(', ')}`,
-      chunk.flatMap((c) => [c.entity, c.entityId, c.debtorId, c.op, c.version]),
-    );
-  }
+  const numbered = lockedForNumbering || tx.kind === 'pglite';
+  await tx.query(
+    `INSERT INTO changes (entity, entity_id, debtor_id, op, version${numbered ? ', seq' : ''})
+     SELECT u.entity, u.entity_id, u.debtor_id, u.op, u.version${numbered ? ", nextval('changes_feed_seq')" : ''}
+     FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::integer[])
+       WITH ORDINALITY AS u(entity, entity_id, debtor_id, op, version, n)
+     ORDER BY u.n`,
+    [
+      list.map((c) => c.entity),
+      list.map((c) => c.entityId),
+      list.map((c) => c.debtorId),
+      list.map((c) => c.op),
+      list.map((c) => c.version),
+    ],
+  );
 }
 
 /** Appends changes to the feed (buffered under `deferChanges`, else written now in one INSERT). */
@@ -140,9 +154,9 @@ export async function recordChange(
     buffer.push(change);
     return;
   }
-  await lockChangeFeed(tx);
   await tx.query(
-    'INSERT INTO changes (entity, entity_id, debtor_id, op, version) VALUES ($1, $2, $3, $4, $5)',
+    `INSERT INTO changes (entity, entity_id, debtor_id, op, version, seq)
+     VALUES ($1, $2, $3, $4, $5, ${tx.kind === 'pglite' ? "nextval('changes_feed_seq')" : 'NULL'})`,
     [change.entity, change.entityId, change.debtorId, change.op, change.version],
   );
 }

@@ -98,6 +98,14 @@ function quote(value: string): string {
 
 export const DEMO_PREFIX = 'DEMO-';
 
+/** The demo's collectors (the owner's app offers each a sign-in QR code). */
+export const DEMO_COLLECTORS = [
+  { email: 'cobrador1@quita.demo', name: 'Carlos Cobrador' },
+  { email: 'cobrador2@quita.demo', name: 'Fernanda Campo' },
+  { email: 'cobrador3@quita.demo', name: 'Rafael Rota' },
+] as const;
+export const DEMO_COLLECTOR_EMAILS: readonly string[] = DEMO_COLLECTORS.map((c) => c.email);
+
 /** CSV lines (header first) of `count` demo debtors with debts due around `today`. */
 export function* demoPortfolioCsv(count: number, today: CalendarDate, seed = 7): Generator<string> {
   const random = prng(seed);

@@ -19,6 +19,8 @@ import {
   type CalendarDate,
 } from '#shared/time/calendar-date';
 import type { Role } from '#shared/auth/user.schema';
+import * as v from 'valibot';
+import { OrganisationSettingsSchema } from '#shared/settings/settings.schema';
 import { hashPassword } from '../auth/password';
 import { findUserByEmail, insertUser } from '../auth/users.repo';
 import { audit } from '../db/audit';
@@ -26,7 +28,10 @@ import type { Db, Row, Tx } from '../db/db';
 import type { Entity } from '../db/write';
 import { insertEntities, type ColumnTypes } from '../import/bulk-write';
 import { openDebtorImport, type ImportReport } from '../import/import-debtors';
-import { DEMO_PREFIX, demoPortfolioCsv } from './demo-portfolio';
+import { confirmName } from '../onboarding/onboarding.repo';
+import { readOrganisation, writeOrganisation } from '../settings/settings.repo';
+import { recordSettingChange } from '../sync/settings-feed';
+import { DEMO_COLLECTORS, DEMO_PREFIX, demoPortfolioCsv } from './demo-portfolio';
 
 export const DEMO_DEBTORS = 2000;
 
@@ -48,17 +53,15 @@ export interface DemoUser {
 
 export interface DemoSummary {
   today: CalendarDate;
+  /** What the run did to the creditor identity and the PIX key: filled only when unset. */
+  organisation: { creditor: 'filled' | 'kept'; pix: 'filled' | 'kept' };
   users: DemoUser[];
   import: Pick<ImportReport, 'rows' | 'debtors' | 'debts' | 'errorCount'>;
   /** Rows inserted by this run per table (0 everywhere on a second run). */
   inserted: Record<string, number>;
 }
 
-const COLLECTORS = [
-  { email: 'cobrador1@quita.demo', name: 'Carlos Cobrador' },
-  { email: 'cobrador2@quita.demo', name: 'Fernanda Campo' },
-  { email: 'cobrador3@quita.demo', name: 'Rafael Rota' },
-];
+const COLLECTORS = DEMO_COLLECTORS;
 
 async function ensureUsers(db: Db): Promise<{ users: DemoUser[]; ids: Map<string, string> }> {
   const users: DemoUser[] = [];
@@ -102,8 +105,76 @@ async function ensureUsers(db: Db): Promise<{ users: DemoUser[]; ids: Map<string
     });
     ids.set(user.role === 'collector' ? user.email : user.role, row.id);
     users.push({ ...user, password, created: true });
+    // The demo's owner has a real name: the guide need not ask for it.
+    if (user.role === 'owner')
+      await db.transaction((tx) => confirmName(tx, { by: row.id, now: new Date() }));
   }
   return { users, ids };
+}
+
+/**
+ * The demo's creditor, so every message names one (CDC art. 42-A) and the PIX screens draw a
+ * code. The CNPJ is the well-known documentation example; the PIX key is an e-mail at a domain
+ * that cannot exist (`.demo` is no top-level domain), so a code scanned by a real bank app can
+ * never pay a stranger.
+ */
+export const DEMO_CREDITOR = {
+  legalName: 'Comércio Exemplo Ltda',
+  tradeName: 'Loja Exemplo',
+  document: '11.222.333/0001-81',
+  phone: '(11) 3333-4444',
+  address: {
+    street: 'Rua da Demonstração',
+    number: '100',
+    district: 'Centro',
+    city: 'São Paulo',
+    state: 'SP',
+    postalCode: '01001-000',
+  },
+} as const;
+export const DEMO_PIX = { key: 'pix@quita.demo', keyType: 'email' } as const;
+
+/** Fills the creditor identity and the PIX key where they are unset; keeps what an owner saved. */
+async function ensureOrganisation(db: Db, now: Date): Promise<DemoSummary['organisation']> {
+  return db.transaction(async (tx) => {
+    const org = await readOrganisation(tx);
+    if (org.configured && org.pix !== null) return { creditor: 'kept', pix: 'kept' };
+    const current =
+      org.configured && org.legalName && org.document && org.address
+        ? {
+            legalName: org.legalName,
+            ...(org.tradeName ? { tradeName: org.tradeName } : {}),
+            document: org.document,
+            address: org.address,
+            ...(org.phone ? { phone: org.phone } : {}),
+            ...(org.pixMerchantName ? { pixMerchantName: org.pixMerchantName } : {}),
+            ...(org.pixMerchantCity ? { pixMerchantCity: org.pixMerchantCity } : {}),
+            ...(org.paymentLinkTemplate ? { paymentLinkTemplate: org.paymentLinkTemplate } : {}),
+          }
+        : DEMO_CREDITOR;
+    const input = v.parse(OrganisationSettingsSchema, {
+      ...current,
+      pix: org.pix ?? DEMO_PIX,
+      timeZone: org.timeZone,
+      state: org.configured ? org.state : DEMO_CREDITOR.address.state,
+      retentionDays: org.retentionDays,
+    });
+    const saved = await writeOrganisation(tx, input, { actorId: null, now });
+    if (!saved) throw new Error('the organisation row is missing');
+    await recordSettingChange(tx, 'organisation', saved.version);
+    const outcome = {
+      creditor: org.configured ? 'kept' : 'filled',
+      pix: org.pix === null ? 'filled' : 'kept',
+    } as const;
+    await audit(tx, {
+      actor: null,
+      action: 'settings.update',
+      entity: 'settings',
+      entityId: 'organisation',
+      detail: { version: saved.version, source: 'demo', ...outcome },
+    });
+    return outcome;
+  });
 }
 
 interface DemoDebt {
@@ -147,6 +218,7 @@ export async function seedDemo(
   );
   const today = todayIn(options.now.getTime(), org?.time_zone);
   const { users, ids } = await ensureUsers(db);
+  const organisation = await ensureOrganisation(db, options.now);
   const collectors = COLLECTORS.map((c) => ids.get(c.email) ?? '');
   const owner = ids.get('owner') ?? null;
 
@@ -457,6 +529,7 @@ export async function seedDemo(
   });
   return {
     today,
+    organisation,
     users,
     import: {
       rows: report.rows,

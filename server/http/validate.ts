@@ -8,18 +8,47 @@ import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import * as v from 'valibot';
 import { issuesToProblem } from '#shared/api/problem';
+import { findUnsafeText } from '#shared/text/safe-text';
 import { problem, problemError, problemResponse } from './problem';
+
+/**
+ * The 422 for text the database could not store or that disguises itself (NUL, control and bidi
+ * characters, lone surrogates: shared/text/safe-text.ts), anywhere in `value`, or null. Checked on
+ * the raw input before the schema, so fields kept as JSON (settings, addresses) are covered too.
+ */
+export function unsafeTextProblem(value: unknown): Response | null {
+  const found = findUnsafeText(value);
+  if (!found) return null;
+  return problemResponse(
+    problem(
+      422,
+      'validation',
+      found.field === '' ? found.message : `${found.field}: ${found.message}`,
+      {
+        errors: [{ field: found.field, message: found.message }],
+      },
+    ),
+  );
+}
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
-/** Validates the JSON body against `schema`. */
-export function jsonBody<S extends v.GenericSchema>(schema: S) {
+/**
+ * Validates the JSON body against `schema`. `rawTextGuard: false` leaves unsafe text to the
+ * route (sync push judges each mutation on its own, so one bad fact never fails the batch).
+ */
+export function jsonBody<S extends v.GenericSchema>(
+  schema: S,
+  options: { rawTextGuard?: boolean } = {},
+) {
   return validator('json', (value, c: Context) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim() ?? '';
     if (!JSON_TYPE.test(type))
       return problemResponse(
         problem(415, 'unsupported-media-type', 'envie o corpo como application/json'),
       );
+    const unsafe = options.rawTextGuard === false ? null : unsafeTextProblem(value);
+    if (unsafe) return unsafe;
     const parsed = v.safeParse(schema, value);
     if (!parsed.success)
       return problemResponse(

@@ -1,12 +1,11 @@
 /**
  * Batched equivalents of write.ts's `insertEntity`/`updateEntity` for imports and seeding: one
  * statement per batch (unnest of typed arrays) instead of one per row, and the change-feed rows
- * appended in one statement too. `recordChange` writes the first change, which also takes the
- * feed's advisory lock for the transaction, so feed ordering stays exactly as write.ts defines it.
- * (A `recordChanges(tx, list)` in write.ts would make that first call unnecessary.)
+ * appended in one statement too (`recordChanges`: buffered when the transaction defers its feed
+ * rows, as an import chunk does, else written at once).
  */
 import type { Row, Tx } from '../db/db';
-import { ENTITY_TABLES, recordChange, type ChangeOp, type Entity } from '../db/write';
+import { ENTITY_TABLES, recordChanges, type ChangeOp, type Entity } from '../db/write';
 
 /** SQL type of each column, for the array casts (`$1::uuid[]`). */
 export type ColumnType =
@@ -55,24 +54,15 @@ async function appendChanges(
   op: ChangeOp,
   written: readonly Written[],
 ): Promise<void> {
-  const debtorOf = (w: Written): string | null =>
-    entity === 'debtor' ? w.id : (w.debtor_id ?? null);
-  const [first, ...rest] = written;
-  if (!first) return;
-  await recordChange(tx, {
-    entity,
-    entityId: first.id,
-    debtorId: debtorOf(first),
-    op,
-    version: first.version,
-  });
-  if (rest.length === 0) return;
-  await tx.query(
-    `INSERT INTO changes (entity, entity_id, debtor_id, op, version)
-     SELECT $1, u.entity_id, u.debtor_id, $2, u.version
-     FROM unnest($3::uuid[], $4::uuid[], $5::integer[]) WITH ORDINALITY AS u(entity_id, debtor_id, version, n)
-     ORDER BY u.n`,
-    [entity, op, rest.map((w) => w.id), rest.map(debtorOf), rest.map((w) => w.version)],
+  await recordChanges(
+    tx,
+    written.map((w) => ({
+      entity,
+      entityId: w.id,
+      debtorId: entity === 'debtor' ? w.id : (w.debtor_id ?? null),
+      op,
+      version: w.version,
+    })),
   );
 }
 
@@ -83,22 +73,48 @@ function returning(entity: Entity): string {
     : 'RETURNING t.id, t.version, t.debtor_id';
 }
 
-/** Inserts rows (each with its `id`) of one entity and appends an 'insert' change per row. */
+/**
+ * Inserts rows (each with its `id`) of one entity and appends an 'insert' change per row, except
+ * for rows of `unreadDebtors`: debtors inserted earlier in this same transaction. No collector can
+ * have been assigned such a debtor (it is invisible to every other transaction until the commit),
+ * and the feed is only ever read for assigned debtors; the assignment's own change later sends the
+ * debtor whole, with everything it has (server/sync/pull.ts). Their feed rows would never be read.
+ */
 export async function insertEntities(
   tx: Tx,
   entity: Entity,
   types: ColumnTypes,
   rows: readonly Row[],
+  options: { unreadDebtors?: ReadonlySet<string> } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = columnList(types);
+  const unread = options.unreadDebtors;
+  const fed = unread === undefined ? rows : rows.filter((r) => !unread.has(debtorOfRow(entity, r)));
+  // Rows of debtors created in this same transaction have no feed reader (see `unreadDebtors`):
+  // no RETURNING, no feed row.
+  if (fed.length < rows.length)
+    await tx.query(
+      `INSERT INTO ${ENTITY_TABLES[entity]} AS t (${names.join(', ')})
+       SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${unnest(names, types)}`,
+      arrays(
+        names,
+        types,
+        rows.filter((r) => unread?.has(debtorOfRow(entity, r))),
+      ),
+    );
+  if (fed.length === 0) return;
   const written = await tx.query<Written>(
     `INSERT INTO ${ENTITY_TABLES[entity]} AS t (${names.join(', ')})
      SELECT ${names.map((n) => `u.${n}`).join(', ')} FROM ${unnest(names, types)}
      ${returning(entity)}`,
-    arrays(names, types, rows),
+    arrays(names, types, fed),
   );
   await appendChanges(tx, entity, 'insert', written);
+}
+
+function debtorOfRow(entity: Entity, row: Row): string {
+  return String(entity === 'debtor' ? row['id'] : row['debtor_id']);
 }
 
 /**

@@ -81,8 +81,14 @@ export function sniffDelimiter(headerLine: string): ',' | ';' | '\t' {
   return best[1] > 0 ? best[0] : ',';
 }
 
-/** Splits decoded text into records with line numbers; blank lines are skipped but counted. */
-export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+/**
+ * Splits decoded text into records with line numbers; blank lines are skipped but counted.
+ * `info.delimiter` is set once the header line has been read.
+ */
+export async function* csvRecords(
+  text: AsyncIterable<string>,
+  info: { delimiter?: string } = {},
+): AsyncGenerator<CsvRecord> {
   let carry = '';
   let config: { delimiter: string; newline: '\n' | '\r\n' | '\r' } | undefined;
   let line = 0;
@@ -109,9 +115,11 @@ export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<C
       if (end < 0 || end === carry.length - 1) continue;
       const newline = carry.startsWith('\r\n', end) ? '\r\n' : carry[end] === '\r' ? '\r' : '\n';
       config = { delimiter: sniffDelimiter(carry.slice(0, end)), newline };
+      info.delimiter = config.delimiter;
     }
     yield* take(carry, false);
   }
   config ??= { delimiter: sniffDelimiter(carry), newline: '\n' };
+  info.delimiter = config.delimiter;
   if (carry !== '') yield* take(carry, true);
 }

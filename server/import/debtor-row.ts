@@ -5,29 +5,23 @@
  * pt-BR "fit for a CSV import report" texts, and this module's own messages match them: they name
  * the field in Portuguese and leave the column's name to `RowError.column`.
  */
+import { ImportColumns, type ImportColumn } from '#shared/api/import.schema';
 import { tryParseMoney, type Cents } from '#shared/money/money';
 import { tryParseBrazilianDate, type CalendarDate } from '#shared/time/calendar-date';
 import { tryParseDocument } from '#shared/identity/document';
 import { isValidEmail, normalizeEmail } from '#shared/identity/email';
 import { tryToE164, type PhoneE164 } from '#shared/identity/phone';
 import { isUf, type UF } from '#shared/identity/uf';
+import { parseWhatsappCell } from '#shared/identity/whatsapp';
+import { unsafeTextMessage } from '#shared/text/safe-text';
+import type { ColumnIndex } from './columns';
 
-/** The columns every import file must have (any order, any case; extra columns are ignored). */
-export const IMPORT_COLUMNS = [
-  'external_id',
-  'name',
-  'document',
-  'email',
-  'phone',
-  'address',
-  'city',
-  'state',
-  'debt_id',
-  'description',
-  'amount',
-  'due_date',
-] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/**
+ * The columns an import file may have (shared/api/import.schema.ts; the names each answers to,
+ * and which are required, are in ./columns.ts; extra columns are ignored).
+ */
+export const IMPORT_COLUMNS = ImportColumns;
+export type { ImportColumn };
 
 /** Each column in pt-BR with its article, for messages ("o valor deve ser maior que zero"). */
 export const COLUMN_LABELS: Readonly<Record<ImportColumn, string>> = {
@@ -36,6 +30,7 @@ export const COLUMN_LABELS: Readonly<Record<ImportColumn, string>> = {
   document: 'o CPF/CNPJ',
   email: 'o e-mail',
   phone: 'o telefone',
+  whatsapp: 'a marcação de WhatsApp',
   address: 'o endereço',
   city: 'a cidade',
   state: 'a UF',
@@ -44,9 +39,6 @@ export const COLUMN_LABELS: Readonly<Record<ImportColumn, string>> = {
   amount: 'o valor',
   due_date: 'o vencimento',
 };
-
-/** Where each import column sits in a row. */
-export type ColumnIndex = Readonly<Record<ImportColumn, number>>;
 
 /** One problem found in the file; `column` is null when it concerns the whole row. */
 export interface RowError {
@@ -66,6 +58,8 @@ export interface DebtorFields {
   state: UF | null;
   email: string | null;
   phone: PhoneE164 | null;
+  /** What the file says about the phone's WhatsApp (null: not said; the presumption applies). */
+  whatsapp: boolean | null;
 }
 
 /** The debt half of a row, normalised. */
@@ -92,29 +86,8 @@ const MAX_LENGTH: Partial<Record<ImportColumn, number>> = {
   description: 200,
 };
 
-/**
- * Maps header names (trimmed, case-insensitive) to positions. Returns the missing required
- * columns, and the columns given twice (which one would we read?), when there are any.
- */
-export function resolveColumns(
-  header: readonly string[],
-): { ok: true; index: ColumnIndex } | { ok: false; missing: ImportColumn[]; duplicated: string[] } {
-  const positions = new Map<string, number[]>();
-  header.forEach((name, i) => {
-    const key = name.trim().toLowerCase();
-    positions.set(key, [...(positions.get(key) ?? []), i]);
-  });
-  const missing = IMPORT_COLUMNS.filter((column) => !positions.has(column));
-  const duplicated = IMPORT_COLUMNS.filter((column) => (positions.get(column)?.length ?? 0) > 1);
-  if (missing.length > 0 || duplicated.length > 0) return { ok: false, missing, duplicated };
-  const index = Object.fromEntries(
-    IMPORT_COLUMNS.map((column) => [column, positions.get(column)?.[0] ?? -1]),
-  ) as Record<ImportColumn, number>;
-  return { ok: true, index };
-}
-
 const NOT_UTF8 =
-  'tem bytes que não são UTF-8 válido (o arquivo foi salvo como Latin-1/ANSI?); salve-o como "CSV UTF-8" e importe de novo';
+  'tem caracteres que não puderam ser lidos (o arquivo mistura codificações?); salve-o de novo pelo Excel como "CSV UTF-8" ou "CSV (separado por vírgulas)" e importe de novo';
 
 /**
  * Checks one data row. `fields` are the raw cell texts; `line` is the spreadsheet row number
@@ -128,8 +101,11 @@ export function parseImportRow(
   const errors: RowError[] = [];
   const fail = (column: ImportColumn, message: string) => errors.push({ line, column, message });
   const cell = (column: ImportColumn): string => {
-    const value = (fields[index[column]] ?? '').trim();
-    if (value.includes('\uFFFD')) fail(column, NOT_UTF8);
+    const at = index[column];
+    const value = at < 0 ? '' : (fields[at] ?? '').trim();
+    if (value.includes('\uFFFD')) fail(column, `${COLUMN_LABELS[column]} ${NOT_UTF8}`);
+    const unsafe = unsafeTextMessage(value, COLUMN_LABELS[column]);
+    if (unsafe !== null) fail(column, unsafe);
     const max = MAX_LENGTH[column];
     if (max !== undefined && value.length > max)
       fail(
@@ -173,6 +149,13 @@ export function parseImportRow(
     else fail('phone', parsed.message);
   }
 
+  const whatsappText = cell('whatsapp');
+  const whatsapp = parseWhatsappCell(whatsappText);
+  if (whatsapp === undefined)
+    fail('whatsapp', `"${whatsappText}" não diz se o telefone tem WhatsApp; use sim ou não`);
+  else if (whatsapp !== null && phoneText === '')
+    fail('whatsapp', 'a marcação de WhatsApp precisa de um telefone na mesma linha');
+
   const addressLine = optional(cell('address'));
   const city = optional(cell('city'));
   let state: UF | null = null;
@@ -206,7 +189,18 @@ export function parseImportRow(
     ok: true,
     row: {
       line,
-      debtor: { externalId, kind, name, document, addressLine, city, state, email, phone },
+      debtor: {
+        externalId,
+        kind,
+        name,
+        document,
+        addressLine,
+        city,
+        state,
+        email,
+        phone,
+        whatsapp: whatsapp ?? null,
+      },
       debt: { externalId: debtId, description, principalCents, dueOn },
     },
   };
@@ -222,6 +216,7 @@ export function debtorFingerprint(debtor: DebtorFields): string {
     debtor.state,
     debtor.email,
     debtor.phone,
+    debtor.whatsapp,
   ]);
 }
 
@@ -233,6 +228,7 @@ const FINGERPRINT_COLUMNS: readonly ImportColumn[] = [
   'state',
   'email',
   'phone',
+  'whatsapp',
 ];
 
 /** The first column where two fingerprints of the same debtor differ. */

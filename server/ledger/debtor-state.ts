@@ -77,11 +77,16 @@ export function groupBy<T extends { debtor_id: string }>(rows: readonly T[]): Ma
 export async function loadDebtorFacts(
   q: Queryable,
   debtorIds: readonly string[],
+  options: { ledgerOnly?: boolean } = {},
 ): Promise<Map<string, DebtorFacts>> {
   const result = new Map<string, DebtorFacts>();
   if (debtorIds.length === 0) return result;
   const ids = [...new Set(debtorIds)];
+  // `ledgerOnly` (what `ledgerState` reads): contacts, visits and notices are left
+  // empty, which a 100,000-debtor export does not need to read.
   const of = <T extends object>(sql: string) => q.query<T>(sql, [ids]);
+  const unlessLedgerOnly = <T extends object>(sql: string) =>
+    options.ledgerOnly ? Promise.resolve([] as T[]) : of<T>(sql);
   const [
     debtors,
     points,
@@ -122,12 +127,18 @@ export async function loadDebtorFacts(
     of<DisputeRow>(
       'SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
     ),
-    of<NoticeRow>('SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id'),
+    unlessLedgerOnly<NoticeRow>(
+      'SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id',
+    ),
     of<EscalationRow>(
       'SELECT * FROM escalations WHERE debtor_id = ANY($1::uuid[]) ORDER BY created_at, id',
     ),
-    of<ContactRow>('SELECT * FROM contact_log WHERE debtor_id = ANY($1::uuid[]) ORDER BY at, id'),
-    of<VisitRow>('SELECT * FROM visits WHERE debtor_id = ANY($1::uuid[]) ORDER BY visited_at, id'),
+    unlessLedgerOnly<ContactRow>(
+      'SELECT * FROM contact_log WHERE debtor_id = ANY($1::uuid[]) ORDER BY at, id',
+    ),
+    unlessLedgerOnly<VisitRow>(
+      'SELECT * FROM visits WHERE debtor_id = ANY($1::uuid[]) ORDER BY visited_at, id',
+    ),
     of<AssignmentRow>(
       `SELECT a.id, a.debtor_id, a.collector_id, u.name AS collector_name, a.started_at
        FROM assignments a JOIN users u ON u.id = a.collector_id
@@ -307,7 +318,12 @@ export interface DebtorState {
 const WINDOW_REFUSALS = new Set(['outside_window', 'sunday', 'holiday', 'preferred_hours']);
 
 /** Derives the debtor's state; pure apart from reading `now`. */
-export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: Date): DebtorState {
+/**
+ * The ledger half of `debtorState`: each debt's itemised balance as of today, the totals, days
+ * overdue, promise statuses and the status badge, without the régua's plan or the contact clock
+ * (what a portfolio export needs, for 100,000 debtors).
+ */
+export function ledgerState(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
   const today = todayFor(settings, now);
   const ledger = ledgerOf(facts, today);
   const views = new Map(ledger.debts.map((v) => [v.id, v]));
@@ -327,6 +343,19 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
   const promiseStatuses = new Map(
     facts.promises.map((p) => [p.id, derivedPromiseStatus(p, facts.payments, today)] as const),
   );
+  let status: DebtorStatus = 'em_dia';
+  if (facts.disputes.some((d) => d.status === 'open')) status = 'disputa';
+  else if (facts.escalations.some((e) => e.status === 'listed' || e.status === 'removal_due'))
+    status = 'negativado';
+  else if (ledger.agreements.some((a) => a.status === 'active')) status = 'acordo';
+  else if ([...promiseStatuses.values()].includes('active')) status = 'promessa';
+  else if (daysOverdue > 0) status = 'vencido';
+  return { today, ledger, views, covered, debts, live, daysOverdue, promiseStatuses, status };
+}
+
+export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: Date): DebtorState {
+  const { today, ledger, views, covered, debts, live, daysOverdue, promiseStatuses, status } =
+    ledgerState(facts, settings, now);
   const profile = contactProfile(facts.debtor, settings);
   const history = contactHistory(facts.contacts);
   const plan = planNextActions({
@@ -382,14 +411,6 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
           .sort((a, b) => a.offsetDays - b.offsetDays)
           .filter((s) => s.offsetDays <= carrying.daysOverdue)
           .at(-1);
-
-  let status: DebtorStatus = 'em_dia';
-  if (facts.disputes.some((d) => d.status === 'open')) status = 'disputa';
-  else if (facts.escalations.some((e) => e.status === 'listed' || e.status === 'removal_due'))
-    status = 'negativado';
-  else if (ledger.agreements.some((a) => a.status === 'active')) status = 'acordo';
-  else if ([...promiseStatuses.values()].includes('active')) status = 'promessa';
-  else if (daysOverdue > 0) status = 'vencido';
 
   const clock = contactClock(profile, history, settings.cadence, settings.holidays);
   const localToday = localDateTime(now.getTime(), clock.timeZone).date;

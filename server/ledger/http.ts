@@ -9,6 +9,7 @@ import { factsOfRow, STORY_SELECT, type StoryRow } from '../debtors/story.repo';
 import { issuesToProblem } from '#shared/api/problem';
 import { problem, problemError, problemResponse } from '../http/problem';
 import type { DebtorFacts } from './debtor-state';
+import { unsafeTextProblem } from '../http/validate';
 
 /** Validates the query string (single values only) against `schema`; 422 naming the parameter. */
 export function queryParams<S extends v.GenericSchema>(schema: S) {
@@ -18,6 +19,8 @@ export function queryParams<S extends v.GenericSchema>(schema: S) {
       const first = Array.isArray(raw) ? raw[0] : raw;
       if (first !== undefined) single[key] = first;
     }
+    const unsafe = unsafeTextProblem(single);
+    if (unsafe) return unsafe;
     const parsed = v.safeParse(schema, single);
     if (!parsed.success)
       return problemResponse(

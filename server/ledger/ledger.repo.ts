@@ -4,7 +4,8 @@
  * Every entity row goes through server/db/write.ts so the sync feed sees it.
  */
 import { uuidv7 } from 'uuidv7';
-import type { ContactPoint } from '#shared/domain/debtor.schema';
+import type { ContactPointInput } from '#shared/domain/debtor.schema';
+import { whatsappFlag } from '#shared/identity/whatsapp';
 import { normalizeEmail } from '#shared/identity/email';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import type { CalendarDate } from '#shared/time/calendar-date';
@@ -27,7 +28,7 @@ async function writeKeys(tx: Tx, point: ContactPointRow): Promise<void> {
     );
 }
 
-async function insertPoint(tx: Tx, debtorId: string, point: ContactPoint): Promise<void> {
+async function insertPoint(tx: Tx, debtorId: string, point: ContactPointInput): Promise<void> {
   const row = await insertEntity<ContactPointRow>(tx, 'contact_point', {
     id: uuidv7(),
     debtor_id: debtorId,
@@ -35,7 +36,7 @@ async function insertPoint(tx: Tx, debtorId: string, point: ContactPoint): Promi
     value: point.value,
     match_key: matchKeys(point.kind, point.value)[0] ?? point.value,
     label: point.label ?? null,
-    is_whatsapp: point.kind === 'phone' ? point.isWhatsapp : false,
+    is_whatsapp: point.kind === 'phone' ? whatsappFlag(point.value, point.isWhatsapp) : false,
     verified: point.verified,
   });
   await writeKeys(tx, row);
@@ -48,7 +49,7 @@ async function insertPoint(tx: Tx, debtorId: string, point: ContactPoint): Promi
 export async function replaceContactPoints(
   tx: Tx,
   debtorId: string,
-  points: readonly ContactPoint[],
+  points: readonly ContactPointInput[],
 ): Promise<void> {
   const existing = await tx.query<ContactPointRow>(
     'SELECT * FROM contact_points WHERE debtor_id = $1',
@@ -67,7 +68,8 @@ export async function replaceContactPoints(
       continue;
     }
     wanted.delete(`${row.kind}:${row.value}`);
-    const isWhatsapp = point.kind === 'phone' ? point.isWhatsapp : false;
+    // A phone whose flag is not stated keeps the one stored.
+    const isWhatsapp = point.kind === 'phone' ? (point.isWhatsapp ?? row.is_whatsapp) : false;
     if (
       (point.label ?? null) !== row.label ||
       point.verified !== row.verified ||

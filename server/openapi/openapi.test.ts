@@ -17,6 +17,7 @@ interface Doc {
         };
         security?: unknown[];
         'x-roles'?: string[];
+        'x-token-scopes'?: string[];
       }
     >
   >;
@@ -66,4 +67,19 @@ test('the document is public and valid JSON with an info block', async () => {
   const res = await call<{ info: { version: string } }>(app, 'GET', '/api/openapi.json');
   expect(res.status).toBe(200);
   expect(res.body.info.version).toBe('9.9.9');
+});
+
+test('the spreadsheet and LGPD operations state their roles and the bodies they take', async () => {
+  const { body } = await call<Doc>(app, 'GET', '/api/openapi.json');
+  const ops = Object.entries(body.paths)
+    .filter(([path]) => /^\/api\/(import|export|lgpd)\//.test(path))
+    .flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ path, m, op })));
+  expect(ops.length).toBe(11);
+  for (const { path, m, op } of ops) {
+    expect(op['x-roles'], `${m} ${path}`).toBeDefined();
+    expect(op['x-token-scopes'], `${m} ${path}`).toEqual(['full']);
+  }
+  const put = body.paths['/api/import/mappings']?.['put']?.requestBody?.content['application/json'];
+  expect(JSON.stringify(put?.schema)).toContain('headers');
+  expect(body.paths['/api/lgpd/report']?.['get']?.['x-roles']).toEqual(['owner']);
 });

@@ -32,7 +32,9 @@ import {
   NewChatIdentitySchema,
 } from '#shared/extension/chat-identity.schema';
 import type { OperationDoc } from './document';
+import { FIRST_HOUR_OPERATIONS } from './operations-first-hour';
 import { OFFICE_OPERATIONS } from './operations-office';
+import { SHEETS_OPERATIONS } from './operations-sheets';
 import { TodayQuerySchema } from '../routes/cadence.routes';
 import { ContactWindowsSettingsSchema } from '../routes/settings.routes';
 
@@ -41,6 +43,8 @@ const OWNER = ['owner'] as const;
 
 export const OPERATIONS: Record<string, OperationDoc> = {
   ...OFFICE_OPERATIONS,
+  ...FIRST_HOUR_OPERATIONS,
+  ...SHEETS_OPERATIONS,
   'GET /api/health': { summary: 'Saúde do servidor e do banco', roles: 'public' },
   'GET /api/openapi.json': { summary: 'Este documento', roles: 'public' },
   'POST /api/auth/login': {

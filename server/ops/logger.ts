@@ -74,15 +74,17 @@ export function prettyLine(line: string): string {
   } catch {
     return line;
   }
-  const { level, time, msg, err, pid: _pid, hostname: _host, ...rest } = entry;
+  const { level, time, msg, err, pid: _pid, hostname: _host, setupLink, ...rest } = entry;
   const when = typeof time === 'string' ? time.slice(11, 19) : '';
   const name = typeof level === 'string' ? level : (LEVEL_NAMES[Number(level)] ?? 'info');
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  // The one-time setup link is for the person at the terminal: on a line of its own, to copy.
+  const link = typeof setupLink === 'string' ? `\n${' '.repeat(15)}${setupLink}` : '';
   const error =
     err && typeof err === 'object' && 'stack' in err
       ? `\n${String((err as { stack: unknown }).stack)}`
       : '';
-  return `${when} ${name.padEnd(5)} ${typeof msg === 'string' ? msg : ''}${extra}${error}\n`;
+  return `${when} ${name.padEnd(5)} ${typeof msg === 'string' ? msg : ''}${extra}${link}${error}\n`;
 }
 
 /** A pino destination that scrubs every line and writes it (as JSON or pretty) to `out`. */

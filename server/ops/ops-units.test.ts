@@ -12,7 +12,7 @@ import { restoreEpochFloor } from './backup/pglite-backup';
 import { splitPassword } from './backup/postgres-tools';
 import { nextRunAt } from './backup/scheduler';
 import { parseTrustedProxies } from './forwarded';
-import { scrubLogLine, scrubPersonalData } from './logger';
+import { prettyLine, scrubLogLine, scrubPersonalData } from './logger';
 import { readOpsEnv } from './ops-env';
 import { backupLevel } from './server-state.routes';
 
@@ -90,6 +90,18 @@ describe('log scrubbing', () => {
       nested: { to: '[e-mail]', n: 12345678909 },
       setupLink: 'http://h/setup?token=abc',
     });
+  });
+  test('a terminal shows the setup link on a line of its own, ready to copy', () => {
+    const line = JSON.stringify({
+      level: 'info',
+      time: '2026-12-07T10:00:00.000Z',
+      pid: 1,
+      msg: 'no users yet',
+      setupLink: 'http://127.0.0.1:8787/setup?token=abc',
+    });
+    expect(prettyLine(line)).toBe(
+      '10:00:00 info  no users yet\n               http://127.0.0.1:8787/setup?token=abc\n',
+    );
   });
 });
 

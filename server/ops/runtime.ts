@@ -1,7 +1,8 @@
 /**
  * The operations side of a running server, wired by main.ts: the database behind a switchable
  * handle (so a PGlite restore can swap it while serving), the metrics registry with process
- * metrics, the daily backup schedule, the PGlite admin socket for `quita backup`/`quita restore`,
+ * metrics, the daily backup schedule, the PGlite admin socket for `quita backup`/`quita restore`
+ * (and `quita demo`),
  * the cadence worker's state, and what the owner's server page reads.
  */
 import type { Db } from '../db/db';
@@ -16,6 +17,9 @@ import { restorePglite, runBackup, type BackupTarget } from './backup/backup-ser
 import { startBackupScheduler, type BackupScheduler } from './backup/scheduler';
 import type { ServerStateSource } from './server-state.routes';
 import type { CadenceRunResult } from '../cadence/worker';
+import * as v from 'valibot';
+import { DEMO_DEBTORS_DEFAULT, DemoLocalRequestSchema } from '#shared/onboarding/onboarding.schema';
+import { loadDemo } from '../demo/load-demo';
 
 export interface OpsRuntime {
   /** The database every part of the server must use. */
@@ -151,6 +155,19 @@ export function createOpsRuntime(options: {
             }
           },
           restore: restoreLive,
+          demo: async (body) => {
+            const input = v.parse(DemoLocalRequestSchema, body) ?? {};
+            const summary = await loadDemo(db, {
+              now: new Date(),
+              debtors: input.debtors ?? env.demoDebtors ?? DEMO_DEBTORS_DEFAULT,
+              force: input.force === true,
+            });
+            logger.info(
+              { debtors: summary.import.debtors, organisation: summary.organisation },
+              'demo portfolio loaded (quita demo)',
+            );
+            return summary;
+          },
         });
     },
     async stop() {

@@ -185,7 +185,6 @@ const ptBR = {
   'dispute.needsDescription': 'Conte o que aconteceu.',
   'dispute.badDebt': 'Escolha uma das contas da lista.',
   'dispute.exists': 'Esta conta já tem uma contestação em análise.',
-  'dispute.tooLong': 'Use no máximo 2.000 caracteres.',
 
   'prefs.summary': 'Como prefere ser contatado',
   'prefs.channel': 'Canal preferido para lembretes',

@@ -13,6 +13,10 @@ import { HourRangeSchema, PreferableChannels } from '#shared/cadence/cadence.sch
 import { tryParseMoney } from '#shared/money/money';
 import { validateProposal } from '#shared/negotiation/validate-proposal';
 import { addDays, isRealDate, tryParseBrazilianDate } from '#shared/time/calendar-date';
+import {
+  DueDateReasonSchema,
+  PortalDisputeDescriptionSchema,
+} from '#shared/portal/due-date-request.schema';
 import * as v from 'valibot';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
@@ -58,6 +62,20 @@ export interface ActionContext {
 
 const one = (fields: FormFields, name: string, max = 2000): string =>
   (fields[name]?.[0] ?? '').trim().slice(0, max);
+
+/**
+ * Free text the debtor typed, through its shared schema (the database CHECK's twin): control and
+ * direction-changing characters and over-long text come back as the sentence the form shows.
+ */
+function freeText(
+  schema: v.GenericSchema<string, string>,
+  raw: string | undefined,
+): { ok: true; value: string } | { ok: false; message: string } {
+  const parsed = v.safeParse(schema, raw ?? '');
+  if (parsed.success) return { ok: true, value: parsed.output };
+  const message = parsed.issues[0].message;
+  return { ok: false, message: `${message.charAt(0).toUpperCase()}${message.slice(1)}.` };
+}
 
 function invalid(
   form: FormName,
@@ -216,8 +234,9 @@ export async function requestDueDate(ctx: ActionContext): Promise<ActionOutcome>
   const errors: Record<string, string> = {};
   if (parsed === null || parsed <= model.today || parsed > max)
     errors['data'] = t('request.badDate', { max: date(max) });
-  const reason = (fields['motivo']?.[0] ?? '').trim();
-  if (reason.length > 500) errors['motivo'] = t('dispute.tooLong');
+  const typedReason = freeText(DueDateReasonSchema, fields['motivo']?.[0]);
+  const reason = typedReason.ok ? typedReason.value : '';
+  if (!typedReason.ok) errors['motivo'] = typedReason.message;
   if (model.debts.length === 0) errors['data'] = t('plan.unavailable');
   if (Object.keys(errors).length > 0 || parsed === null) return invalid('pedido', fields, errors);
   const made = await ctx.db.transaction(async (tx) => {
@@ -253,14 +272,15 @@ export async function contest(ctx: ActionContext): Promise<ActionOutcome> {
   if (!model) return { kind: 'gone' };
   const debtId = one(fields, 'divida', 40);
   const reason = one(fields, 'motivo', 40);
-  const description = (fields['descricao']?.[0] ?? '').trim();
+  const typedDescription = freeText(PortalDisputeDescriptionSchema, fields['descricao']?.[0]);
+  const description = typedDescription.ok ? typedDescription.value : '';
   const errors: Record<string, string> = {};
   if (!model.debts.some((d) => d.row.id === debtId && !d.disputed))
     errors['divida'] = t('dispute.badDebt');
   const choice = DISPUTE_CHOICES.find((r) => r === reason);
   if (!choice) errors['motivo'] = t('dispute.badReason');
   if (choice === 'other' && description === '') errors['descricao'] = t('dispute.needsDescription');
-  if (description.length > 2000) errors['descricao'] = t('dispute.tooLong');
+  if (!typedDescription.ok) errors['descricao'] = typedDescription.message;
   if (Object.keys(errors).length > 0 || !choice) return invalid('contestacao', fields, errors);
   const opened = await ctx.db.transaction(async (tx) =>
     openDispute(tx, {

@@ -18,6 +18,7 @@ import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { uuidParam } from '../http/validate';
+import { recordDebtorRead } from '../lgpd/read-audit';
 import { publicBase } from '../portal/public-url';
 
 export const TodayQuerySchema = v.object({
@@ -50,15 +51,25 @@ export function cadenceRoutes(deps: Deps) {
         );
       const user = c.get('user');
       const { limit, cursor, channel } = parsed.output;
-      return c.json(
-        await cadenceToday(db, now(), {
-          role: user.role,
-          userId: user.id,
-          limit,
-          ...(cursor === undefined ? {} : { cursor }),
-          ...(channel === undefined ? {} : { channel }),
-        }),
-      );
+      const page = await cadenceToday(db, now(), {
+        role: user.role,
+        userId: user.id,
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+        ...(channel === undefined ? {} : { channel }),
+      });
+      // LGPD: one audit row per page naming the debtors it shows.
+      await recordDebtorRead(db, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'cadence.queue',
+        debtorIds: [
+          ...page.items.map((i) => i.debtor.id),
+          ...(page.escalations ?? []).map((e) => e.debtor.id),
+        ],
+        detail: { date: page.date },
+      });
+      return c.json(page);
     })
     .get('/today/:debtorId', requireRole(...ANY_ROLE), async (c) => {
       const user = c.get('user');

@@ -26,6 +26,7 @@ import { debtorNotFound } from '../http/access';
 import { requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
 import { contactPointJson } from '../ledger/rows';
+import { recordDebtorRead } from '../lgpd/read-audit';
 
 const OFFICE = ['owner', 'staff'] as const;
 
@@ -37,15 +38,14 @@ export function debtorDuplicateRoutes(deps: Deps) {
   const { db } = deps;
   return new Hono<AppEnv>().get('/', requireRole(...OFFICE), async (c) => {
     const groups = await duplicateGroups(db);
-    await db.transaction((tx) =>
-      audit(tx, {
-        actor: c.get('user').id,
-        ip: c.get('ip'),
-        action: 'debtor.duplicates',
-        entity: 'debtor',
-        detail: { groups: groups.length },
-      }),
-    );
+    // LGPD read audit: the names and documents of every debtor listed leave in this answer.
+    await recordDebtorRead(db, {
+      actor: c.get('user').id,
+      ip: c.get('ip'),
+      action: 'debtor.duplicates',
+      debtorIds: groups.flatMap((g) => g.debtors.map((d) => d.id)),
+      detail: { groups: groups.length },
+    });
     return c.json({ groups });
   });
 }

@@ -1,13 +1,18 @@
 /**
  * `/api/import`: CSV imports (owner and staff).
  *
- * `POST /api/import/debtors[?dry_run=1]` with `Content-Type: text/csv` (UTF-8; a BOM is fine).
+ * `POST /api/import/debtors[?dry_run=1]` with `Content-Type: text/csv`: UTF-8 (BOM or not),
+ * Windows-1252 (Excel's "CSV" in Brazil) or UTF-16 with a BOM, detected from the bytes unless a
+ * charset is declared; `,`, `;` or tab; English or Portuguese headers, or a saved column map
+ * (server/import/columns.ts, import-tools.routes.ts).
  * The body is streamed through the importer, never held whole; the limit is IMPORT_MAX_BYTES.
  * - 200 with the ImportReport `{dryRun, rows, debtors:{created,updated,unchanged},
  *   debts:{created,updated,unchanged}, errors:[{line, column, message}], errorCount, complete}`;
  *   rows with errors are listed and skipped, the others are imported.
- * - 422 `missing-columns` / `not-utf8` / `empty-file` when the file is refused as a whole,
- *   before anything is written; 413 when Content-Length exceeds the limit; 415 for another type.
+ * - 422 `missing-columns` (with the file's `header` and layout `signature`, for the mapping
+ *   screen) / `not-utf8` / `empty-file` when the file is refused as a whole, before anything is
+ *   written; 413 when Content-Length exceeds the limit; 415 for another type or charset.
+ * - `warnings` list rows imported onto a debtor that already had their CPF/CNPJ (both names).
  * - Progress: with `Accept: application/x-ndjson` the answer streams one JSON object per line,
  *   `{"type":"progress", rows, debtors, debts, errorCount}` after every batch, then
  *   `{"type":"result", …report}` (or `{"type":"error", problem}` if the import failed midway).
@@ -19,6 +24,7 @@ import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
 import { problem, problemResponse } from '../http/problem';
 import { InputTooLargeError, streamChunks } from '../import/csv-records';
+import { charsetEncoding } from '../import/decode';
 import { ImportFileError, openDebtorImport, type ImportReport } from '../import/import-debtors';
 
 export const IMPORT_MAX_BYTES = 200 * 1024 * 1024;
@@ -41,7 +47,8 @@ const tooLarge = () =>
 function fileProblem(error: ImportFileError) {
   const slug = error.code === 'empty' ? 'empty-file' : error.code;
   return problem(422, slug, error.message, {
-    errors: error.columns.map((column) => ({ pointer: '', field: column, detail: error.message })),
+    errors: error.columns.map((column) => ({ field: column, message: error.message })),
+    ...(error.header.length > 0 ? { header: error.header, signature: error.signature } : {}),
   });
 }
 
@@ -63,12 +70,13 @@ export function importRoutes({ db, logError }: Deps) {
       .find((p) => p.startsWith('charset='))
       ?.slice('charset='.length)
       .replaceAll('"', '');
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    const declared = charset === undefined ? undefined : charsetEncoding(charset);
+    if (charset !== undefined && declared === undefined)
       return problemResponse(
         problem(
           415,
           'unsupported-charset',
-          `o arquivo está em ${charset}; salve-o como "CSV UTF-8" e envie de novo`,
+          `o arquivo está em ${charset}; envie-o em UTF-8 ou Windows-1252 (o "CSV" do Excel)`,
         ),
       );
     const length = Number(c.req.header('content-length') ?? '0');
@@ -85,6 +93,7 @@ export function importRoutes({ db, logError }: Deps) {
         ip: c.get('ip'),
         source: 'api',
         maxBytes: IMPORT_MAX_BYTES,
+        ...(declared === undefined ? {} : { declared }),
       });
     } catch (error) {
       if (error instanceof ImportFileError) return problemResponse(fileProblem(error));

@@ -38,7 +38,9 @@ import {
 import { currentPortalLinks, ensureCollectorPortalLinks } from '../portal/portal-links.repo';
 import { portalUrl } from '../portal/portal-token';
 import { publicBase } from '../portal/public-url';
+import { sequenceFeed } from '../sync/feed-sequence';
 import { readPullPage } from '../sync/pull';
+import { pullReadEntry, recordDebtorRead } from '../lgpd/read-audit';
 import { pushMutations } from '../sync/push';
 
 const CURSOR_MESSAGE = 'cursor inválido: não foi emitido por este servidor';
@@ -94,60 +96,65 @@ export function syncRoutes(deps: Deps) {
         return c.json(body, created ? 201 : 200);
       },
     )
-    .post('/push', requireRole('collector'), jsonBody(PushRequestSchema), async (c) => {
-      const request = c.req.valid('json');
-      const user = c.get('user');
-      const serverNow = now();
-      const offset = clockOffsetMs(serverNow, request.device_now);
-      // One transaction: the health report, the facts, the device's new last_seq.
-      const outcome = await pushMutations(db, {
-        request,
-        collectorId: user.id,
-        tokenId: user.tokenId,
-        now: serverNow,
-        clockOffsetMs: offset,
-      });
-      const body: PushResult = {
-        acked_through_seq: outcome.acked_through_seq,
-        results: outcome.results,
-        server_now: serverNow.toISOString(),
-        clock_offset_ms: offset,
-        clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
-      };
-      if (outcome.transientError !== undefined) {
-        // The whole request was rolled back; the client backs off and resends the batch. The
-        // health report is still worth keeping (the owner sees a phone that cannot push), and
-        // says what is acknowledged so far.
-        logError('sync push stopped by a transient error', outcome.transientError);
-        metrics.observeSyncPush('unavailable', []);
-        const device = await recordHealth(db, {
-          deviceId: request.device_id,
+    .post(
+      '/push',
+      requireRole('collector'),
+      jsonBody(PushRequestSchema, { rawTextGuard: false }),
+      async (c) => {
+        const request = c.req.valid('json');
+        const user = c.get('user');
+        const serverNow = now();
+        const offset = clockOffsetMs(serverNow, request.device_now);
+        // One transaction: the health report, the facts, the device's new last_seq.
+        const outcome = await pushMutations(db, {
+          request,
           collectorId: user.id,
           tokenId: user.tokenId,
-          health: request.health,
-          deviceNow: request.device_now,
-          serverNow,
-        }).catch(() => undefined);
-        const problem503 = problem(
-          503,
-          'sync-unavailable',
-          'servidor indisponível; tente novamente',
+          now: serverNow,
+          clockOffsetMs: offset,
+        });
+        const body: PushResult = {
+          acked_through_seq: outcome.acked_through_seq,
+          results: outcome.results,
+          server_now: serverNow.toISOString(),
+          clock_offset_ms: offset,
+          clock_flagged: Math.abs(offset) > CLOCK_FLAG_MS,
+        };
+        if (outcome.transientError !== undefined) {
+          // The whole request was rolled back; the client backs off and resends the batch. The
+          // health report is still worth keeping (the owner sees a phone that cannot push), and
+          // says what is acknowledged so far.
+          logError('sync push stopped by a transient error', outcome.transientError);
+          metrics.observeSyncPush('unavailable', []);
+          const device = await recordHealth(db, {
+            deviceId: request.device_id,
+            collectorId: user.id,
+            tokenId: user.tokenId,
+            health: request.health,
+            deviceNow: request.device_now,
+            serverNow,
+          }).catch(() => undefined);
+          const problem503 = problem(
+            503,
+            'sync-unavailable',
+            'servidor indisponível; tente novamente',
+          );
+          const headers = { 'content-type': 'application/problem+json', 'retry-after': '5' };
+          return device
+            ? c.json(
+                { ...problem503, ...body, acked_through_seq: Number(device.last_seq) },
+                503,
+                headers,
+              )
+            : c.json(problem503, 503, headers);
+        }
+        metrics.observeSyncPush(
+          'ok',
+          body.results.map((r) => r.status),
         );
-        const headers = { 'content-type': 'application/problem+json', 'retry-after': '5' };
-        return device
-          ? c.json(
-              { ...problem503, ...body, acked_through_seq: Number(device.last_seq) },
-              503,
-              headers,
-            )
-          : c.json(problem503, 503, headers);
-      }
-      metrics.observeSyncPush(
-        'ok',
-        body.results.map((r) => r.status),
-      );
-      return c.json(body);
-    })
+        return c.json(body);
+      },
+    )
     .get('/pull', requireRole('collector'), queryParams(PullQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const user = c.get('user');
@@ -197,8 +204,12 @@ export function syncRoutes(deps: Deps) {
       // the debtor's page, minted here when missing (its feed row re-puts the debtor).
       await ensureCollectorPortalLinks(db, deps.portalKey, user.id, serverNow);
       const base = publicBase(c, deps);
-      const page = await db.transaction((tx) =>
-        readPullPage(tx, {
+      // Number the feed's newly committed rows (the links just minted among them) in a short
+      // transaction of its own, then read.
+      const ackedThroughSeq = (await sequenceFeed(db, deviceId))?.ackedThroughSeq ?? null;
+      const page = await db.transaction(async (tx) => {
+        const read = await readPullPage(tx, {
+          ackedThroughSeq,
           collectorId: user.id,
           deviceId,
           cursor,
@@ -214,8 +225,11 @@ export function syncRoutes(deps: Deps) {
                 ],
               ),
             ),
-        }),
-      );
+        });
+        // LGPD: one audit row per page naming the debtors whose data it carries.
+        await recordDebtorRead(tx, pullReadEntry(read, user.id, c.get('ip'), deviceId));
+        return read;
+      });
       await db.query(
         'UPDATE sync_devices SET last_pull_ok_at = $2, acked_cursor = $3, last_seen_at = $2 WHERE id = $1',
         [deviceId, serverNow, query.cursor ?? null],

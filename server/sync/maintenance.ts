@@ -7,7 +7,6 @@ import * as v from 'valibot';
 import { MutationSchema } from '#shared/sync/envelope.schema';
 import { parseMutationPayload } from '#shared/sync/facts.schema';
 import type { Db } from '../db/db';
-import { lockChangeFeed } from '../db/write';
 import { applyMutation } from './apply';
 import { permanentReason } from './push';
 
@@ -56,9 +55,6 @@ export async function reprocessDeferred(db: Db, now: Date): Promise<ReprocessRep
           status = 'rejected';
           reason = `invalid_payload: ${payload.message}`;
         } else {
-          // The feed lock first, outside the savepoint: a lock taken inside one that is rolled
-          // back is released, and write.ts would still believe it held (see lockChangeFeed).
-          await lockChangeFeed(tx);
           await tx.query('SAVEPOINT sync_reprocess');
           try {
             const result = await applyMutation(

@@ -1,12 +1,12 @@
 /**
  * Pull (reference/sync.md §5.4, §5.5): one collector's view of the `changes` feed, read in ONE
- * transaction (a single snapshot), so `acked_through_seq` is never visible without the effects of
- * those mutations and a page is internally consistent.
+ * transaction (a single snapshot), so a page is internally consistent.
  *
- * Why the cursor never skips a committed row: writers take an advisory lock before their first
- * `changes` insert and hold it until commit (server/db/write.ts), so change ids become visible in
- * id order. A snapshot that sees id N sees every committed id below N; the cursor can therefore
- * advance to the largest id the snapshot sees.
+ * Why the cursor never skips a committed row, and why `acked_through_seq` (read by the sequencer
+ * just before it numbered the feed) is never visible without the effects of those mutations:
+ * server/sync/feed-sequence.ts. The feed is read by `seq`, which the sequencer assigns in commit
+ * order before this read; a snapshot that sees seq N sees every seq below N, so the cursor can
+ * advance to the largest seq the snapshot sees.
  *
  * Two phases:
  * - no cursor: a snapshot of every debtor assigned now, paged by debtor id; the cursor carries the
@@ -22,6 +22,7 @@
  * guard counts the office's and the cadence's contacts too; a visit's own contact row is not
  * sent, because the phone already counts the visit itself (one contact, counted once).
  */
+import { numberUnsequenced } from './feed-sequence';
 import type { SyncChange } from '#shared/sync/pull.schema';
 import type { SyncCursor } from '#shared/sync/cursor';
 import { OLDEST_SUPPORTED_SCHEMA_VERSION } from '#shared/sync/envelope.schema';
@@ -243,21 +244,31 @@ export async function readPullPage(
     limit: number;
     now: Date;
     schemaVersion: number;
+    /**
+     * The device's last_seq as `sequenceFeed` read it, just before numbering the feed; null (on
+     * PGlite, where writers number their own rows) reads it in this snapshot.
+     */
+    ackedThroughSeq: number | null;
     /** The debtor's page link of each debtor (server/portal), carried in the debtor's data. */
     portalLinks?: (debtorIds: readonly string[]) => Promise<Map<string, PortalLinkData>>;
   },
 ): Promise<PullPage> {
   const [state] = await tx.query<{ epoch: number }>('SELECT epoch FROM sync_state WHERE id = 1');
   const epoch = state?.epoch ?? 1;
-  const [device] = await tx.query<{ last_seq: number }>(
-    'SELECT last_seq FROM sync_devices WHERE id = $1',
-    [input.deviceId],
-  );
-  const [high] = await tx.query<{ max: number | null }>('SELECT max(id) AS max FROM changes');
+  let acked = input.ackedThroughSeq;
+  if (acked === null) {
+    await numberUnsequenced(tx, false);
+    const [device] = await tx.query<{ last_seq: number }>(
+      'SELECT last_seq FROM sync_devices WHERE id = $1',
+      [input.deviceId],
+    );
+    acked = Number(device?.last_seq ?? 0);
+  }
+  const [high] = await tx.query<{ max: number | null }>('SELECT max(seq) AS max FROM changes');
   const highWater = Number(high?.max ?? 0);
   const base = {
     epoch,
-    acked_through_seq: Number(device?.last_seq ?? 0),
+    acked_through_seq: acked,
     server_now: input.now.toISOString(),
     ...(input.schemaVersion < OLDEST_SUPPORTED_SCHEMA_VERSION
       ? { upgrade_required: true as const }
@@ -312,17 +323,17 @@ export async function readPullPage(
   }
 
   const rows = await tx.query<{
-    id: number;
+    seq: number;
     entity: string;
     entity_id: string;
     debtor_id: string | null;
     op: string;
   }>(
-    `SELECT id, entity, entity_id, debtor_id, op FROM changes
-     WHERE id > $1
+    `SELECT seq, entity, entity_id, debtor_id, op FROM changes
+     WHERE seq > $1
        AND (entity = 'setting'
          OR debtor_id IN (SELECT debtor_id FROM assignments WHERE collector_id = $2))
-     ORDER BY id LIMIT $3`,
+     ORDER BY seq LIMIT $3`,
     [cursor.seq, input.collectorId, input.limit],
   );
   const touched = [...new Set(rows.flatMap((r) => (r.debtor_id === null ? [] : [r.debtor_id])))];
@@ -396,7 +407,7 @@ export async function readPullPage(
     ...base,
     changes: [...out.values()],
     // A full page continues after its last row; otherwise everything visible was read.
-    cursor: encodeCursor({ epoch, seq: full ? Number(lastRow.id) : highWater }),
+    cursor: encodeCursor({ epoch, seq: full ? Number(lastRow.seq) : highWater }),
     has_more: full,
   };
 }

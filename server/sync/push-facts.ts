@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import { type Mutation, MutationSchema } from '#shared/sync/envelope.schema';
 import { parseMutationPayload } from '#shared/sync/facts.schema';
 import type { DeviceHealth } from '#shared/sync/device.schema';
+import { findUnsafeText } from '#shared/text/safe-text';
 import type { ApplyOutcome } from './apply';
 
 /** A mutation as far as it could be read: enough to order it and to store a rejection. */
@@ -24,9 +25,11 @@ export function candidate(raw: unknown): Candidate {
   const record = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const id = v.safeParse(LooseIdSchema, record['mutation_id']);
   const seq = record['device_seq'];
+  const unsafe = findUnsafeText(raw);
   const parsed = v.safeParse(MutationSchema, raw);
   let invalid: string | null = null;
-  if (!parsed.success) {
+  if (unsafe) invalid = `invalid_payload: ${unsafe.field}: ${unsafe.message}`;
+  else if (!parsed.success) {
     const issue = parsed.issues[0];
     invalid = `invalid_envelope: ${v.getDotPath(issue) ?? ''} ${issue.message}`.trim();
   }
@@ -34,7 +37,7 @@ export function candidate(raw: unknown): Candidate {
     raw,
     mutationId: id.success ? id.output : null,
     seq: typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 ? seq : null,
-    parsed: parsed.success ? parsed.output : null,
+    parsed: parsed.success && !unsafe ? parsed.output : null,
     invalid,
   };
 }

@@ -21,6 +21,7 @@
  */
 import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
 import { payloadHash } from '#shared/sync/payload-hash';
+import { replaceUnstorable } from '#shared/text/safe-text';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
 import { insertRows } from '../db/bulk';
@@ -111,7 +112,7 @@ async function storeOutcomes(
     'sync_mutations',
     rows.map(({ item, outcome }) => {
       const m = item.c.parsed;
-      const raw = (item.c.raw ?? {}) as Record<string, unknown>;
+      const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
       return {
         mutation_id: item.id,
         device_id: b.deviceId,
@@ -183,8 +184,7 @@ async function runBatch(
   } catch (error) {
     throw new DeviceStepError(error);
   }
-  // The feed rows are written last (flushChanges): the feed lock, which serialises every writer
-  // of the server, is then held for one INSERT and the COMMIT instead of the whole batch.
+  // The batch's feed rows are buffered and written last, in one INSERT (flushChanges).
   deferChanges(tx);
   const before = Number(device.last_seq);
   let lastSeq = before;
@@ -370,8 +370,9 @@ export async function pushMutations(
     ...(input.tokenId === undefined ? {} : { tokenId: input.tokenId }),
   };
   // READ COMMITTED, not SERIALIZABLE: correctness comes from the locks (device row, then the
-  // debtor rows, then the feed lock at the end), and SSI's predicate locks on the time-ordered
-  // mutation-id index made concurrent devices abort each other for nothing.
+  // debtor rows), and SSI's predicate locks on the time-ordered mutation-id index made concurrent
+  // devices abort each other for nothing. No feed lock: pulls number the feed after commit
+  // (feed-sequence.ts), so pushes from different phones commit side by side.
   const attempt = async (mode: Mode) => {
     const done = await db.transaction((tx) => runBatch(tx, batch, items, mode), READ_COMMITTED);
     return { acked_through_seq: done.lastSeq, results: [...results, ...done.results] };

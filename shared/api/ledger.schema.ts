@@ -23,13 +23,18 @@ import {
 } from '../domain/common.schema';
 import { ContactDirectionSchema } from '../domain/contact-event.schema';
 import { NewDebtSchema } from '../domain/debt.schema';
-import { ContactPointSchema, DebtorKindSchema, DoNotContactSchema } from '../domain/debtor.schema';
+import {
+  ContactPointInputSchema,
+  DebtorKindSchema,
+  DoNotContactSchema,
+} from '../domain/debtor.schema';
 import { DisputeReasonSchema } from '../domain/dispute.schema';
 import { IdSchema } from '../domain/id';
 import { NoticeMethodSchema, NoticePurposeSchema } from '../domain/notice.schema';
 import { NewReportedPaymentSchema } from '../domain/payment.schema';
 import { DebtIdsSchema, NewPromiseSchema } from '../domain/promise.schema';
 import { TemplateIdSchema } from '../templates/template.schema';
+import { safeText } from '../text/safe-text';
 
 /** Where a debtor stands, for the extension's badge and the owner's lists (most serious first). */
 export const DebtorStatuses = [
@@ -53,6 +58,7 @@ export const DebtorSearchQuerySchema = entity({
   q: v.optional(
     v.pipe(
       v.string('a busca deve ser um texto'),
+      safeText('a busca'),
       v.trim(),
       v.maxLength(120, 'a busca deve ter no máximo 120 caracteres'),
     ),
@@ -129,7 +135,7 @@ export const DebtorPatchSchema = v.pipe(
     document: nullable(DocumentSchema),
     contactPoints: v.optional(
       v.pipe(
-        v.array(ContactPointSchema, 'os contatos devem ser uma lista'),
+        v.array(ContactPointInputSchema, 'os contatos devem ser uma lista'),
         v.maxLength(20, 'no máximo 20 contatos'),
         v.check(
           (list) => new Set(list.map((c) => `${c.kind}:${c.value}`)).size === list.length,

@@ -3,6 +3,7 @@
  * Emails are compared trimmed and lower-cased; passwords are never part of a response.
  */
 import * as v from 'valibot';
+import { safeText, visibleText } from '../text/safe-text';
 
 /** The three roles: owners manage everything, staff work the portfolio, collectors work their route. */
 export const ROLES = ['owner', 'staff', 'collector'] as const;
@@ -29,8 +30,10 @@ export const PasswordSchema = v.pipe(
 
 export const UserNameSchema = v.pipe(
   v.string('informe o nome'),
+  safeText('o nome'),
   v.trim(),
   v.minLength(1, 'informe o nome'),
+  visibleText('o nome'),
   v.maxLength(120, 'nome longo demais'),
 );
 

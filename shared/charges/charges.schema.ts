@@ -4,6 +4,7 @@
  * response shows, so it carries its own schema (SP Lei 14.953/2013 wants every addition itemised).
  */
 import * as v from 'valibot';
+import { safeText, visibleText } from '../text/safe-text';
 import { cents } from '../money/money';
 import { CentsSchema } from '../money/cents.schema';
 import { CalendarDateSchema } from '../time/calendar-date.schema';
@@ -44,8 +45,10 @@ const PositiveCentsSchema = v.pipe(
 export const FeeSchema = v.object({
   description: v.pipe(
     v.string('a descrição da tarifa deve ser um texto'),
+    safeText('a descrição da tarifa'),
     v.trim(),
     v.minLength(1, 'informe a descrição da tarifa'),
+    visibleText('a descrição da tarifa'),
   ),
   amount: PositiveCentsSchema,
   date: CalendarDateSchema,

@@ -4,6 +4,8 @@
  */
 import * as v from 'valibot';
 import { UfSchema } from '../identity/uf';
+import { safeText, visibleText } from '../text/safe-text';
+import { MAX_YEAR, MIN_YEAR, yearInRange } from '../time/calendar-date.schema';
 
 function objectMessage(issue: v.ObjectIssue): string {
   // A missing key arrives as an object issue whose `expected` is the quoted key name.
@@ -19,22 +21,26 @@ export function entity<const TEntries extends v.ObjectEntries>(
 }
 
 /**
- * Trimmed text of 1–`max` characters. `label` is the field in pt-BR with its article ("o nome"):
- * messages never repeat the API name, which the issue path carries.
+ * Trimmed text of 1–`max` characters with something visible in it and no character the database
+ * or a reader could be fooled by (shared/text/safe-text.ts). `label` is the field in pt-BR with
+ * its article ("o nome"): messages never repeat the API name, which the issue path carries.
  */
 export function text(label: string, max: number) {
   return v.pipe(
     v.string(`${label} deve ser um texto`),
+    safeText(label),
     v.trim(),
     v.nonEmpty(`informe ${label}`),
+    visibleText(label),
     v.maxLength(max, `${label} deve ter no máximo ${max} caracteres`),
   );
 }
 
-/** Trimmed text of 0–`max` characters (notes, free comments). */
+/** Trimmed text of 0–`max` characters (notes, free comments), same character rule as `text`. */
 export function note(label: string, max: number) {
   return v.pipe(
     v.string(`${label} deve ser um texto`),
+    safeText(label),
     v.trim(),
     v.maxLength(max, `${label} deve ter no máximo ${max} caracteres`),
   );
@@ -57,6 +63,7 @@ function isRealInstant(value: string): boolean {
 export const InstantSchema = v.pipe(
   v.string('informe data e hora em ISO 8601 UTC, como 2025-03-10T14:05:00.000Z'),
   v.check(isRealInstant, 'data e hora inválida: use ISO 8601 UTC, como 2025-03-10T14:05:00.000Z'),
+  v.check(yearInRange, `o ano deve estar entre ${MIN_YEAR} e ${MAX_YEAR}`),
   v.transform((s) => new Date(Date.parse(s)).toISOString()),
   v.brand('Instant'),
 );

@@ -48,6 +48,26 @@ export const ContactPointSchema = v.variant(
 );
 export type ContactPoint = v.InferOutput<typeof ContactPointSchema>;
 
+/**
+ * A contact point as the office's API takes it (`POST /api/debtors`, `PATCH /api/debtors/:id`):
+ * a phone without `isWhatsapp` is not "not on WhatsApp" but unknown. A new phone then gets the
+ * mobile presumption (shared/identity/whatsapp.ts), and a phone already stored keeps its flag.
+ */
+export const ContactPointInputSchema = v.variant(
+  'kind',
+  [
+    entity({
+      kind: v.literal('phone'),
+      value: PhoneE164Schema,
+      ...contactCommon,
+      isWhatsapp: v.optional(v.boolean('a marcação de WhatsApp deve ser true ou false')),
+    }),
+    entity({ kind: v.literal('email'), value: EmailSchema, ...contactCommon }),
+  ],
+  'o tipo de contato deve ser phone ou email',
+);
+export type ContactPointInput = v.InferOutput<typeof ContactPointInputSchema>;
+
 /** What the debtor asked not to receive (CDC art. 71: no contact that interferes with work or rest). */
 export const DoNotContactSchema = entity({
   all: v.optional(v.boolean('a marcação de todos os canais deve ser true ou false'), false),
@@ -145,7 +165,17 @@ export type Debtor = v.InferOutput<typeof DebtorSchema>;
 
 /** The body of a request creating a debtor (the id may come from the client for idempotency). */
 export const NewDebtorSchema = v.pipe(
-  entity({ id: v.optional(IdSchema), ...editable }),
+  entity({
+    id: v.optional(IdSchema),
+    ...editable,
+    contactPoints: v.optional(
+      v.pipe(
+        v.array(ContactPointInputSchema, 'os contatos devem ser uma lista'),
+        v.maxLength(20, 'no máximo 20 contatos'),
+      ),
+      () => [],
+    ),
+  }),
   v.forward(
     v.check((d) => documentMatchesKind(d), DOCUMENT_KIND_MESSAGE),
     ['document'],

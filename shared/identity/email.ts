@@ -14,7 +14,8 @@ export function normalizeEmail(text: string): string {
   return text.trim().normalize('NFC').toLowerCase();
 }
 
-const LOCAL = /^[^\s@"(),:;<>[\]\\]+$/;
+// Control, format (zero-width, bidi) and lone surrogate characters are never part of an address.
+const LOCAL = /^[^\s@"(),:;<>[\]\\\p{Cc}\p{Cf}\p{Cs}]+$/u;
 const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?$/u;
 const TOP_LEVEL = /^(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})$/iu;
 

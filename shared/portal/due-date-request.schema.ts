@@ -17,6 +17,12 @@ export const DueDateRequestListQuerySchema = v.object({
   ),
 });
 
+/** The debtor's own words on the page's request form (`motivo`), optional. */
+export const DueDateReasonSchema = note('o motivo', 500);
+
+/** The description of a dispute typed on the page (`descricao`), optional. */
+export const PortalDisputeDescriptionSchema = note('a descrição', 2000);
+
 /** Body of `POST /api/portal/requests/:id/grant`: an optional word to the debtor. */
 export const DueDateGrantSchema = entity({ note: v.optional(note('a observação', 500)) });
 

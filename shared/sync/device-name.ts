@@ -5,13 +5,16 @@
  * schema and the database CHECK (migration 0190) say the same: 1 to 60 characters once trimmed.
  */
 import * as v from 'valibot';
+import { safeText, visibleText } from '../text/safe-text';
 
 export const DEVICE_NAME_MAX = 60;
 
 export const DeviceNameSchema = v.pipe(
   v.string('o nome do aparelho deve ser um texto'),
+  safeText('o nome do aparelho'),
   v.trim(),
   v.nonEmpty('o nome do aparelho não pode ficar vazio'),
+  visibleText('o nome do aparelho'),
   v.maxLength(
     DEVICE_NAME_MAX,
     `o nome do aparelho deve ter no máximo ${DEVICE_NAME_MAX} caracteres`,

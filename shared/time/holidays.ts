@@ -1,7 +1,7 @@
 /**
  * Brazilian holidays: the national ones (Lei 662/1949, Lei 6.802/1980, Lei 14.759/2023), the
- * Easter-based ones, a starting table of state holidays, and whatever municipal or company days
- * the organisation adds. Collection contacts never happen on a holiday (SP Lei 15.426/2014) and
+ * Easter-based ones, the state holidays of all 27 units (./state-holidays.ts, each with its law),
+ * and whatever municipal or company days the organisation adds. Collection contacts never happen on a holiday (SP Lei 15.426/2014) and
  * deadlines counted in business days skip them.
  *
  * Carnaval Monday and Tuesday and Corpus Christi are "pontos facultativos" federally, not
@@ -11,7 +11,10 @@
 import * as v from 'valibot';
 import { UfSchema } from '../identity/uf';
 import type { UF } from '../identity/uf';
-import { addDays, dateParts, daysInMonth, fromParts } from './calendar-date';
+import { addDays, dateParts, dayOfWeek, daysInMonth, fromParts } from './calendar-date';
+import { STATE_HOLIDAYS, type StateHoliday } from './state-holidays';
+
+export { STATE_HOLIDAYS, type StateHoliday } from './state-holidays';
 import { CalendarDateSchema } from './calendar-date.schema';
 import type { CalendarDate } from './calendar-date';
 
@@ -99,32 +102,6 @@ const FIXED_NATIONAL: readonly { monthDay: string; name: string; since?: number 
   { monthDay: '12-25', name: 'Natal' },
 ];
 
-/**
- * Fixed-date state holidays ("data magna" and similar, set by state law) that we are sure of; a
- * starting point, not a complete list. States whose holidays move with the calendar (e.g. PE's
- * Revolução Pernambucana) or that are missing here go in a calendar's `extra` list.
- */
-export const STATE_HOLIDAYS: Readonly<
-  Partial<Record<UF, readonly { monthDay: string; name: string }[]>>
-> = {
-  AL: [{ monthDay: '09-16', name: 'Emancipação Política de Alagoas' }],
-  AM: [{ monthDay: '09-05', name: 'Elevação do Amazonas à categoria de Província' }],
-  BA: [{ monthDay: '07-02', name: 'Independência da Bahia' }],
-  CE: [{ monthDay: '03-25', name: 'Data Magna do Ceará' }],
-  MA: [{ monthDay: '07-28', name: 'Adesão do Maranhão à Independência' }],
-  MS: [{ monthDay: '10-11', name: 'Criação do Estado de Mato Grosso do Sul' }],
-  PA: [{ monthDay: '08-15', name: 'Adesão do Pará à Independência' }],
-  PI: [{ monthDay: '10-19', name: 'Dia do Piauí' }],
-  PR: [{ monthDay: '12-19', name: 'Emancipação Política do Paraná' }],
-  RJ: [{ monthDay: '04-23', name: 'Dia de São Jorge' }],
-  RN: [{ monthDay: '10-03', name: 'Mártires de Cunhaú e Uruaçu' }],
-  RR: [{ monthDay: '10-05', name: 'Criação do Estado de Roraima' }],
-  RS: [{ monthDay: '09-20', name: 'Revolução Farroupilha' }],
-  SE: [{ monthDay: '07-08', name: 'Emancipação Política de Sergipe' }],
-  SP: [{ monthDay: '07-09', name: 'Revolução Constitucionalista de 1932' }],
-  TO: [{ monthDay: '10-05', name: 'Criação do Estado do Tocantins' }],
-};
-
 function onMonthDay(year: number, monthDay: string): CalendarDate | undefined {
   const month = Number(monthDay.slice(0, 2));
   const day = Number(monthDay.slice(3, 5));
@@ -133,6 +110,51 @@ function onMonthDay(year: number, monthDay: string): CalendarDate | undefined {
 
 function byDate(a: Holiday, b: Holiday): number {
   return a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+}
+
+/** The days off `rule` gives in `year` (none, one, or the law's date and its transfer). */
+function stateHolidayDates(year: number, rule: StateHoliday): CalendarDate[] {
+  if (
+    (rule.since !== undefined && year < rule.since) ||
+    (rule.until !== undefined && year > rule.until)
+  )
+    return [];
+  const date =
+    rule.easterOffset !== undefined
+      ? addDays(easterSunday(year), rule.easterOffset)
+      : rule.monthDay !== undefined
+        ? onMonthDay(year, rule.monthDay)
+        : undefined;
+  if (!date) return [];
+  const weekday = dayOfWeek(date);
+  switch (rule.observed) {
+    case 'next-sunday':
+      return [weekday === 0 ? date : addDays(date, 7 - weekday)];
+    case 'tue-to-mon-thu-to-fri':
+      return [weekday === 2 ? addDays(date, -1) : weekday === 4 ? addDays(date, 1) : date];
+    case 'also-friday-if-midweek':
+      return weekday >= 2 && weekday <= 4 ? [date, addDays(date, 5 - weekday)] : [date];
+    default:
+      return [date];
+  }
+}
+
+/** The state holidays of `uf` in `year`, as observed (see ./state-holidays.ts). */
+export function stateHolidays(year: number, uf: UF): Holiday[] {
+  return (STATE_HOLIDAYS[uf] ?? []).flatMap((rule) => {
+    const legal =
+      rule.monthDay !== undefined && rule.observed !== undefined
+        ? onMonthDay(year, rule.monthDay)
+        : undefined;
+    return stateHolidayDates(year, rule).map((date) => ({
+      date,
+      name:
+        legal === undefined || date === legal
+          ? rule.name
+          : `${rule.name} (comemoração transferida)`,
+      kind: 'state' as const,
+    }));
+  });
 }
 
 const nationalCache = new Map<number, readonly Holiday[]>();
@@ -228,12 +250,8 @@ function yearByContent(year: number, calendar: HolidayCalendar): YearCalendar {
 function buildYear(year: number, calendar: HolidayCalendar): Holiday[] {
   const includeOptional = calendar.includeOptional ?? true;
   const holidays = nationalHolidays(year).filter((h) => includeOptional || h.kind !== 'optional');
-  if (calendar.state) {
-    for (const { monthDay, name } of STATE_HOLIDAYS[calendar.state] ?? []) {
-      const date = onMonthDay(year, monthDay);
-      if (date) holidays.push(Object.freeze({ date, name, kind: 'state' as const }));
-    }
-  }
+  if (calendar.state)
+    for (const h of stateHolidays(year, calendar.state)) holidays.push(Object.freeze(h));
   for (const { date, name } of calendar.extra ?? []) {
     if (v.is(MonthDaySchema, date)) {
       const recurring = onMonthDay(year, date);

@@ -20,17 +20,21 @@ import type { Db } from '../../server/db/db';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
 import { openPostgres } from '../../server/db/postgres';
+import { csvRecords, decodeUtf8 } from '../../server/import/csv-records';
 import { openDebtorImport } from '../../server/import/import-debtors';
 import { portfolioCsvPath } from '../portfolio';
-import { compare, type BenchResult } from './harness';
+import { compare, verdict, type BenchResult } from './harness';
+import { readsDuringImportBench } from './import-server';
 
-const DEBTORS = 50_000;
+const DEBTORS = Number(process.env['QUITA_BENCH_IMPORT_DEBTORS'] ?? '50000');
+/** QUITA_BENCH_IMPORT_ONLY=pglite|postgres|reads: one part only (profiling runs). */
+const ONLY = process.env['QUITA_BENCH_IMPORT_ONLY'];
 const STAGING = `CREATE TABLE staging (external_id text, name text, document text, email text, phone text,
   address text, city text, state text, debt_id text, description text, amount text, due_date text)`;
 const RESET = 'TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE';
 
-async function importFile(db: Db, path: string): Promise<number> {
-  await db.exec(RESET);
+async function importFile(db: Db, path: string, fresh = true): Promise<number> {
+  if (fresh) await db.exec(RESET);
   const importer = await openDebtorImport(db, createReadStream(path), {
     actor: null,
     source: 'cli',
@@ -38,7 +42,56 @@ async function importFile(db: Db, path: string): Promise<number> {
   const report = await importer.run();
   if (report.errorCount > 0)
     throw new Error(`bench import had ${report.errorCount} errors: ${report.errors[0]?.message}`);
+  if (!fresh && (report.debts.created > 0 || report.debts.updated > 0))
+    throw new Error(`bench re-import changed rows: ${JSON.stringify(report.debts)}`);
   return report.rows;
+}
+
+/**
+ * The re-import baseline: what any re-import of the file must do at least, done plainly: the
+ * file through the same streamed CSV reader (no checks), and one SELECT of the stored debts it
+ * names joined with their debtors.
+ */
+async function plainScan(db: Db, path: string): Promise<number> {
+  const keys: string[] = [];
+  let header = true;
+  for await (const record of csvRecords(decodeUtf8(createReadStream(path)))) {
+    if (header) header = false;
+    else keys.push(record.fields[8] ?? '');
+  }
+  const rows = await db.query(
+    `SELECT d.external_id, d.name, d.document, d.address_line, d.city, d.state,
+            t.external_id AS debt_id, t.description, t.principal_cents, t.due_on
+     FROM debts t JOIN debtors d ON d.id = t.debtor_id WHERE t.external_id = ANY($1::text[])`,
+    [keys],
+  );
+  if (rows.length !== keys.length)
+    throw new Error(`bench plain scan: ${rows.length} stored rows for ${keys.length} keys`);
+  return rows.length;
+}
+
+/** Issue 17's import targets, judged on a fresh import and a re-import row. */
+function judged(fresh: BenchResult, again: BenchResult, db: string): BenchResult[] {
+  const ratio = (r: BenchResult) => r.subject.medianMs / r.baseline.medianMs;
+  fresh.verdicts = [
+    verdict({
+      target: `import ≤ 5× a plain COPY (${db})`,
+      value: ratio(fresh),
+      limit: 5,
+      better: 'lower',
+      unit: '×',
+    }),
+  ];
+  again.verdicts = [
+    verdict({
+      target: `re-import of an unchanged file ≤ 2× a plain scan (${db})`,
+      value: ratio(again),
+      limit: 2,
+      better: 'lower',
+      unit: '×',
+    }),
+  ];
+  return [fresh, again];
 }
 
 async function adminQuery(url: string, sql: string): Promise<void> {
@@ -59,7 +112,9 @@ export async function run(): Promise<BenchResult[]> {
   const rounds = Number(process.env['QUITA_BENCH_IMPORT_ROUNDS'] ?? '1');
   const results: BenchResult[] = [];
 
-  {
+  if (ONLY === undefined || ONLY === 'reads')
+    results.push(...(await readsDuringImportBench(path, unit)));
+  if (ONLY === undefined || ONLY === 'pglite') {
     const db = await openPglite();
     await migrate(db);
     const bare = await PGlite.create();
@@ -80,7 +135,14 @@ export async function run(): Promise<BenchResult[]> {
         },
         rounds,
       );
-      results.push(result);
+      const again = await compare(
+        're-import (PGlite)',
+        unit,
+        { name: 'the same file again (all unchanged)', run: () => importFile(db, path, false) },
+        { name: 'CSV read + SELECT of the stored rows', run: () => plainScan(db, path) },
+        rounds,
+      );
+      results.push(...judged(result, again, 'PGlite'));
     } finally {
       await db.close();
       await bare.close();
@@ -89,6 +151,7 @@ export async function run(): Promise<BenchResult[]> {
 
   const adminUrl =
     process.env['QUITA_BENCH_DATABASE_URL'] ?? process.env['QUITA_TEST_DATABASE_URL'];
+  if (ONLY !== undefined && ONLY !== 'postgres') return results;
   if (!adminUrl) {
     console.error(
       'bench import: PostgreSQL skipped (set QUITA_BENCH_DATABASE_URL or QUITA_TEST_DATABASE_URL)',
@@ -113,21 +176,27 @@ export async function run(): Promise<BenchResult[]> {
       );
       return results;
     }
-    results.push(
-      await compare(
-        'import (PostgreSQL)',
-        unit,
-        { name: 'POST /api/import/debtors core', run: () => importFile(db, path) },
-        {
-          name: 'COPY into staging table',
-          run: () =>
-            db.exec(
-              `TRUNCATE staging; COPY staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
-            ),
-        },
-        rounds,
-      ),
+    const fresh = await compare(
+      'import (PostgreSQL)',
+      unit,
+      { name: 'POST /api/import/debtors core', run: () => importFile(db, path) },
+      {
+        name: 'COPY into staging table',
+        run: () =>
+          db.exec(
+            `TRUNCATE staging; COPY staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+          ),
+      },
+      rounds,
     );
+    const again = await compare(
+      're-import (PostgreSQL)',
+      unit,
+      { name: 'the same file again (all unchanged)', run: () => importFile(db, path, false) },
+      { name: 'CSV read + SELECT of the stored rows', run: () => plainScan(db, path) },
+      rounds,
+    );
+    results.push(...judged(fresh, again, 'PostgreSQL'));
   } finally {
     await db.close();
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

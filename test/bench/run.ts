@@ -9,6 +9,7 @@ import { formatResults, type BenchResult } from './harness';
 const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> }>> = {
   shared: () => import('./shared.bench'),
   import: () => import('./import.bench'),
+  export: () => import('./export.bench'),
   cadence: () => import('./cadence.bench'),
   planner: () => import('./planner.bench'),
   extension: () => import('./extension.bench'),
@@ -36,7 +37,7 @@ const all: BenchResult[] = [];
 // the statements a request issues.
 let cluster: { url: string; stop: () => void } | undefined;
 /** Modules with PostgreSQL rows; the others (pure code, browser) never start a cluster. */
-const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'reads']);
+const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'export', 'reads']);
 if (
   names.some((n) => WITH_POSTGRES.has(n)) &&
   !process.env['QUITA_BENCH_DATABASE_URL'] &&

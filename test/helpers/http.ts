@@ -6,14 +6,14 @@ export interface Requestable {
   request(input: string, init?: RequestInit): Response | Promise<Response>;
 }
 
-/** A parsed response: status, headers and the JSON body (undefined when empty). */
+/** A parsed response: status, headers and the JSON body (undefined when empty; text if not JSON). */
 export interface TestResponse<T = unknown> {
   status: number;
   headers: Headers;
   body: T;
 }
 
-/** Sends a request (JSON-encoding `json` when given) and parses the answer. */
+/** Sends a request (JSON-encoding `json` when given) and parses the answer (text when not JSON). */
 export async function call<T = unknown>(
   app: Requestable,
   method: string,
@@ -28,10 +28,12 @@ export async function call<T = unknown>(
   }
   const res = await app.request(path, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await res.text();
+  // JSON answers are parsed; others (CSV downloads, HTML) come back as text.
+  const json = /json/i.test(res.headers.get('content-type') ?? 'application/json');
   return {
     status: res.status,
     headers: res.headers,
-    body: (text === '' ? undefined : JSON.parse(text)) as T,
+    body: (text === '' ? undefined : json ? JSON.parse(text) : text) as T,
   };
 }
 

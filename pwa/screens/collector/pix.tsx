@@ -9,9 +9,9 @@
  * screen by shared `txidForBalance`, or the debtor's own txid from `?cliente=`), so the credit on
  * the bank statement is matched; without a debtor there is nothing to name, and no code is made.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import qrcode from 'qrcode-generator';
+import { useEffect, useState } from 'preact/hooks';
 import * as v from 'valibot';
+import { QrSvg } from '../../ui/qr-svg';
 import { buildPixPayload } from '#shared/pix/pix-payload';
 import { parseQuitaTxid, txidForDebtor } from '#shared/pix/pix-txid';
 import { IdSchema } from '#shared/domain/id';
@@ -34,38 +34,8 @@ interface OrgPix {
   pixMerchantCity: string | null;
 }
 
-/** The QR modules as one SVG path (no innerHTML; crisp at any size). */
-export function QrSvg({ text, label }: { text: string; label: string }) {
-  const { size, d } = useMemo(() => {
-    const qr = qrcode(0, 'M');
-    qr.addData(text);
-    qr.make();
-    const count = qr.getModuleCount();
-    let path = '';
-    // One rectangle per horizontal run of dark modules: a shorter path and no seams between cells.
-    for (let r = 0; r < count; r++)
-      for (let c = 0; c < count; c++) {
-        if (!qr.isDark(r, c)) continue;
-        let run = 1;
-        while (c + run < count && qr.isDark(r, c + run)) run++;
-        path += `M${c + 4} ${r + 4}h${run}v1h-${run}z`;
-        c += run - 1;
-      }
-    return { size: count + 8, d: path };
-  }, [text]);
-  return (
-    <svg
-      class="qr"
-      viewBox={`0 0 ${size} ${size}`}
-      role="img"
-      aria-label={label}
-      shape-rendering="crispEdges"
-    >
-      <rect width={size} height={size} fill="#fff" />
-      <path d={d} fill="#000" />
-    </svg>
-  );
-}
+/** The QR drawing lives in ui/ (the owner's screens draw sign-in QR codes too). */
+export { QrSvg };
 
 /** `?valor=` in centavos (from a debtor's page) as the text the amount field shows. */
 function initialAmount(): string {

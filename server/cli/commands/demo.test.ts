@@ -119,5 +119,9 @@ forEachDb((kind) => {
     } finally {
       await cleanup();
     }
-  });
+  }, 120_000);
 });
+
+// With a server running on the same data directory, `quita demo` goes through its admin socket:
+// test/readme-quick-start.test.ts (CLI first, passwords to the CLI) and test/pwa-first-hour.test.ts
+// (the app's button first, then the CLI adds nothing) run it against the real `quita serve`.

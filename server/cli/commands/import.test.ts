@@ -68,7 +68,9 @@ forEachDb((kind) => {
   test('a missing column exits 1 naming it', async () => {
     const res = await quita('import', 'debtors', file('cols.csv', 'external_id,name\nK-9,X\n'));
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/faltam as colunas document, email/);
+    expect(res.stderr).toMatch(
+      /faltam as colunas cpf_cnpj \(document\), codigo_divida \(debt_id\)/,
+    );
   });
 
   test.each([

@@ -17,14 +17,21 @@ export const importDebtorsCommand: Command = {
   summary: 'import debtors and debts from a CSV file (idempotent)',
   help: `Usage: quita import debtors FILE.csv [--dry-run]
 
-Imports debtors and their debts from a UTF-8 CSV file with the columns
-external_id,name,document,email,phone,address,city,state,debt_id,description,amount,due_date
-(any order, any case; extra columns ignored; ',' or ';' as separator). Amounts as 1234.56 or
-1.234,56; dates as YYYY-MM-DD or DD/MM/AAAA. Debtors are matched by external_id and debts by
-debt_id, so importing the same file again changes nothing.
+Imports debtors and their debts from a CSV file as Excel saves it: UTF-8 (with or without BOM),
+Windows-1252 ("CSV (separado por vírgulas)") or UTF-16, detected from the bytes; ',' ';' or tab
+as separator. Columns (any order; English or Portuguese names; extra columns ignored; * required):
+  external_id|codigo_cliente*  name|nome*  document|cpf_cnpj*  email  phone|telefone
+  whatsapp (sim/não)  address|endereco  city|cidade  state|uf  debt_id|codigo_divida*
+  description|descricao  amount|valor*  due_date|vencimento*
+A file with other headers imports with the column map saved for its headers in the owner's
+import screen. Amounts as 1234.56 or 1.234,56; dates as YYYY-MM-DD or DD/MM/AAAA. Debtors are
+matched by external_id, then by CPF/CNPJ (a row whose CPF/CNPJ already belongs to a debtor is
+attached to it, the stored name kept, and listed in warnings); debts by debt_id, so importing
+the same file again changes nothing.
 
 Prints {dryRun, rows, debtors:{created,updated,unchanged}, debts:{…}, errors:[{line,column,message}],
-errorCount, complete} as JSON. Rows with errors are skipped; the others are imported.
+errorCount, warnings, warningCount, complete, file:{encoding,delimiter,mapped}} as JSON. Rows with
+errors are skipped; the others are imported.
   --dry-run   check the file and count what would change, without writing
 
 Exit codes: 0 imported without errors, 1 some rows had errors (or the file was refused),

@@ -6,6 +6,7 @@
  *
  *   POST /backup  {"file"?: "/abs/path"}  → BackupResult
  *   POST /restore {"file": "/abs/path"}   → RestoreResult
+ *   POST /demo    {"debtors"?: n, "force"?: true} → DemoSummary (`quita demo`, server/demo/load-demo.ts)
  */
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -29,6 +30,8 @@ export function adminSocketPath(dataDir: string): string {
 export interface AdminHandlers {
   backup(file: string | undefined): Promise<unknown>;
   restore(file: string): Promise<unknown>;
+  /** Loads the demo portfolio; the body is checked by the handler. */
+  demo(body: unknown): Promise<unknown>;
 }
 
 function answersOn(path: string): Promise<boolean> {
@@ -70,6 +73,14 @@ export async function startAdminSocket(
       } catch (error) {
         return c.json({ error: (error as Error).message }, 500);
       }
+    })
+    .post('/demo', async (c) => {
+      const body: unknown = await c.req.json().catch(() => ({}));
+      try {
+        return c.json(await handlers.demo(body));
+      } catch (error) {
+        return c.json({ error: (error as Error).message }, 500);
+      }
     });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   // Backups and restores of a big database take minutes.
@@ -92,7 +103,7 @@ export async function startAdminSocket(
 /** Calls the admin socket of the server using `dataDir`. */
 export function callAdminSocket<T>(
   dataDir: string,
-  path: '/backup' | '/restore',
+  path: '/backup' | '/restore' | '/demo',
   body: object,
 ): Promise<T> {
   const socketPath = adminSocketPath(dataDir);

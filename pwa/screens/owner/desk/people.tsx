@@ -13,6 +13,7 @@ import { t, type MessageKey } from '../../../i18n/messages';
 import { Failure, Loading, useLoad } from '../../../ui/async';
 import { Access } from './people-access';
 import { PasswordField } from './password-field';
+import { SignInQr } from '../guide/sign-in-qr';
 import './desk.css';
 
 interface User {
@@ -159,6 +160,7 @@ function Person({ user, reload }: { user: User; reload: () => void }) {
           {showAccess ? t('people.hideAccess') : t('people.access')}
         </button>
       </div>
+      {user.active && user.role !== 'owner' ? <SignInQr userId={user.id} name={user.name} /> : null}
       {link ? (
         <div role="status">
           <p class="small">

@@ -1,0 +1,2 @@
+/** Where the owner's first-run guide lives (kept apart so the home card need not load it). */
+export const GUIDE_PATH = '/primeiros-passos';
