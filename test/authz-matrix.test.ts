@@ -714,6 +714,13 @@ const MATRIX: Record<string, Entry> = {
     scoped: false,
     request: () => ({ path: '/api/cadence/today' }),
   },
+  // 404 is the answer when the debtor has no work today for the role (or is not the collector's).
+  'GET /api/cadence/today/:debtorId': {
+    roles: ALL,
+    scoped: false,
+    allowed: [200, 404],
+    request: (_f, r) => ({ path: `/api/cadence/today/${r.debtor}` }),
+  },
   'GET /api/portfolio': {
     roles: OFFICE,
     scoped: false,

@@ -10,7 +10,8 @@
  * What is derived reuses the ledger's rules (`debtorState`: balances, promise statuses, the
  * plan) so the queue and the debtor screen never disagree. An item is today's work when the plan
  * has a step due and not done whose earliest allowed instant falls before the end of today; each
- * item carries the send-time guard's verdict for NOW (`mayContactNow`) and the rendered message.
+ * item carries the send-time guard's verdict for NOW (`mayContactNow`); its message and PIX code
+ * are rendered when the item is opened (`queueItemsWithMessages`), never for a whole page.
  *
  * Who sees what: collectors their assigned debtors' visits; staff the remote messages (escalation
  * steps are the owner's decision); owners everything plus escalations awaiting a decision
@@ -127,8 +128,18 @@ export async function loadQueuePage(
   const nextCursor = debtors.length === options.limit && last ? last.id : null;
   if (ids.length === 0) return { facts: [], tasks: new Map(), nextCursor: null };
   const since = new Date(now.getTime() - HISTORY_DAYS * DAY_MS);
+  // The page is a contiguous run of debtor ids: without a filter that skips debtors inside it,
+  // each table is read by one index range (cursor, last] instead of probing 5,000 ids one by one
+  // (rows of debtors in the range that the page left out, e.g. nothing open, are grouped under
+  // ids the page does not hold and never read).
+  const ranged = options.collectorId === undefined && options.debtorIds === undefined;
+  const base: unknown[] = ranged && last ? [options.cursor ?? FIRST_CURSOR, last.id] : [ids];
+  const inPage = (column: string) =>
+    base.length === 2
+      ? `${column} > $1::uuid AND ${column} <= $2::uuid`
+      : `${column} = ANY($1::uuid[])`;
   const of = <T extends object>(sql: string, extra: unknown[] = []) =>
-    q.query<T>(sql, [ids, ...extra]);
+    q.query<T>(sql, [...base, ...extra]);
   const [
     assignments,
     points,
@@ -146,48 +157,49 @@ export async function loadQueuePage(
     of<AssignmentRow>(
       `SELECT a.id, a.debtor_id, a.collector_id, u.name AS collector_name, a.started_at
          FROM assignments a JOIN users u ON u.id = a.collector_id
-         WHERE a.debtor_id = ANY($1::uuid[]) AND a.ended_at IS NULL`,
+         WHERE ${inPage('a.debtor_id')} AND a.ended_at IS NULL`,
     ),
     of<ContactPointRow>(
-      `SELECT * FROM contact_points WHERE debtor_id = ANY($1::uuid[]) AND NOT do_not_contact
+      `SELECT * FROM contact_points WHERE ${inPage('debtor_id')} AND NOT do_not_contact
            AND verification <> 'wrong'
          ORDER BY verified DESC, created_at, id`,
     ),
     of<DebtRow>(
-      `SELECT * FROM debts WHERE debtor_id = ANY($1::uuid[]) AND status = 'open' ORDER BY due_on, id`,
+      `SELECT * FROM debts WHERE ${inPage('debtor_id')} AND status = 'open' ORDER BY due_on, id`,
     ),
     of<PaymentRow>(
       `SELECT p.* FROM payments p
-         WHERE p.debtor_id = ANY($1::uuid[]) AND p.status = 'confirmed'
+         WHERE ${inPage('p.debtor_id')} AND p.status = 'confirmed'
            AND (p.debt_id IS NULL OR EXISTS (SELECT 1 FROM debts x WHERE x.id = p.debt_id AND x.status = 'open'))
          ORDER BY p.paid_on, p.id`,
     ),
     of<PromiseRow>(
-      `SELECT * FROM promises WHERE debtor_id = ANY($1::uuid[]) AND status = 'open' ORDER BY created_at, id`,
+      `SELECT * FROM promises WHERE ${inPage('debtor_id')} AND status = 'open' ORDER BY created_at, id`,
     ),
     // Active agreements (their installment steps and what is owed through them) and broken ones
     // (what was paid through them comes off the debts they covered): schedules and debts too.
     of<AgreementRow>(
-      `SELECT * FROM agreements WHERE debtor_id = ANY($1::uuid[]) AND status IN ('active', 'broken')`,
+      `SELECT * FROM agreements WHERE ${inPage('debtor_id')} AND status IN ('active', 'broken')`,
     ),
     of<InstallmentRow & { debtor_id: string }>(
       `SELECT i.* FROM installments i JOIN agreements a ON a.id = i.agreement_id
-         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status IN ('active', 'broken')
+         WHERE ${inPage('a.debtor_id')} AND a.status IN ('active', 'broken')
          ORDER BY i.agreement_id, i.seq`,
     ),
     of<AgreementDebtRow>(
       `SELECT x.agreement_id, x.debt_id, a.debtor_id FROM agreement_debts x
          JOIN agreements a ON a.id = x.agreement_id
-         WHERE a.debtor_id = ANY($1::uuid[]) AND a.status IN ('active', 'broken')`,
+         WHERE ${inPage('a.debtor_id')} AND a.status IN ('active', 'broken')`,
     ),
-    of<DisputeRow>(`SELECT * FROM disputes WHERE debtor_id = ANY($1::uuid[]) AND status = 'open'`),
-    of<NoticeRow>(`SELECT * FROM notices WHERE debtor_id = ANY($1::uuid[]) ORDER BY sent_on, id`),
-    of<ContactRow>(
+    of<DisputeRow>(`SELECT * FROM disputes WHERE ${inPage('debtor_id')} AND status = 'open'`),
+    of<NoticeRow>(`SELECT * FROM notices WHERE ${inPage('debtor_id')} ORDER BY sent_on, id`),
+    // By id always: debtors the page skipped (paid off) may carry years of step contacts.
+    q.query<ContactRow>(
       `SELECT * FROM contact_log WHERE debtor_id = ANY($1::uuid[])
            AND (at >= $2 OR cadence_step IS NOT NULL) ORDER BY at, id`,
-      [since],
+      [ids, since],
     ),
-    of<TaskRow>(`SELECT * FROM cadence_tasks WHERE debtor_id = ANY($1::uuid[])`),
+    of<TaskRow>(`SELECT * FROM cadence_tasks WHERE ${inPage('debtor_id')}`),
   ]);
   const g = {
     assignments: groupBy(assignments),
@@ -340,14 +352,79 @@ function taskJson(task: TaskRow | undefined) {
   };
 }
 
-/** The work items of one page for `role`. */
-export function queueItems(
+/** One item of today's work with what rendering its message needs. */
+interface Work {
+  item: ReturnType<typeof itemOf>;
+  facts: DebtorFacts;
+  state: DebtorState;
+  action: PlannedAction;
+}
+
+function itemOf(
   page: QueuePage,
   settings: EffectiveSettings,
   now: Date,
-  options: { role: Role; channel?: Channel; links?: PortalLinkMap },
+  facts: DebtorFacts,
+  state: DebtorState,
+  action: PlannedAction,
+  carrying: NonNullable<DebtorState['plan']['carrying']>,
+  debt: DebtorState['debts'][number],
 ) {
-  const items = [];
+  const serverSent = isServerSent(action);
+  const { balance } = debt;
+  return {
+    debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },
+    assignedTo: facts.assignment
+      ? { id: facts.assignment.collector_id, name: facts.assignment.collector_name }
+      : null,
+    debt: {
+      id: debt.row.id,
+      description: debt.row.description,
+      dueDate: carrying.dueDate,
+      daysOverdue: Math.max(0, carrying.daysOverdue),
+      balance: {
+        principal: balance.principal,
+        fine: balance.fine,
+        interest: balance.interest,
+        fees: balance.fees,
+        paid: balance.paid,
+        discount: balance.discount,
+        totalDue: balance.totalDue,
+      },
+    },
+    step: {
+      id: action.stepId,
+      kind: action.kind,
+      mode: action.mode,
+      channel: action.channel,
+      templateId: action.templateId,
+      dueOn: action.dueOn,
+      allowsDiscount: action.allowsDiscount,
+      // An installment step of an active agreement: which installment it is about.
+      installment: action.installment ?? null,
+    },
+    earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
+    blockedBy: action.blockedBy ?? [],
+    guard: verdictJson(
+      contactVerdict(state, settings, action.channel, now, action.mode === 'automatic'),
+    ),
+    delivery: serverSent ? ('smtp' as const) : ('person' as const),
+    recipient: recipientFor(facts, action.channel),
+    address: action.channel === 'visit' ? (facts.debtor.address ?? null) : null,
+    task: serverSent
+      ? taskJson(page.tasks.get(taskKey(debt.row.id, carrying.dueDate, action.stepId)))
+      : null,
+  };
+}
+
+/** Today's work on one page for `role`, in queue order, messages not rendered. */
+function todaysWork(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  options: { role: Role; channel?: Channel },
+): Work[] {
+  const work: Work[] = [];
   let endOfToday: number | undefined;
   for (const facts of page.facts) {
     const state = debtorState(facts, settings, now);
@@ -358,61 +435,52 @@ export function queueItems(
     const carrying = state.plan.carrying;
     const debt = state.debts.find((d) => d.row.id === carrying?.debtId);
     if (!carrying || !debt) continue;
-    const serverSent = isServerSent(action);
-    const rendered = renderAction(settings, facts, state, action, options.links);
-    const { balance } = debt;
-    items.push({
-      debtor: { id: facts.debtor.id, name: facts.debtor.name, state: state.profile.state },
-      assignedTo: facts.assignment
-        ? { id: facts.assignment.collector_id, name: facts.assignment.collector_name }
-        : null,
-      debt: {
-        id: debt.row.id,
-        description: debt.row.description,
-        dueDate: carrying.dueDate,
-        daysOverdue: Math.max(0, carrying.daysOverdue),
-        balance: {
-          principal: balance.principal,
-          fine: balance.fine,
-          interest: balance.interest,
-          fees: balance.fees,
-          paid: balance.paid,
-          discount: balance.discount,
-          totalDue: balance.totalDue,
-        },
-      },
-      step: {
-        id: action.stepId,
-        kind: action.kind,
-        mode: action.mode,
-        channel: action.channel,
-        templateId: action.templateId,
-        dueOn: action.dueOn,
-        allowsDiscount: action.allowsDiscount,
-        // An installment step of an active agreement: which installment it is about.
-        installment: action.installment ?? null,
-      },
-      earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
-      blockedBy: action.blockedBy ?? [],
-      guard: verdictJson(
-        contactVerdict(state, settings, action.channel, now, action.mode === 'automatic'),
-      ),
-      delivery: serverSent ? ('smtp' as const) : ('person' as const),
-      recipient: recipientFor(facts, action.channel),
-      address: action.channel === 'visit' ? (facts.debtor.address ?? null) : null,
-      ...rendered,
-      task: serverSent
-        ? taskJson(page.tasks.get(taskKey(debt.row.id, carrying.dueDate, action.stepId)))
-        : null,
+    work.push({
+      item: itemOf(page, settings, now, facts, state, action, carrying, debt),
+      facts,
+      state,
+      action,
     });
   }
-  return items.sort(
+  return work.sort(
     (a, b) =>
-      (a.earliestAt ?? '').localeCompare(b.earliestAt ?? '') ||
-      b.debt.daysOverdue - a.debt.daysOverdue,
+      (a.item.earliestAt ?? '').localeCompare(b.item.earliestAt ?? '') ||
+      b.item.debt.daysOverdue - a.item.debt.daysOverdue,
   );
 }
+
+/**
+ * The work items of one page for `role`, WITHOUT their messages: rendering every template and PIX
+ * code up front was a third of a page's cost and most are never opened. A screen asks for one
+ * item's message when the person opens it (`queueItemsWithMessages` on a one-debtor page:
+ * `GET /api/cadence/today/:debtorId`).
+ */
+export function queueItems(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  options: { role: Role; channel?: Channel },
+) {
+  return todaysWork(page, settings, now, options).map((w) => w.item);
+}
 export type QueueItem = ReturnType<typeof queueItems>[number];
+
+/**
+ * The work items of a page with each one's rendered message and PIX code (or why not);
+ * `links` are the debtors' page links `{{payment_link}}` carries (server/portal).
+ */
+export function queueItemsWithMessages(
+  page: QueuePage,
+  settings: EffectiveSettings,
+  now: Date,
+  options: { role: Role; channel?: Channel; links?: PortalLinkMap },
+) {
+  return todaysWork(page, settings, now, options).map((w) => ({
+    ...w.item,
+    ...renderAction(settings, w.facts, w.state, w.action, options.links),
+  }));
+}
+export type RenderedQueueItem = ReturnType<typeof queueItemsWithMessages>[number];
 
 /** Escalations waiting for the owner: proposals to decide and listings to remove (Súmula 548). */
 export async function pendingEscalations(q: Queryable, limit = 500) {

@@ -1,4 +1,4 @@
-import type { Tx } from './db';
+import type { Queryable } from './db';
 
 /** One audit entry: who (user id, or null for the system/CLI) did what to which entity. */
 export interface AuditEntry {
@@ -12,9 +12,10 @@ export interface AuditEntry {
 
 /**
  * Appends to the audit log inside the caller's transaction, so the entry exists exactly when the
- * audited change does. Never put secrets (passwords, tokens) in `detail`.
+ * audited change does (a read is audited by this one statement on its own: it is atomic). Never
+ * put secrets (passwords, tokens) in `detail`.
  */
-export async function audit(tx: Tx, entry: AuditEntry): Promise<void> {
+export async function audit(tx: Queryable, entry: AuditEntry): Promise<void> {
   await tx.query(
     'INSERT INTO audit_log (actor_id, ip, action, entity, entity_id, detail) VALUES ($1, $2, $3, $4, $5, $6)',
     [

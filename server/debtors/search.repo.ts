@@ -2,8 +2,10 @@
  * The office's debtor search: every live debtor (merged duplicates left out) by name, CPF/CNPJ,
  * phone, e-mail or external id, accent- and case-free both ways (quita_fold, 0110), filtered by
  * collector or "no collector" in SQL and by status or régua stage on the derived state, in keyset
- * pages of (folded name, id). Each batch is two statements: the page of debtors, then all their
- * facts at once (./story.repo.ts).
+ * pages of (folded name, id). Each batch is ONE statement: the page of debtors, all their facts
+ * (./story.repo.ts STORY_SELECT), the ledger settings and — when no derived filter can drop a row
+ * after SQL — the audit row naming the results (a data-modifying CTE). With a status or stage
+ * filter the audit row is one INSERT after the page is known.
  */
 import type { DebtorSearchQuery, DebtorStatus } from '#shared/api/ledger.schema';
 import { debtorStage, type DebtorStage } from '#shared/cadence/debtor-stage';
@@ -14,9 +16,14 @@ import type { Queryable } from '../db/db';
 import { debtorScope } from '../http/access';
 import { debtorState, type DebtorFacts, type DebtorState } from '../ledger/debtor-state';
 import { invalidField } from '../ledger/http';
-import type { DebtorRow } from '../ledger/rows';
-import type { LedgerSettings } from '../ledger/settings';
-import { loadStories } from './story.repo';
+import {
+  LEDGER_SETTINGS_SQL,
+  ledgerSettingsOf,
+  type LedgerSettings,
+  type LedgerSettingsRows,
+} from '../ledger/settings';
+import { audit } from '../db/audit';
+import { factsOfRow, STORY_SELECT, type StoryRow } from './story.repo';
 
 /** A debtor in a search result. */
 export interface DebtorSummary {
@@ -113,13 +120,19 @@ function textConditions(q: string, params: unknown[]): string {
   return `(${alternatives.join(' OR ')})`;
 }
 
-/** One page of the search, as `user` may see it. */
+/** Who searches, from where (the search is audited as `debtor.search`). */
+export interface SearchAudit {
+  actor: string;
+  ip: string | null;
+}
+
+/** One page of the search, as `user` may see it, audited. */
 export async function searchDebtors(
   q: Queryable,
   user: Pick<AuthUser, 'id' | 'role'>,
   query: DebtorSearchQuery,
-  settings: LedgerSettings,
   now: Date,
+  who: SearchAudit,
 ): Promise<{ items: DebtorSummary[]; nextCursor: string | null }> {
   const params: unknown[] = [];
   const where = ['d.merged_into IS NULL'];
@@ -139,44 +152,73 @@ export async function searchDebtors(
       'NOT EXISTS (SELECT 1 FROM assignments ua WHERE ua.debtor_id = d.id AND ua.ended_at IS NULL)',
     );
   const derived = query.status !== undefined || query.stage !== undefined;
+  const detail = { q: text, status: query.status ?? null, stage: query.stage ?? null };
   const items: DebtorSummary[] = [];
+  let settings: LedgerSettings | undefined;
   let after = query.cursor === undefined ? null : decodeCursor(query.cursor);
   let exhausted = false;
   // Status and stage are derived: scan keyset batches until the page fills (bounded).
   for (let batch = 0; batch < 10 && items.length < query.limit && !exhausted; batch++) {
     const batchParams = [...params];
+    const p = (value: unknown) => {
+      batchParams.push(value);
+      return `$${batchParams.length}`;
+    };
     let keyset = '';
-    if (after) {
-      batchParams.push(after[0], after[1]);
-      keyset = ` AND (quita_fold(d.name), d.id) > ($${batchParams.length - 1}, $${batchParams.length}::uuid)`;
-    }
+    if (after) keyset = ` AND (quita_fold(d.name), d.id) > (${p(after[0])}, ${p(after[1])}::uuid)`;
     const size = derived ? query.limit * 2 : query.limit + 1;
-    batchParams.push(size);
-    const rows = await q.query<Pick<DebtorRow, 'id'> & { fold_key: string }>(
-      `SELECT d.id, quita_fold(d.name) AS fold_key FROM debtors d
-        WHERE ${where.join(' AND ')}${keyset}
-        ORDER BY quita_fold(d.name), d.id LIMIT $${batchParams.length}`,
+    const sizeParam = p(size);
+    // Without a derived filter every row of the page up to `limit` is a result: the audit row
+    // is written by this same statement.
+    const logged = derived
+      ? ''
+      : `, logged AS (
+          INSERT INTO audit_log (actor_id, ip, action, entity, entity_id, detail)
+          SELECT ${p(who.actor)}::uuid, ${p(who.ip)}::text, 'debtor.search', 'debtor', NULL,
+                 ${p(JSON.stringify(detail))}::jsonb || jsonb_build_object('results',
+                   (SELECT coalesce(jsonb_agg(r.id ORDER BY r.fold_key, r.id), '[]'::jsonb)
+                      FROM (SELECT id, fold_key FROM page ORDER BY fold_key, id
+                             LIMIT ${p(query.limit)}) r)))`;
+    const rows = await q.query<
+      StoryRow & { fold_key: string; ledger_settings: LedgerSettingsRows | null }
+    >(
+      `WITH page AS (
+         SELECT d.id, quita_fold(d.name) AS fold_key FROM debtors d
+          WHERE ${where.join(' AND ')}${keyset}
+          ORDER BY quita_fold(d.name), d.id LIMIT ${sizeParam})${logged}
+       SELECT p.fold_key, ${STORY_SELECT},
+              ${settings === undefined ? LEDGER_SETTINGS_SQL : 'NULL::jsonb'} AS ledger_settings
+         FROM page p JOIN debtors d ON d.id = p.id
+        ORDER BY p.fold_key, p.id`,
       batchParams,
     );
     exhausted = rows.length < size;
-    const facts = await loadStories(
-      q,
-      rows.map((r) => r.id),
-    );
     for (const row of rows) {
       if (items.length >= query.limit) {
         exhausted = false;
         break;
       }
-      after = [row.fold_key, row.id];
-      const f = facts.get(row.id);
-      if (!f) continue;
+      if (settings === undefined && row.ledger_settings !== null)
+        settings = ledgerSettingsOf(row.ledger_settings);
+      if (settings === undefined) throw new Error('search: ledger settings missing');
+      const f = factsOfRow(row);
+      after = [row.fold_key, f.debtor.id];
       const state = debtorState(f, settings, now);
       const item = summary(f, state);
       if (query.status !== undefined && item.status !== query.status) continue;
       if (query.stage !== undefined && item.stage !== query.stage) continue;
       items.push(item);
     }
+    if (!derived) break;
   }
+  if (derived)
+    await audit(q, {
+      actor: who.actor,
+      ip: who.ip,
+      action: 'debtor.search',
+      entity: 'debtor',
+      entityId: null,
+      detail: { ...detail, results: items.map((i) => i.id) },
+    });
   return { items, nextCursor: !exhausted && after ? encodeSearchCursor(after) : null };
 }

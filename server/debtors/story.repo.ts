@@ -132,32 +132,26 @@ export interface StoryExtras {
   mergedInto: { id: string; name: string } | null;
 }
 
-export async function loadStory(
-  q: Queryable,
-  id: string,
-): Promise<{ facts: DebtorFacts; extras: StoryExtras } | null> {
-  const [row] = await q.query<
-    StoryRow & { users: Record<string, string> | null; duplicates: unknown; merged: unknown }
-  >(
-    `SELECT ${STORY_SELECT},
+/** The columns of StoryExtras, beside STORY_SELECT on a row `d` of debtors. */
+export const STORY_EXTRAS_SQL = `
        (SELECT jsonb_object_agg(u.id, u.name) FROM users u) AS users,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('id', o.id, 'name', o.name) ORDER BY o.created_at, o.id), '[]'::jsonb)
           FROM debtors o
          WHERE d.document IS NOT NULL AND o.document = d.document AND o.id <> d.id
            AND o.merged_into IS NULL) AS duplicates,
-       (SELECT jsonb_build_object('id', m.id, 'name', m.name) FROM debtors m WHERE m.id = d.merged_into) AS merged
-     FROM debtors d WHERE d.id = $1`,
-    [id],
-  );
-  if (!row) return null;
+       (SELECT jsonb_build_object('id', m.id, 'name', m.name) FROM debtors m WHERE m.id = d.merged_into) AS merged`;
+
+/** The StoryExtras of a row that selected STORY_EXTRAS_SQL. */
+export function storyExtrasOf(row: {
+  users?: Record<string, string> | null;
+  duplicates?: unknown;
+  merged?: unknown;
+}): StoryExtras {
   return {
-    facts: factsOfRow(row),
-    extras: {
-      users: row.users ?? {},
-      duplicates: Array.isArray(row.duplicates)
-        ? (row.duplicates as { id: string; name: string }[])
-        : [],
-      mergedInto: (row.merged as { id: string; name: string } | null) ?? null,
-    },
+    users: row.users ?? {},
+    duplicates: Array.isArray(row.duplicates)
+      ? (row.duplicates as { id: string; name: string }[])
+      : [],
+    mergedInto: (row.merged as { id: string; name: string } | null) ?? null,
   };
 }

@@ -10,7 +10,7 @@ import { formatPhoneBR } from '#shared/identity/phone';
 import { localDateTime } from '#shared/time/calendar-date';
 import type { Db } from '../db/db';
 import { cadenceToday } from '../cadence/today';
-import type { QueueItem } from '../cadence/queue';
+import type { QueueItem, RenderedQueueItem } from '../cadence/queue';
 import { loadSettings } from '../settings/settings.repo';
 import { recordDebtorRead } from '../lgpd/read-audit';
 import { CSV_BOM, csvLine, dateCell, intCell, moneyCell, textCell } from './csv';
@@ -63,7 +63,10 @@ function destination(item: QueueItem): string {
 }
 
 /** One queue item as a line; `timeZone` is the organisation's. */
-export function queueLine(item: QueueItem, timeZone: string): string {
+export function queueLine(
+  item: QueueItem & Partial<Pick<RenderedQueueItem, 'message' | 'pix'>>,
+  timeZone: string,
+): string {
   let from = '';
   if (item.earliestAt !== null) {
     const at = localDateTime(Date.parse(item.earliestAt), timeZone);
@@ -106,6 +109,8 @@ export async function* queueCsv(
       userId: options.actor,
       limit: options.pageSize ?? 1000,
       settings,
+      // The export is the day's queue to work from a spreadsheet: every message rendered.
+      withMessages: true,
       ...(cursor === undefined ? {} : { cursor }),
     });
     await recordDebtorRead(db, {

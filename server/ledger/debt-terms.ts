@@ -7,8 +7,23 @@ import type { DebtRow } from './rows';
 
 const FeesSchema = v.array(FeeSchema);
 
+/** The columns of a debt its `balanceOn` terms come from (a read may select only these). */
+export type DebtTermsRow = Pick<
+  DebtRow,
+  | 'id'
+  | 'principal_cents'
+  | 'issued_on'
+  | 'due_on'
+  | 'debt_kind'
+  | 'fine_bps'
+  | 'interest_monthly_bps'
+  | 'fees'
+  | 'grace_days'
+  | 'punctuality_discount_bps'
+>;
+
 /** The `balanceOn` terms of a stored debt. */
-export function debtTerms(row: DebtRow): DebtTerms {
+export function debtTerms(row: DebtTermsRow): DebtTerms {
   const fees = v.safeParse(FeesSchema, row.fees);
   return {
     principal: cents(row.principal_cents),

@@ -22,7 +22,7 @@ import { cents } from '#shared/money/money';
 import { promiseStatus } from '#shared/negotiation/promise';
 import { addDays, daysBetween, localDateTime, type CalendarDate } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
-import { debtTerms } from './debt-terms';
+import { debtTerms, type DebtTermsRow } from './debt-terms';
 import { ledgerOf } from './ledger-view';
 import type { AgreementView, DebtorLedger } from '#shared/ledger/debtor-ledger';
 import type {
@@ -196,7 +196,7 @@ export function confirmedPaymentsOf(payments: readonly PaymentRow[], debtId: str
 
 /** The balance of one debt as of `asOf`. */
 export function debtBalance(
-  row: DebtRow,
+  row: DebtTermsRow,
   payments: readonly PaymentRow[],
   asOf: CalendarDate,
 ): Breakdown {

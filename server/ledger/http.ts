@@ -4,11 +4,12 @@ import { validator } from 'hono/validator';
 import * as v from 'valibot';
 import type { Queryable } from '../db/db';
 import type { AuthUser } from '../auth/tokens.repo';
-import { assertDebtorAccess, debtorNotFound } from '../http/access';
+import { debtorNotFound, debtorScope } from '../http/access';
+import { factsOfRow, STORY_SELECT, type StoryRow } from '../debtors/story.repo';
 import { issuesToProblem } from '#shared/api/problem';
 import { problem, problemError, problemResponse } from '../http/problem';
+import type { DebtorFacts } from './debtor-state';
 import { unsafeTextProblem } from '../http/validate';
-import { loadDebtorFacts, type DebtorFacts } from './debtor-state';
 
 /** Validates the query string (single values only) against `schema`; 422 naming the parameter. */
 export function queryParams<S extends v.GenericSchema>(schema: S) {
@@ -61,16 +62,22 @@ export function notFound(what: string): Error {
   return problemError(problem(404, 'not-found', `${what} não encontrado`));
 }
 
-/** Checks access to the debtor and loads its facts (404 when hidden or missing). */
+/**
+ * Checks access to the debtor and loads its facts in one statement (404 when hidden or missing):
+ * the debtor row filtered by the user's scope, every fact table aggregated beside it.
+ */
 export async function accessibleFacts(
   q: Queryable,
   user: Pick<AuthUser, 'id' | 'role'>,
   debtorId: string,
 ): Promise<DebtorFacts> {
-  await assertDebtorAccess(q, user, debtorId);
-  const facts = (await loadDebtorFacts(q, [debtorId])).get(debtorId);
-  if (!facts) throw debtorNotFound();
-  return facts;
+  const scope = debtorScope(user, 'd.id', 2);
+  const [row] = await q.query<StoryRow>(
+    `SELECT ${STORY_SELECT} FROM debtors d WHERE d.id = $1::uuid AND ${scope.sql}`,
+    [debtorId, ...scope.params],
+  );
+  if (!row) throw debtorNotFound();
+  return factsOfRow(row);
 }
 
 /** PostgreSQL's unique_violation, with the constraint name when known. */

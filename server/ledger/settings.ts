@@ -47,15 +47,36 @@ function parsed<S extends v.GenericSchema>(
   return result.success ? result.output : undefined;
 }
 
-/** Reads organisation and settings rows in one round trip each. */
-export async function loadLedgerSettings(q: Queryable): Promise<LedgerSettings> {
-  const [org] = await q.query<{ time_zone: string; state: string }>(
-    'SELECT time_zone, state FROM organisation WHERE id = 1',
-  );
-  const rows = await q.query<{ key: string; value: unknown }>(
-    `SELECT key, value FROM settings WHERE key IN ('cadence', 'negotiation_policy', 'promise_policy', 'holidays', 'contact_windows', 'contact_budget')`,
-  );
-  const byKey = new Map(rows.map((r) => [r.key, r.value]));
+/** The settings keys the ledger reads. */
+const LEDGER_SETTING_KEYS = [
+  'cadence',
+  'negotiation_policy',
+  'promise_policy',
+  'holidays',
+  'contact_windows',
+  'contact_budget',
+] as const;
+
+/**
+ * A scalar subquery answering everything `ledgerSettingsOf` needs as one JSON value, for reads
+ * that fold the settings into their own statement (server/debtors/debtor-read.repo.ts).
+ */
+export const LEDGER_SETTINGS_SQL = `(SELECT jsonb_build_object(
+    'org', (SELECT jsonb_build_object('time_zone', o.time_zone, 'state', o.state)
+              FROM organisation o WHERE o.id = 1),
+    'settings', (SELECT coalesce(jsonb_object_agg(s.key, s.value), '{}'::jsonb) FROM settings s
+                  WHERE s.key IN (${LEDGER_SETTING_KEYS.map((k) => `'${k}'`).join(', ')}))))`;
+
+/** What LEDGER_SETTINGS_SQL answers. */
+export interface LedgerSettingsRows {
+  org: { time_zone: string; state: string } | null;
+  settings: Record<string, unknown> | null;
+}
+
+/** The ledger settings from the organisation row and the settings rows by key. */
+export function ledgerSettingsOf(rows: LedgerSettingsRows): LedgerSettings {
+  const { org } = rows;
+  const byKey = new Map(Object.entries(rows.settings ?? {}));
   const timeZone = org?.time_zone ?? DEFAULT_CADENCE_POLICY.timeZone;
   const base = parsed(CadencePolicySchema, byKey.get('cadence')) ?? DEFAULT_CADENCE_POLICY;
   const windows = parsed(ContactWindowsSchema, byKey.get('contact_windows'));
@@ -76,6 +97,14 @@ export async function loadLedgerSettings(q: Queryable): Promise<LedgerSettings> 
     promise: parsed(PromisePolicySchema, byKey.get('promise_policy')) ?? DEFAULT_PROMISE_POLICY,
     holidays: parsed(HolidayCalendarSchema, byKey.get('holidays')) ?? {},
   };
+}
+
+/** Reads organisation and settings rows in one statement. */
+export async function loadLedgerSettings(q: Queryable): Promise<LedgerSettings> {
+  const [row] = await q.query<{ ledger_settings: LedgerSettingsRows }>(
+    `SELECT ${LEDGER_SETTINGS_SQL} AS ledger_settings`,
+  );
+  return ledgerSettingsOf(row?.ledger_settings ?? { org: null, settings: null });
 }
 
 /** Today in the organisation's zone. */

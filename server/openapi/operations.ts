@@ -193,6 +193,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     roles: ALL,
     query: v.partial(TodayQuerySchema),
   },
+  'GET /api/cadence/today/:debtorId': {
+    summary: 'Item do dia de um devedor, com a mensagem e o PIX prontos (ao abrir o item)',
+    roles: ALL,
+  },
 
   'POST /api/sync/devices': {
     summary: 'Registrar aparelho do cobrador (idempotente; health incluso)',

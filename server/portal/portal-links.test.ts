@@ -57,10 +57,21 @@ forEachDb((kind) => {
       // 5 days late: the d+5 reminder e-mail, whose default template carries {{payment_link}}.
       await createDebt(app, owner, id, { dueDate: '2025-03-05', issueDate: '2025-02-05' });
       await assign(app, owner, collector.user.id, [id]);
-      const queue = await call<{
-        items: { debtor: { id: string }; message: { body: string } | null }[];
-      }>(app, 'GET', '/api/cadence/today', { headers: owner.headers });
-      const item = queue.body.items.find((i) => i.debtor.id === id);
+      // The queue page lists the item; opening it renders the message (and mints the link).
+      const queue = await call<{ items: { debtor: { id: string } }[] }>(
+        app,
+        'GET',
+        '/api/cadence/today',
+        { headers: owner.headers },
+      );
+      expect(queue.body.items.map((i) => i.debtor.id)).toContain(id);
+      const opened = await call<{ item: { message: { body: string } | null } }>(
+        app,
+        'GET',
+        `/api/cadence/today/${id}`,
+        { headers: owner.headers },
+      );
+      const item = opened.body.item;
       const url = /http:\/\/localhost\/p\/[A-Za-z0-9_-]{32}/.exec(item?.message?.body ?? '')?.[0];
       expect(url, JSON.stringify(item)).toBeDefined();
       const phone = testDevice(app, collector.headers, clock.now);
@@ -74,10 +85,13 @@ forEachDb((kind) => {
         json: { ...CREDITOR, paymentLinkTemplate: 'https://pague.example/{txid}' },
       });
       expect(put.status).toBe(200);
-      const outside = await call<{
-        items: { debtor: { id: string }; message: { body: string } | null }[];
-      }>(app, 'GET', '/api/cadence/today', { headers: owner.headers });
-      const body = outside.body.items.find((i) => i.debtor.id === id)?.message?.body ?? '';
+      const outside = await call<{ item: { message: { body: string } | null } }>(
+        app,
+        'GET',
+        `/api/cadence/today/${id}`,
+        { headers: owner.headers },
+      );
+      const body = outside.body.item.message?.body ?? '';
       expect(body).toContain('https://pague.example/');
       expect(body).not.toContain('/p/');
       await setUpCreditor(app, owner);

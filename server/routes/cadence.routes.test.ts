@@ -6,7 +6,7 @@ import { pixTxidFor } from '#shared/pix/pix-txid';
 import { createApp } from '../app';
 import type { Db } from '../db/db';
 import { insertEntity } from '../db/write';
-import type { TodayPage } from '../cadence/today';
+import type { TodayItem, TodayPage } from '../cadence/today';
 import { configureTestOrganisation, logContact, seedDebtor } from '../cadence/testing';
 import { forEachDb, openTestDb } from '#test/helpers/test-db';
 import { seedUser, testClock, type SeededUser } from '#test/helpers/auth';
@@ -123,6 +123,10 @@ forEachDb((kind) => {
       headers: (typeof role === 'string' ? users[role] : role).headers,
     });
   const debtorsOf = (page: TodayPage) => page.items.map((i) => i.debtor.id).sort();
+  const opened = (role: Role | SeededUser, debtorId: string) =>
+    call<TodayItem>(app, 'GET', `/api/cadence/today/${debtorId}`, {
+      headers: (typeof role === 'string' ? users[role] : role).headers,
+    });
 
   describe('who sees what', () => {
     test('staff: remote messages only, no visits, no escalation steps', async () => {
@@ -138,9 +142,20 @@ forEachDb((kind) => {
       expect(debtorsOf(mine.body)).toEqual([ids.visit]);
       const visit = mine.body.items[0]!;
       expect(visit.step).toMatchObject({ id: 'd+15', channel: 'visit', kind: 'negotiation' });
-      expect(visit.renderError).toBeNull();
-      expect(visit.message?.body).toContain('sou Pessoa collector, da Padaria Pão Quente Ltda');
+      // The page carries no message; opening the item renders it.
+      expect(visit).not.toHaveProperty('message');
+      const open = await opened('collector', ids.visit);
+      expect(open.status).toBe(200);
+      expect(open.body.item.renderError).toBeNull();
+      expect(open.body.item.message?.body).toContain(
+        'sou Pessoa collector, da Padaria Pão Quente Ltda',
+      );
       expect((await today(otherCollector)).body.items).toEqual([]);
+      // Another collector's debtor, or a debtor with nothing today, is the same 404.
+      expectProblem(await opened(otherCollector, ids.visit), 404, 'not-found');
+      expectProblem(await opened('collector', ids.late5), 404, 'not-found');
+      expectProblem(await opened('owner', ids.promised), 404, 'not-found');
+      expectProblem(await opened('owner', 'not-a-uuid'), 404, 'not-found');
     });
 
     test('owner: everything, plus escalations awaiting a decision', async () => {
@@ -166,10 +181,19 @@ forEachDb((kind) => {
   });
 
   describe('the automatic e-mail item', () => {
-    test('is rendered with the balance, PIX and creditor identification, waiting for the server', async () => {
+    test('is rendered when opened, with the balance, PIX and creditor identification, waiting for the server', async () => {
       const res = await today('staff', '?channel=email');
       expect(res.body.items).toHaveLength(1);
-      const item = res.body.items[0]!;
+      const listed = res.body.items[0]!;
+      // The page itself renders nothing: no message, no PIX code.
+      expect(listed).not.toHaveProperty('message');
+      expect(listed).not.toHaveProperty('pix');
+      const open = await opened('staff', ids.late5);
+      expect(open.status).toBe(200);
+      expect(open.body).toMatchObject({ date: '2025-03-10', timeZone: 'America/Sao_Paulo' });
+      const item = open.body.item;
+      // Opening repeats the page's item exactly, plus the rendered message.
+      expect(item).toMatchObject(listed);
       expect(item).toMatchObject({
         debtor: { id: ids.late5, name: 'Maria Aparecida Silva' },
         step: { id: 'd+5', mode: 'automatic', channel: 'email', templateId: 'd+5.email' },

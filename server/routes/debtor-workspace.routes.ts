@@ -21,12 +21,11 @@ import {
 } from '../debtors/contact-points.repo';
 import { mergeDebtors } from '../debtors/merge.repo';
 import { storyJson } from '../debtors/story';
-import { loadStory } from '../debtors/story.repo';
+import { readDebtor } from '../debtors/debtor-read.repo';
 import { debtorNotFound } from '../http/access';
 import { requireRole, type AppEnv } from '../http/auth';
 import { jsonBody, uuidParam } from '../http/validate';
 import { contactPointJson } from '../ledger/rows';
-import { loadLedgerSettings } from '../ledger/settings';
 import { recordDebtorRead } from '../lgpd/read-audit';
 
 const OFFICE = ['owner', 'staff'] as const;
@@ -57,19 +56,16 @@ export function debtorWorkspaceRoutes(deps: Deps) {
     .get('/:id/story', requireRole(...OFFICE), async (c) => {
       const id = uuidParam(c, 'id');
       const user = c.get('user');
-      const [story, settings] = await Promise.all([loadStory(db, id), loadLedgerSettings(db)]);
-      if (!story) throw debtorNotFound();
-      const body = storyJson(story.facts, story.extras, settings, now());
-      await db.transaction((tx) =>
-        audit(tx, {
-          actor: user.id,
-          ip: c.get('ip'),
-          action: 'debtor.story',
-          entity: 'debtor',
-          entityId: id,
-        }),
+      // Office roles see every debtor: the scope admits all, so one statement reads and audits.
+      const read = await readDebtor(
+        db,
+        user,
+        id,
+        { actor: user.id, ip: c.get('ip'), action: 'debtor.story' },
+        true,
       );
-      return c.json(body);
+      if (!read) throw debtorNotFound();
+      return c.json(storyJson(read.facts, read.extras, read.settings, now()));
     })
     .post(
       '/:id/contact-points',

@@ -20,16 +20,14 @@ import { normalizeEmail } from '#shared/identity/email';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
-import type { Tx } from '../db/db';
 import { insertEntity, updateEntity } from '../db/write';
-import { debtorScope } from '../http/access';
+import { debtorNotFound } from '../http/access';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError } from '../http/problem';
 import { jsonBody, uuidParam } from '../http/validate';
 import {
   contactVerdict,
   debtorState,
-  loadDebtorFacts,
   stepDue,
   verdictJson,
   windowOpen,
@@ -49,9 +47,10 @@ import {
   promiseJson,
   type DebtorRow,
 } from '../ledger/rows';
-import { loadLedgerSettings, type LedgerSettings } from '../ledger/settings';
+import type { LedgerSettings } from '../ledger/settings';
 import { assertDocumentFree } from '../debtors/duplicates.repo';
 import { searchDebtors } from '../debtors/search.repo';
+import { lookupDebtors, readDebtor, type LookupHit } from '../debtors/debtor-read.repo';
 
 /** Columns of `debtors` written from the shared Address (the flat ones serve imports and SQL). */
 function addressColumns(address: NewDebtor['address'] | null) {
@@ -68,23 +67,8 @@ function addressColumns(address: NewDebtor['address'] | null) {
   };
 }
 
-/** Reading a debtor is audited inside its own short transaction (the read itself is not one). */
-async function auditRead(
-  deps: Deps,
-  entry: {
-    actor: string;
-    ip: string;
-    action: string;
-    entityId: string | null;
-    detail?: Record<string, unknown>;
-  },
-): Promise<void> {
-  await deps.db.transaction((tx: Tx) =>
-    audit(tx, { ...entry, entity: 'debtor', detail: entry.detail ?? {} }),
-  );
-}
-
-function detailJson(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
+/** The debtor detail (`GET /api/debtors/:id`) from its facts, as of `now`. */
+export function detailJson(facts: DebtorFacts, settings: LedgerSettings, now: Date) {
   const state = debtorState(facts, settings, now);
   const activePromise = facts.promises.find((p) => state.promiseStatuses.get(p.id) === 'active');
   const activeAgreement = facts.agreements.find(
@@ -189,6 +173,33 @@ function timelineJson(
   return { debtorId: facts.debtor.id, events };
 }
 
+/** One match of the extension's lookup, as of `at`, for a contact on `channel`. */
+function lookupMatch(
+  { facts: f, verified }: LookupHit,
+  settings: LedgerSettings,
+  channel: 'email' | 'whatsapp',
+  at: Date,
+): DebtorLookupMatch {
+  const state = debtorState(f, settings, at);
+  const last = f.contacts.at(-1);
+  return {
+    id: f.debtor.id,
+    name: f.debtor.name,
+    status: state.status,
+    daysOverdue: state.daysOverdue,
+    balance: state.totals,
+    lastContact: last
+      ? { at: last.at.toISOString(), channel: last.channel, direction: last.direction }
+      : null,
+    contactBudgetLeft: state.budgetLeft,
+    contactWindowOpen: windowOpen(state, settings, channel, at),
+    contactNow: verdictJson(contactVerdict(state, settings, channel, at, false)),
+    cadenceState: state.plan.state,
+    cadenceStepDue: stepDue(state),
+    contactPointVerified: verified,
+  };
+}
+
 /** `/api/debtors`. */
 export function debtorRoutes(deps: Deps) {
   const { db, now } = deps;
@@ -201,74 +212,22 @@ export function debtorRoutes(deps: Deps) {
         query.email !== undefined
           ? [normalizeEmail(query.email)]
           : phoneMatchKeys(query.phone ?? '');
-      const scope = debtorScope(user, 'k.debtor_id', 3);
-      const hits =
-        keys.length === 0
-          ? []
-          : await db.query<{ debtor_id: string; verified: boolean }>(
-              `SELECT k.debtor_id, bool_or(p.verified) AS verified
-                 FROM contact_point_keys k JOIN contact_points p ON p.id = k.contact_point_id
-                 WHERE k.kind = $1 AND k.key = ANY($2::text[]) AND ${scope.sql}
-                   AND p.verification <> 'wrong'
-                 GROUP BY k.debtor_id ORDER BY k.debtor_id LIMIT 20`,
-              [kind, keys, ...scope.params],
-            );
       const at = now();
-      const settings = await loadLedgerSettings(db);
-      const facts = await loadDebtorFacts(
-        db,
-        hits.map((h) => h.debtor_id),
-      );
-      const channel = kind === 'email' ? 'email' : 'whatsapp';
-      const matches: DebtorLookupMatch[] = hits.flatMap((hit) => {
-        const f = facts.get(hit.debtor_id);
-        if (!f) return [];
-        const state = debtorState(f, settings, at);
-        const last = f.contacts.at(-1);
-        const verdict = verdictJson(contactVerdict(state, settings, channel, at, false));
-        return [
-          {
-            id: f.debtor.id,
-            name: f.debtor.name,
-            status: state.status,
-            daysOverdue: state.daysOverdue,
-            balance: state.totals,
-            lastContact: last
-              ? { at: last.at.toISOString(), channel: last.channel, direction: last.direction }
-              : null,
-            contactBudgetLeft: state.budgetLeft,
-            contactWindowOpen: windowOpen(state, settings, channel, at),
-            contactNow: verdict,
-            cadenceState: state.plan.state,
-            cadenceStepDue: stepDue(state),
-            contactPointVerified: hit.verified,
-          },
-        ];
-      });
-      await auditRead(deps, {
+      const { hits, settings } = await lookupDebtors(db, user, kind, keys, {
         actor: user.id,
         ip: c.get('ip'),
-        action: 'debtor.lookup',
-        entityId: null,
-        detail: { by: kind, matches: matches.map((m) => m.id) },
       });
+      const channel = kind === 'email' ? 'email' : 'whatsapp';
+      const matches =
+        settings === null ? [] : hits.map((hit) => lookupMatch(hit, settings, channel, at));
       return c.json({ matches });
     })
     .get('/', requireRole(...ANY_ROLE), queryParams(DebtorSearchQuerySchema), async (c) => {
       const query = c.req.valid('query');
       const user = c.get('user');
-      const page = await searchDebtors(db, user, query, await loadLedgerSettings(db), now());
-      await auditRead(deps, {
+      const page = await searchDebtors(db, user, query, now(), {
         actor: user.id,
         ip: c.get('ip'),
-        action: 'debtor.search',
-        entityId: null,
-        detail: {
-          q: query.q ?? '',
-          status: query.status ?? null,
-          stage: query.stage ?? null,
-          results: page.items.map((i) => i.id),
-        },
       });
       return c.json(page);
     })
@@ -320,32 +279,28 @@ export function debtorRoutes(deps: Deps) {
     .get('/:id', requireRole(...ANY_ROLE), async (c) => {
       const id = uuidParam(c, 'id');
       const user = c.get('user');
-      const facts = await accessibleFacts(db, user, id);
-      const body = detailJson(facts, await loadLedgerSettings(db), now());
-      await auditRead(deps, {
+      const read = await readDebtor(db, user, id, {
         actor: user.id,
         ip: c.get('ip'),
         action: 'debtor.view',
-        entityId: id,
       });
-      return c.json(body);
+      if (!read) throw debtorNotFound();
+      return c.json(detailJson(read.facts, read.settings, now()));
     })
     .get('/:id/timeline', requireRole(...ANY_ROLE), async (c) => {
       const id = uuidParam(c, 'id');
       const user = c.get('user');
-      const facts = await accessibleFacts(db, user, id);
+      const read = await readDebtor(db, user, id, {
+        actor: user.id,
+        ip: c.get('ip'),
+        action: 'debtor.timeline',
+      });
+      if (!read) throw debtorNotFound();
       const requests = await db.query<{ created_at: Date }>(
         'SELECT * FROM due_date_requests WHERE debtor_id = $1 ORDER BY created_at',
         [id],
       );
-      const body = timelineJson(facts, await loadLedgerSettings(db), now(), requests);
-      await auditRead(deps, {
-        actor: user.id,
-        ip: c.get('ip'),
-        action: 'debtor.timeline',
-        entityId: id,
-      });
-      return c.json(body);
+      return c.json(timelineJson(read.facts, read.settings, now(), requests));
     })
     .patch('/:id', requireRole(...ANY_ROLE), jsonBody(DebtorPatchSchema), async (c) => {
       const id = uuidParam(c, 'id');

@@ -2,7 +2,8 @@
  * `cadence/today` on a portfolio of 100,000 open debts (one per debtor, due dates spread over 80
  * days, none contacted yet, so nearly every debtor has a step due and a message to render): one
  * page of 5,000 debtors from the middle of the table (keyset cursor), computed by the real endpoint
- * code (set-based loads, balances, plan, guard, rendered template, PIX payload, JSON), beside a
+ * code (set-based loads, balances, plan, guard, JSON; messages and PIX are rendered only when an
+ * item is opened, GET /api/cadence/today/:debtorId, so a page never pays for them), beside a
  * plain keyset SQL scan of the same debtor + debt rows of that page: the floor of just reading
  * the data. The whole day is 20 such pages; a full walk is ~20× the page figure.
  * The pure planner alone is ./planner.bench.ts.

@@ -17,6 +17,7 @@ const MODULES: Record<string, () => Promise<{ run: () => Promise<BenchResult[]> 
   pwa: () => import('./pwa.bench'),
   reconcile: () => import('./reconcile.bench'),
   ops: () => import('./ops.bench'),
+  reads: () => import('./reads.bench'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -36,7 +37,7 @@ const all: BenchResult[] = [];
 // the statements a request issues.
 let cluster: { url: string; stop: () => void } | undefined;
 /** Modules with PostgreSQL rows; the others (pure code, browser) never start a cluster. */
-const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'export']);
+const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'export', 'reads']);
 if (
   names.some((n) => WITH_POSTGRES.has(n)) &&
   !process.env['QUITA_BENCH_DATABASE_URL'] &&

@@ -11,9 +11,10 @@ export const cadenceTodayCommand: Command = {
   summary: "today's work queue (owner view: messages, visits, automatic e-mails, escalations)",
   help: `Usage: quita cadence today [--channel CHANNEL] [--limit N] [--now ISO]
 
-Prints the day's queue as JSON, exactly as GET /api/cadence/today answers an owner: every step due
-today with its rendered message, the send-time guard's verdict, outbox task status for automatic
-e-mails, and the escalations awaiting a decision. Walks every page unless --limit is given.
+Prints the day's queue as JSON, as GET /api/cadence/today answers an owner, with each item's
+message and PIX code rendered as GET /api/cadence/today/:debtorId renders them: every step due
+today, the send-time guard's verdict, outbox task status for automatic e-mails, and the
+escalations awaiting a decision. Walks every page unless --limit is given.
 
 Options:
   --channel CHANNEL  only sms, whatsapp, email or visit
@@ -60,6 +61,7 @@ Exit codes: 0 ok, 2 bad option.
         role: 'owner' as const,
         userId: null,
         settings,
+        withMessages: true,
         ...(channel?.success ? { channel: channel.output } : {}),
       };
       const first = await cadenceToday(db, now, { ...base, limit: limit ?? 1000 });

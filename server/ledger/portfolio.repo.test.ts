@@ -1,0 +1,160 @@
+/**
+ * The set-based portfolio figures equal, figure for figure, what every debtor's full derived
+ * state says (the per-debtor computation the route used before), on a mixed portfolio: debts
+ * overdue in every bucket, not yet due, paid off, settled and cancelled; payments this month,
+ * last month, partial and pending; promises open (active and past their date), kept, broken and
+ * cancelled; five collectors and unassigned debtors; and a debtor whose debt an agreement covers
+ * (owed through the agreement's ledger, derived whole), beside another debt of theirs outside it.
+ */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { CalendarDate } from '#shared/time/calendar-date';
+import type { Db } from '../db/db';
+import { forEachDb, openTestDb } from '#test/helpers/test-db';
+import { seedUser } from '#test/helpers/auth';
+import { call } from '#test/helpers/http';
+import { createDebt, createDebtor } from '#test/helpers/ledger';
+import { createApp } from '../app';
+import { debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
+import { AGING_BUCKETS, portfolioFigures } from './portfolio.repo';
+import { loadLedgerSettings } from './settings';
+
+const TODAY = '2025-03-10' as CalendarDate;
+const NOW = new Date('2025-03-10T15:00:00Z');
+const N = 240;
+
+/** The figures from every debtor's derived state, as the route computed them before. */
+async function reference(db: Db) {
+  const settings = await loadLedgerSettings(db);
+  const ids = (
+    await db.query<{ id: string }>('SELECT id FROM debtors WHERE merged_into IS NULL ORDER BY id')
+  ).map((r) => r.id);
+  const facts = await loadDebtorFacts(db, ids);
+  let totalOverdue = 0;
+  let overdueDebtors = 0;
+  let recovered = 0;
+  const aging = AGING_BUCKETS.map(() => ({ amount: 0, debts: 0 }));
+  const promises = { kept: 0, broken: 0, active: 0 };
+  const byCollector = new Map<string | null, { debtors: number; totalOverdue: number }>();
+  for (const f of facts.values()) {
+    const state = debtorState(f, settings, NOW);
+    let overdue = 0;
+    for (const d of state.debts) {
+      if (d.row.status !== 'open' || d.balance.totalDue <= 0 || d.balance.daysOverdue <= 0)
+        continue;
+      overdue += d.balance.totalDue;
+      const days = d.balance.daysOverdue;
+      const bucket = aging[days <= 30 ? 0 : days <= 60 ? 1 : days <= 90 ? 2 : 3]!;
+      bucket.amount += d.balance.totalDue;
+      bucket.debts += 1;
+    }
+    totalOverdue += overdue;
+    overdueDebtors += overdue > 0 ? 1 : 0;
+    recovered += f.payments
+      .filter((p) => p.status === 'confirmed' && p.paid_on.startsWith('2025-03'))
+      .reduce((s, p) => s + p.amount_cents, 0);
+    for (const p of f.promises) {
+      const status = derivedPromiseStatus(p, f.payments, TODAY);
+      if (status !== 'cancelled') promises[status]++;
+    }
+    const key = f.assignment?.collector_id ?? null;
+    const mine = byCollector.get(key) ?? { debtors: 0, totalOverdue: 0 };
+    mine.debtors++;
+    mine.totalOverdue += overdue;
+    byCollector.set(key, mine);
+  }
+  return { totalOverdue, overdueDebtors, recovered, aging, promises, byCollector };
+}
+
+forEachDb((kind) => {
+  let db: Db;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind);
+    const collectors: string[] = [];
+    for (let c = 0; c < 5; c++) collectors.push((await seedUser(db, 'collector')).user.id);
+    await db.exec(`
+      INSERT INTO debtors (id, kind, name, state)
+        SELECT md5('pd' || i)::uuid, 'person', 'Devedor ' || i, 'SP' FROM generate_series(1, ${N}) i;
+      -- Two debts a debtor: one due 1–150 days ago (or in the future for every 9th), one older.
+      INSERT INTO debts (id, debtor_id, description, principal_cents, issued_on, due_on, status)
+        SELECT md5('pt' || i)::uuid, md5('pd' || i)::uuid, 'a', 1000 + i * 37,
+               date '2025-03-10' - (i % 150) + CASE WHEN i % 9 = 0 THEN 200 ELSE 0 END - 30,
+               date '2025-03-10' - (i % 150) + CASE WHEN i % 9 = 0 THEN 200 ELSE 0 END,
+               CASE WHEN i % 13 = 0 THEN 'settled' WHEN i % 17 = 0 THEN 'cancelled' ELSE 'open' END
+        FROM generate_series(1, ${N}) i;
+      INSERT INTO debts (id, debtor_id, description, principal_cents, issued_on, due_on, fine_bps)
+        SELECT md5('pu' || i)::uuid, md5('pd' || i)::uuid, 'b', 500 + i, date '2024-10-01',
+               date '2024-11-01' + (i % 40), 1000
+        FROM generate_series(1, ${N}, 4) i;
+      -- Payments: this month (some paying a debt off), last month, pending, without a debt.
+      INSERT INTO payments (id, debtor_id, debt_id, amount_cents, paid_on, method, status)
+        SELECT md5('pp' || i)::uuid, md5('pd' || i)::uuid,
+               CASE WHEN i % 10 = 0 THEN NULL ELSE md5('pt' || i)::uuid END,
+               CASE WHEN i % 6 = 0 THEN 1000000 ELSE 300 + i END,
+               CASE WHEN i % 3 = 0 THEN date '2025-02-20' ELSE date '2025-03-02' END, 'pix',
+               CASE WHEN i % 7 = 0 THEN 'pending' ELSE 'confirmed' END
+        FROM generate_series(1, ${N}, 2) i;
+      -- Promises: open (some past their date, some met by a payment), kept, broken, cancelled.
+      INSERT INTO promises (id, debtor_id, debt_id, amount_cents, promised_on, status, made_on,
+                            created_at, debt_ids)
+        SELECT md5('pr' || i)::uuid, md5('pd' || i)::uuid, md5('pt' || i)::uuid, 200 + i,
+               date '2025-03-10' + (i % 11) - 5,
+               (ARRAY['open', 'open', 'open', 'kept', 'broken', 'cancelled'])[1 + i % 6],
+               date '2025-03-01', timestamptz '2025-03-01 12:00Z', '[]'::jsonb
+        FROM generate_series(1, ${N}, 3) i;
+    `);
+    await db.query(
+      `INSERT INTO assignments (id, debtor_id, collector_id, started_at, ended_at)
+         SELECT md5('pa' || i)::uuid, md5('pd' || i)::uuid, ($1::uuid[])[1 + i % 5],
+                timestamptz '2025-01-01', CASE WHEN i % 11 = 0 THEN timestamptz '2025-02-01' END
+         FROM generate_series(1, ${N}) i WHERE i % 4 <> 0`,
+      [collectors],
+    );
+  });
+  beforeAll(async () => {
+    // An agreement through the API, as an owner makes one: its debt is owed through it.
+    const app = createApp({ db, version: 'test', now: () => NOW });
+    const owner = await seedUser(db, 'owner', { now: NOW });
+    const debtor = await createDebtor(app, owner);
+    const covered = await createDebt(app, owner, debtor, {
+      dueDate: '2025-01-29',
+      issueDate: '2024-12-29',
+    });
+    await createDebt(app, owner, debtor, { dueDate: '2025-02-20', issueDate: '2025-01-20' });
+    const res = await call<{ status: string }>(app, 'POST', '/api/agreements', {
+      headers: owner.headers,
+      json: {
+        debtorId: debtor,
+        debtIds: [covered],
+        downPayment: 20_000,
+        installments: 3,
+        firstDueDate: '2025-03-14',
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.status).toBe('active');
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  test('figure for figure, the same as every debtor’s derived state', async () => {
+    const want = await reference(db);
+    const got = await portfolioFigures(db, await loadLedgerSettings(db), NOW, TODAY);
+    expect(want.overdueDebtors).toBeGreaterThan(50);
+    expect(want.promises.active + want.promises.broken + want.promises.kept).toBeGreaterThan(30);
+    expect(got.totalOverdue).toBe(want.totalOverdue);
+    expect(got.overdueDebtors).toBe(want.overdueDebtors);
+    expect(got.recoveredThisMonth).toBe(want.recovered);
+    expect(got.aging.map((b) => ({ amount: b.amount, debts: b.debts }))).toEqual(want.aging);
+    expect(got.promises).toEqual(want.promises);
+    expect(got.debtors).toBe(N + 1);
+    expect(
+      new Map(
+        got.collectors.map((c) => [c.id, { debtors: c.debtors, totalOverdue: c.totalOverdue }]),
+      ),
+    ).toEqual(want.byCollector);
+    // Named collectors first, the unassigned pile last.
+    expect(got.collectors.at(-1)?.id).toBeNull();
+  });
+});
