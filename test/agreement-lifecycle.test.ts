@@ -379,7 +379,17 @@ forEachDb((kind) => {
           pix: string | null;
         }[];
       }>(app, 'GET', '/api/cadence/today', { headers: h() });
-      const item = queue.body.items.find((i) => i.debtor.id === debtor);
+      const listed = queue.body.items.find((i) => i.debtor.id === debtor);
+      expect(listed?.step.id).toBe('parcela-2');
+      // The page carries no message nor PIX: opening the item renders them.
+      const opened = await call<{ item: (typeof queue.body.items)[number] }>(
+        app,
+        'GET',
+        `/api/cadence/today/${debtor}`,
+        { headers: h() },
+      );
+      expect(opened.status).toBe(200);
+      const item = opened.body.item;
       expect(item?.step.id).toBe('parcela-2');
       expect(item?.step.installment).toMatchObject({ agreementId: agreement.id, number: 0 });
       expect(item?.pix).toContain(txidForInstallment(agreement.id, 0));

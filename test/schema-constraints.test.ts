@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import * as v from 'valibot';
+import { OnboardingStepSchema } from '#shared/onboarding/onboarding.schema';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DocumentSchema } from '#shared/identity/document';
 import { PhoneE164Schema } from '#shared/identity/phone';
@@ -317,6 +318,18 @@ const PROBES: Probe[] = [
       tx.query('UPDATE users SET role = $2 WHERE id = $1', [f.user, value]),
   },
   {
+    covers: ['onboarding_steps_step_check'],
+    schema: OnboardingStepSchema,
+    inputs: anyOf(['name', 'creditor', 'pix', 'collector', 'import', 'debtors', '']),
+    // 'skipped' is allowed for every step (only 'done' is reserved to the name).
+    write: (tx, _f, value: string) =>
+      tx.query(
+        `INSERT INTO onboarding_steps (step, state, at) VALUES ($1, 'skipped', now())
+         ON CONFLICT (step) DO UPDATE SET state = 'skipped'`,
+        [value],
+      ),
+  },
+  {
     covers: ['debts_principal_cents_check'],
     schema: debtEntries.principal,
     inputs: numbers,
@@ -516,6 +529,10 @@ const PROBES: Probe[] = [
 
 /** CHECKs on values the server computes or picks from its own constants, never from input. */
 const SERVER_SET: Record<string, string> = {
+  onboarding_steps_state_check: "server constant ('done' for the confirmed name, 'skipped')",
+  onboarding_steps_check:
+    "only the name is ever stored as 'done' (the others are done by their data)",
+  sign_in_codes_check: 'expires_at computed by the server from created_at (15 minutes later)',
   agreements_discount_cents_check: 'computed by the negotiation rules',
   auth_tokens_kind_scope_check: 'server constant per token kind',
   auth_tokens_scope_check: 'server constant',
