@@ -12,6 +12,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { uuidv7 } from 'uuidv7';
 import { DEMO_DEBTORS_DEFAULT } from '#shared/onboarding/onboarding.schema';
 import type { Db } from './db/db';
+import { kickSummaries } from './ledger/summary-refresher';
 import { authenticate, enforceTokenScope, type AppEnv } from './http/auth';
 import { problem, problemOf, problemResponse } from './http/problem';
 import { servePwa } from './http/static-pwa';
@@ -151,6 +152,13 @@ export function createApp(input: AppDeps): Hono<AppEnv> {
         ),
     }),
   );
+  // After a write has answered, the debtors it touched get their summaries derived again
+  // (server/ledger/summary-refresher.ts), in the background.
+  app.use(async (c, next) => {
+    await next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.res.status < 400)
+      kickSummaries(input.db, deps.now, (error) => deps.logError('summary refresh failed', error));
+  });
   // The debtor's own page: server-rendered HTML, its own CSP, no session of the API.
   app.route('/p', portalRoutes(deps));
   app.use('/api/*', async (c, next) => {

@@ -10,6 +10,7 @@ import { seedUser, testClock, type SeededUser } from '#test/helpers/auth';
 import { assign, createDebt, createDebtor } from '#test/helpers/ledger';
 import { readDebtor } from './debtor-read.repo';
 import { searchDebtors } from './search.repo';
+import { summariesSettled } from '../ledger/summary-refresher';
 
 /** `db` counting the statements sent through it. */
 function counting(db: Db): { q: Queryable; statements: () => number } {
@@ -53,6 +54,8 @@ forEachDb((kind) => {
     await assign(app, users.owner, users.collector.user.id, [assigned]);
     loose = await createDebtor(app, users.owner, { name: 'Pedro Leitura Souza' });
     await createDebt(app, users.owner, loose);
+    // The writes' summaries are derived in the background once each request answered.
+    await summariesSettled(db);
   });
   afterAll(async () => {
     await db.close();
@@ -91,6 +94,14 @@ forEachDb((kind) => {
   });
 
   test('a search is one statement and its audit row names exactly the results', async () => {
+    const fresh = await db.query<{ debtor_id: string; stale: boolean; status: string }>(
+      'SELECT debtor_id, stale, status FROM debtor_summaries WHERE debtor_id = ANY($1::uuid[])',
+      [[assigned, loose]],
+    );
+    expect(fresh.map((r) => [r.stale, r.status])).toEqual([
+      [false, 'vencido'],
+      [false, 'vencido'],
+    ]);
     const { q, statements } = counting(db);
     const page = await searchDebtors(q, users.owner.user, { q: 'leitura', limit: 1 }, clock.now(), {
       actor: users.owner.user.id,
@@ -117,16 +128,58 @@ forEachDb((kind) => {
     expect(loose).not.toBe(assigned);
   });
 
+  test('a row written since its summary is derived on the search, stored, then read again', async () => {
+    // Raw SQL, as no route writes: the trigger still marks the debtor.
+    await db.query(
+      `UPDATE debts SET due_on = date '2025-04-30', issued_on = date '2025-03-01'
+                     WHERE debtor_id = $1`,
+      [assigned],
+    );
+    const [row] = await db.query<{ stale: boolean }>(
+      'SELECT stale FROM debtor_summaries WHERE debtor_id = $1',
+      [assigned],
+    );
+    expect(row?.stale).toBe(true);
+    const first = counting(db);
+    const page = await searchDebtors(
+      first.q,
+      users.owner.user,
+      { q: 'joana', limit: 50 },
+      clock.now(),
+      {
+        actor: users.owner.user.id,
+        ip: null,
+      },
+    );
+    expect(first.statements()).toBeGreaterThan(1);
+    expect(page.items.map((i) => [i.id, i.status, i.daysOverdue])).toEqual([
+      [assigned, 'em_dia', 0],
+    ]);
+    const again = counting(db);
+    const second = await searchDebtors(
+      again.q,
+      users.owner.user,
+      { q: 'joana', limit: 50 },
+      clock.now(),
+      {
+        actor: users.owner.user.id,
+        ip: null,
+      },
+    );
+    expect(again.statements()).toBe(1);
+    expect(second.items).toEqual(page.items);
+  });
+
   test('a filtered search audits the rows left after the derived filter', async () => {
     const page = await searchDebtors(
       db,
       users.owner.user,
-      { q: 'leitura', limit: 50, status: 'em_dia' },
+      { q: 'leitura', limit: 50, status: 'disputa' },
       clock.now(),
       { actor: users.owner.user.id, ip: null },
     );
     expect(page.items).toEqual([]);
     const [logged] = (await auditRows('debtor.search', users.owner.user.id)).slice(-1);
-    expect(logged?.detail).toMatchObject({ q: 'leitura', status: 'em_dia', results: [] });
+    expect(logged?.detail).toMatchObject({ q: 'leitura', status: 'disputa', results: [] });
   });
 });

@@ -2,28 +2,30 @@
  * The office's debtor search: every live debtor (merged duplicates left out) by name, CPF/CNPJ,
  * phone, e-mail or external id, accent- and case-free both ways (quita_fold, 0110), filtered by
  * collector or "no collector" in SQL and by status or régua stage on the derived state, in keyset
- * pages of (folded name, id). Each batch is ONE statement: the page of debtors, all their facts
- * (./story.repo.ts STORY_SELECT), the ledger settings and — when no derived filter can drop a row
- * after SQL — the audit row naming the results (a data-modifying CTE). With a status or stage
+ * pages of (folded name, id). Each batch is ONE statement: the page of debtors with their maintained
+ * summaries (status, stage, total due, days overdue as of the day: server/ledger/summaries.ts),
+ * current collectors, the ledger settings and — when no derived filter can drop a row after SQL —
+ * the audit row naming the results (a data-modifying CTE). Only a row whose summary is outdated
+ * (written since, or of another day) is derived, and its summary stored. With a status or stage
  * filter the audit row is one INSERT after the page is known.
  */
 import type { DebtorSearchQuery, DebtorStatus } from '#shared/api/ledger.schema';
-import { debtorStage, type DebtorStage } from '#shared/cadence/debtor-stage';
+import type { DebtorStage } from '#shared/cadence/debtor-stage';
 import { normalizeEmail } from '#shared/identity/email';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import type { AuthUser } from '../auth/tokens.repo';
 import type { Queryable } from '../db/db';
 import { debtorScope } from '../http/access';
-import { debtorState, type DebtorFacts, type DebtorState } from '../ledger/debtor-state';
 import { invalidField } from '../ledger/http';
 import {
   LEDGER_SETTINGS_SQL,
   ledgerSettingsOf,
   type LedgerSettings,
   type LedgerSettingsRows,
+  todayFor,
 } from '../ledger/settings';
 import { audit } from '../db/audit';
-import { factsOfRow, STORY_SELECT, type StoryRow } from './story.repo';
+import { isFresh, refreshSummaries, stageOf, type Summary } from '../ledger/summaries';
 
 /** A debtor in a search result. */
 export interface DebtorSummary {
@@ -41,31 +43,44 @@ export interface DebtorSummary {
   collector: { id: string; name: string } | null;
 }
 
-export function stageOf(state: DebtorState): DebtorStage {
-  return debtorStage({
-    plan: state.plan,
-    daysOverdue: state.daysOverdue,
-    currentStepKind: state.currentStep?.kind,
-  });
+export { stageOf };
+
+/** One row of a search page: the debtor, its stored summary, its current collector. */
+interface PageRow {
+  fold_key: string;
+  id: string;
+  kind: 'person' | 'company';
+  name: string;
+  document: string | null;
+  external_id: string | null;
+  city: string | null;
+  state: string | null;
+  stale: boolean | null;
+  as_of: string | null;
+  status: string | null;
+  stage: string | null;
+  total_due: string | number | null;
+  days_overdue: number | null;
+  collector_id: string | null;
+  collector_name: string | null;
+  ledger_settings: LedgerSettingsRows | null;
 }
 
-function summary(f: DebtorFacts, state: DebtorState): DebtorSummary {
-  const d = f.debtor;
+function summaryRow(row: PageRow, s: Summary | null): DebtorSummary {
   return {
-    id: d.id,
-    kind: d.kind,
-    name: d.name,
-    document: d.document,
-    externalId: d.external_id,
-    city: d.city ?? null,
-    state: d.state,
-    status: state.status,
-    stage: stageOf(state),
-    totalDue: state.totals.totalDue,
-    daysOverdue: state.daysOverdue,
-    collector: f.assignment
-      ? { id: f.assignment.collector_id, name: f.assignment.collector_name }
-      : null,
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    document: row.document,
+    externalId: row.external_id,
+    city: row.city ?? null,
+    state: row.state,
+    status: s ? s.status : (row.status as DebtorStatus),
+    stage: s ? s.stage : (row.stage as DebtorStage),
+    totalDue: s ? s.totalDue : Number(row.total_due),
+    daysOverdue: s ? s.daysOverdue : Number(row.days_overdue),
+    collector:
+      row.collector_id === null ? null : { id: row.collector_id, name: row.collector_name ?? '' },
   };
 }
 
@@ -179,32 +194,51 @@ export async function searchDebtors(
                    (SELECT coalesce(jsonb_agg(r.id ORDER BY r.fold_key, r.id), '[]'::jsonb)
                       FROM (SELECT id, fold_key FROM page ORDER BY fold_key, id
                              LIMIT ${p(query.limit)}) r)))`;
-    const rows = await q.query<
-      StoryRow & { fold_key: string; ledger_settings: LedgerSettingsRows | null }
-    >(
+    const rows = await q.query<PageRow>(
       `WITH page AS (
          SELECT d.id, quita_fold(d.name) AS fold_key FROM debtors d
           WHERE ${where.join(' AND ')}${keyset}
           ORDER BY quita_fold(d.name), d.id LIMIT ${sizeParam})${logged}
-       SELECT p.fold_key, ${STORY_SELECT},
+       SELECT p.fold_key, d.id, d.kind, d.name, d.document, d.external_id, d.city, d.state,
+              s.stale, s.as_of::text AS as_of, s.status, s.stage, s.total_due, s.days_overdue,
+              a.collector_id, u.name AS collector_name,
               ${settings === undefined ? LEDGER_SETTINGS_SQL : 'NULL::jsonb'} AS ledger_settings
          FROM page p JOIN debtors d ON d.id = p.id
+         LEFT JOIN debtor_summaries s ON s.debtor_id = d.id
+         LEFT JOIN assignments a ON a.debtor_id = d.id AND a.ended_at IS NULL
+         LEFT JOIN users u ON u.id = a.collector_id
         ORDER BY p.fold_key, p.id`,
       batchParams,
     );
     exhausted = rows.length < size;
+    if (settings === undefined && rows[0]?.ledger_settings)
+      settings = ledgerSettingsOf(rows[0].ledger_settings);
+    if (settings === undefined && rows.length > 0)
+      throw new Error('search: ledger settings missing');
+    // Rows whose summary is outdated (written since, or of another day) are derived now.
+    const today = settings === undefined ? null : todayFor(settings, now);
+    const outdated = rows.filter(
+      (r) => today === null || !isFresh({ stale: r.stale ?? true, as_of: r.as_of }, today),
+    );
+    const derivedNow =
+      outdated.length > 0 && settings !== undefined
+        ? await refreshSummaries(
+            q,
+            outdated.map((r) => r.id),
+            settings,
+            now,
+          )
+        : new Map<string, Summary>();
     for (const row of rows) {
       if (items.length >= query.limit) {
         exhausted = false;
         break;
       }
-      if (settings === undefined && row.ledger_settings !== null)
-        settings = ledgerSettingsOf(row.ledger_settings);
-      if (settings === undefined) throw new Error('search: ledger settings missing');
-      const f = factsOfRow(row);
-      after = [row.fold_key, f.debtor.id];
-      const state = debtorState(f, settings, now);
-      const item = summary(f, state);
+      after = [row.fold_key, row.id];
+      const fresh = derivedNow.get(row.id) ?? null;
+      // A debtor merged or gone between the page and its derivation: not a result.
+      if (fresh === null && outdated.includes(row)) continue;
+      const item = summaryRow(row, fresh);
       if (query.status !== undefined && item.status !== query.status) continue;
       if (query.stage !== undefined && item.stage !== query.stage) continue;
       items.push(item);

@@ -1,30 +1,18 @@
 /**
- * The owner's portfolio figures (`GET /api/portfolio`) in four set-based statements, whatever
- * the portfolio's size, instead of every debtor's whole state in batches of 500 (13 statements a
- * batch and the régua planned for each debtor, which the figures never use: 21 s after a
- * 325,000-row import).
- *
- * What SQL can answer exactly, it answers grouped by current collector: live debtors, money
- * received this month. What depends on the shared rules stays in them, one rule in one place:
- * each overdue debt's balance is `balanceOn` over its own confirmed payments (fines and interest
- * as of today, exactly as the debtor's page shows), and each open promise's status is
- * `derivedPromiseStatus` over its debtor's confirmed payments. Only the rows those rules need
- * are read: open debts already past their due date (a debt is overdue only then) with their
- * payments, and promises (terminal ones are counted in SQL).
+ * The owner's portfolio figures (`GET /api/portfolio`) in two statements, whatever the portfolio's
+ * size: one grouped query over the maintained per-debtor summaries (server/ledger/summaries.ts:
+ * each debtor's overdue balances by aging bucket and promise statuses as of the day, derived by
+ * the shared rules — balanceOn, the agreements' ledger, derivedPromiseStatus — and kept fresh on
+ * write and by the worker) and one over this month's confirmed payments. Nothing is derived here
+ * unless a summary is outdated.
  */
 import type { Queryable } from '../db/db';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { addDays } from '#shared/time/calendar-date';
-import { debtBalance, debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
 import type { LedgerSettings } from './settings';
-import type { DebtRow, PaymentRow, PromiseRow } from './rows';
+import { AGING_BUCKETS, refreshOutdated } from './summaries';
 
-export const AGING_BUCKETS = [
-  { id: '0-30', from: 1, to: 30 },
-  { id: '31-60', from: 31, to: 60 },
-  { id: '61-90', from: 61, to: 90 },
-  { id: '90+', from: 91, to: null },
-] as const;
+export { AGING_BUCKETS };
 
 export interface Figures {
   debtors: number;
@@ -44,45 +32,59 @@ const emptyFigures = (): Figures => ({
   promisesBroken: 0,
 });
 
-function bucketOf(daysOverdue: number): number {
-  if (daysOverdue <= 30) return 0;
-  if (daysOverdue <= 60) return 1;
-  if (daysOverdue <= 90) return 2;
-  return 3;
-}
-
 /** The current collector of a debtor: the live assignment, if any. */
 const ASSIGNED = `LEFT JOIN assignments a ON a.debtor_id = {debtor} AND a.ended_at IS NULL`;
 const assigned = (debtor: string) => ASSIGNED.replace('{debtor}', debtor);
 
-/** The columns of a debt `debtTerms` reads, and who collects it. */
-type OverdueDebt = Pick<
-  DebtRow,
-  | 'id'
-  | 'debtor_id'
-  | 'principal_cents'
-  | 'issued_on'
-  | 'due_on'
-  | 'debt_kind'
-  | 'fine_bps'
-  | 'interest_monthly_bps'
-  | 'fees'
-  | 'grace_days'
-  | 'punctuality_discount_bps'
-> & { collector_id: string | null };
-type PaymentOf = Pick<
-  PaymentRow,
-  'id' | 'debt_id' | 'agreement_id' | 'amount_cents' | 'paid_on' | 'status'
->;
-
-/** Debtors whose state is read whole at a time (those with debts in agreements). */
-const FULL_BATCH = 500;
+interface GroupRow {
+  collector_id: string | null;
+  name: string | null;
+  debtors: string;
+  outdated: string;
+  overdue_debtors: string;
+  total_overdue: string;
+  a0: string;
+  a1: string;
+  a2: string;
+  a3: string;
+  n0: string;
+  n1: string;
+  n2: string;
+  n3: string;
+  kept: string;
+  broken: string;
+  active: string;
+}
 
 /**
- * The portfolio as of `today` (the organisation's date at `now`). A debt an agreement covers owes
- * through the agreement's ledger (money paid to it, what a broken one hands back): those few
- * debtors are derived whole (`debtorState`, batches of 500); every other debt is `balanceOn`
- * over its own confirmed payments, which is what the ledger gives a debt outside agreements.
+ * Live debtors per current collector with their summaries' sums; `outdated` counts the debtors
+ * whose summary cannot be used as of the day (left out of the sums).
+ */
+const GROUPED = `
+  SELECT a.collector_id, u.name, count(*) AS debtors,
+         count(*) FILTER (WHERE s.debtor_id IS NULL) AS outdated,
+         count(*) FILTER (WHERE s.overdue_cents > 0) AS overdue_debtors,
+         coalesce(sum(s.overdue_cents), 0) AS total_overdue,
+         coalesce(sum(s.aging_cents[1]), 0) AS a0, coalesce(sum(s.aging_cents[2]), 0) AS a1,
+         coalesce(sum(s.aging_cents[3]), 0) AS a2, coalesce(sum(s.aging_cents[4]), 0) AS a3,
+         coalesce(sum(s.aging_debts[1]), 0) AS n0, coalesce(sum(s.aging_debts[2]), 0) AS n1,
+         coalesce(sum(s.aging_debts[3]), 0) AS n2, coalesce(sum(s.aging_debts[4]), 0) AS n3,
+         coalesce(sum(s.promises_kept), 0) AS kept, coalesce(sum(s.promises_broken), 0) AS broken,
+         coalesce(sum(s.promises_active), 0) AS active
+    FROM debtors d
+    LEFT JOIN debtor_summaries s ON s.debtor_id = d.id AND NOT s.stale AND s.as_of = $1::date
+    ${assigned('d.id')} LEFT JOIN users u ON u.id = a.collector_id
+   WHERE d.merged_into IS NULL
+   GROUP BY a.collector_id, u.name`;
+
+/** Rounds of "refresh what is outdated, read again" before answering (concurrent writes). */
+const ROUNDS = 3;
+
+/**
+ * The portfolio as of `today` (the organisation's date at `now`): one grouped query over the
+ * maintained summaries (server/ledger/summaries.ts) and one over this month's confirmed payments.
+ * Debtors whose summary is missing, stale or of another day are derived first (after a large
+ * import, or when the worker has not turned the day yet): slower, never wrong.
  */
 export async function portfolioFigures(
   q: Queryable,
@@ -94,58 +96,20 @@ export async function portfolioFigures(
   const monthStart = `${month}-01`;
   // The first day of the next month: the 28th plus 4 days is always in the next month.
   const nextMonth = `${addDays(`${month}-28` as CalendarDate, 4).slice(0, 7)}-01`;
-  const [people, recovered, debts, payments, promises] = await Promise.all([
-    q.query<{ collector_id: string | null; name: string | null; debtors: string }>(
-      `SELECT a.collector_id, u.name, count(*) AS debtors
-         FROM debtors d ${assigned('d.id')} LEFT JOIN users u ON u.id = a.collector_id
-        WHERE d.merged_into IS NULL
-        GROUP BY a.collector_id, u.name`,
-    ),
-    q.query<{ collector_id: string | null; amount: string }>(
-      `SELECT a.collector_id, sum(p.amount_cents) AS amount
-         FROM payments p ${assigned('p.debtor_id')}
-        WHERE p.status = 'confirmed' AND p.paid_on >= $1::date AND p.paid_on < $2::date
-        GROUP BY a.collector_id`,
-      [monthStart, nextMonth],
-    ),
-    q.query<OverdueDebt>(
-      // Only what `balanceOn` reads: 100,000 rows cross the wire on a large portfolio.
-      `SELECT t.id, t.debtor_id, t.principal_cents, t.issued_on, t.due_on, t.debt_kind,
-              t.fine_bps, t.interest_monthly_bps, t.fees, t.grace_days,
-              t.punctuality_discount_bps, a.collector_id
-         FROM debts t ${assigned('t.debtor_id')}
-        WHERE t.status = 'open' AND t.due_on < $1::date
-          AND NOT EXISTS (SELECT 1 FROM agreement_debts x WHERE x.debt_id = t.id)`,
-      [today],
-    ),
-    q.query<PaymentOf>(
-      `SELECT p.id, p.debt_id, p.agreement_id, p.amount_cents, p.paid_on, p.status
-         FROM payments p JOIN debts t ON t.id = p.debt_id
-        WHERE p.status = 'confirmed' AND p.agreement_id IS NULL
-          AND t.status = 'open' AND t.due_on < $1::date`,
-      [today],
-    ),
-    // Terminal promises are counted; open ones carry their debtor's confirmed payments.
-    q.query<
-      PromiseRow & { collector_id: string | null; count: string; payments: PaymentRow[] | null }
-    >(
-      `SELECT a.collector_id, x.status, count(*) AS count, NULL::jsonb AS payments,
-              NULL::uuid AS id, NULL::date AS promised_on, NULL::bigint AS amount_cents,
-              NULL::date AS made_on, NULL::timestamptz AS created_at, NULL::jsonb AS debt_ids
-         FROM promises x ${assigned('x.debtor_id')}
-        WHERE x.status IN ('kept', 'broken')
-        GROUP BY a.collector_id, x.status
-       UNION ALL
-       SELECT a.collector_id, x.status, 1,
-              (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'debt_id', p.debt_id,
-                        'amount_cents', p.amount_cents, 'paid_on', p.paid_on,
-                        'status', p.status, 'created_at', p.created_at))
-                 FROM payments p WHERE p.debtor_id = x.debtor_id AND p.status = 'confirmed'),
-              x.id, x.promised_on, x.amount_cents, x.made_on, x.created_at, x.debt_ids
-         FROM promises x ${assigned('x.debtor_id')}
-        WHERE x.status = 'open'`,
-    ),
-  ]);
+  const recoveredQuery = q.query<{ collector_id: string | null; amount: string }>(
+    `SELECT a.collector_id, sum(p.amount_cents) AS amount
+       FROM payments p ${assigned('p.debtor_id')}
+      WHERE p.status = 'confirmed' AND p.paid_on >= $1::date AND p.paid_on < $2::date
+      GROUP BY a.collector_id`,
+    [monthStart, nextMonth],
+  );
+  let groups: GroupRow[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    groups = await q.query<GroupRow>(GROUPED, [today]);
+    if (!groups.some((g) => Number(g.outdated) > 0)) break;
+    await refreshOutdated(q, settings, now);
+  }
+  const recovered = await recoveredQuery;
 
   const total = emptyFigures();
   const aging = AGING_BUCKETS.map((b) => ({ ...b, amount: 0, debts: 0 }));
@@ -159,105 +123,32 @@ export async function portfolioFigures(
     }
     return mine;
   };
-  for (const row of people) {
-    const mine = figuresOf(row.collector_id);
-    mine.name = row.name;
-    mine.debtors += Number(row.debtors);
-    total.debtors += Number(row.debtors);
+  for (const g of groups) {
+    const mine = figuresOf(g.collector_id);
+    mine.name = g.name;
+    const add = {
+      debtors: Number(g.debtors),
+      overdueDebtors: Number(g.overdue_debtors),
+      totalOverdue: Number(g.total_overdue),
+      promisesKept: Number(g.kept),
+      promisesBroken: Number(g.broken),
+    };
+    for (const t of [total, mine]) {
+      t.debtors += add.debtors;
+      t.overdueDebtors += add.overdueDebtors;
+      t.totalOverdue += add.totalOverdue;
+      t.promisesKept += add.promisesKept;
+      t.promisesBroken += add.promisesBroken;
+    }
+    [g.a0, g.a1, g.a2, g.a3].forEach((v, i) => (aging[i]!.amount += Number(v)));
+    [g.n0, g.n1, g.n2, g.n3].forEach((v, i) => (aging[i]!.debts += Number(v)));
+    promiseCounts.kept += add.promisesKept;
+    promiseCounts.broken += add.promisesBroken;
+    promiseCounts.active += Number(g.active);
   }
   for (const row of recovered) {
     figuresOf(row.collector_id).recoveredThisMonth += Number(row.amount);
     total.recoveredThisMonth += Number(row.amount);
-  }
-
-  const paymentsByDebt = new Map<string, PaymentRow[]>();
-  for (const p of payments) {
-    if (p.debt_id === null) continue;
-    const list = paymentsByDebt.get(p.debt_id);
-    if (list) list.push(p as PaymentRow);
-    else paymentsByDebt.set(p.debt_id, [p as PaymentRow]);
-  }
-  // Per debtor: what is overdue and who collects it.
-  const overdueByDebtor = new Map<string, { amount: number; collector: string | null }>();
-  for (const debt of debts) {
-    const balance = debtBalance(debt, paymentsByDebt.get(debt.id) ?? [], today);
-    if (balance.totalDue <= 0 || balance.daysOverdue <= 0) continue;
-    const bucket = aging[bucketOf(balance.daysOverdue)];
-    if (bucket) {
-      bucket.amount += balance.totalDue;
-      bucket.debts += 1;
-    }
-    const seen = overdueByDebtor.get(debt.debtor_id);
-    if (seen) seen.amount += balance.totalDue;
-    else
-      overdueByDebtor.set(debt.debtor_id, {
-        amount: balance.totalDue,
-        collector: debt.collector_id,
-      });
-  }
-  // Debtors with debts in agreements: their covered debts from the whole derived state.
-  const inAgreements = (
-    await q.query<{ debtor_id: string }>(
-      `SELECT DISTINCT t.debtor_id FROM agreement_debts x JOIN debts t ON t.id = x.debt_id
-        WHERE t.status = 'open' AND t.due_on < $1::date`,
-      [today],
-    )
-  ).map((r) => r.debtor_id);
-  for (let i = 0; i < inAgreements.length; i += FULL_BATCH) {
-    const facts = await loadDebtorFacts(q, inAgreements.slice(i, i + FULL_BATCH));
-    const covered = new Set<string>();
-    for (const f of facts.values()) {
-      covered.clear();
-      for (const x of f.agreementDebts) covered.add(x.debt_id);
-      const state = debtorState(f, settings, now);
-      for (const d of state.debts) {
-        if (!covered.has(d.row.id)) continue;
-        const { balance } = d;
-        if (d.row.status !== 'open' || balance.totalDue <= 0 || balance.daysOverdue <= 0) continue;
-        const bucket = aging[bucketOf(balance.daysOverdue)];
-        if (bucket) {
-          bucket.amount += balance.totalDue;
-          bucket.debts += 1;
-        }
-        const seen = overdueByDebtor.get(f.debtor.id);
-        if (seen) seen.amount += balance.totalDue;
-        else
-          overdueByDebtor.set(f.debtor.id, {
-            amount: balance.totalDue,
-            collector: f.assignment?.collector_id ?? null,
-          });
-      }
-    }
-  }
-  for (const { amount, collector } of overdueByDebtor.values()) {
-    for (const t of [total, figuresOf(collector)]) {
-      t.overdueDebtors += 1;
-      t.totalOverdue += amount;
-    }
-  }
-
-  for (const row of promises) {
-    let status: string = row.status;
-    if (status === 'open')
-      status = derivedPromiseStatus(
-        { ...row, created_at: new Date(row.created_at) },
-        (row.payments ?? []).map((p) => ({ ...p, created_at: new Date(p.created_at) })),
-        today,
-      );
-    const count = Number(row.count);
-    if (status === 'active') promiseCounts.active += count;
-    else if (status === 'kept' || status === 'broken') {
-      const mine = figuresOf(row.collector_id);
-      if (status === 'kept') {
-        promiseCounts.kept += count;
-        total.promisesKept += count;
-        mine.promisesKept += count;
-      } else {
-        promiseCounts.broken += count;
-        total.promisesBroken += count;
-        mine.promisesBroken += count;
-      }
-    }
   }
 
   const collectors = [...byCollector.entries()]

@@ -1,0 +1,248 @@
+/**
+ * Maintained per-debtor summaries (`debtor_summaries`, migration 0440): what the owner's portfolio
+ * and the office's search need of each debtor's derived state, as of a day, so those reads are one
+ * grouped query / one statement a page instead of deriving 100,000 states.
+ *
+ * The values come from `debtorState` (the shared rules: balanceOn, promise status, the régua's plan;
+ * one rule, one place); SQL never recomputes a balance. Freshness is decided by the database:
+ * every write to a table the derivation reads marks its debtors stale through triggers (whatever
+ * the writer), and a summary is trusted only when not stale and `as_of` is the reader's day.
+ * Refreshed here: by the writers' requests once they committed (server/http/summary-refresh.ts),
+ * by the worker when the day turns (date-dependent parts: interest, days overdue, promises
+ * past their day, the régua's stage), and by a reader that meets a stale row (never wrong, only
+ * slower).
+ *
+ * Concurrency: `gen` is read BEFORE the facts and the row is written back only while `gen` is
+ * unchanged; a write committed in between bumped it, so the row stays stale rather than wrongly
+ * fresh.
+ */
+import type { DebtorStatus } from '#shared/api/ledger.schema';
+import { debtorStage, type DebtorStage } from '#shared/cadence/debtor-stage';
+import type { CalendarDate } from '#shared/time/calendar-date';
+import type { Queryable } from '../db/db';
+import { debtorState, loadDebtorFacts, type DebtorState } from './debtor-state';
+import { todayFor, type LedgerSettings } from './settings';
+
+/** Overdue aging buckets, by days past due (the portfolio's, in this order). */
+export const AGING_BUCKETS = [
+  { id: '0-30', from: 1, to: 30 },
+  { id: '31-60', from: 31, to: 60 },
+  { id: '61-90', from: 61, to: 90 },
+  { id: '90+', from: 91, to: null },
+] as const;
+
+export function bucketOf(daysOverdue: number): number {
+  if (daysOverdue <= 30) return 0;
+  if (daysOverdue <= 60) return 1;
+  if (daysOverdue <= 90) return 2;
+  return 3;
+}
+
+/** The régua stage a search shows. */
+export function stageOf(state: DebtorState): DebtorStage {
+  return debtorStage({
+    plan: state.plan,
+    daysOverdue: state.daysOverdue,
+    currentStepKind: state.currentStep?.kind,
+  });
+}
+
+/** One debtor's summary as of `asOf`. */
+export interface Summary {
+  asOf: CalendarDate;
+  status: DebtorStatus;
+  stage: DebtorStage;
+  totalDue: number;
+  daysOverdue: number;
+  /** Open debts past their due date that still owe (covered debts by the agreement's ledger). */
+  overdueCents: number;
+  agingCents: [number, number, number, number];
+  agingDebts: [number, number, number, number];
+  promisesKept: number;
+  promisesBroken: number;
+  promisesActive: number;
+}
+
+/** The summary of a derived state. */
+export function summaryOf(state: DebtorState): Summary {
+  const agingCents: Summary['agingCents'] = [0, 0, 0, 0];
+  const agingDebts: Summary['agingDebts'] = [0, 0, 0, 0];
+  let overdueCents = 0;
+  for (const d of state.debts) {
+    const { balance } = d;
+    if (d.row.status !== 'open' || balance.totalDue <= 0 || balance.daysOverdue <= 0) continue;
+    const b = bucketOf(balance.daysOverdue);
+    agingCents[b] = (agingCents[b] ?? 0) + balance.totalDue;
+    agingDebts[b] = (agingDebts[b] ?? 0) + 1;
+    overdueCents += balance.totalDue;
+  }
+  let kept = 0;
+  let broken = 0;
+  let active = 0;
+  for (const s of state.promiseStatuses.values()) {
+    if (s === 'kept') kept++;
+    else if (s === 'broken') broken++;
+    else if (s === 'active') active++;
+  }
+  return {
+    asOf: state.today,
+    status: state.status,
+    stage: stageOf(state),
+    totalDue: state.totals.totalDue,
+    daysOverdue: state.daysOverdue,
+    overdueCents,
+    agingCents,
+    agingDebts,
+    promisesKept: kept,
+    promisesBroken: broken,
+    promisesActive: active,
+  };
+}
+
+/** A stored row of `debtor_summaries`, as read back. */
+export interface SummaryRow {
+  stale: boolean;
+  as_of: string | null;
+  status: string | null;
+  stage: string | null;
+  total_due: string | number;
+  days_overdue: number;
+}
+
+/** Whether a stored row may be used as of `today`. */
+export function isFresh(row: Pick<SummaryRow, 'stale' | 'as_of'> | null, today: CalendarDate) {
+  return row !== null && !row.stale && row.as_of === today;
+}
+
+/** Debtors summarised per batch (facts read with one query per table). */
+export const REFRESH_BATCH = 1000;
+
+/**
+ * Derives and stores the summaries of `debtorIds` as of `now`; answers every computed summary
+ * (also those a concurrent write made stale again before they could be stored: they are right
+ * as of the facts read, and the row stays stale for the next reader).
+ */
+export async function refreshSummaries(
+  q: Queryable,
+  debtorIds: readonly string[],
+  settings: LedgerSettings,
+  now: Date,
+): Promise<Map<string, Summary>> {
+  const out = new Map<string, Summary>();
+  const all = [...new Set(debtorIds)];
+  for (let i = 0; i < all.length; i += REFRESH_BATCH) {
+    const ids = all.slice(i, i + REFRESH_BATCH);
+    // The generation first: a write committed after this read bumps it.
+    const gens = new Map(
+      (
+        await q.query<{ debtor_id: string; gen: string }>(
+          'SELECT debtor_id, gen FROM debtor_summaries WHERE debtor_id = ANY($1::uuid[])',
+          [ids],
+        )
+      ).map((r) => [r.debtor_id, Number(r.gen)]),
+    );
+    const facts = await loadDebtorFacts(q, ids);
+    const rows: { id: string; gen: number; s: Summary }[] = [];
+    for (const f of facts.values()) {
+      const s = summaryOf(debtorState(f, settings, now));
+      out.set(f.debtor.id, s);
+      rows.push({ id: f.debtor.id, gen: gens.get(f.debtor.id) ?? 0, s });
+    }
+    if (rows.length === 0) continue;
+    const col = <T>(get: (s: Summary) => T) => rows.map((r) => get(r.s));
+    await q.query(
+      `INSERT INTO debtor_summaries AS t (debtor_id, gen, stale, as_of, status, stage, total_due,
+              days_overdue, overdue_cents, aging_cents, aging_debts, promises_kept,
+              promises_broken, promises_active, refreshed_at)
+       SELECT u.id, u.gen, false, u.as_of, u.status, u.stage, u.total_due, u.days_overdue,
+              u.overdue, ARRAY[u.a0, u.a1, u.a2, u.a3], ARRAY[u.n0, u.n1, u.n2, u.n3],
+              u.kept, u.broken, u.active, now()
+         FROM unnest($1::uuid[], $2::bigint[], $3::date[], $4::text[], $5::text[], $6::bigint[],
+                     $7::integer[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],
+                     $12::bigint[], $13::integer[], $14::integer[], $15::integer[], $16::integer[],
+                     $17::integer[], $18::integer[], $19::integer[])
+           AS u(id, gen, as_of, status, stage, total_due, days_overdue, overdue, a0, a1, a2, a3,
+                n0, n1, n2, n3, kept, broken, active)
+       ON CONFLICT (debtor_id) DO UPDATE SET
+         stale = false, as_of = EXCLUDED.as_of, status = EXCLUDED.status, stage = EXCLUDED.stage,
+         total_due = EXCLUDED.total_due, days_overdue = EXCLUDED.days_overdue,
+         overdue_cents = EXCLUDED.overdue_cents, aging_cents = EXCLUDED.aging_cents,
+         aging_debts = EXCLUDED.aging_debts, promises_kept = EXCLUDED.promises_kept,
+         promises_broken = EXCLUDED.promises_broken, promises_active = EXCLUDED.promises_active,
+         refreshed_at = EXCLUDED.refreshed_at
+       WHERE t.gen = EXCLUDED.gen`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.gen),
+        col((s) => s.asOf),
+        col((s) => s.status),
+        col((s) => s.stage),
+        col((s) => s.totalDue),
+        col((s) => s.daysOverdue),
+        col((s) => s.overdueCents),
+        ...[0, 1, 2, 3].map((b) => col((s) => s.agingCents[b])),
+        ...[0, 1, 2, 3].map((b) => col((s) => s.agingDebts[b])),
+        col((s) => s.promisesKept),
+        col((s) => s.promisesBroken),
+        col((s) => s.promisesActive),
+      ],
+    );
+  }
+  return out;
+}
+
+/**
+ * Live debtors whose summary cannot be used as of `today` (none yet, stale, or of another day),
+ * at most `limit`, stale ones first.
+ */
+export async function outdatedDebtors(
+  q: Queryable,
+  today: CalendarDate,
+  limit: number,
+): Promise<string[]> {
+  const rows = await q.query<{ id: string }>(
+    `SELECT d.id FROM debtors d LEFT JOIN debtor_summaries s ON s.debtor_id = d.id
+      WHERE d.merged_into IS NULL
+        AND (s.debtor_id IS NULL OR s.stale OR s.as_of IS DISTINCT FROM $1::date)
+      ORDER BY (s.stale IS NOT TRUE), d.id LIMIT $2`,
+    [today, limit],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Stale debtors only (what writes left behind), at most `limit`. */
+export async function staleDebtors(q: Queryable, limit: number): Promise<string[]> {
+  const rows = await q.query<{ debtor_id: string }>(
+    `SELECT s.debtor_id FROM debtor_summaries s JOIN debtors d ON d.id = s.debtor_id
+      WHERE s.stale AND d.merged_into IS NULL LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => r.debtor_id);
+}
+
+/**
+ * Brings every live debtor's summary to `now`'s day, in batches (the worker's refresh when the day
+ * turns, and a reader's catch-up). Answers how many were derived.
+ */
+export async function refreshOutdated(
+  q: Queryable,
+  settings: LedgerSettings,
+  now: Date,
+  options: { max?: number } = {},
+): Promise<number> {
+  const today = todayFor(settings, now);
+  const max = options.max ?? Number.POSITIVE_INFINITY;
+  let done = 0;
+  const tried = new Set<string>();
+  while (done < max) {
+    const ids = (await outdatedDebtors(q, today, Math.min(REFRESH_BATCH, max - done))).filter(
+      (id) => !tried.has(id),
+    );
+    // A batch that did not store (written meanwhile every time) is not retried in this pass.
+    if (ids.length === 0) break;
+    for (const id of ids) tried.add(id);
+    await refreshSummaries(q, ids, settings, now);
+    done += ids.length;
+  }
+  return done;
+}
