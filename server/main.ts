@@ -10,6 +10,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
 import { startAgreementJob } from './agreements/agreement-job';
+import { startSummaryJob, summariesSettled } from './ledger/summary-refresher';
 import { startCadenceWorker } from './cadence/worker';
 import { smtpMailer } from './email/mailer';
 import { bootstrapOwner } from './auth/bootstrap';
@@ -131,6 +132,12 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
       now: () => new Date(),
       log: (line) => logger.info(line),
     });
+    // Debtor summaries brought to the day (server/ledger/summary-refresher.ts).
+    const summaryJob = startSummaryJob({
+      db,
+      now: () => new Date(),
+      log: (line) => logger.info(line),
+    });
     ops.cadenceWorker(worker !== undefined);
     logger.info(
       mailer
@@ -155,6 +162,8 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
         await ops.stop();
         await worker?.stop();
         await agreementJob.stop();
+        await summaryJob.stop();
+        await summariesSettled(db);
         mailer?.close();
         await db.close();
       })());

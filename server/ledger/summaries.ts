@@ -228,13 +228,13 @@ export async function refreshOutdated(
   q: Queryable,
   settings: LedgerSettings,
   now: Date,
-  options: { max?: number } = {},
+  options: { max?: number; stop?: () => boolean } = {},
 ): Promise<number> {
   const today = todayFor(settings, now);
   const max = options.max ?? Number.POSITIVE_INFINITY;
   let done = 0;
   const tried = new Set<string>();
-  while (done < max) {
+  while (done < max && options.stop?.() !== true) {
     const ids = (await outdatedDebtors(q, today, Math.min(REFRESH_BATCH, max - done))).filter(
       (id) => !tried.has(id),
     );

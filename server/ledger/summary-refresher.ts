@@ -6,8 +6,8 @@
  * meets a stale row derives it itself, so a slow catch-up (a 100,000-row import) is never wrong.
  */
 import type { Db } from '../db/db';
-import { loadLedgerSettings } from './settings';
-import { REFRESH_BATCH, refreshSummaries, staleDebtors } from './summaries';
+import { loadLedgerSettings, todayFor } from './settings';
+import { REFRESH_BATCH, refreshOutdated, refreshSummaries, staleDebtors } from './summaries';
 
 interface Refresher {
   running: Promise<void> | null;
@@ -67,4 +67,44 @@ export async function summariesSettled(db: Db): Promise<void> {
     if (!running) return;
     await running;
   }
+}
+
+/**
+ * The summaries' daily part: balances accrue interest, debts and promises pass their days and the
+ * régua moves on with the date alone. Every `intervalMs` (and at start) every live debtor whose
+ * summary is not of today is derived again, in batches; a run at a time.
+ */
+export function startSummaryJob(
+  deps: { db: Db; now: () => Date; log?: (line: string) => void },
+  intervalMs = 600_000,
+): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  let busy = false;
+  let stopped = false;
+  const tick = () => {
+    if (busy || stopped) return;
+    busy = true;
+    running = (async () => {
+      const settings = await loadLedgerSettings(deps.db);
+      const n = await refreshOutdated(deps.db, settings, deps.now(), {
+        stop: () => stopped,
+      });
+      if (n > 0)
+        deps.log?.(`summaries: ${n} debtor(s) derived for ${todayFor(settings, deps.now())}`);
+    })()
+      .catch((error: unknown) => deps.log?.(`summaries: run failed: ${String(error)}`))
+      .finally(() => {
+        busy = false;
+      });
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
