@@ -10,7 +10,7 @@ import type { Queryable } from '../db/db';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import { addDays } from '#shared/time/calendar-date';
 import type { LedgerSettings } from './settings';
-import { AGING_BUCKETS, refreshOutdated } from './summaries';
+import { AGING_BUCKETS, OUTDATED, refreshOutdated } from './summaries';
 
 export { AGING_BUCKETS };
 
@@ -57,25 +57,31 @@ interface GroupRow {
 }
 
 /**
- * Live debtors per current collector with their summaries' sums; `outdated` counts the debtors
- * whose summary cannot be used as of the day (left out of the sums).
+ * Live debtors per current collector with their summaries' sums, from `debtor_summaries` alone (a
+ * narrow table: no debtor row, no assignment read); `outdated` counts rows that cannot be used as
+ * of the day (left out of the sums, derived before reading again).
  */
 const GROUPED = `
-  SELECT a.collector_id, u.name, count(*) AS debtors,
-         count(*) FILTER (WHERE s.debtor_id IS NULL) AS outdated,
-         count(*) FILTER (WHERE s.overdue_cents > 0) AS overdue_debtors,
-         coalesce(sum(s.overdue_cents), 0) AS total_overdue,
-         coalesce(sum(s.aging_cents[1]), 0) AS a0, coalesce(sum(s.aging_cents[2]), 0) AS a1,
-         coalesce(sum(s.aging_cents[3]), 0) AS a2, coalesce(sum(s.aging_cents[4]), 0) AS a3,
-         coalesce(sum(s.aging_debts[1]), 0) AS n0, coalesce(sum(s.aging_debts[2]), 0) AS n1,
-         coalesce(sum(s.aging_debts[3]), 0) AS n2, coalesce(sum(s.aging_debts[4]), 0) AS n3,
-         coalesce(sum(s.promises_kept), 0) AS kept, coalesce(sum(s.promises_broken), 0) AS broken,
-         coalesce(sum(s.promises_active), 0) AS active
-    FROM debtors d
-    LEFT JOIN debtor_summaries s ON s.debtor_id = d.id AND NOT s.stale AND s.as_of = $1::date
-    ${assigned('d.id')} LEFT JOIN users u ON u.id = a.collector_id
-   WHERE d.merged_into IS NULL
-   GROUP BY a.collector_id, u.name`;
+  SELECT g.*, u.name FROM (
+    SELECT s.collector_id,
+           count(*) FILTER (WHERE s.live) AS debtors,
+           count(*) FILTER (WHERE ${OUTDATED}) AS outdated,
+           count(*) FILTER (WHERE s.live AND s.overdue_cents > 0) AS overdue_debtors,
+           coalesce(sum(s.overdue_cents) FILTER (WHERE s.live), 0) AS total_overdue,
+           coalesce(sum(s.aging_cents[1]) FILTER (WHERE s.live), 0) AS a0,
+           coalesce(sum(s.aging_cents[2]) FILTER (WHERE s.live), 0) AS a1,
+           coalesce(sum(s.aging_cents[3]) FILTER (WHERE s.live), 0) AS a2,
+           coalesce(sum(s.aging_cents[4]) FILTER (WHERE s.live), 0) AS a3,
+           coalesce(sum(s.aging_debts[1]) FILTER (WHERE s.live), 0) AS n0,
+           coalesce(sum(s.aging_debts[2]) FILTER (WHERE s.live), 0) AS n1,
+           coalesce(sum(s.aging_debts[3]) FILTER (WHERE s.live), 0) AS n2,
+           coalesce(sum(s.aging_debts[4]) FILTER (WHERE s.live), 0) AS n3,
+           coalesce(sum(s.promises_kept) FILTER (WHERE s.live), 0) AS kept,
+           coalesce(sum(s.promises_broken) FILTER (WHERE s.live), 0) AS broken,
+           coalesce(sum(s.promises_active) FILTER (WHERE s.live), 0) AS active
+      FROM debtor_summaries s
+     GROUP BY s.collector_id) g
+  LEFT JOIN users u ON u.id = g.collector_id`;
 
 /** Rounds of "refresh what is outdated, read again" before answering (concurrent writes). */
 const ROUNDS = 3;
@@ -124,6 +130,8 @@ export async function portfolioFigures(
     return mine;
   };
   for (const g of groups) {
+    // A collector whose debtors were all merged away is no group.
+    if (Number(g.debtors) === 0) continue;
     const mine = figuresOf(g.collector_id);
     mine.name = g.name;
     const add = {

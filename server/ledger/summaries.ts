@@ -20,7 +20,7 @@ import type { DebtorStatus } from '#shared/api/ledger.schema';
 import { debtorStage, type DebtorStage } from '#shared/cadence/debtor-stage';
 import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
-import { debtorState, loadDebtorFacts, type DebtorState } from './debtor-state';
+import { debtorState, loadDebtorFacts, type DebtorFacts, type DebtorState } from './debtor-state';
 import { todayFor, type LedgerSettings } from './settings';
 
 /** Overdue aging buckets, by days past due (the portfolio's, in this order). */
@@ -61,10 +61,13 @@ export interface Summary {
   promisesKept: number;
   promisesBroken: number;
   promisesActive: number;
+  /** Not merged into another debtor. */
+  live: boolean;
+  collectorId: string | null;
 }
 
-/** The summary of a derived state. */
-export function summaryOf(state: DebtorState): Summary {
+/** The summary of a debtor's derived state. */
+export function summaryOf(facts: DebtorFacts, state: DebtorState): Summary {
   const agingCents: Summary['agingCents'] = [0, 0, 0, 0];
   const agingDebts: Summary['agingDebts'] = [0, 0, 0, 0];
   let overdueCents = 0;
@@ -96,6 +99,9 @@ export function summaryOf(state: DebtorState): Summary {
     promisesKept: kept,
     promisesBroken: broken,
     promisesActive: active,
+    // SELECT * carries merged_into (not in DebtorRow: no screen reads it from there).
+    live: ((facts.debtor as { merged_into?: string | null }).merged_into ?? null) === null,
+    collectorId: facts.assignment?.collector_id ?? null,
   };
 }
 
@@ -144,31 +150,40 @@ export async function refreshSummaries(
     const facts = await loadDebtorFacts(q, ids);
     const rows: { id: string; gen: number; s: Summary }[] = [];
     for (const f of facts.values()) {
-      const s = summaryOf(debtorState(f, settings, now));
+      const s = summaryOf(f, debtorState(f, settings, now));
       out.set(f.debtor.id, s);
       rows.push({ id: f.debtor.id, gen: gens.get(f.debtor.id) ?? 0, s });
     }
+    // A debtor deleted since: its row goes (unless written again meanwhile).
+    const gone = ids.filter((id) => !facts.has(id) && gens.has(id));
+    if (gone.length > 0)
+      await q.query(
+        `DELETE FROM debtor_summaries s USING unnest($1::uuid[], $2::bigint[]) AS u(id, gen)
+          WHERE s.debtor_id = u.id AND s.gen = u.gen`,
+        [gone, gone.map((id) => gens.get(id))],
+      );
     if (rows.length === 0) continue;
     const col = <T>(get: (s: Summary) => T) => rows.map((r) => get(r.s));
     await q.query(
       `INSERT INTO debtor_summaries AS t (debtor_id, gen, stale, as_of, status, stage, total_due,
               days_overdue, overdue_cents, aging_cents, aging_debts, promises_kept,
-              promises_broken, promises_active, refreshed_at)
+              promises_broken, promises_active, live, collector_id, refreshed_at)
        SELECT u.id, u.gen, false, u.as_of, u.status, u.stage, u.total_due, u.days_overdue,
               u.overdue, ARRAY[u.a0, u.a1, u.a2, u.a3], ARRAY[u.n0, u.n1, u.n2, u.n3],
-              u.kept, u.broken, u.active, now()
+              u.kept, u.broken, u.active, u.live, u.collector_id, now()
          FROM unnest($1::uuid[], $2::bigint[], $3::date[], $4::text[], $5::text[], $6::bigint[],
                      $7::integer[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],
                      $12::bigint[], $13::integer[], $14::integer[], $15::integer[], $16::integer[],
-                     $17::integer[], $18::integer[], $19::integer[])
+                     $17::integer[], $18::integer[], $19::integer[], $20::boolean[], $21::uuid[])
            AS u(id, gen, as_of, status, stage, total_due, days_overdue, overdue, a0, a1, a2, a3,
-                n0, n1, n2, n3, kept, broken, active)
+                n0, n1, n2, n3, kept, broken, active, live, collector_id)
        ON CONFLICT (debtor_id) DO UPDATE SET
          stale = false, as_of = EXCLUDED.as_of, status = EXCLUDED.status, stage = EXCLUDED.stage,
          total_due = EXCLUDED.total_due, days_overdue = EXCLUDED.days_overdue,
          overdue_cents = EXCLUDED.overdue_cents, aging_cents = EXCLUDED.aging_cents,
          aging_debts = EXCLUDED.aging_debts, promises_kept = EXCLUDED.promises_kept,
          promises_broken = EXCLUDED.promises_broken, promises_active = EXCLUDED.promises_active,
+         live = EXCLUDED.live, collector_id = EXCLUDED.collector_id,
          refreshed_at = EXCLUDED.refreshed_at
        WHERE t.gen = EXCLUDED.gen`,
       [
@@ -185,6 +200,8 @@ export async function refreshSummaries(
         col((s) => s.promisesKept),
         col((s) => s.promisesBroken),
         col((s) => s.promisesActive),
+        col((s) => s.live),
+        col((s) => s.collectorId),
       ],
     );
   }
@@ -192,22 +209,23 @@ export async function refreshSummaries(
 }
 
 /**
- * Live debtors whose summary cannot be used as of `today` (none yet, stale, or of another day),
- * at most `limit`, stale ones first.
+ * Rows that cannot be used as of `today`: stale ones (a merged debtor's too, to learn it is not
+ * live any more), and live debtors' rows of another day; at most `limit`, stale ones first.
+ * Every debtor has a row (0440's triggers create it, 0441 backfilled older ones).
  */
+export const OUTDATED = `s.stale OR (s.live AND s.as_of IS DISTINCT FROM $1::date)`;
+
 export async function outdatedDebtors(
   q: Queryable,
   today: CalendarDate,
   limit: number,
 ): Promise<string[]> {
-  const rows = await q.query<{ id: string }>(
-    `SELECT d.id FROM debtors d LEFT JOIN debtor_summaries s ON s.debtor_id = d.id
-      WHERE d.merged_into IS NULL
-        AND (s.debtor_id IS NULL OR s.stale OR s.as_of IS DISTINCT FROM $1::date)
-      ORDER BY (s.stale IS NOT TRUE), d.id LIMIT $2`,
+  const rows = await q.query<{ debtor_id: string }>(
+    `SELECT s.debtor_id FROM debtor_summaries s WHERE ${OUTDATED}
+      ORDER BY s.stale DESC, s.debtor_id LIMIT $2`,
     [today, limit],
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => r.debtor_id);
 }
 
 /** Stale debtors only (what writes left behind), at most `limit`. */

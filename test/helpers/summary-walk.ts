@@ -37,26 +37,28 @@ interface StoredSummary {
   promises_kept: number;
   promises_broken: number;
   promises_active: number;
+  live_row: boolean;
+  collector_id: string | null;
 }
 
 /** Every live debtor's summary that is fresh equals its derivation; answers [fresh, live]. */
 export async function checkSummaries(db: Db, step: string): Promise<[number, number]> {
   const settings = await loadLedgerSettings(db);
-  const rows = await db.query<StoredSummary & { live: string }>(
-    `SELECT d.id AS live, s.*, s.as_of::text AS as_of FROM debtors d
+  const rows = await db.query<StoredSummary & { debtor: string }>(
+    `SELECT s.*, d.id AS debtor, s.live AS live_row, s.as_of::text AS as_of FROM debtors d
        LEFT JOIN debtor_summaries s ON s.debtor_id = d.id WHERE d.merged_into IS NULL`,
   );
   const facts = await loadDebtorFacts(
     db,
-    rows.map((r) => r.live),
+    rows.map((r) => r.debtor),
   );
   let fresh = 0;
   for (const r of rows) {
     if (r.debtor_id === null || r.stale || r.as_of !== TODAY) continue;
     fresh++;
-    const f = facts.get(r.live);
-    if (!f) throw new Error(`${step}: no facts for ${r.live}`);
-    const want = summaryOf(debtorState(f, settings, NOW));
+    const f = facts.get(r.debtor);
+    if (!f) throw new Error(`${step}: no facts for ${r.debtor}`);
+    const want = summaryOf(f, debtorState(f, settings, NOW));
     expect(
       {
         status: r.status,
@@ -69,8 +71,10 @@ export async function checkSummaries(db: Db, step: string): Promise<[number, num
         promisesKept: r.promises_kept,
         promisesBroken: r.promises_broken,
         promisesActive: r.promises_active,
+        live: r.live_row,
+        collectorId: r.collector_id,
       },
-      `${step}: the summary of ${r.live}`,
+      `${step}: the summary of ${r.debtor}`,
     ).toEqual({
       status: want.status,
       stage: want.stage,
@@ -82,6 +86,8 @@ export async function checkSummaries(db: Db, step: string): Promise<[number, num
       promisesKept: want.promisesKept,
       promisesBroken: want.promisesBroken,
       promisesActive: want.promisesActive,
+      live: want.live,
+      collectorId: want.collectorId,
     });
   }
   return [fresh, rows.length];
