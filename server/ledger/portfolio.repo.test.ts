@@ -5,6 +5,9 @@
  * last month, partial and pending; promises open (active and past their date), kept, broken and
  * cancelled; five collectors and unassigned debtors; and a debtor whose debt an agreement covers
  * (owed through the agreement's ledger, derived whole), beside another debt of theirs outside it.
+ * Both answers are checked: from the maintained summaries, and set-based from the facts (what a
+ * read answers when too many summaries are outdated, after a bulk write or at the day turn); on
+ * the same portfolio they give identical figures.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CalendarDate } from '#shared/time/calendar-date';
@@ -15,7 +18,9 @@ import { call } from '#test/helpers/http';
 import { createDebt, createDebtor } from '#test/helpers/ledger';
 import { createApp } from '../app';
 import { debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
-import { AGING_BUCKETS, portfolioFigures } from './portfolio.repo';
+import { AGING_BUCKETS, FALLBACK_ABOVE, readPortfolio } from './portfolio.repo';
+import { setBasedFigures } from './portfolio-set';
+import { catchUpSummaries, summariesSettled } from './summary-refresher';
 import { walkWriters } from '#test/helpers/summary-walk';
 import { loadLedgerSettings } from './settings';
 
@@ -139,10 +144,18 @@ forEachDb((kind) => {
     await db.close();
   });
 
-  /** The set-based figures equal every debtor's derived state (`live` debtors in all). */
-  async function expectFigures(live: number) {
+  /** Fresh summaries as of TODAY. */
+  const freshCount = async () =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM debtor_summaries WHERE NOT stale AND as_of = $1::date`,
+        [TODAY],
+      )
+    )[0]?.n ?? 0;
+
+  /** Figures (either answer) equal every debtor's derived state (`live` debtors in all). */
+  async function expectReference(got: Awaited<ReturnType<typeof setBasedFigures>>, live: number) {
     const want = await reference(db);
-    const got = await portfolioFigures(db, await loadLedgerSettings(db), NOW, TODAY);
     expect(got.totalOverdue).toBe(want.totalOverdue);
     expect(got.overdueDebtors).toBe(want.overdueDebtors);
     expect(got.recoveredThisMonth).toBe(want.recovered);
@@ -159,16 +172,64 @@ forEachDb((kind) => {
     return want;
   }
 
+  /**
+   * The summaries' answer (the few outdated rows derived first) equals every debtor's derived
+   * state, and the set-based answer on the same portfolio is identical, figure for figure.
+   */
+  async function expectFigures(live: number) {
+    const settings = await loadLedgerSettings(db);
+    const read = await readPortfolio(db, settings, NOW, TODAY);
+    expect(read.source).toBe('summaries');
+    const want = await expectReference(read.figures, live);
+    expect(await setBasedFigures(db, settings, NOW, TODAY)).toEqual(read.figures);
+    return want;
+  }
+
+  test('many outdated summaries: the read answers set-based, the catch-up runs behind it', async () => {
+    // Every row outdated, as after an import (the seed's statements marked every debtor; the
+    // agreement's request may have caught some up since).
+    await summariesSettled(db);
+    await db.query(`UPDATE debtor_summaries SET gen = gen + 1, stale = true`);
+    expect(await freshCount()).toBe(0);
+    const read = await readPortfolio(db, await loadLedgerSettings(db), NOW, TODAY, {
+      fallbackAbove: 100,
+    });
+    expect(read.source).toBe('set-based');
+    expect(read.outdated).toBe(N + 1);
+    await expectReference(read.figures, N + 1);
+    // The read derived nothing itself; the shared run it asked for brings every row to the day.
+    await summariesSettled(db);
+    expect(await freshCount()).toBe(N + 1);
+    // From the summaries now: the same figures.
+    const again = await readPortfolio(db, await loadLedgerSettings(db), NOW, TODAY, {
+      fallbackAbove: 100,
+    });
+    expect(again.source).toBe('summaries');
+    expect(again.outdated).toBe(0);
+    expect(again.figures).toEqual(read.figures);
+    expect(FALLBACK_ABOVE).toBeGreaterThan(N);
+  });
+
   test('figure for figure, the same as every debtor’s derived state', async () => {
+    // Every row outdated again (a write to the settings marks them all), fewer than the threshold:
+    // the read derives them (through the shared run) and answers from the summaries.
+    await db.query(`UPDATE debtor_summaries SET gen = gen + 1, stale = true`);
     const want = await expectFigures(N + 1);
     expect(want.overdueDebtors).toBeGreaterThan(50);
     expect(want.promises.active + want.promises.broken + want.promises.kept).toBeGreaterThan(30);
-    // The first read derived every summary (the seed wrote none): they are stored, fresh.
-    const [row] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM debtor_summaries WHERE NOT stale AND as_of = $1::date`,
-      [TODAY],
-    );
-    expect(row?.n).toBe(N + 1);
+    // The read derived and stored every summary: they are fresh.
+    expect(await freshCount()).toBe(N + 1);
+  });
+
+  test('one catch-up at a time: a second asker joins the run in flight', async () => {
+    await db.query(`UPDATE debtor_summaries SET gen = gen + 1, stale = true`);
+    const first = catchUpSummaries(db, () => NOW);
+    const second = catchUpSummaries(db, () => NOW);
+    expect(second).toBe(first);
+    // Every outdated row derived once (a second run would have found none, or doubled the work).
+    expect(await first).toBe(N + 1);
+    expect(await freshCount()).toBe(N + 1);
+    expect(await catchUpSummaries(db, () => NOW)).toBe(0);
   });
 
   walkWriters(() => db, expectFigures);

@@ -7,10 +7,11 @@
  * one rule, one place); SQL never recomputes a balance. Freshness is decided by the database:
  * every write to a table the derivation reads marks its debtors stale through triggers (whatever
  * the writer), and a summary is trusted only when not stale and `as_of` is the reader's day.
- * Refreshed here: by the writers' requests once they committed (server/http/summary-refresh.ts),
- * by the worker when the day turns (date-dependent parts: interest, days overdue, promises
- * past their day, the régua's stage), and by a reader that meets a stale row (never wrong, only
- * slower).
+ * Refreshed by one shared run per database (./summary-refresher.ts): after the writers' requests
+ * committed, by the summary job when the day turns (date-dependent parts: interest, days
+ * overdue, promises past their day, the régua's stage), and for a reader that meets a few stale
+ * rows (never wrong, only slower); a portfolio read that meets many answers set-based instead
+ * (./portfolio.repo.ts).
  *
  * Concurrency: `gen` is read BEFORE the facts and the row is written back only while `gen` is
  * unchanged; a write committed in between bumped it, so the row stays stale rather than wrongly
@@ -224,16 +225,6 @@ export async function outdatedDebtors(
     `SELECT s.debtor_id FROM debtor_summaries s WHERE ${OUTDATED}
       ORDER BY s.stale DESC, s.debtor_id LIMIT $2`,
     [today, limit],
-  );
-  return rows.map((r) => r.debtor_id);
-}
-
-/** Stale debtors only (what writes left behind), at most `limit`. */
-export async function staleDebtors(q: Queryable, limit: number): Promise<string[]> {
-  const rows = await q.query<{ debtor_id: string }>(
-    `SELECT s.debtor_id FROM debtor_summaries s JOIN debtors d ON d.id = s.debtor_id
-      WHERE s.stale AND d.merged_into IS NULL LIMIT $1`,
-    [limit],
   );
   return rows.map((r) => r.debtor_id);
 }

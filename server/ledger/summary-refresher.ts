@@ -1,96 +1,107 @@
 /**
- * Keeps the maintained summaries (./summaries.ts) fresh after writes: once a write's request has
- * answered, the debtors its statements marked stale (database triggers, whatever the writer) are
- * derived again in the background, in batches, one run at a time per database; a write arriving
- * during a run asks for another. The answer to the write never waits for it, and a reader that
- * meets a stale row derives it itself, so a slow catch-up (a 100,000-row import) is never wrong.
+ * Keeps the maintained summaries (./summaries.ts) fresh, with ONE "refresh outdated" run at a time
+ * per database, shared by everyone who needs it (single-flight, in-process):
+ * - after a write's request has answered (`kickSummaries`): the debtors its statements marked
+ *   stale (database triggers, whatever the writer) are derived again in the background; the
+ *   answer to the write never waits for it;
+ * - the summary job (`startSummaryJob`): at start and every 10 minutes, every live debtor whose
+ *   summary is not of today (the day turn);
+ * - a reader that meets a few outdated rows (`catchUpSummaries`) joins the run instead of
+ *   deriving the same rows a second time.
+ * A run derives stale rows first, then rows of another day, in batches; a request arriving during
+ * a run asks for one more pass when it ends (rows written meanwhile). A reader that meets many
+ * outdated rows does not wait for a run: the portfolio answers set-based (./portfolio.repo.ts).
  */
 import type { Db } from '../db/db';
 import { loadLedgerSettings, todayFor } from './settings';
-import { REFRESH_BATCH, refreshOutdated, refreshSummaries, staleDebtors } from './summaries';
+import { refreshOutdated } from './summaries';
 
-interface Refresher {
-  running: Promise<void> | null;
+interface Flight {
+  running: Promise<number> | null;
   again: boolean;
+  stopped: boolean;
 }
 
-const refreshers = new WeakMap<Db, Refresher>();
+const flights = new WeakMap<Db, Flight>();
 
-async function drain(db: Db, now: () => Date, onError: (error: unknown) => void) {
-  const tried = new Set<string>();
-  try {
-    for (;;) {
-      // Rows a concurrent write made stale again are left to the next run.
-      const ids = (await staleDebtors(db, REFRESH_BATCH + tried.size)).filter(
-        (id) => !tried.has(id),
-      );
-      if (ids.length === 0) return;
-      for (const id of ids) tried.add(id);
-      await refreshSummaries(db, ids, await loadLedgerSettings(db), now());
-    }
-  } catch (error) {
-    onError(error);
+function flightOf(db: Db): Flight {
+  let f = flights.get(db);
+  if (!f) {
+    f = { running: null, again: false, stopped: false };
+    flights.set(db, f);
   }
+  return f;
 }
 
-/** Asks for the stale summaries of `db` to be derived again (in the background). */
+/**
+ * Brings every outdated summary of `db` to `now()`'s day, joining the run in flight if there is
+ * one (which then makes one more pass for what was written since it started). Answers how many
+ * debtors the run derived.
+ */
+export function catchUpSummaries(db: Db, now: () => Date): Promise<number> {
+  const f = flightOf(db);
+  if (f.running) {
+    f.again = true;
+    return f.running;
+  }
+  const run = async (): Promise<number> => {
+    let n = 0;
+    do {
+      f.again = false;
+      n += await refreshOutdated(db, await loadLedgerSettings(db), now(), {
+        stop: () => f.stopped,
+      });
+    } while (f.again && !f.stopped);
+    return n;
+  };
+  const running = run().finally(() => {
+    f.running = null;
+  });
+  f.running = running;
+  return running;
+}
+
+/** Asks for the outdated summaries of `db` to be derived again, in the background. */
 export function kickSummaries(
   db: Db,
   now: () => Date,
   onError: (error: unknown) => void = (error) => console.error('summary refresh failed', error),
 ): void {
-  let r = refreshers.get(db);
-  if (!r) {
-    r = { running: null, again: false };
-    refreshers.set(db, r);
-  }
-  const state = r;
-  if (state.running) {
-    state.again = true;
-    return;
-  }
-  const run = async (): Promise<void> => {
-    do {
-      state.again = false;
-      await drain(db, now, onError);
-    } while (state.again);
-  };
-  state.running = run().finally(() => {
-    state.running = null;
-  });
+  catchUpSummaries(db, now).catch(onError);
 }
 
 /** Resolves when no refresh of `db` is running (tests; a graceful stop). */
 export async function summariesSettled(db: Db): Promise<void> {
   for (;;) {
-    const running = refreshers.get(db)?.running;
+    const running = flights.get(db)?.running;
     if (!running) return;
-    await running;
+    await running.catch(() => undefined);
   }
 }
 
 /**
  * The summaries' daily part: balances accrue interest, debts and promises pass their days and the
  * régua moves on with the date alone. Every `intervalMs` (and at start) every live debtor whose
- * summary is not of today is derived again, in batches; a run at a time.
+ * summary is not of today is derived again (the shared run); `stop()` ends the run in flight
+ * after its batch and waits for it.
  */
 export function startSummaryJob(
   deps: { db: Db; now: () => Date; log?: (line: string) => void },
   intervalMs = 600_000,
 ): { stop(): Promise<void> } {
+  const f = flightOf(deps.db);
+  f.stopped = false;
   let running: Promise<void> = Promise.resolve();
   let busy = false;
-  let stopped = false;
   const tick = () => {
-    if (busy || stopped) return;
+    if (busy || f.stopped) return;
     busy = true;
     running = (async () => {
-      const settings = await loadLedgerSettings(deps.db);
-      const n = await refreshOutdated(deps.db, settings, deps.now(), {
-        stop: () => stopped,
-      });
-      if (n > 0)
+      const n = await catchUpSummaries(deps.db, deps.now);
+      if (n > 0) {
+        const settings = await loadLedgerSettings(deps.db);
         deps.log?.(`summaries: ${n} debtor(s) derived for ${todayFor(settings, deps.now())}`);
+      }
     })()
       .catch((error: unknown) => deps.log?.(`summaries: run failed: ${String(error)}`))
       .finally(() => {
@@ -102,9 +113,10 @@ export function startSummaryJob(
   tick();
   return {
     async stop() {
-      stopped = true;
+      f.stopped = true;
       clearInterval(timer);
       await running;
+      await summariesSettled(deps.db);
     },
   };
 }
