@@ -22,13 +22,27 @@ interface Flight {
   stopped: boolean;
 }
 
-const flights = new WeakMap<Db, Flight>();
+const flights = new WeakMap<object, Flight>();
+
+/**
+ * The database a handle reaches: a wrapper made with `Object.create(db)` (the metrics'
+ * `instrumentDb`, which the routes get) shares the run of the database it wraps.
+ */
+function rootOf(db: Db): object {
+  let o: object = db;
+  for (;;) {
+    const proto = Object.getPrototypeOf(o) as object | null;
+    if (proto === null || proto === Object.prototype) return o;
+    o = proto;
+  }
+}
 
 function flightOf(db: Db): Flight {
-  let f = flights.get(db);
+  const key = rootOf(db);
+  let f = flights.get(key);
   if (!f) {
     f = { running: null, again: false, stopped: false };
-    flights.set(db, f);
+    flights.set(key, f);
   }
   return f;
 }
@@ -73,7 +87,7 @@ export function kickSummaries(
 /** Resolves when no refresh of `db` is running (tests; a graceful stop). */
 export async function summariesSettled(db: Db): Promise<void> {
   for (;;) {
-    const running = flights.get(db)?.running;
+    const running = flights.get(rootOf(db))?.running;
     if (!running) return;
     await running.catch(() => undefined);
   }

@@ -6,6 +6,8 @@ import { forEachDb, openTestDb } from '#test/helpers/test-db';
 import { seedUser, testClock, type SeededUser } from '#test/helpers/auth';
 import { call, expectProblem } from '#test/helpers/http';
 import { assign, createDebt, createDebtor } from '#test/helpers/ledger';
+import { FALLBACK_ABOVE } from '../ledger/portfolio.repo';
+import { summariesSettled } from '../ledger/summary-refresher';
 
 interface Portfolio {
   today: string;
@@ -16,6 +18,7 @@ interface Portfolio {
   aging: { id: string; amount: number; debts: number }[];
   promises: { kept: number; broken: number; active: number };
   collectors: { id: string | null; name: string | null; totalOverdue: number; debtors: number }[];
+  source: 'summaries' | 'facts';
 }
 
 const DAY = 86_400_000;
@@ -76,6 +79,7 @@ forEachDb((kind) => {
     expect(promise.status, JSON.stringify(promise.body)).toBe(201);
   });
   afterAll(async () => {
+    await summariesSettled(db);
     await db.close();
   });
 
@@ -90,6 +94,8 @@ forEachDb((kind) => {
     const old = looseDebts.find((d) => d.dueDate === '2024-12-01');
     if (!a || !old) throw new Error('fixture debts missing');
     expect(p.today).toBe('2025-03-10');
+    // A handful of outdated summaries is derived on the spot, never answered from the facts.
+    expect(p.source).toBe('summaries');
     expect(p.debtors).toBe(2);
     expect(p.overdueDebtors).toBe(2);
     // The debt not yet due is left out; each overdue debt lands in its own bucket.
@@ -123,5 +129,44 @@ forEachDb((kind) => {
       403,
       'forbidden',
     );
+  });
+
+  test('after a bulk write the portfolio answers from the facts at once, the same figures', async () => {
+    // More new debtors than the threshold, written as an import writes them (their summaries
+    // outdated), each with one debt 45 days overdue.
+    const n = FALLBACK_ABOVE + 100;
+    const before = await call<Portfolio>(app, 'GET', '/api/portfolio', {
+      headers: users.owner.headers,
+    });
+    expect(before.body.source).toBe('summaries');
+    await db.exec(`
+      INSERT INTO debtors (id, kind, name, state)
+        SELECT md5('bulk' || i)::uuid, 'person', 'Importado ' || i, 'SP'
+          FROM generate_series(1, ${n}) i;
+      INSERT INTO debts (id, debtor_id, description, principal_cents, issued_on, due_on)
+        SELECT md5('bulkdebt' || i)::uuid, md5('bulk' || i)::uuid, 'x', 10000 + i,
+               date '2025-02-03', date '2025-02-03'
+          FROM generate_series(1, ${n}) i;
+    `);
+    const first = await call<Portfolio>(app, 'GET', '/api/portfolio', {
+      headers: users.owner.headers,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.source).toBe('facts');
+    expect(first.body.debtors).toBe(before.body.debtors + n);
+    expect(first.body.overdueDebtors).toBe(before.body.overdueDebtors + n);
+    const bucket = (p: Portfolio) => p.aging.find((b) => b.id === '31-60')?.debts;
+    expect(bucket(first.body)).toBe((bucket(before.body) ?? 0) + n);
+    // Once the background catch-up has run, the summaries answer, figure for figure the same.
+    await summariesSettled(db);
+    const second = await call<Portfolio>(app, 'GET', '/api/portfolio', {
+      headers: users.owner.headers,
+    });
+    expect(second.body.source).toBe('summaries');
+    expect({ ...second.body, asOf: null }).toEqual({
+      ...first.body,
+      asOf: null,
+      source: 'summaries',
+    });
   });
 });

@@ -8,7 +8,10 @@
  *   age, not its debtor's oldest);
  * - `recoveredThisMonth`: confirmed payments received (paid_on) in the current calendar month;
  * - `promises`: kept / broken / active, all time;
- * - `collectors`: the same figures per current assignment (`id: null` = not assigned).
+ * - `collectors`: the same figures per current assignment (`id: null` = not assigned);
+ * - `source`: `summaries` (the maintained per-debtor summaries, the steady state) or `facts`
+ *   (computed set-based from the facts because many summaries are outdated, after a bulk import
+ *   or at the day turn, while they catch up in the background). The same figures either way.
  *
  * Owners and staff (staff see every debtor anyway); collectors have their own device data.
  * Computed set-based (../ledger/portfolio.repo.ts): a few statements for any portfolio size.
@@ -16,7 +19,7 @@
 import { Hono } from 'hono';
 import type { Deps } from '../app';
 import { requireRole, type AppEnv } from '../http/auth';
-import { portfolioFigures } from '../ledger/portfolio.repo';
+import { readPortfolio } from '../ledger/portfolio.repo';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
 
 /** `/api/portfolio`. */
@@ -25,10 +28,12 @@ export function portfolioRoutes({ db, now }: Deps) {
     const at = now();
     const settings = await loadLedgerSettings(db);
     const today = todayFor(settings, at);
+    const read = await readPortfolio(db, settings, at, today);
     return c.json({
       asOf: at.toISOString(),
       today,
-      ...(await portfolioFigures(db, settings, at, today)),
+      ...read.figures,
+      source: read.source === 'summaries' ? 'summaries' : 'facts',
     });
   });
 }
