@@ -18,7 +18,7 @@ import { call } from '#test/helpers/http';
 import { createDebt, createDebtor } from '#test/helpers/ledger';
 import { createApp } from '../app';
 import { debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
-import { AGING_BUCKETS, FALLBACK_ABOVE, readPortfolio } from './portfolio.repo';
+import { AGING_BUCKETS, FALLBACK_ABOVE, readPortfolio, tooManyOutdated } from './portfolio.repo';
 import { setBasedFigures } from './portfolio-set';
 import { catchUpSummaries, summariesSettled } from './summary-refresher';
 import { walkWriters } from '#test/helpers/summary-walk';
@@ -70,6 +70,19 @@ async function reference(db: Db) {
   }
   return { totalOverdue, overdueDebtors, recovered, aging, promises, byCollector };
 }
+
+test.each([
+  // [outdated, live debtors, answered set-based]
+  [0, 100_000, false],
+  [2_000, 2_000, false], // a small portfolio all outdated: derived (≤ 2,000)
+  [2_001, 2_001, true], // an import of a small portfolio
+  [2_001, 100_000, false], // a few thousand among many: derived
+  [14_000, 100_000, false],
+  [14_500, 100_000, true], // more than a seventh of the portfolio
+  [100_000, 100_000, true], // after a 100,000-debtor import, at the day turn
+])('%i outdated of %i debtors: set-based %s', (outdated, live, fallback) => {
+  expect(tooManyOutdated(outdated, live)).toBe(fallback);
+});
 
 forEachDb((kind) => {
   let db: Db;

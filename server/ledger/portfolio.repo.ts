@@ -6,9 +6,9 @@
  * write and by the summary job) and one over this month's confirmed payments.
  *
  * When summaries are outdated (written since their derivation, or of another day):
- * - up to `FALLBACK_ABOVE` of them, the read joins the shared catch-up run
+ * - a few (`tooManyOutdated` says how many), the read joins the shared catch-up run
  *   (./summary-refresher.ts), which derives them, and reads again;
- * - above it (after a bulk import, at the day turn before the job has run), the read does not
+ * - many (after a bulk import, at the day turn before the job has run), the read does not
  *   wait for 100,000 derivations (about a minute): it answers from the facts set-based
  *   (./portfolio-set.ts, the same figures in about 2 s) and asks the shared run to catch up in
  *   the background.
@@ -30,13 +30,21 @@ import {
 export { AGING_BUCKETS, type Figures };
 
 /**
- * Outdated summaries a portfolio read derives (through the shared run) before answering; above
- * this it answers set-based. Deriving costs 0.5–1.5 ms a debtor on this hardware (the régua's plan
- * included; 56–89 s for 100,000 in `npm run bench -- reads`), the set-based answer about 2 s for
- * 100,000 debtors: 2,000 derivations (1–3 s) are about what the fallback costs on a large
- * portfolio, and a small portfolio never falls back.
+ * When a portfolio read answers set-based: more outdated summaries than `FALLBACK_ABOVE` and than
+ * a seventh of the live debtors. Measured in one process on PGlite, 100,000 seeded debtors
+ * (`test/bench/reads.bench.ts` seed, timed in process): deriving costs 0.24 ms a debtor (the
+ * régua's plan included; 0.5–1.5 ms under the HTTP bench's load), the set-based answer 3.1–3.8 s
+ * for the whole portfolio, 0.03–0.04 ms a debtor: past a seventh of the portfolio the set-based
+ * answer is the faster one; and up to 2,000 derivations (about half a second, a few seconds
+ * under load) the read derives them, so what it reads stays maintained.
  */
 export const FALLBACK_ABOVE = 2000;
+const FALLBACK_SHARE = 7;
+
+/** Whether `outdated` summaries among `live` debtors are too many to derive while the owner waits. */
+export function tooManyOutdated(outdated: number, live: number, above = FALLBACK_ABOVE): boolean {
+  return outdated > above && outdated * FALLBACK_SHARE > live;
+}
 
 interface GroupRow {
   collector_id: string | null;
@@ -121,7 +129,8 @@ export async function readPortfolio(
     groups = await db.query<GroupRow>(GROUPED, [today]);
     outdated = groups.reduce((n, g) => n + Number(g.outdated), 0);
     if (outdated === 0) break;
-    if (outdated > fallbackAbove || round === ROUNDS) {
+    const live = groups.reduce((n, g) => n + Number(g.debtors), 0);
+    if (tooManyOutdated(outdated, live, fallbackAbove) || round === ROUNDS) {
       recoveredQuery.catch(() => undefined);
       // The catch-up goes on in the background (the shared run; a run in flight is joined).
       kickSummaries(db, () => now);
