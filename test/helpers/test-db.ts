@@ -16,7 +16,7 @@ import { openPostgres } from '../../server/db/postgres';
 
 let dumpBytes: Uint8Array<ArrayBuffer> | undefined;
 
-function dumpBlob(): Blob {
+export function dumpBlob(): Blob {
   dumpBytes ??= new Uint8Array(readFileSync(inject('quitaPgliteDump')));
   return new Blob([dumpBytes]);
 }
