@@ -97,12 +97,12 @@ export async function openRoleDatabase(kind: 'pglite' | 'postgres'): Promise<Rol
   superUrl.pathname = `/${name}`;
   const handles: Db[] = [];
   const track = (db: Db) => (handles.push(db), db);
-  const first = track(openPostgres(roleUrl.toString(), { max: 2 }));
+  const first = track(openPostgres(roleUrl.toString(), { max: 5 }));
   await migrate(first);
   return {
     role,
     open: async (orgId = 1) =>
-      orgId === 1 ? first : track(openPostgres(roleUrl.toString(), { max: 2, orgId })),
+      orgId === 1 ? first : track(openPostgres(roleUrl.toString(), { max: 5, orgId })),
     superuser: async () => track(openPostgres(superUrl.toString(), { max: 1 })),
     url: roleUrl.toString(),
     async close() {
