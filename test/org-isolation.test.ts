@@ -229,6 +229,13 @@ forEachDb((kind) => {
     await assertOrganisation(db);
   });
 
+  test('a server set to an organisation the database does not have refuses to start', async () => {
+    await expect(assertOrganisation(await rdb.open(99))).rejects.toThrow(
+      'organisation 99 does not exist in this database',
+    );
+    await expect(assertOrganisation(await rdb.open(2))).resolves.toBeUndefined();
+  });
+
   test('a query with no organisation filter reads only its own organisation', async () => {
     for (const [org, mine] of [
       [1, a],
