@@ -5,7 +5,8 @@
  * `--cpu-prof` for a profile). Not part of `npm run bench`.
  */
 import { openPglite } from '../../server/db/pglite';
-import { loadQueuePage, queueItems } from '../../server/cadence/queue';
+import { queueItems } from '../../server/cadence/queue';
+import { loadQueuePage } from '../../server/cadence/queue-page';
 import { loadSettings } from '../../server/settings/settings.repo';
 import { seed } from './reads.bench';
 
