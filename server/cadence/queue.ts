@@ -78,6 +78,47 @@ function taskJson(task: TaskRow | undefined) {
   };
 }
 
+/** What the items of one page (one instant, one settings object) share. */
+interface PageMemo {
+  /** An instant as ISO text: a page's debtors share few (now, a window's opening). */
+  iso: (epochMs: number) => string;
+  /** The send-time verdict as JSON for the item's debtor and step, now. */
+  guard: (state: DebtorState, action: PlannedAction) => ReturnType<typeof verdictJson>;
+}
+
+function pageMemo(settings: EffectiveSettings, now: Date): PageMemo {
+  const isoTexts = new Map<number, string>();
+  const verdicts = new Map<string, ReturnType<typeof verdictJson>>();
+  const iso = (epochMs: number) => {
+    let text = isoTexts.get(epochMs);
+    if (text === undefined) {
+      text = new Date(epochMs).toISOString();
+      isoTexts.set(epochMs, text);
+    }
+    return text;
+  };
+  const guard = (state: DebtorState, action: PlannedAction) => {
+    const automated = action.mode === 'automatic';
+    const { profile } = state;
+    // Without contacts, preferred hours or blocked channels the verdict depends only on the
+    // debtor's state and zone, the channel, who sends and the plan's state (see mayContactNow).
+    const plain =
+      state.history.length === 0 &&
+      profile.preferredHours === undefined &&
+      profile.doNotContact.all !== true &&
+      (profile.doNotContact.channels ?? []).length === 0;
+    if (!plain) return verdictJson(contactVerdict(state, settings, action.channel, now, automated));
+    const key = `${profile.state}|${profile.timeZone ?? ''}|${action.channel}|${automated}|${state.plan.state}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = verdictJson(contactVerdict(state, settings, action.channel, now, automated));
+      verdicts.set(key, verdict);
+    }
+    return { ...verdict };
+  };
+  return { iso, guard };
+}
+
 /** One item of today's work with what rendering its message needs. */
 export interface Work {
   item: ReturnType<typeof itemOf>;
@@ -95,6 +136,7 @@ function itemOf(
   action: PlannedAction,
   carrying: NonNullable<DebtorState['plan']['carrying']>,
   debt: DebtorState['debts'][number],
+  memo: PageMemo = pageMemo(settings, now),
 ) {
   const serverSent = isServerSent(action);
   const { balance } = debt;
@@ -129,11 +171,9 @@ function itemOf(
       // An installment step of an active agreement: which installment it is about.
       installment: action.installment ?? null,
     },
-    earliestAt: action.earliestAt === null ? null : new Date(action.earliestAt).toISOString(),
+    earliestAt: action.earliestAt === null ? null : memo.iso(action.earliestAt),
     blockedBy: action.blockedBy ?? [],
-    guard: verdictJson(
-      contactVerdict(state, settings, action.channel, now, action.mode === 'automatic'),
-    ),
+    guard: memo.guard(state, action),
     delivery: serverSent ? ('smtp' as const) : ('person' as const),
     recipient: recipientFor(facts, action.channel),
     address: action.channel === 'visit' ? (facts.debtor.address ?? null) : null,
@@ -152,6 +192,7 @@ export function todaysWork(
 ): Work[] {
   const work: Work[] = [];
   let endOfToday: number | undefined;
+  const memo = pageMemo(settings, now);
   for (const facts of page.facts) {
     const state = debtorState(facts, settings, now);
     endOfToday ??= endOfDay(state.today, settings.timeZone);
@@ -162,15 +203,18 @@ export function todaysWork(
     const debt = state.debts.find((d) => d.row.id === carrying?.debtId);
     if (!carrying || !debt) continue;
     work.push({
-      item: itemOf(page, settings, now, facts, state, action, carrying, debt),
+      item: itemOf(page, settings, now, facts, state, action, carrying, debt, memo),
       facts,
       state,
       action,
     });
   }
+  // Earliest first (none first), then most overdue: by the instants, not their ISO text
+  // (`localeCompare` was a tenth of a page).
+  const at = (w: Work) => w.action.earliestAt ?? Number.NEGATIVE_INFINITY;
   return work.sort(
     (a, b) =>
-      (a.item.earliestAt ?? '').localeCompare(b.item.earliestAt ?? '') ||
+      (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0) ||
       b.item.debt.daysOverdue - a.item.debt.daysOverdue,
   );
 }
