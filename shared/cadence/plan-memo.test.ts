@@ -88,6 +88,39 @@ describe('the planner memo never changes an answer', () => {
         expect(first.get(i)).toEqual(reference);
         expect(planNextActions(input)).toEqual(reference);
       }
+      // Then in orders where neighbours differ in one key only (each key innermost in turn):
+      // the memo's shortcut for the previous debtor's key must see every difference.
+      const sizes = [STATES.length, PREFERRED.length, ZONES.length, CALENDARS.length];
+      const digits = (i: number) => {
+        const due = i % (OFFSETS.length + 1);
+        let rest = Math.floor(i / (OFFSETS.length + 1));
+        const out: number[] = [];
+        for (let d = sizes.length - 1; d >= 0; d--) {
+          const size = sizes[d] ?? 1;
+          out[d] = rest % size;
+          rest = Math.floor(rest / size);
+        }
+        return [...out, due];
+      };
+      for (let inner = 0; inner < sizes.length; inner++) {
+        const key = (i: number) => {
+          const d = digits(i);
+          const innermost = d[inner] ?? 0;
+          return [...d.filter((_, k) => k !== inner), innermost];
+        };
+        const sorted = all
+          .map((_, i) => i)
+          .sort((a, b) => {
+            const [ka, kb] = [key(a), key(b)];
+            for (let k = 0; k < ka.length; k++)
+              if (ka[k] !== kb[k]) return (ka[k] ?? 0) - (kb[k] ?? 0);
+            return 0;
+          });
+        for (const i of sorted) {
+          const input = all[i] as CadenceInput;
+          expect(planNextActions(input)).toEqual(planNextActions({ ...input, history: [INBOUND] }));
+        }
+      }
     },
   );
 

@@ -51,6 +51,15 @@ interface Memo {
   seen: readonly unknown[];
   shapes: Map<HolidayCalendar | undefined, ByCalendar>;
   size: number;
+  /** The last debtor's key and its due-date map: neighbours in a page usually share it. */
+  last?: {
+    calendar: HolidayCalendar | undefined;
+    entry: ByCalendar;
+    state: string;
+    zone: string | undefined;
+    channel: string | undefined;
+    byDue: ByDueDate;
+  };
 }
 
 const memos = new WeakMap<CadencePolicy, Memo>();
@@ -99,7 +108,7 @@ function memoFor(input: CadenceInput): Memo {
   return memo;
 }
 
-function byStateOf(memo: Memo, calendar: HolidayCalendar | undefined): ByState {
+function calendarOf(memo: Memo, calendar: HolidayCalendar | undefined): ByCalendar {
   let entry = memo.shapes.get(calendar);
   if (
     entry === undefined ||
@@ -113,7 +122,7 @@ function byStateOf(memo: Memo, calendar: HolidayCalendar | undefined): ByState {
     };
     memo.shapes.set(calendar, entry);
   }
-  return entry.byState;
+  return entry;
 }
 
 function newMap<K, V>(): Map<K, V> {
@@ -136,14 +145,33 @@ export function plainShape(
   derive: () => PlanShape,
 ): PlanShape {
   const memo = memoFor(input);
-  const { debtor } = input;
-  const byZone = child(
-    byStateOf(memo, input.holidays),
-    debtor.state as string,
-    newMap<string, Map<string, ByDueDate>>,
-  );
-  const byChannel = child(byZone, debtor.timeZone ?? '', newMap<string, ByDueDate>);
-  const byDue = child(byChannel, debtor.preferredChannel ?? '', newMap<CalendarDate, PlanShape>);
+  const { debtor, holidays } = input;
+  const last = memo.last;
+  let byDue: ByDueDate;
+  if (
+    last !== undefined &&
+    last.calendar === holidays &&
+    last.state === debtor.state &&
+    last.zone === debtor.timeZone &&
+    last.channel === debtor.preferredChannel &&
+    memo.shapes.get(holidays) === last.entry &&
+    last.entry.seen[0] === holidays?.state &&
+    last.entry.seen[1] === holidays?.extra &&
+    last.entry.seen[2] === holidays?.includeOptional
+  )
+    byDue = last.byDue;
+  else {
+    const entry = calendarOf(memo, holidays);
+    byDue = byDueOf(entry.byState, debtor);
+    memo.last = {
+      calendar: holidays,
+      entry,
+      state: debtor.state,
+      zone: debtor.timeZone,
+      channel: debtor.preferredChannel,
+      byDue,
+    };
+  }
   let shape = byDue.get(dueDate);
   if (shape === undefined) {
     shape = freezeShape(derive());
@@ -151,6 +179,13 @@ export function plainShape(
     memo.size += 1;
   }
   return shape;
+}
+
+function byDueOf(byState: ByState, debtor: CadenceInput['debtor']): ByDueDate {
+  const byZone = child(byState, debtor.state as string, newMap<string, Map<string, ByDueDate>>);
+  const byChannel = child(byZone, debtor.timeZone ?? '', newMap<string, ByDueDate>);
+  const byDue = child(byChannel, debtor.preferredChannel ?? '', newMap<CalendarDate, PlanShape>);
+  return byDue;
 }
 
 function freezeShape(shape: PlanShape): PlanShape {
