@@ -51,7 +51,7 @@ import {
 } from './cadence.schema';
 import { contactClock, earliestContactAt, type ContactClock } from './contact-guard';
 import { DEFAULT_INSTALLMENT_STEPS } from './default-policy';
-import { isPlain, plainShape } from './plan-memo';
+import { copyAction, isPlain, plainShape } from './plan-memo';
 import { zonedEpoch } from './zoned-time';
 
 export interface CadenceInput {
@@ -403,26 +403,4 @@ function activeShape(
   if (pending) actions.push(planStep(ctx, pending));
   if (next) actions.push(planStep(ctx, next));
   return { state: 'active', reason: pending ? 'step_due' : 'waiting', actions };
-}
-
-/**
- * A fresh copy of a memoised action (callers own what they get), field by field in `planStep`'s
- * order: spreading the frozen original is several times slower.
- */
-function copyAction(a: PlannedAction): PlannedAction {
-  const copy: PlannedAction = {
-    stepId: a.stepId,
-    channel: a.channel,
-    templateId: a.templateId,
-    mode: a.mode,
-    kind: a.kind,
-    allowsDiscount: a.allowsDiscount,
-    dueOn: a.dueOn,
-    earliestAt: a.earliestAt,
-  };
-  if (a.blockedBy)
-    copy.blockedBy = a.blockedBy.map((b) =>
-      b.allowedOn === undefined ? { code: b.code } : { code: b.code, allowedOn: b.allowedOn },
-    );
-  return copy;
 }
