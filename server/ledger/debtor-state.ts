@@ -213,19 +213,35 @@ export function totalsOf(
   asOf: CalendarDate,
   inAgreement = 0,
 ): BalanceTotals {
-  const sum = (
-    key: 'principal' | 'fine' | 'interest' | 'fees' | 'paid' | 'discount' | 'totalDue' | 'credit',
-  ) => cents(breakdowns.reduce((acc, b) => acc + b[key], 0));
+  // One pass, no closure (a queue page totals 5,000 debtors).
+  let principal = 0;
+  let fine = 0;
+  let interest = 0;
+  let fees = 0;
+  let paid = 0;
+  let discount = 0;
+  let totalDue = 0;
+  let credit = 0;
+  for (const b of breakdowns) {
+    principal += b.principal;
+    fine += b.fine;
+    interest += b.interest;
+    fees += b.fees;
+    paid += b.paid;
+    discount += b.discount;
+    totalDue += b.totalDue;
+    credit += b.credit;
+  }
   return {
     asOf,
-    principal: sum('principal'),
-    fine: sum('fine'),
-    interest: sum('interest'),
-    fees: sum('fees'),
-    paid: sum('paid'),
-    discount: sum('discount'),
-    totalDue: cents(sum('totalDue') + inAgreement),
-    credit: sum('credit'),
+    principal: cents(principal),
+    fine: cents(fine),
+    interest: cents(interest),
+    fees: cents(fees),
+    paid: cents(paid),
+    discount: cents(discount),
+    totalDue: cents(totalDue + inAgreement),
+    credit: cents(credit),
     ...(inAgreement > 0 ? { inAgreement: cents(inAgreement) } : {}),
   };
 }
@@ -404,13 +420,15 @@ export function debtorState(facts: DebtorFacts, settings: LedgerSettings, now: D
     holidays: settings.holidays,
   });
   const carrying = plan.carrying;
-  const currentStep =
-    carrying === undefined
-      ? undefined
-      : [...settings.cadence.steps]
-          .sort((a, b) => a.offsetDays - b.offsetDays)
-          .filter((s) => s.offsetDays <= carrying.daysOverdue)
-          .at(-1);
+  // The latest step whose offset has passed (steps by offset, as the planner orders them).
+  let currentStep: CadenceStep | undefined;
+  if (carrying !== undefined)
+    for (const s of settings.cadence.steps)
+      if (
+        s.offsetDays <= carrying.daysOverdue &&
+        (currentStep === undefined || s.offsetDays > currentStep.offsetDays)
+      )
+        currentStep = s;
 
   const clock = contactClock(profile, history, settings.cadence, settings.holidays);
   const localToday = localDateTime(now.getTime(), clock.timeZone).date;
