@@ -124,7 +124,8 @@ export async function applySetBased(
         all.flatMap((f) => (f.payload.type === 'payment.recorded' ? [f.mutation.debtor_id] : [])),
       ),
     ].filter((id) => existing.has(id));
-    for (const [id, facts] of await loadMoneyFacts(tx, payers)) money.set(id, facts);
+    for (const [id, facts] of await loadMoneyFacts(tx, payers, { reportCheck: true }))
+      money.set(id, facts);
   }
 
   const pending: Pending = { visits: [], contacts: [], payments: [] };

@@ -163,9 +163,9 @@ await round(3);
 timing = true;
 const t = process.cpuUsage();
 const w = performance.now();
-await round(10);
+await round(Number(process.env['PROBE_ROUNDS'] ?? '10'));
 const u = process.cpuUsage(t);
-const facts = 10 * devices.length * 20;
+const facts = Number(process.env['PROBE_ROUNDS'] ?? '10') * devices.length * 20;
 console.log(
   `${url ? 'pg' : 'pglite'}${concurrent ? ' concurrent' : ''}: node cpu ${((u.user + u.system) / facts).toFixed(1)} µs/fact, wall ${(((performance.now() - w) * 1000) / facts).toFixed(1)} µs/fact`,
 );
