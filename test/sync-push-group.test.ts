@@ -118,7 +118,10 @@ forEachDb((kind) => {
     };
   }
 
-  /** Sends every request at once to a grouper with one slot: the first runs alone, the rest together. */
+  /**
+   * Sends every request in one event-loop turn to a grouper with one slot: they are grouped
+   * greedily in arrival order (one request per phone and no mutation id twice per group).
+   */
   async function together(
     requests: readonly [Phone, MutationInput[]][],
   ): Promise<{ outcomes: PushOutcome[]; transactions: string[][] }> {
@@ -168,9 +171,9 @@ forEachDb((kind) => {
         ['applied', undefined],
       ]);
     }
-    // The first request alone, the four others in one group.
-    expect(transactions).toHaveLength(2);
-    const group = transactions[1] ?? [];
+    // All five in one group.
+    expect(transactions).toHaveLength(1);
+    const group = transactions[0] ?? [];
     for (const start of [
       'INSERT INTO sync_mutations',
       'INSERT INTO visits',
@@ -222,7 +225,7 @@ forEachDb((kind) => {
         ['applied', undefined],
       ],
     ]);
-    // a alone; the group of b, c, d rolled back; b and d alone set-based; c set-based (rolled
+    // The group of a, b, c, d rolled back; a, b and d alone set-based; c set-based (rolled
     // back), then c one fact at a time.
     expect(transactions).toHaveLength(6);
     const ids = requests.flatMap(([, m]) => m.map((x) => x.mutation_id));
@@ -242,9 +245,10 @@ forEachDb((kind) => {
       [a, [first0]],
       [a, batch],
       [a, batch],
-      [b, [own, stolen]],
     ]);
-    const [, original, resent, other] = first.outcomes;
+    // One phone: three groups, one after the other.
+    expect(first.transactions).toHaveLength(3);
+    const [, original, resent] = first.outcomes;
     expect(statuses(original)).toEqual([
       ['applied', undefined],
       ['applied', undefined],
@@ -256,6 +260,7 @@ forEachDb((kind) => {
       expect.objectContaining({ status: 'duplicate', original: { status: 'applied' } }),
     ]);
     // Another phone's fact under a's id: never applied, the owner is told.
+    const [other] = (await together([[b, [own, stolen]]])).outcomes;
     expect(statuses(other)).toEqual([
       ['applied', undefined],
       ['rejected', 'idempotency_mismatch'],
@@ -286,20 +291,19 @@ forEachDb((kind) => {
     const a = await phone(collector);
     const b: Phone = { ...(await phone(collector)), debtor: a.debtor, debt: a.debt };
     const res = await together([
-      [a, [visit(a)]],
       [a, [payment(a, 60_000, 'SAME')]],
       // Same receipt number from the collector's other phone: a duplicate.
       [b, [payment(b, 1_000, 'SAME'), payment(b, 60_000, 'OTHER')]],
     ]);
-    expect(statuses(res.outcomes[1])).toEqual([['applied', undefined]]);
-    const [dup, above] = res.outcomes[2]?.results ?? [];
+    expect(statuses(res.outcomes[0])).toEqual([['applied', undefined]]);
+    const [dup, above] = res.outcomes[1]?.results ?? [];
     expect(dup).toMatchObject({ status: 'rejected', reason: 'duplicate_receipt' });
     // 60,000 waiting from the first phone: another 60,000 is above the 100,000 open.
     expect(above?.status).toBe('rejected');
     expect('reason' in (above ?? {}) ? (above as { reason: string }).reason : '').toMatch(
       /^policy: /,
     );
-    expect(res.transactions).toHaveLength(2);
+    expect(res.transactions).toHaveLength(1);
   });
 
   test('a device the group cannot take runs alone: a new phone is registered, another user’s is refused', async () => {

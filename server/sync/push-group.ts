@@ -21,8 +21,9 @@
  *   of the group runs alone, each set-based then one fact at a time: one bad request never fails
  *   the others, and a transient error still answers 503 to each.
  *
- * Scheduling: a group starts as soon as a slot is free and takes what is queued (up to
- * MAX_GROUP_FACTS facts); while it runs, new requests queue for the next one. PGlite has one slot
+ * Scheduling: a group starts one event-loop turn after a slot is free (so the requests read in
+ * the same turn join it) and takes what is queued (up to MAX_GROUP_FACTS facts); while it runs,
+ * new requests queue for the next one. PGlite has one slot
  * (its one connection runs transactions one after the other anyway); PostgreSQL a few, so one
  * group's WAL flush overlaps the next one's work. Nothing is kept between requests but the queue:
  * several server processes can still share one PostgreSQL (device rows, then debtor rows, are
@@ -206,15 +207,26 @@ export function createPushGrouper(
     await Promise.all(rest.map((m) => alone(db, m)));
   }
 
+  let scheduled = false;
+  /**
+   * Starts groups while slots are free, one event-loop turn later: the requests whose bodies are
+   * read in the same turn (a burst of phones, or everything that arrived while the last group held
+   * the database) join the group instead of the first of them going alone.
+   */
   function pump(): void {
-    while (running < slots && queue.length > 0) {
-      const group = take();
-      running++;
-      void run(group).finally(() => {
-        running--;
-        pump();
-      });
-    }
+    if (scheduled || running >= slots || queue.length === 0) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      while (running < slots && queue.length > 0) {
+        const group = take();
+        running++;
+        void run(group).finally(() => {
+          running--;
+          pump();
+        });
+      }
+    });
   }
 
   return (input: PushInput): Promise<PushOutcome> =>
