@@ -5,6 +5,11 @@
  * Run under `node --cpu-prof --import tsx test/bench/import-probe.ts [debtors]` to see where the
  * time goes. PROBE_REIMPORT_ONLY=1 profiles only the second pass (the first runs before the
  * profiler starts).
+ *
+ * PROBE_FLOOR=1 (PGlite only) also times, on the same database after the passes: a bare `COPY` of
+ * the file into a table without indexes (the bench's baseline), and the floor of any set-based
+ * design: `COPY` into a staging table, then one INSERT…SELECT per real table (debtors, contact
+ * points, their match keys, debts) with no checks, no feed and no import state.
  */
 import { createReadStream } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -71,6 +76,81 @@ await pass('re-import');
 if (session && profile) {
   const { profile: result } = await session.post('Profiler.stop');
   writeFileSync(profile, JSON.stringify(result));
+}
+if (process.env['PROBE_FLOOR'] === '1' && raw.kind === 'pglite') {
+  // A second in-memory PGlite with the same schema (the Db interface has no COPY).
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create();
+  const dir = new URL('../../server/db/migrations/', import.meta.url);
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort())
+    await pglite.exec(readFileSync(new URL(file, dir), 'utf8'));
+  const raw2 = { exec: (sql: string) => pglite.exec(sql) };
+  // PROBE_FLOOR_DROP=fk|indexes|both: the floor again without the foreign keys and/or the
+  // secondary indexes of the four tables, to attribute its cost.
+  const drop = process.env['PROBE_FLOOR_DROP'] ?? '';
+  const tables = `'debtors', 'debts', 'contact_points', 'contact_point_keys'`;
+  if (drop === 'fk' || drop === 'both')
+    for (const { sql } of (
+      await pglite.query<{ sql: string }>(
+        `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS sql
+         FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN (${tables})`,
+      )
+    ).rows)
+      await pglite.exec(sql);
+  if (drop === 'indexes' || drop === 'both')
+    for (const { sql } of (
+      await pglite.query<{ sql: string }>(
+        `SELECT format('DROP INDEX %I', indexrelid::regclass) AS sql FROM pg_index
+         WHERE indrelid::regclass::text IN (${tables}) AND NOT indisprimary`,
+      )
+    ).rows)
+      await pglite.exec(sql);
+  const blob = () => new Blob([readFileSync(path)]);
+  const cols = `external_id text, name text, document text, email text, phone text, address text,
+    city text, state text, debt_id text, description text, amount text, due_date text`;
+  await raw2.exec(`CREATE TABLE bare (${cols}); CREATE UNLOGGED TABLE staging (${cols})`);
+  let t = performance.now();
+  await pglite.query(`COPY bare FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
+    blob: blob(),
+  });
+  const copyMs = performance.now() - t;
+  await raw2.exec('TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE');
+  t = performance.now();
+  await pglite.query(`COPY staging FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
+    blob: blob(),
+  });
+  await raw2.exec('BEGIN');
+  const steps: [string, number][] = [];
+  for (const sql of [
+    `CREATE TEMP TABLE sd ON COMMIT DROP AS
+      SELECT DISTINCT ON (external_id) gen_random_uuid() AS id, * FROM staging ORDER BY external_id`,
+    `INSERT INTO debtors (id, external_id, kind, name, document, address_line, city, state)
+      SELECT id, external_id, 'person', name, regexp_replace(document, '[^0-9]', '', 'g'), address, city, state FROM sd`,
+    `CREATE TEMP TABLE sc ON COMMIT DROP AS
+      SELECT gen_random_uuid() AS id, id AS debtor_id, 'phone' AS kind, phone AS value FROM sd WHERE phone <> ''
+      UNION ALL SELECT gen_random_uuid(), id, 'email', email FROM sd WHERE email <> ''`,
+    `INSERT INTO contact_points (id, debtor_id, kind, value, match_key, is_whatsapp)
+      SELECT id, debtor_id, kind, value, value, false FROM sc`,
+    `INSERT INTO contact_point_keys (contact_point_id, debtor_id, kind, key)
+      SELECT id, debtor_id, kind, value FROM sc
+      UNION ALL SELECT id, debtor_id, kind, right(value, 8) FROM sc WHERE kind = 'phone'`,
+    `INSERT INTO debts (id, debtor_id, external_id, description, principal_cents, due_on)
+      SELECT gen_random_uuid(), sd.id, s.debt_id, s.description, (s.amount::numeric * 100)::bigint, s.due_date::date
+      FROM staging s JOIN sd USING (external_id)`,
+  ]) {
+    const s0 = performance.now();
+    await raw2.exec(sql);
+    steps.push([sql.replace(/\s+/g, ' ').slice(0, 50), performance.now() - s0]);
+  }
+  await raw2.exec('COMMIT');
+  for (const [sql, ms] of steps) console.log(`${Math.round(ms).toString().padStart(7)} ms  ${sql}`);
+  const floorMs = performance.now() - t;
+  console.log(
+    `bare COPY: ${Math.round(copyMs)} ms; set-based floor (COPY + INSERT…SELECT per table): ${Math.round(floorMs)} ms = ${(floorMs / copyMs).toFixed(1)}× the COPY`,
+  );
 }
 for (const [sql, e] of [...perSql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20))
   console.log(`${(e.ms / e.n).toFixed(2).padStart(8)} ms × ${String(e.n).padStart(5)}  ${sql}`);

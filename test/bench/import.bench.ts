@@ -31,7 +31,8 @@ const DEBTORS = Number(process.env['QUITA_BENCH_IMPORT_DEBTORS'] ?? '50000');
 const ONLY = process.env['QUITA_BENCH_IMPORT_ONLY'];
 const STAGING = `CREATE TABLE staging (external_id text, name text, document text, email text, phone text,
   address text, city text, state text, debt_id text, description text, amount text, due_date text)`;
-const RESET = 'TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE';
+const RESET =
+  'TRUNCATE debtors, contact_points, contact_point_keys, debts, debt_import_state, changes CASCADE';
 
 async function importFile(db: Db, path: string, fresh = true): Promise<number> {
   if (fresh) await db.exec(RESET);
