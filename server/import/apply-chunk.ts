@@ -1,20 +1,17 @@
 /**
  * Applying one chunk of checked import rows: one transaction that reads what the chunk's rows name
  * (debtors by code and by CPF/CNPJ, their contact points, debts by code), decides each row
- * (create, update, attach, refuse) and writes the whole chunk set-based: one statement per table
- * (bulk-write.ts), the change feed last, and the import state of every debt it met
- * (debt_import_state, read by import-skip.ts on the next import of the same file).
+ * (create, update, attach, refuse), then writes the whole chunk set-based (write-chunk.ts: one
+ * statement per table, the import state of every debt it met, the change feed last).
  *
  * Reading the file, checking rows and pipelining chunks is import-debtors.ts.
  */
 import { uuidv7 } from 'uuidv7';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import { whatsappFlag } from '#shared/identity/whatsapp';
-import type { Row, Tx } from '../db/db';
-import { deferChanges, flushChanges } from '../db/write';
-import { insertEntities, updateEntities, type ColumnTypes } from './bulk-write';
+import type { Tx } from '../db/db';
 import type { ImportColumn, ImportRow, RowError } from './debtor-row';
-import { writeImportState, type ImportStateRow } from './import-skip';
+import { emptyWrites, writeChunk } from './write-chunk';
 
 export interface ImportCounts {
   created: number;
@@ -87,41 +84,6 @@ interface StoredDebt {
   principal_cents: number;
   due_on: string;
 }
-
-const DEBTOR_TYPES: ColumnTypes = {
-  id: 'uuid',
-  external_id: 'text',
-  kind: 'text',
-  name: 'text',
-  document: 'text',
-  address_line: 'text',
-  city: 'text',
-  state: 'text',
-};
-const DEBTOR_UPDATE_TYPES: ColumnTypes = { ...DEBTOR_TYPES };
-const DEBTOR_CODE_TYPES: ColumnTypes = { id: 'uuid', external_id: 'text' };
-const CONTACT_POINT_TYPES: ColumnTypes = {
-  id: 'uuid',
-  debtor_id: 'uuid',
-  kind: 'text',
-  value: 'text',
-  match_key: 'text',
-  is_whatsapp: 'boolean',
-};
-const DEBT_TYPES: ColumnTypes = {
-  id: 'uuid',
-  debtor_id: 'uuid',
-  external_id: 'text',
-  description: 'text',
-  principal_cents: 'bigint',
-  due_on: 'date',
-};
-const DEBT_UPDATE_TYPES: ColumnTypes = {
-  id: 'uuid',
-  description: 'text',
-  principal_cents: 'bigint',
-  due_on: 'date',
-};
 
 function owned(owner: SeenDocument): string {
   return owner.externalId === null
@@ -208,13 +170,10 @@ export async function applyChunk(
     ).map((d) => [d.external_id, d]),
   );
 
-  const debtorInserts: Row[] = [];
-  const debtorUpdates: Row[] = [];
-  const debtorCodes: Row[] = [];
-  const contactInserts: Row[] = [];
-  const debtInserts: Row[] = [];
-  const debtUpdates: Row[] = [];
-  const states: ImportStateRow[] = [];
+  const writes = emptyWrites();
+  const { debtorInserts, debtorUpdates, debtorCodes, contactInserts, debtInserts, debtUpdates } =
+    writes;
+  const { states } = writes;
   const fail = (line: number, column: ImportColumn, message: string) =>
     outcome.errors.push({ line, column, message });
   const warn = (line: number, column: ImportColumn, message: string) =>
@@ -391,48 +350,6 @@ export async function applyChunk(
   }
 
   if (dryRun) return outcome;
-  // The chunk's feed rows are written last, numbered under the feed lock (write.ts flushChanges).
-  deferChanges(tx);
-  // Debtors created by this chunk get no feed rows, nor do their contact points and debts written
-  // with them (bulk-write.ts insertEntities): nobody can read them before an assignment, which
-  // sends the debtor whole. A debt added later to a debtor of an earlier chunk gets its row.
-  const unreadDebtors = new Set(debtorInserts.map((d) => String(d['id'])));
-  await insertEntities(tx, 'debtor', DEBTOR_TYPES, debtorInserts, { unreadDebtors });
-  await updateEntities(tx, 'debtor', DEBTOR_UPDATE_TYPES, debtorUpdates);
-  await updateEntities(tx, 'debtor', DEBTOR_CODE_TYPES, debtorCodes);
-  await insertEntities(tx, 'contact_point', CONTACT_POINT_TYPES, contactInserts, {
-    unreadDebtors,
-  });
-  await insertContactKeys(tx, contactInserts);
-  await insertEntities(tx, 'debt', DEBT_TYPES, debtInserts, { unreadDebtors });
-  await updateEntities(tx, 'debt', DEBT_UPDATE_TYPES, debtUpdates);
-  // After every write of the chunk, so the versions it records are the ones the chunk left.
-  await writeImportState(tx, states);
-  await flushChanges(tx, { numbered: true });
+  await writeChunk(tx, writes);
   return outcome;
-}
-
-/** The lookup keys of new contact points (contact_point_keys, migration 0010), as the ledger writes them. */
-async function insertContactKeys(tx: Tx, points: readonly Row[]): Promise<void> {
-  const keys = points.flatMap((p) => {
-    const value = String(p['value']);
-    const all = p['kind'] === 'phone' ? phoneMatchKeys(value) : [value];
-    return all.map((key) => ({
-      id: String(p['id']),
-      debtor: String(p['debtor_id']),
-      kind: String(p['kind']),
-      key,
-    }));
-  });
-  if (keys.length === 0) return;
-  await tx.query(
-    `INSERT INTO contact_point_keys (contact_point_id, debtor_id, kind, key)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])`,
-    [
-      keys.map((k) => k.id),
-      keys.map((k) => k.debtor),
-      keys.map((k) => k.kind),
-      keys.map((k) => k.key),
-    ],
-  );
 }

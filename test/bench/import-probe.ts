@@ -78,16 +78,9 @@ if (session && profile) {
   writeFileSync(profile, JSON.stringify(result));
 }
 if (process.env['PROBE_FLOOR'] === '1' && raw.kind === 'pglite') {
-  // A second in-memory PGlite with the same schema (the Db interface has no COPY).
-  const { readFileSync, readdirSync } = await import('node:fs');
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = await PGlite.create();
-  const dir = new URL('../../server/db/migrations/', import.meta.url);
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    await pglite.exec(readFileSync(new URL(file, dir), 'utf8'));
-  const raw2 = { exec: (sql: string) => pglite.exec(sql) };
+  const { readFileSync } = await import('node:fs');
+  const { floorPglite, floorRunPglite, STAGING_COLUMNS } = await import('./import-floor');
+  const pglite = await floorPglite();
   // PROBE_FLOOR_DROP=fk|indexes|both: the floor again without the foreign keys and/or the
   // secondary indexes of the four tables, to attribute its cost.
   const drop = process.env['PROBE_FLOOR_DROP'] ?? '';
@@ -108,49 +101,20 @@ if (process.env['PROBE_FLOOR'] === '1' && raw.kind === 'pglite') {
       )
     ).rows)
       await pglite.exec(sql);
-  const blob = () => new Blob([readFileSync(path)]);
-  const cols = `external_id text, name text, document text, email text, phone text, address text,
-    city text, state text, debt_id text, description text, amount text, due_date text`;
-  await raw2.exec(`CREATE TABLE bare (${cols}); CREATE UNLOGGED TABLE staging (${cols})`);
+  const bytes = readFileSync(path);
+  await pglite.exec(`CREATE TABLE bare (${STAGING_COLUMNS})`);
   let t = performance.now();
   await pglite.query(`COPY bare FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
-    blob: blob(),
+    blob: new Blob([bytes]),
   });
   const copyMs = performance.now() - t;
-  await raw2.exec('TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE');
   t = performance.now();
-  await pglite.query(`COPY staging FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
-    blob: blob(),
-  });
-  await raw2.exec('BEGIN');
-  const steps: [string, number][] = [];
-  for (const sql of [
-    `CREATE TEMP TABLE sd ON COMMIT DROP AS
-      SELECT DISTINCT ON (external_id) gen_random_uuid() AS id, * FROM staging ORDER BY external_id`,
-    `INSERT INTO debtors (id, external_id, kind, name, document, address_line, city, state)
-      SELECT id, external_id, 'person', name, regexp_replace(document, '[^0-9]', '', 'g'), address, city, state FROM sd`,
-    `CREATE TEMP TABLE sc ON COMMIT DROP AS
-      SELECT gen_random_uuid() AS id, id AS debtor_id, 'phone' AS kind, phone AS value FROM sd WHERE phone <> ''
-      UNION ALL SELECT gen_random_uuid(), id, 'email', email FROM sd WHERE email <> ''`,
-    `INSERT INTO contact_points (id, debtor_id, kind, value, match_key, is_whatsapp)
-      SELECT id, debtor_id, kind, value, value, false FROM sc`,
-    `INSERT INTO contact_point_keys (contact_point_id, debtor_id, kind, key)
-      SELECT id, debtor_id, kind, value FROM sc
-      UNION ALL SELECT id, debtor_id, kind, right(value, 8) FROM sc WHERE kind = 'phone'`,
-    `INSERT INTO debts (id, debtor_id, external_id, description, principal_cents, due_on)
-      SELECT gen_random_uuid(), sd.id, s.debt_id, s.description, (s.amount::numeric * 100)::bigint, s.due_date::date
-      FROM staging s JOIN sd USING (external_id)`,
-  ]) {
-    const s0 = performance.now();
-    await raw2.exec(sql);
-    steps.push([sql.replace(/\s+/g, ' ').slice(0, 50), performance.now() - s0]);
-  }
-  await raw2.exec('COMMIT');
-  for (const [sql, ms] of steps) console.log(`${Math.round(ms).toString().padStart(7)} ms  ${sql}`);
+  await floorRunPglite(pglite, new Blob([bytes]));
   const floorMs = performance.now() - t;
   console.log(
     `bare COPY: ${Math.round(copyMs)} ms; set-based floor (COPY + INSERT…SELECT per table): ${Math.round(floorMs)} ms = ${(floorMs / copyMs).toFixed(1)}× the COPY`,
   );
+  await pglite.close();
 }
 for (const [sql, e] of [...perSql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20))
   console.log(`${(e.ms / e.n).toFixed(2).padStart(8)} ms × ${String(e.n).padStart(5)}  ${sql}`);
