@@ -36,7 +36,7 @@ import {
   parseImportRow,
   type RowError,
 } from './debtor-row';
-import { layoutKey, rowHash, unchangedDebts } from './import-skip';
+import { layoutKey, rowHash, unchangedDebts, type UnchangedDebt } from './import-skip';
 import { openImportSource } from './source';
 
 export { ImportFileError, type ImportFileProblem } from './source';
@@ -98,9 +98,10 @@ const PGLITE_MAX_BATCH = 1000;
 
 /**
  * Raw rows are looked up (import-skip.ts) this many at a time, before they are checked: the ones
- * unchanged since the last import are skipped.
+ * unchanged since the last import are skipped. PostgreSQL: few round trips; PGlite: a lookup
+ * holds the one connection, so it stays short.
  */
-const LOOKUP_ROWS = 500;
+const LOOKUP_ROWS = { postgres: 4000, pglite: 500 } as const;
 
 /**
  * Reads the header of `bytes` (decoding and column stages, ./source.ts); resolves to a runner
@@ -303,14 +304,26 @@ async function runImport(
       batch = [];
     }
   };
-  // Rows are read LOOKUP_ROWS at a time; those unchanged since the last import are skipped.
-  const take = async (records: readonly CsvRecord[]): Promise<void> => {
+  // Rows are read LOOKUP_ROWS at a time; those unchanged since the last import are skipped. A
+  // group's lookup starts as soon as it is read and runs while the group before it is checked.
+  interface Group {
+    records: readonly CsvRecord[];
+    unchanged: Promise<Map<string, UnchangedDebt>>;
+  }
+  const lookUp = (records: readonly CsvRecord[]): Group => {
     const whole = records.filter((r) => r.error === undefined && r.fields.length === headerLength);
-    const unchanged = await unchangedDebts(
+    const unchanged = unchangedDebts(
       db,
       whole.map((r) => cellOf(r.fields, index.debt_id)),
     );
-    for (const record of records) {
+    // Awaited in `take`; meanwhile a failure must not count as unhandled.
+    unchanged.catch(() => {});
+    return { records, unchanged };
+  };
+  const take = async (group: Group | undefined): Promise<void> => {
+    if (group === undefined) return;
+    const unchanged = await group.unchanged;
+    for (const record of group.records) {
       report.rows += 1;
       if (record.error !== undefined) {
         addError({
@@ -357,25 +370,32 @@ async function runImport(
       await check(record, hash);
     }
   };
+  const lookupRows = LOOKUP_ROWS[db.kind];
   let pending: CsvRecord[] = [];
+  let looking: Group | undefined;
   let lastLine = 1;
   try {
     for (let next = await records.next(); !next.done; next = await records.next()) {
       lastLine = next.value.line;
       pending.push(next.value);
-      if (pending.length >= LOOKUP_ROWS) {
-        const taken = pending;
+      if (pending.length >= lookupRows) {
+        const before = looking;
+        looking = lookUp(pending);
         pending = [];
-        await take(taken);
+        await take(before);
       }
     }
-    await take(pending);
+    await take(looking);
+    looking = undefined;
+    await take(lookUp(pending));
   } catch (error) {
     if (!(error instanceof InputTooLargeError)) {
       await writing.catch(() => {});
       throw error;
     }
-    await take(pending);
+    // Only reading stops with this error: the rows read before it are imported.
+    await take(looking);
+    await take(lookUp(pending));
     report.complete = false;
     addError({
       line: lastLine + 1,
