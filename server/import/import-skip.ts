@@ -49,11 +49,16 @@ export async function unchangedDebts(
     debtor_id: string;
     contact_point_ids: string[];
   }>(
-    `SELECT t.external_id, s.row_hash, t.debtor_id, s.contact_point_ids
-     FROM debts t
-     JOIN debt_import_state s ON s.debt_id = t.id AND s.debt_version = t.version
-     JOIN debtors d ON d.id = t.debtor_id AND d.version = s.debtor_version
-     WHERE t.external_id = ANY($1::text[])
+    // Each step a lookup by a unique key, kept that way (LATERAL … LIMIT 1 is never flattened):
+    // right after a first import the planner has no statistics on these tables yet, and a plan
+    // it picks from guesses (a scan of the whole state table per code) took seconds per group.
+    `SELECT k.code AS external_id, s.row_hash, t.debtor_id, s.contact_point_ids
+     FROM unnest($1::text[]) AS k(code)
+     CROSS JOIN LATERAL (SELECT id, debtor_id, version FROM debts
+                         WHERE external_id = k.code LIMIT 1) t
+     CROSS JOIN LATERAL (SELECT * FROM debt_import_state WHERE debt_id = t.id LIMIT 1) s
+     CROSS JOIN LATERAL (SELECT version FROM debtors WHERE id = t.debtor_id LIMIT 1) d
+     WHERE s.debt_version = t.version AND d.version = s.debtor_version
        AND cardinality(s.contact_point_ids) =
            (SELECT count(*) FROM contact_points c WHERE c.id = ANY(s.contact_point_ids))`,
     [debtCodes],
