@@ -18,12 +18,15 @@ const ptBR = {
   'check.lead': 'Para continuar, confirme que este link chegou à pessoa certa.',
   'check.label': 'Os {digits} primeiros dígitos do CPF ou CNPJ cadastrado',
   'check.hint': 'Somente números, sem pontos. Exemplo: 123456.',
+  'check.labelLetters': 'Os {digits} primeiros caracteres (letras e números) do CNPJ cadastrado',
+  'check.hintLetters': 'Letras e números, sem pontos. Exemplo: 12ABC3.',
   'check.submit': 'Continuar',
   'check.ignore': 'Se este link não é para você, ignore-o: nada é mostrado sem esta confirmação.',
   'check.wrong': 'Os dígitos não conferem. Confira e tente de novo.',
   'check.wrongLeft':
     'Os dígitos não conferem. Restam {left} tentativas antes de uma pausa de 15 minutos.',
   'check.invalid': 'Digite os {digits} primeiros dígitos, só números.',
+  'check.invalidLetters': 'Digite os {digits} primeiros caracteres do CNPJ, letras e números.',
   'check.errorTitle': 'Não foi possível continuar',
   'check.expiredSession': 'Sua sessão terminou. Confirme de novo para continuar.',
 

@@ -249,6 +249,57 @@ forEachDb((kind) => {
       expect(opened.status).toBe(303);
     });
 
+    test('a company with an alphanumeric CNPJ types its letters; a letter for a numeric document costs no attempt', async () => {
+      // The Receita Federal's published alphanumeric example (Nota Técnica COCAD/SUARA/RFB 49/2024).
+      const id = await createDebtor(app, owner, {
+        kind: 'company',
+        name: 'Padaria Letra Ltda',
+        document: '12.ABC.345/01DE-35',
+      });
+      await createDebt(app, owner, id);
+      const link = await portalLink(app, owner, id);
+      const page = pageClient(app, { ip: '10.4.1.1' });
+      const first = await page.get(link.path);
+      expect(pageText(first.text)).toContain(
+        'Os 6 primeiros caracteres (letras e números) do CNPJ cadastrado',
+      );
+      expect(first.text).toContain('inputmode="text"');
+      const csrf = page.csrf(first.text);
+      const wrong = await page.post(`${link.path}/confirmar`, { csrf, doc: '12ABD3' });
+      expect(wrong.status).toBe(422);
+      expect(pageText(wrong.text)).toContain('não conferem');
+      // Lower case and punctuation, as a phone keyboard gives them.
+      const opened = await page.post(`${link.path}/confirmar`, { csrf, doc: '12.abc.3' });
+      expect(opened.status).toBe(303);
+
+      // A numeric CPF: the numeric keypad, and letters are refused before they count as an answer.
+      const d = await debtor();
+      const cpfLink = await portalLink(app, owner, d.id);
+      const other = pageClient(app, { ip: '10.4.1.2' });
+      const shown = await other.get(cpfLink.path);
+      expect(shown.text).toContain('inputmode="numeric"');
+      expect(pageText(shown.text)).toContain('Os 6 primeiros dígitos do CPF ou CNPJ cadastrado');
+      const otherCsrf = other.csrf(shown.text);
+      for (let i = 0; i < 6; i++) {
+        const typo = await other.post(`${cpfLink.path}/confirmar`, {
+          csrf: otherCsrf,
+          doc: 'abcdef',
+        });
+        expect(typo.status).toBe(422);
+        expect(pageText(typo.text)).toContain('Digite os 6 primeiros dígitos, só números.');
+      }
+      const failed = await db.query(
+        `SELECT 1 FROM audit_log WHERE action = 'portal.identity.failed' AND entity_id = (SELECT id::text FROM portal_links WHERE debtor_id = $1)`,
+        [d.id],
+      );
+      expect(failed).toHaveLength(0);
+      const ok = await other.post(`${cpfLink.path}/confirmar`, {
+        csrf: otherCsrf,
+        doc: d.document.slice(0, 6),
+      });
+      expect(ok.status).toBe(303);
+    });
+
     test('10 wrong answers in a day lock the link; the office sees it locked', async () => {
       const d = await debtor();
       const link = await portalLink(app, owner, d.id);

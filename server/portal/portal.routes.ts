@@ -17,7 +17,12 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { identityAnswer, identityMatches, IDENTITY_DIGITS } from '#shared/portal/identity-check';
+import {
+  identityAnswer,
+  identityMatches,
+  identityNeedsLetters,
+  IDENTITY_DIGITS,
+} from '#shared/portal/identity-check';
 import type { Deps } from '../app';
 import { audit } from '../db/audit';
 import { clientInfo } from '../ops/forwarded';
@@ -192,6 +197,15 @@ export function portalRoutes(deps: Deps) {
     await next();
   });
 
+  /** The debtor's CPF/CNPJ on file (null when none): what the identity check compares with. */
+  const documentOf = async (debtorId: string): Promise<string | null> => {
+    const [debtor] = await db.query<{ document: string | null }>(
+      'SELECT document FROM debtors WHERE id = $1',
+      [debtorId],
+    );
+    return debtor?.document ?? null;
+  };
+
   const firstView = async (
     c: Context<PortalEnv>,
     status: number,
@@ -201,9 +215,16 @@ export function portalRoutes(deps: Deps) {
     const csrf = getCookie(c, CHECK_COOKIE);
     const value = csrf && /^[A-Za-z0-9_-]{24}$/.test(csrf) ? csrf : randomToken(18);
     setCookie(c, CHECK_COOKIE, value, cookieOptions(c, token, 3600));
+    const document = await documentOf(c.get('link').debtor_id);
     return send(
       c,
-      checkPage({ org: c.get('org'), action: `/p/${token}/confirmar`, csrf: value, ...extra }),
+      checkPage({
+        org: c.get('org'),
+        action: `/p/${token}/confirmar`,
+        csrf: value,
+        letters: document !== null && identityNeedsLetters(document),
+        ...extra,
+      }),
       status,
     );
   };
@@ -261,14 +282,13 @@ export function portalRoutes(deps: Deps) {
       return forbidden(c);
     const wait = await identityWait(db, link.id, ip, at);
     if (wait !== null) return tooMany(c, c.get('org'), wait);
-    const answer = identityAnswer(fields['doc']?.[0] ?? '');
+    const document = await documentOf(link.debtor_id);
+    const letters = document !== null && identityNeedsLetters(document);
+    const answer = identityAnswer(fields['doc']?.[0] ?? '', letters);
     if (answer === null)
-      return firstView(c, 422, { error: t('check.invalid', { digits: IDENTITY_DIGITS }) });
-    const [debtor] = await db.query<{ document: string | null }>(
-      'SELECT document FROM debtors WHERE id = $1',
-      [link.debtor_id],
-    );
-    const document = debtor?.document ?? null;
+      return firstView(c, 422, {
+        error: t(letters ? 'check.invalidLetters' : 'check.invalid', { digits: IDENTITY_DIGITS }),
+      });
     if (document === null) {
       const org = c.get('org');
       return send(

@@ -18,17 +18,29 @@
  *   more than a business letter would. The page never says which of the two documents is on file.
  */
 
-/** How many leading digits the page asks for. */
+/** How many leading characters (digits, or letters too for an alphanumeric CNPJ) the page asks for. */
 export const IDENTITY_DIGITS = 6;
 
 /**
- * The digits of what was typed, when it can be an answer: punctuation and spaces are ignored, and
- * anything from six digits up to a whole CNPJ is accepted (someone who types their whole CPF is
- * answering). Null for anything else (letters, too few or too many digits).
+ * True when the document's first six characters include a letter: an alphanumeric CNPJ (issued
+ * from July 2026), whose holder must be able to type letters. The page then asks for "caracteres
+ * (letras e números)" with a full keyboard; that tells a reader the document is a CNPJ, which is
+ * no personal data (see above). A numeric document keeps the numeric keypad.
  */
-export function identityAnswer(typed: string): string | null {
-  const compact = typed.replace(/[\s.\-/]/g, '');
-  if (!/^[0-9]+$/.test(compact)) return null;
+export function identityNeedsLetters(document: string): boolean {
+  return /[A-Za-z]/.test(document.slice(0, IDENTITY_DIGITS));
+}
+
+/**
+ * What was typed, compacted and upper-cased, when it can be an answer: punctuation and spaces are
+ * ignored, and anything from six characters up to a whole CNPJ is accepted (someone who types
+ * their whole CPF is answering). Letters are accepted only when `letters` (the document on file has
+ * some, `identityNeedsLetters`), so a letter typed for a numeric document is a typing error, not a
+ * wrong answer that costs an attempt. Null for anything else.
+ */
+export function identityAnswer(typed: string, letters = false): string | null {
+  const compact = typed.replace(/[\s.\-/]/g, '').toUpperCase();
+  if (!(letters ? /^[0-9A-Z]+$/ : /^[0-9]+$/).test(compact)) return null;
   if (compact.length < IDENTITY_DIGITS || compact.length > 14) return null;
   return compact;
 }
@@ -40,6 +52,7 @@ export function identityAnswer(typed: string): string | null {
 export function identityMatches(document: string, answer: string): boolean {
   if (document.length < IDENTITY_DIGITS || answer.length < IDENTITY_DIGITS) return false;
   let diff = 0;
-  for (let i = 0; i < IDENTITY_DIGITS; i++) diff |= document.charCodeAt(i) ^ answer.charCodeAt(i);
+  const stored = document.toUpperCase();
+  for (let i = 0; i < IDENTITY_DIGITS; i++) diff |= stored.charCodeAt(i) ^ answer.charCodeAt(i);
   return diff === 0;
 }

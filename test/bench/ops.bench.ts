@@ -46,7 +46,7 @@ function quitaEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|QUITA_.*|PORT|HOST)$/.test(k)),
   );
-  return { ...base, QUITA_PWA: '0', QUITA_BACKUP_AT: 'off', QUITA_LOG_LEVEL: 'warn', ...extra };
+  return { ...base, QUITA_PWA: '0', QUITA_BACKUP_AT: 'off', QUITA_LOG_LEVEL: 'info', ...extra };
 }
 
 async function importPortfolio(db: Db, path: string): Promise<number> {

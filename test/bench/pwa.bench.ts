@@ -34,6 +34,7 @@ import { gzipSync } from 'node:zlib';
 import preact from '@preact/preset-vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { DEXIE_ESM } from '../../vite.config';
 import { createApp } from '../../server/app';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
@@ -102,6 +103,8 @@ async function floorBytes(source: string): Promise<number> {
       logLevel: 'silent',
       root: dir,
       plugins: [preact()],
+      // The same Dexie build the app bundles (its ES module build), so the floor is like for like.
+      resolve: { alias: [DEXIE_ESM] },
       build: { write: false },
     });
     let bytes = 0;

@@ -37,7 +37,7 @@ const all: BenchResult[] = [];
 // the statements a request issues.
 let cluster: { url: string; stop: () => void } | undefined;
 /** Modules with PostgreSQL rows; the others (pure code, browser) never start a cluster. */
-const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'export', 'reads']);
+const WITH_POSTGRES = new Set(['import', 'cadence', 'sync', 'export', 'reads', 'ops']);
 if (
   names.some((n) => WITH_POSTGRES.has(n)) &&
   !process.env['QUITA_BENCH_DATABASE_URL'] &&

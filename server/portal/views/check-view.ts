@@ -12,6 +12,8 @@ export function checkPage(input: {
   org: OrganisationView;
   action: string;
   csrf: string;
+  /** The document on file has letters among its first six (an alphanumeric CNPJ). */
+  letters?: boolean;
   error?: string;
   notice?: string;
 }): string {
@@ -33,13 +35,16 @@ export function checkPage(input: {
       }
       <form method="post" action="${input.action}">
         <input type="hidden" name="csrf" value="${input.csrf}" />
-        <label for="doc">${t('check.label', { digits: IDENTITY_DIGITS })}</label>
-        <p class="hint" id="doc-hint">${t('check.hint')}</p>
+        <label for="doc"
+          >${t(input.letters ? 'check.labelLetters' : 'check.label', { digits: IDENTITY_DIGITS })}</label
+        >
+        <p class="hint" id="doc-hint">${t(input.letters ? 'check.hintLetters' : 'check.hint')}</p>
         <input
           type="text"
           id="doc"
           name="doc"
-          inputmode="numeric"
+          inputmode="${input.letters ? 'text' : 'numeric'}"
+          autocapitalize="${input.letters ? 'characters' : 'off'}"
           autocomplete="off"
           maxlength="18"
           required
