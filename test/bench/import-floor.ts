@@ -47,6 +47,8 @@ export async function floorPglite(): Promise<PGlite> {
     .filter((f) => f.endsWith('.sql'))
     .sort())
     await pglite.exec(readFileSync(new URL(file, dir), 'utf8'));
+  // The organisation the rows belong to (migration 0480: every org_id defaults to this setting).
+  await pglite.exec(`SET quita.org_id = '1'`);
   await pglite.exec(`CREATE UNLOGGED TABLE floor_staging (${STAGING_COLUMNS})`);
   return pglite;
 }

@@ -13,3 +13,13 @@ CREATE TABLE debt_import_state (
   debtor_version integer NOT NULL,
   contact_point_ids uuid[] NOT NULL DEFAULT '{}'
 );
+
+-- Under its organisation like every table (migration 0480): on a fresh database 0480 runs after
+-- this file and scopes the table itself; on one that already has 0480 this file runs after it.
+DO $$
+BEGIN
+  IF to_regprocedure('quita_org_scope(regclass)') IS NOT NULL THEN
+    PERFORM quita_org_scope('debt_import_state');
+  END IF;
+END
+$$;
