@@ -28,7 +28,6 @@ import {
 } from './apply-chunk';
 import type { ColumnIndex } from './columns';
 import { InputTooLargeError, type CsvRecord } from './csv-records';
-import type { TextEncodingName } from './decode';
 import {
   debtorFingerprint,
   firstDifferentColumn,
@@ -36,52 +35,20 @@ import {
   parseImportRow,
   type RowError,
 } from './debtor-row';
+import {
+  emptyReport,
+  MAX_REPORTED_ERRORS,
+  type ImportOptions,
+  type ImportReport,
+} from './import-report';
 import { layoutKey, rowHash, unchangedDebts, type UnchangedDebt } from './import-skip';
 import { openImportSource } from './source';
 
 export { ImportFileError, type ImportFileProblem } from './source';
 
 export type { ImportCounts } from './apply-chunk';
+export { MAX_REPORTED_ERRORS, type ImportOptions, type ImportReport } from './import-report';
 
-/**
- * The answer of an import. `debtors` counts distinct debtors (a debtor on five rows counts once),
- * `debts` counts rows. `errors` lists at most MAX_REPORTED_ERRORS problems; `errorCount` all.
- * `complete` is false when reading stopped early (the file exceeded the size limit): the rows
- * before that point were imported and an error says where it stopped.
- */
-export interface ImportReport {
-  dryRun: boolean;
-  rows: number;
-  debtors: ImportCounts;
-  debts: ImportCounts;
-  errors: RowError[];
-  errorCount: number;
-  /**
-   * Rows imported with something to check: a CPF/CNPJ that already belongs to a debtor, whose
-   * facts the row was attached to (the stored name kept). At most MAX_REPORTED_ERRORS listed.
-   */
-  warnings: RowError[];
-  warningCount: number;
-  complete: boolean;
-  /** How the file was read: its encoding, separator, and whether a saved column map applied. */
-  file: { encoding: TextEncodingName; delimiter: string; mapped: boolean };
-}
-
-export interface ImportOptions {
-  dryRun?: boolean;
-  /** Who imports (null: the CLI or the system), for the audit log. */
-  actor: string | null;
-  ip?: string | null;
-  source: 'api' | 'cli' | 'demo';
-  maxBytes?: number;
-  /** The charset the client declared, when it declared one we read. */
-  declared?: TextEncodingName;
-  batchSize?: number;
-  /** Called after each batch with the report so far. */
-  onProgress?: (report: ImportReport) => void | Promise<void>;
-}
-
-export const MAX_REPORTED_ERRORS = 1000;
 /** Rows per transaction on PostgreSQL: each commit waits for its WAL flush, so few and large. */
 export const DEFAULT_BATCH_SIZE = 2000;
 /**
@@ -137,22 +104,6 @@ export async function openDebtorImport(
         onProgress ? { ...options, onProgress } : options,
         file,
       ),
-  };
-}
-
-function emptyReport(dryRun: boolean): ImportReport {
-  const counts = () => ({ created: 0, updated: 0, unchanged: 0 });
-  return {
-    dryRun,
-    rows: 0,
-    debtors: counts(),
-    debts: counts(),
-    errors: [],
-    errorCount: 0,
-    warnings: [],
-    warningCount: 0,
-    complete: true,
-    file: { encoding: 'utf-8', delimiter: ',', mapped: false },
   };
 }
 
