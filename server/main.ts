@@ -15,6 +15,7 @@ import { startCadenceWorker } from './cadence/worker';
 import { smtpMailer } from './email/mailer';
 import { bootstrapOwner } from './auth/bootstrap';
 import { migrate } from './db/migrate';
+import { assertOrganisation } from './db/org';
 import { describeDbConfig, openDb } from './db/open-db';
 import { readEnv, type Env } from './env';
 import { loadPortalSecret } from './portal/portal-token';
@@ -50,6 +51,7 @@ export async function startServer(env: Env, logger: Logger): Promise<RunningServ
   const db = ops.db;
   try {
     await migrate(db, undefined, (line) => logger.info(line));
+    await assertOrganisation(db);
     const boot = await bootstrapOwner(
       db,
       { email: env.ownerEmail, password: env.ownerPassword, name: env.ownerName },

@@ -325,7 +325,7 @@ const PROBES: Probe[] = [
     write: (tx, _f, value: string) =>
       tx.query(
         `INSERT INTO onboarding_steps (step, state, at) VALUES ($1, 'skipped', now())
-         ON CONFLICT (step) DO UPDATE SET state = 'skipped'`,
+         ON CONFLICT (org_id, step) DO UPDATE SET state = 'skipped'`,
         [value],
       ),
   },
@@ -530,6 +530,10 @@ const PROBES: Probe[] = [
 /** CHECKs on values the server computes or picks from its own constants, never from input. */
 const SERVER_SET: Record<string, string> = {
   onboarding_steps_state_check: "server constant ('done' for the confirmed name, 'skipped')",
+  organisations_id_check:
+    'organisations are created by the operator (createOrganisation), no request',
+  organisations_name_check:
+    'organisations are created by the operator (createOrganisation), no request',
   onboarding_steps_check:
     "only the name is ever stored as 'done' (the others are done by their data)",
   sign_in_codes_check: 'expires_at computed by the server from created_at (15 minutes later)',

@@ -252,8 +252,9 @@ forEachDb((kind) => {
       const res = await push(device, batch).finally(() => {
         inject = null;
       });
-      // Once in the set-based attempt, once in the per-fact fallback: then the request gives up.
-      expect(fired).toBe(2);
+      // Once in the grouped attempt (server/sync/push-group.ts), once in the request's own
+      // set-based attempt, once in its per-fact fallback: then the request gives up.
+      expect(fired).toBe(3);
       expect(res.status).toBe(503);
       expect(res.body.acked_through_seq).toBe(2);
       const ids = batch.map((m) => m.mutation_id);

@@ -128,8 +128,9 @@ forEachDb((kind) => {
     // Registration first, so the crash hits the mutation's own transaction.
     expect((await device.push([])).status).toBe(200);
     const m = device.mutation('visit.recorded', debtor, visitPayload());
-    // Both ways of applying the batch die: the set-based attempt and its per-fact fallback.
-    crashCommits = 2;
+    // Every way of applying the batch dies: the grouped attempt (server/sync/push-group.ts: the
+    // device is known), then the request alone set-based, then its per-fact fallback.
+    crashCommits = 3;
     const crashed = await device.push([m]);
     expect(crashCommits).toBe(0);
     expect(crashed.status).toBe(503);

@@ -55,28 +55,38 @@ export async function issueToken(
   return { id, token, display, scope, createdAt: input.now, expiresAt };
 }
 
+/** An active token's row joined with its user, as the lookups read it. */
+export interface TokenUserRow {
+  token_id: string;
+  kind: TokenKind;
+  scope: TokenScope;
+  last_used_at: Date | null;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
 /** Resolves a presented token to its active user, sliding the session expiry; undefined if invalid. */
 export async function authenticateToken(
   db: Queryable,
   token: string,
   now: Date,
 ): Promise<AuthUser | undefined> {
-  const [row] = await db.query<{
-    token_id: string;
-    kind: TokenKind;
-    scope: TokenScope;
-    last_used_at: Date | null;
-    id: string;
-    email: string;
-    name: string;
-    role: Role;
-  }>(
+  const [row] = await db.query<TokenUserRow>(
     `SELECT t.id AS token_id, t.kind, t.scope, t.last_used_at, u.id, u.email, u.name, u.role
        FROM auth_tokens t JOIN users u ON u.id = t.user_id
       WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.active`,
     [hashToken(token), now],
   );
-  if (!row) return undefined;
+  return row ? touchToken(db, row, now) : undefined;
+}
+
+/**
+ * The user of a valid token's row; at most once per TOKEN_TOUCH_INTERVAL_MS records its use and
+ * slides a session's expiry.
+ */
+export async function touchToken(db: Queryable, row: TokenUserRow, now: Date): Promise<AuthUser> {
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= TOKEN_TOUCH_INTERVAL_MS) {
     await db.query(
       `UPDATE auth_tokens SET last_used_at = $2,

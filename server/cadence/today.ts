@@ -10,14 +10,9 @@ import { todayIn } from '#shared/time/calendar-date';
 import type { Queryable } from '../db/db';
 import { loadSettings, type EffectiveSettings } from '../settings/settings.repo';
 import { portalLinkUrls, type PortalLinkMinter } from '../portal/portal-links.repo';
-import {
-  loadQueuePage,
-  pendingEscalations,
-  queueItems,
-  queueItemsWithMessages,
-  type QueueItem,
-  type RenderedQueueItem,
-} from './queue';
+import { pendingEscalations, queueItems, type QueueItem } from './queue';
+import { queueItemsWithMessages, type RenderedQueueItem } from './queue-item';
+import { loadQueuePage } from './queue-page';
 
 export interface TodayOptions {
   role: Role;

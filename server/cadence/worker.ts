@@ -22,16 +22,9 @@ import { loadSettings, type EffectiveSettings } from '../settings/settings.repo'
 import { classifySendError, describeSendError, type Mailer } from '../email/mailer';
 import { ensurePortalLinksTx, portalLinkUrls } from '../portal/portal-links.repo';
 import { portalUrl, type PortalKey } from '../portal/portal-token';
-import {
-  endOfDay,
-  isServerSent,
-  loadQueuePage,
-  renderAction,
-  taskKey,
-  todaysAction,
-  type PortalLinkMap,
-  type TaskRow,
-} from './queue';
+import { endOfDay, isServerSent, todaysAction } from './queue';
+import { renderAction, type PortalLinkMap } from './queue-item';
+import { loadQueuePage, taskKey, type TaskRow } from './queue-page';
 import type { DebtorFacts } from '../ledger/debtor-state';
 
 export interface CadenceWorkerDeps {

@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { dirname, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { initdbInChild, needsInitdb } from '../ops/pglite-first-start';
+import { DEFAULT_ORG_ID, ORG_SETTING, orgSettingValue } from './org';
 import {
   assertNotInTransaction,
   OID,
@@ -29,6 +30,8 @@ export interface PgliteOptions {
    * memory. Default: PGlite's own (128MB).
    */
   sharedBuffers?: string;
+  /** The organisation this connection works for (server/db/org.ts); default the default one. */
+  orgId?: number;
 }
 
 /** A PGlite-backed Db that can also dump its data directory. */
@@ -56,6 +59,7 @@ const parsers = {
 /** Opens (creating if needed) a PGlite database. */
 export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb> {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const orgId = orgSettingValue(options.orgId ?? DEFAULT_ORG_ID);
   const releaseLock = dataDir === undefined ? () => {} : acquireDirLock(dataDir);
   let pg: PGlite;
   try {
@@ -79,6 +83,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
       parsers,
     });
     await pg.exec(`SET TIME ZONE 'UTC'`);
+    // The one connection works for one organisation for its whole life (row-level security).
+    await pg.query('SELECT set_config($1, $2, false)', [ORG_SETTING, orgId]);
   } catch (error) {
     releaseLock();
     throw error;

@@ -12,6 +12,7 @@ import {
   type TransactionOptions,
   type Tx,
 } from './db';
+import { DEFAULT_ORG_ID, ORG_SETTING, orgSettingValue } from './org';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
@@ -28,11 +29,17 @@ const types = {
 };
 
 /** Opens a pool on `connectionString`; nothing connects until the first query. */
-export function openPostgres(connectionString: string, options: { max?: number } = {}): Db {
+export function openPostgres(
+  connectionString: string,
+  options: { max?: number; orgId?: number } = {},
+): Db {
+  const orgId = orgSettingValue(options.orgId ?? DEFAULT_ORG_ID);
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    options: '-c TimeZone=UTC',
+    // Set in the startup packet: every connection of the pool works for this organisation from
+    // its first statement (row-level security, server/db/org.ts), at no cost per query.
+    options: `-c TimeZone=UTC -c ${ORG_SETTING}=${orgId}`,
     types,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.

@@ -9,7 +9,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../db/db';
 import type { Role } from '#shared/auth/user.schema';
 import { scopeAllows } from '../auth/token-scope';
-import { authenticateToken, type AuthUser } from '../auth/tokens.repo';
+import { authenticateTokenBatched } from '../auth/token-lookup';
+import type { AuthUser } from '../auth/tokens.repo';
 import { problem, problemResponse } from './problem';
 import { clientInfo, type ProxyTrust } from '../ops/forwarded';
 
@@ -36,7 +37,7 @@ export function authenticate(deps: {
     const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
     c.set(
       'user',
-      match?.[1] ? ((await authenticateToken(deps.db, match[1], deps.now())) ?? null) : null,
+      match?.[1] ? ((await authenticateTokenBatched(deps.db, match[1], deps.now())) ?? null) : null,
     );
     await next();
   });

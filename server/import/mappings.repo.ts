@@ -74,7 +74,7 @@ export async function saveColumnMap(
   const [row] = await q.query<MapRow>(
     `INSERT INTO import_column_maps (signature, headers, columns, updated_at, updated_by)
      VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (signature) DO UPDATE
+     ON CONFLICT (org_id, signature) DO UPDATE
        SET headers = EXCLUDED.headers, columns = EXCLUDED.columns,
            updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
      RETURNING *`,

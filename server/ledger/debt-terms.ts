@@ -24,7 +24,9 @@ export type DebtTermsRow = Pick<
 
 /** The `balanceOn` terms of a stored debt. */
 export function debtTerms(row: DebtTermsRow): DebtTerms {
-  const fees = v.safeParse(FeesSchema, row.fees);
+  // Most debts carry no fee: nothing to validate.
+  const none = Array.isArray(row.fees) && row.fees.length === 0;
+  const fees = none ? { success: true as const, output: [] } : v.safeParse(FeesSchema, row.fees);
   return {
     principal: cents(row.principal_cents),
     issueDate: (row.issued_on ?? row.due_on) as CalendarDate,

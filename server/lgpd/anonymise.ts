@@ -127,6 +127,8 @@ async function anonymiseOne(
     'UPDATE sync_conflicts SET old_value = NULL, new_value = NULL WHERE debtor_id = $1',
     // A WhatsApp chat confirmed as this debtor's would still point at the person.
     'DELETE FROM chat_identities WHERE debtor_id = $1',
+    // The hash of the CSV row each debt was imported from (name, CPF/CNPJ, phone, e-mail).
+    'DELETE FROM debt_import_state WHERE debt_id IN (SELECT id FROM debts WHERE debtor_id = $1)',
   ];
   for (const sql of scrub) await tx.query(sql, [id]);
   await audit(tx, {

@@ -95,7 +95,7 @@ export async function setStepSkipped(
   if (input.skipped)
     await tx.query(
       `INSERT INTO onboarding_steps (step, state, at, by_user) VALUES ($1, 'skipped', $2, $3)
-       ON CONFLICT (step) DO UPDATE SET state = 'skipped', at = $2, by_user = $3
+       ON CONFLICT (org_id, step) DO UPDATE SET state = 'skipped', at = $2, by_user = $3
          WHERE onboarding_steps.state <> 'done'`,
       [input.step, input.now, input.by],
     );
@@ -109,7 +109,7 @@ export async function setStepSkipped(
 export async function confirmName(tx: Tx, input: { by: string | null; now: Date }): Promise<void> {
   await tx.query(
     `INSERT INTO onboarding_steps (step, state, at, by_user) VALUES ('name', 'done', $1, $2)
-     ON CONFLICT (step) DO UPDATE SET state = 'done', at = $1, by_user = $2`,
+     ON CONFLICT (org_id, step) DO UPDATE SET state = 'done', at = $1, by_user = $2`,
     [input.now, input.by],
   );
 }

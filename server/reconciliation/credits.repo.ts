@@ -51,7 +51,7 @@ export async function insertCredits(
      FROM unnest($3::uuid[], $4::text[], $5::text[], $6::date[], $7::bigint[], $8::text[], $9::text[],
                  $10::text[], $11::text[])
        AS u(id, account_key, fitid, posted_on, amount, payer_name, payer_document, memo, txid)
-     ON CONFLICT (account_key, fitid) DO NOTHING
+     ON CONFLICT (org_id, account_key, fitid) DO NOTHING
      RETURNING id`,
     [
       statementId,

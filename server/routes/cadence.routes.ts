@@ -14,7 +14,7 @@ import { issuesToProblem } from '#shared/api/problem';
 import { ChannelSchema } from '#shared/templates/template.schema';
 import type { Deps } from '../app';
 import { cadenceToday, cadenceTodayItem } from '../cadence/today';
-import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue';
+import { DEFAULT_PAGE_DEBTORS, MAX_PAGE_DEBTORS } from '../cadence/queue-page';
 import { ANY_ROLE, requireRole, type AppEnv } from '../http/auth';
 import { problem, problemError, problemResponse } from '../http/problem';
 import { uuidParam } from '../http/validate';

@@ -41,7 +41,7 @@ import { publicBase } from '../portal/public-url';
 import { sequenceFeed } from '../sync/feed-sequence';
 import { readPullPage } from '../sync/pull';
 import { pullReadEntry, recordDebtorRead } from '../lgpd/read-audit';
-import { pushMutations } from '../sync/push';
+import { pushGrouped } from '../sync/push-group';
 
 const CURSOR_MESSAGE = 'cursor inválido: não foi emitido por este servidor';
 
@@ -105,8 +105,9 @@ export function syncRoutes(deps: Deps) {
         const user = c.get('user');
         const serverNow = now();
         const offset = clockOffsetMs(serverNow, request.device_now);
-        // One transaction: the health report, the facts, the device's new last_seq.
-        const outcome = await pushMutations(db, {
+        // One transaction (shared with the pushes waiting beside it): the health report, the facts,
+        // the device's new last_seq.
+        const outcome = await pushGrouped(db, {
           request,
           collectorId: user.id,
           tokenId: user.tokenId,

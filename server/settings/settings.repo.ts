@@ -244,7 +244,7 @@ export async function writeSection<N extends SectionName>(
     return null;
   const [row] = await tx.query<SettingsRow>(
     `INSERT INTO settings (key, value, version, updated_at, updated_by) VALUES ($1, $2, 1, $3, $4)
-     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, version = settings.version + 1,
+     ON CONFLICT (org_id, key) DO UPDATE SET value = EXCLUDED.value, version = settings.version + 1,
        updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by
      RETURNING key, value, version, updated_at`,
     [key, JSON.stringify(value), options.now, options.actorId],

@@ -178,6 +178,64 @@ export async function writeHealth(tx: Tx, input: HealthReport): Promise<DeviceRo
 }
 
 /**
+ * The push part of `writeHealth` for many devices in ONE statement (push-group.ts): writes each
+ * report onto its device row (locking it) only where the fast path of `registerAndWriteHealth`
+ * holds — a known, live device of that collector synced from the same session — and answers those
+ * rows. A report without a row here was not written: its request goes the one-at-a-time way.
+ */
+export async function writePushHealthMany(
+  tx: Tx,
+  reports: readonly Omit<HealthReport, 'ok' | 'ackedCursor'>[],
+): Promise<DeviceRow[]> {
+  if (reports.length === 0) return [];
+  const rows = reports.map((r) => {
+    const h = r.health;
+    return {
+      id: r.deviceId,
+      collector_id: r.collectorId,
+      token_id: r.tokenId ?? null,
+      now: r.serverNow,
+      app_version: h.app_version,
+      schema_version: h.schema_version,
+      clock_offset_ms: clockOffsetMs(r.serverNow, r.deviceNow),
+      persisted: h.persisted,
+      storage_usage: h.storage_usage,
+      storage_quota: h.storage_quota,
+      outbox_pending: h.outbox_pending,
+      outbox_oldest_pending_at:
+        h.outbox_oldest_pending_at === null
+          ? null
+          : new Date(Date.parse(h.outbox_oldest_pending_at)),
+      outbox_rejected: h.outbox_rejected,
+      installed: h.installed,
+      display_mode: h.display_mode ?? null,
+      last_error: h.last_error,
+      user_agent: h.user_agent,
+      storage_full: h.storage_full ?? false,
+    };
+  });
+  return tx.query<DeviceRow>(
+    `UPDATE sync_devices d SET
+       last_seen_at = h.now, app_version = h.app_version, schema_version = h.schema_version,
+       clock_offset_ms = h.clock_offset_ms, persisted = h.persisted,
+       storage_usage = h.storage_usage, storage_quota = h.storage_quota,
+       outbox_pending = h.outbox_pending, outbox_oldest_pending_at = h.outbox_oldest_pending_at,
+       outbox_rejected = h.outbox_rejected, installed = h.installed, display_mode = h.display_mode,
+       last_error = h.last_error, user_agent = h.user_agent, storage_full = h.storage_full,
+       last_push_ok_at = h.now
+     FROM json_to_recordset($1::json) AS h(id uuid, collector_id uuid, token_id uuid,
+       now timestamptz, app_version text, schema_version integer, clock_offset_ms bigint,
+       persisted boolean, storage_usage bigint, storage_quota bigint, outbox_pending integer,
+       outbox_oldest_pending_at timestamptz, outbox_rejected integer, installed boolean,
+       display_mode text, last_error text, user_agent text, storage_full boolean)
+     WHERE d.id = h.id AND d.collector_id = h.collector_id AND d.revoked_at IS NULL
+       AND (h.token_id IS NULL OR d.token_id = h.token_id)
+     RETURNING d.*`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/**
  * Registers the device if new (ensureDevice: refused when it is another user's or revoked, tied
  * to the request's session), then writes its health inside `tx`: one statement for a known,
  * live device of this collector synced from the same session.

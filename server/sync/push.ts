@@ -58,12 +58,25 @@ export function permanentReason(error: unknown): string | null {
 }
 
 /** What `sync_mutations` holds for a mutation id (read once per batch, then kept current). */
-interface Stored {
+export interface Stored {
   device_id: string;
   payload_hash: string;
   status: FactStatus;
   reason: string | null;
   device_seq: number;
+}
+
+/** The stored records of these mutation ids (one statement, whatever their number). */
+export async function readStored(tx: Tx, ids: readonly string[]): Promise<Map<string, Stored>> {
+  const stored = new Map<string, Stored>();
+  if (ids.length > 0)
+    for (const row of await tx.query<Stored & { mutation_id: string }>(
+      `SELECT mutation_id, device_id, payload_hash, status, reason, device_seq
+       FROM sync_mutations WHERE mutation_id = ANY($1::uuid[])`,
+      [ids],
+    ))
+      stored.set(row.mutation_id, { ...row, device_seq: Number(row.device_seq) });
+  return stored;
 }
 
 /** Decides and applies one new, in-sequence fact under a savepoint; only a non-permanent error escapes. */
@@ -101,16 +114,18 @@ async function applyFact(tx: Tx, b: BatchInput, item: Item): Promise<FactOutcome
   return outcome;
 }
 
-/** One INSERT for the batch's outcomes; field-edit conflicts (rare) one row each. */
-async function storeOutcomes(
+/**
+ * One INSERT for the outcomes of one batch or of a group of batches (each row with its own
+ * batch); field-edit conflicts (rare) one row each.
+ */
+export async function storeOutcomes(
   tx: Tx,
-  b: BatchInput,
-  rows: readonly { item: Item; outcome: FactOutcome }[],
+  rows: readonly { b: BatchInput; item: Item; outcome: FactOutcome }[],
 ): Promise<void> {
   await insertRows(
     tx,
     'sync_mutations',
-    rows.map(({ item, outcome }) => {
+    rows.map(({ b, item, outcome }) => {
       const m = item.c.parsed;
       const raw = replaceUnstorable(item.c.raw ?? {}) as Record<string, unknown>;
       return {
@@ -131,7 +146,7 @@ async function storeOutcomes(
       };
     }),
   );
-  for (const { item, outcome } of rows) {
+  for (const { b, item, outcome } of rows) {
     const c = outcome.conflict;
     if (!c) continue;
     await tx.query(
@@ -152,60 +167,38 @@ async function storeOutcomes(
   }
 }
 
-/** The device step failed (another user's device, or the row could not be written). */
-class DeviceStepError extends Error {
-  readonly original: unknown;
-  constructor(original: unknown) {
-    super('device step failed');
-    this.original = original;
-  }
+/** A fact's decided outcome (set before any answer is built). */
+function outcomeOf(outcomes: ReadonlyMap<string, FactOutcome>, id: string): FactOutcome {
+  const outcome = outcomes.get(id);
+  if (!outcome) throw new Error(`push: no outcome for ${id}`);
+  return outcome;
 }
 
-export type Mode = 'set' | 'per_fact';
+/** A batch sequenced against its device: answers (built once every outcome is known), new facts. */
+export interface Sequenced {
+  answers: (() => MutationResult)[];
+  /** The new, in-sequence facts, in seq order: they go to an applier. */
+  fresh: Item[];
+  lastSeq: number;
+}
 
-/** The whole batch, inside one transaction. Answers the new last_seq and the per-fact results. */
-async function runBatch(
+/**
+ * Step 1 of a push (§5.3): which facts are answered from the record (`stored`: earlier requests)
+ * or as resends within the batch, which are refused for their seq, which are new, in seq order;
+ * a gap the device can never fill re-bases it. `outcomes` is filled by the applier afterwards:
+ * the answers read it when called.
+ */
+export async function sequenceBatch(
   tx: Tx,
   b: BatchInput,
   items: readonly Item[],
-  mode: Mode,
-): Promise<{ lastSeq: number; results: MutationResult[] }> {
-  let device;
-  try {
-    device = await registerAndWriteHealth(tx, {
-      deviceId: b.deviceId,
-      collectorId: b.collectorId,
-      health: b.health,
-      deviceNow: b.deviceNow,
-      serverNow: b.now,
-      ok: 'push',
-      ...(b.tokenId === undefined ? {} : { tokenId: b.tokenId }),
-    });
-  } catch (error) {
-    throw new DeviceStepError(error);
-  }
-  // The batch's feed rows are buffered and written last, in one INSERT (flushChanges).
-  deferChanges(tx);
-  const before = Number(device.last_seq);
+  before: number,
+  stored: ReadonlyMap<string, Stored>,
+  outcomes: ReadonlyMap<string, FactOutcome>,
+): Promise<Sequenced> {
   let lastSeq = before;
-  const stored = new Map<string, Stored>();
-  if (items.length > 0)
-    for (const row of await tx.query<Stored & { mutation_id: string }>(
-      `SELECT mutation_id, device_id, payload_hash, status, reason, device_seq
-       FROM sync_mutations WHERE mutation_id = ANY($1::uuid[])`,
-      [items.map((i) => i.id)],
-    ))
-      stored.set(row.mutation_id, { ...row, device_seq: Number(row.device_seq) });
-
-  // 1. Sequence: which facts are answered from the record and which are new, in order.
   const answers: (() => MutationResult)[] = [];
   const fresh = new Map<string, Item>();
-  const outcomes = new Map<string, FactOutcome>();
-  const outcomeOf = (id: string): FactOutcome => {
-    const outcome = outcomes.get(id);
-    if (!outcome) throw new Error(`push: no outcome for ${id}`);
-    return outcome;
-  };
   for (const item of items) {
     const { id, seq } = item;
     // Stored by an earlier request, or earlier in this one (the same mutation sent twice).
@@ -230,7 +223,7 @@ async function runBatch(
         continue;
       }
       answers.push(() => {
-        const first = prior ?? { ...outcomeOf(id), device_seq: earlier?.seq ?? seq };
+        const first = prior ?? { ...outcomeOf(outcomes, id), device_seq: earlier?.seq ?? seq };
         return {
           mutation_id: id,
           device_seq: first.device_seq,
@@ -274,7 +267,7 @@ async function runBatch(
     lastSeq = seq;
     fresh.set(id, item);
     answers.push(() => {
-      const outcome = outcomeOf(id);
+      const outcome = outcomeOf(outcomes, id);
       return {
         mutation_id: id,
         device_seq: seq,
@@ -284,34 +277,85 @@ async function runBatch(
     });
   }
 
-  // 2. Every debtor the new facts may write, locked up front in one order: two batches touching
-  // the same debtors in different orders would otherwise deadlock.
-  const facts = [...fresh.values()];
+  return { answers, fresh: [...fresh.values()], lastSeq };
+}
+
+/**
+ * Every debtor the new facts may write, locked up front in one order (two batches touching the
+ * same debtors in different orders would otherwise deadlock): answers those that exist.
+ */
+export async function lockDebtors(tx: Tx, facts: readonly Item[]): Promise<Set<string>> {
   const debtors = [
     ...new Set(facts.flatMap((i) => (i.c.parsed ? [i.c.parsed.debtor_id] : []))),
   ].sort();
-  const existing =
-    debtors.length === 0
-      ? new Set<string>()
-      : new Set(
-          (
-            await tx.query<{ id: string }>(
-              'SELECT id FROM debtors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
-              [debtors],
-            )
-          ).map((r) => r.id),
-        );
+  if (debtors.length === 0) return new Set();
+  return new Set(
+    (
+      await tx.query<{ id: string }>(
+        'SELECT id FROM debtors WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+        [debtors],
+      )
+    ).map((r) => r.id),
+  );
+}
+
+/** The device step failed (another user's device, or the row could not be written). */
+class DeviceStepError extends Error {
+  readonly original: unknown;
+  constructor(original: unknown) {
+    super('device step failed');
+    this.original = original;
+  }
+}
+
+export type Mode = 'set' | 'per_fact';
+
+/** The whole batch, inside one transaction. Answers the new last_seq and the per-fact results. */
+async function runBatch(
+  tx: Tx,
+  b: BatchInput,
+  items: readonly Item[],
+  mode: Mode,
+): Promise<{ lastSeq: number; results: MutationResult[] }> {
+  let device;
+  try {
+    device = await registerAndWriteHealth(tx, {
+      deviceId: b.deviceId,
+      collectorId: b.collectorId,
+      health: b.health,
+      deviceNow: b.deviceNow,
+      serverNow: b.now,
+      ok: 'push',
+      ...(b.tokenId === undefined ? {} : { tokenId: b.tokenId }),
+    });
+  } catch (error) {
+    throw new DeviceStepError(error);
+  }
+  // The batch's feed rows are buffered and written last, in one INSERT (flushChanges).
+  deferChanges(tx);
+  const before = Number(device.last_seq);
+  const outcomes = new Map<string, FactOutcome>();
+  const stored = await readStored(
+    tx,
+    items.map((i) => i.id),
+  );
+  // 1. Sequence: which facts are answered from the record and which are new, in order.
+  const { answers, fresh, lastSeq } = await sequenceBatch(tx, b, items, before, stored, outcomes);
+
+  // 2. Every debtor the new facts may write, locked up front in one order: two batches touching
+  // the same debtors in different orders would otherwise deadlock.
+  const facts = fresh;
+  const existing = await lockDebtors(tx, facts);
 
   // 3. Apply.
   if (mode === 'set')
-    for (const [id, outcome] of await applySetBased(tx, b, facts, existing))
+    for (const [id, outcome] of await applySetBased(tx, [{ b, facts }], existing))
       outcomes.set(id, outcome);
   else for (const item of facts) outcomes.set(item.id, await applyFact(tx, b, item));
 
   await storeOutcomes(
     tx,
-    b,
-    facts.map((item) => ({ item, outcome: outcomeOf(item.id) })),
+    facts.map((item) => ({ b, item, outcome: outcomeOf(outcomes, item.id) })),
   );
   if (lastSeq !== before)
     await tx.query('UPDATE sync_devices SET last_seq = $2 WHERE id = $1', [b.deviceId, lastSeq]);
@@ -326,31 +370,32 @@ export interface PushOutcome {
   transientError?: unknown;
 }
 
-/**
- * Runs the §5.3 algorithm for a push of `collectorId`, registering the device on first contact
- * (another user's device id is refused: the problem error is thrown) and storing its health
- * report in the same transaction. On a transient error `acked_through_seq` is -1: nothing of the
- * request committed, and the caller reads the device's state on its own.
- */
-export async function pushMutations(
-  db: Db,
-  input: {
-    request: PushRequest;
-    collectorId: string;
-    /** The session making the request (the device is tied to it; see ensureDevice). */
-    tokenId?: string;
-    now: Date;
-    clockOffsetMs: number;
-    /** Only one way of applying (tests compare the two); default: set-based, then per fact. */
-    only?: Mode;
-  },
-): Promise<PushOutcome> {
-  const results: MutationResult[] = [];
+/** What a push route hands to the appliers. */
+export interface PushInput {
+  request: PushRequest;
+  collectorId: string;
+  /** The session making the request (the device is tied to it; see ensureDevice). */
+  tokenId?: string;
+  now: Date;
+  clockOffsetMs: number;
+  /** Only one way of applying (tests compare the two); default: set-based, then per fact. */
+  only?: Mode;
+}
+
+/** A request read into its batch: unorderable entries already answered, the rest in seq order. */
+export interface PreparedPush {
+  /** Answers of entries that cannot be stored without a seq (reported, never blocking others). */
+  unorderable: MutationResult[];
+  items: Item[];
+  batch: BatchInput;
+}
+
+export function preparePush(input: PushInput): PreparedPush {
+  const unorderable: MutationResult[] = [];
   const items: Item[] = [];
-  // Unorderable entries cannot be stored without a seq: reported, never blocking the others.
   for (const c of input.request.mutations.map(candidate)) {
     if (c.mutationId === null || c.seq === null)
-      results.push({
+      unorderable.push({
         mutation_id: c.mutationId ?? '',
         status: 'rejected',
         reason: c.invalid ?? 'invalid_envelope',
@@ -369,6 +414,21 @@ export async function pushMutations(
     deviceNow: input.request.device_now,
     ...(input.tokenId === undefined ? {} : { tokenId: input.tokenId }),
   };
+  return { unorderable, items, batch };
+}
+
+/**
+ * Runs the §5.3 algorithm for a push of `collectorId`, registering the device on first contact
+ * (another user's device id is refused: the problem error is thrown) and storing its health
+ * report in the same transaction. On a transient error `acked_through_seq` is -1: nothing of the
+ * request committed, and the caller reads the device's state on its own.
+ */
+export async function pushMutations(
+  db: Db,
+  input: PushInput,
+  prepared: PreparedPush = preparePush(input),
+): Promise<PushOutcome> {
+  const { unorderable: results, items, batch } = prepared;
   // READ COMMITTED, not SERIALIZABLE: correctness comes from the locks (device row, then the
   // debtor rows), and SSI's predicate locks on the time-ordered mutation-id index made concurrent
   // devices abort each other for nothing. No feed lock: pulls number the feed after commit

@@ -51,6 +51,7 @@ import {
 } from './cadence.schema';
 import { contactClock, earliestContactAt, type ContactClock } from './contact-guard';
 import { DEFAULT_INSTALLMENT_STEPS } from './default-policy';
+import { copyAction, isPlain, plainShape } from './plan-memo';
 import { zonedEpoch } from './zoned-time';
 
 export interface CadenceInput {
@@ -143,6 +144,8 @@ export function noticeDaysFor(policy: CadencePolicy, state: DebtorContactProfile
 }
 
 function pauseReason(input: CadenceInput, today: CalendarDate): PlanReason | undefined {
+  if (input.disputes.length === 0 && input.agreements.length === 0 && input.promises.length === 0)
+    return undefined;
   if (input.disputes.some((d) => d.status === 'open')) return 'dispute_open';
   if (input.agreements.some((a) => a.status === 'active')) return 'agreement_active';
   if (input.promises.some((p) => p.status === 'active' && p.dueDate >= today))
@@ -357,7 +360,24 @@ export function planNextActions(input: CadenceInput): CadencePlan {
     if (installmentPlan) return installmentPlan;
   }
   if (paused) return { state: 'paused', reason: paused, carrying, actions: [] };
+  // Most of a portfolio: nothing of the debtor's own enters the steps (see `isPlain`), so the
+  // steps are those of every such debtor under the same policy, instant, zone, state, preferred
+  // channel and due date: derived once, then copied.
+  if (!isPlain(input)) return { ...activeShape(input, debt, today, daysOverdue), carrying };
+  const shape = plainShape(input, debt.dueDate, () => activeShape(input, debt, today, daysOverdue));
+  const actions: PlannedAction[] = [];
+  for (const action of shape.actions) actions.push(copyAction(action));
+  return { state: shape.state, reason: shape.reason, carrying, actions };
+}
 
+/** A plan without its carrying debt: what `planStep` derives for the active régua. */
+function activeShape(
+  input: CadenceInput,
+  debt: CadenceDebt,
+  today: CalendarDate,
+  daysOverdue: number,
+): Omit<CadencePlan, 'carrying'> {
+  const { debtor, policy } = input;
   const steps = sortedSteps(policy.steps);
   const cycleStart = addDays(debt.dueDate, steps[0]?.offsetDays ?? 0);
   // The due step is the latest one whose offset has passed; the next is the first still ahead.
@@ -371,7 +391,7 @@ export function planNextActions(input: CadenceInput): CadencePlan {
     }
   const pending = due !== undefined && !stepDone(input, debt, cycleStart, due.id) ? due : undefined;
   if (pending === undefined && next === undefined)
-    return { state: 'stopped', reason: 'cadence_complete', carrying, actions: [] };
+    return { state: 'stopped', reason: 'cadence_complete', actions: [] };
   const ctx: PlanContext = {
     input,
     debt,
@@ -382,5 +402,5 @@ export function planNextActions(input: CadenceInput): CadencePlan {
   const actions: PlannedAction[] = [];
   if (pending) actions.push(planStep(ctx, pending));
   if (next) actions.push(planStep(ctx, next));
-  return { state: 'active', reason: pending ? 'step_due' : 'waiting', carrying, actions };
+  return { state: 'active', reason: pending ? 'step_due' : 'waiting', actions };
 }

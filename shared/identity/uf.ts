@@ -42,6 +42,8 @@ export const UfSchema = v.picklist(
 export type UF = v.InferOutput<typeof UfSchema>;
 
 /** Type guard for text that is exactly one of the 27 UF codes (upper case). */
+const UF_SET: ReadonlySet<string> = new Set(UFS);
+
 export function isUf(text: string): text is UF {
-  return (UFS as readonly string[]).includes(text);
+  return UF_SET.has(text);
 }

@@ -163,6 +163,18 @@ describe('formatBRL', () => {
     expect(formatBRL(cents(amount))).toBe(expected);
   });
 
+  test("pt-BR written out equals Intl's output, digit groups, centavos and signs", () => {
+    const intl = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' });
+    const amounts = [0, 1, 9, 10, 99, 100, 101, 99_999, 100_000, 123_456_789, 2 ** 40 + 7];
+    for (let i = 0; i < 2000; i++)
+      amounts.push(Math.floor(Math.abs(Math.sin(i + 1)) * 10 ** (i % 16)));
+    for (const a of amounts)
+      for (const amount of [a, -a])
+        expect(formatBRL(cents(amount))).toBe(
+          intl.format(formatDecimal(cents(amount)) as `${number}`),
+        );
+  });
+
   test('honours another locale for the same currency', () => {
     expect(formatBRL(cents(123_456), 'en-US')).toBe('R$1,234.56');
   });

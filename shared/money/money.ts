@@ -192,6 +192,7 @@ const currencyFormats = new Map<string, Intl.NumberFormat>();
  * after "R$", which keeps the symbol and the number on one line; compare with that, not ' '.
  */
 export function formatBRL(amount: Cents, locale: string = 'pt-BR'): string {
+  if (locale === 'pt-BR' && Number.isSafeInteger(amount)) return formatPtBrl(amount);
   let format = currencyFormats.get(locale);
   if (!format) {
     format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'BRL' });
@@ -199,6 +200,23 @@ export function formatBRL(amount: Cents, locale: string = 'pt-BR'): string {
   }
   // A decimal string is formatted exactly; amount / 100 as a float could misround near 2^53.
   return format.format(formatDecimal(amount) as `${number}`);
+}
+
+/**
+ * `formatBRL` for pt-BR written out: what Intl prints ("R$ 1.234,56" with a NO-BREAK SPACE, "-R$ 0,01"),
+ * without its cost (a ledger labels every fine and interest line with the principal it is on);
+ * money.test.ts holds it to Intl's output.
+ */
+function formatPtBrl(amount: number): string {
+  const abs = Math.abs(amount);
+  const centavos = abs % 100;
+  let whole = String((abs - centavos) / 100);
+  let groups = '';
+  while (whole.length > 3) {
+    groups = `.${whole.slice(-3)}${groups}`;
+    whole = whole.slice(0, -3);
+  }
+  return `${amount < 0 ? '-' : ''}R$\u00a0${whole}${groups},${centavos < 10 ? '0' : ''}${centavos}`;
 }
 
 function signed(sign: bigint, magnitude: bigint): Cents {

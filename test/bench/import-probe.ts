@@ -5,6 +5,11 @@
  * Run under `node --cpu-prof --import tsx test/bench/import-probe.ts [debtors]` to see where the
  * time goes. PROBE_REIMPORT_ONLY=1 profiles only the second pass (the first runs before the
  * profiler starts).
+ *
+ * PROBE_FLOOR=1 (PGlite only) also times, on the same database after the passes: a bare `COPY` of
+ * the file into a table without indexes (the bench's baseline), and the floor of any set-based
+ * design: `COPY` into a staging table, then one INSERT…SELECT per real table (debtors, contact
+ * points, their match keys, debts) with no checks, no feed and no import state.
  */
 import { createReadStream } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -71,6 +76,45 @@ await pass('re-import');
 if (session && profile) {
   const { profile: result } = await session.post('Profiler.stop');
   writeFileSync(profile, JSON.stringify(result));
+}
+if (process.env['PROBE_FLOOR'] === '1' && raw.kind === 'pglite') {
+  const { readFileSync } = await import('node:fs');
+  const { floorPglite, floorRunPglite, STAGING_COLUMNS } = await import('./import-floor');
+  const pglite = await floorPglite();
+  // PROBE_FLOOR_DROP=fk|indexes|both: the floor again without the foreign keys and/or the
+  // secondary indexes of the four tables, to attribute its cost.
+  const drop = process.env['PROBE_FLOOR_DROP'] ?? '';
+  const tables = `'debtors', 'debts', 'contact_points', 'contact_point_keys'`;
+  if (drop === 'fk' || drop === 'both')
+    for (const { sql } of (
+      await pglite.query<{ sql: string }>(
+        `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname) AS sql
+         FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN (${tables})`,
+      )
+    ).rows)
+      await pglite.exec(sql);
+  if (drop === 'indexes' || drop === 'both')
+    for (const { sql } of (
+      await pglite.query<{ sql: string }>(
+        `SELECT format('DROP INDEX %I', indexrelid::regclass) AS sql FROM pg_index
+         WHERE indrelid::regclass::text IN (${tables}) AND NOT indisprimary`,
+      )
+    ).rows)
+      await pglite.exec(sql);
+  const bytes = readFileSync(path);
+  await pglite.exec(`CREATE TABLE bare (${STAGING_COLUMNS})`);
+  let t = performance.now();
+  await pglite.query(`COPY bare FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`, [], {
+    blob: new Blob([bytes]),
+  });
+  const copyMs = performance.now() - t;
+  t = performance.now();
+  await floorRunPglite(pglite, new Blob([bytes]));
+  const floorMs = performance.now() - t;
+  console.log(
+    `bare COPY: ${Math.round(copyMs)} ms; set-based floor (COPY + INSERT…SELECT per table): ${Math.round(floorMs)} ms = ${(floorMs / copyMs).toFixed(1)}× the COPY`,
+  );
+  await pglite.close();
 }
 for (const [sql, e] of [...perSql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20))
   console.log(`${(e.ms / e.n).toFixed(2).padStart(8)} ms × ${String(e.n).padStart(5)}  ${sql}`);

@@ -11,6 +11,11 @@
  * CREATE DATABASE); the baseline is a server-side `COPY FROM 'file'`, which needs a superuser on
  * the same machine. Without a URL the PostgreSQL figures are skipped with a note.
  * Rounds: QUITA_BENCH_IMPORT_ROUNDS (default 1) after one warm-up, so a run stays within minutes.
+ *
+ * A third row per database puts the schema's own floor beside the same COPY (import-floor.ts:
+ * COPY into staging, then one INSERT…SELECT per real table, no checks, no feed): what any
+ * set-based importer must pay at least, so the import's ratio can be split into the schema's
+ * price and the importer's.
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +28,13 @@ import { openPostgres } from '../../server/db/postgres';
 import { csvRecords, decodeUtf8 } from '../../server/import/csv-records';
 import { openDebtorImport } from '../../server/import/import-debtors';
 import { portfolioCsvPath } from '../portfolio';
+import {
+  FLOOR_RESET,
+  FLOOR_SQL,
+  STAGING_COLUMNS,
+  floorPglite,
+  floorRunPglite,
+} from './import-floor';
 import { compare, verdict, type BenchResult } from './harness';
 import { readsDuringImportBench } from './import-server';
 
@@ -31,7 +43,8 @@ const DEBTORS = Number(process.env['QUITA_BENCH_IMPORT_DEBTORS'] ?? '50000');
 const ONLY = process.env['QUITA_BENCH_IMPORT_ONLY'];
 const STAGING = `CREATE TABLE staging (external_id text, name text, document text, email text, phone text,
   address text, city text, state text, debt_id text, description text, amount text, due_date text)`;
-const RESET = 'TRUNCATE debtors, contact_points, contact_point_keys, debts, changes CASCADE';
+const RESET =
+  'TRUNCATE debtors, contact_points, contact_point_keys, debts, debt_import_state, changes CASCADE';
 
 async function importFile(db: Db, path: string, fresh = true): Promise<number> {
   if (fresh) await db.exec(RESET);
@@ -143,6 +156,33 @@ export async function run(): Promise<BenchResult[]> {
         rounds,
       );
       results.push(...judged(result, again, 'PGlite'));
+      const floorDb = await floorPglite();
+      try {
+        results.push(
+          await compare(
+            'import floor (PGlite)',
+            unit,
+            {
+              name: 'COPY into staging + one INSERT…SELECT per table (no checks)',
+              run: () => floorRunPglite(floorDb, new Blob([bytes])),
+            },
+            {
+              name: 'COPY into staging table',
+              run: async () => {
+                await bare.exec('TRUNCATE staging');
+                await bare.query(
+                  `COPY staging FROM '/dev/blob' WITH (FORMAT csv, HEADER true)`,
+                  [],
+                  { blob: new Blob([bytes]) },
+                );
+              },
+            },
+            rounds,
+          ),
+        );
+      } finally {
+        await floorDb.close();
+      }
     } finally {
       await db.close();
       await bare.close();
@@ -197,6 +237,28 @@ export async function run(): Promise<BenchResult[]> {
       rounds,
     );
     results.push(...judged(fresh, again, 'PostgreSQL'));
+    await db.exec(`CREATE UNLOGGED TABLE floor_staging (${STAGING_COLUMNS})`);
+    results.push(
+      await compare(
+        'import floor (PostgreSQL)',
+        unit,
+        {
+          name: 'COPY into staging + one INSERT…SELECT per table (no checks)',
+          run: () =>
+            db.exec(
+              `${FLOOR_RESET}; COPY floor_staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true); ${FLOOR_SQL}`,
+            ),
+        },
+        {
+          name: 'COPY into staging table',
+          run: () =>
+            db.exec(
+              `TRUNCATE staging; COPY staging FROM '${path.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+            ),
+        },
+        rounds,
+      ),
+    );
   } finally {
     await db.close();
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);

@@ -61,7 +61,8 @@ const devices: {
   debt: string;
   seq: number;
 }[] = [];
-for (let c = 0; c < 10; c++) {
+const DEVICES = Number(process.env['PROBE_DEVICES'] ?? '10');
+for (let c = 0; c < DEVICES; c++) {
   const col = await seedUser(db, 'collector');
   const post = async (path: string, body: unknown) =>
     (await (
@@ -107,7 +108,7 @@ const body = (d: (typeof devices)[number]) => {
           ? {
               debtId: d.debt,
               date: '2025-03-10',
-              amount: 5000,
+              amount: 100,
               method: 'cash',
               receiptNumber: `R-${r}`,
             }
@@ -136,27 +137,37 @@ const body = (d: (typeof devices)[number]) => {
     mutations,
   });
 };
+const pushOnce = async (d: (typeof devices)[number]) => {
+  const res = await app.request('/api/sync/push', {
+    method: 'POST',
+    headers: { ...d.headers, 'content-type': 'application/json' },
+    body: body(d),
+  });
+  if (res.status !== 200) throw new Error(await res.text());
+  const answer = (await res.json()) as { results: { status: string; reason?: string }[] };
+  const refused = answer.results.find((x) => x.status !== 'applied');
+  if (refused) throw new Error(`probe: ${refused.status} ${refused.reason ?? ''}`);
+};
+/** PROBE_CONCURRENT=1: every device sends its batches at once (pushes are grouped, push-group.ts). */
+const concurrent = process.env['PROBE_CONCURRENT'] === '1';
 const round = async (n: number) => {
-  for (let i = 0; i < n; i++)
-    for (const d of devices) {
-      const res = await app.request('/api/sync/push', {
-        method: 'POST',
-        headers: { ...d.headers, 'content-type': 'application/json' },
-        body: body(d),
-      });
-      if (res.status !== 200) throw new Error(await res.text());
-      await res.arrayBuffer();
-    }
+  if (concurrent)
+    await Promise.all(
+      devices.map(async (d) => {
+        for (let i = 0; i < n; i++) await pushOnce(d);
+      }),
+    );
+  else for (let i = 0; i < n; i++) for (const d of devices) await pushOnce(d);
 };
 await round(3);
 timing = true;
 const t = process.cpuUsage();
 const w = performance.now();
-await round(10);
+await round(Number(process.env['PROBE_ROUNDS'] ?? '10'));
 const u = process.cpuUsage(t);
-const facts = 10 * devices.length * 20;
+const facts = Number(process.env['PROBE_ROUNDS'] ?? '10') * devices.length * 20;
 console.log(
-  `${url ? 'pg' : 'pglite'}: node cpu ${((u.user + u.system) / facts).toFixed(1)} µs/fact, wall ${(((performance.now() - w) * 1000) / facts).toFixed(1)} µs/fact`,
+  `${url ? 'pg' : 'pglite'}${concurrent ? ' concurrent' : ''}: node cpu ${((u.user + u.system) / facts).toFixed(1)} µs/fact, wall ${(((performance.now() - w) * 1000) / facts).toFixed(1)} µs/fact`,
 );
 for (const [sql, e] of [...perSql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
   console.log(`${(e.ms / e.n).toFixed(2).padStart(8)} ms × ${String(e.n).padStart(5)}  ${sql}`);

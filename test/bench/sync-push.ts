@@ -117,7 +117,9 @@ function pushBody(device: BenchDevice): unknown {
           : {
               debtId: target.debtId,
               date: '2025-03-10',
-              amount: 5_000,
+              // R$ 1,00: the rounds' reports stay within the R$ 1.000 debt's open balance (a
+              // report above what is open is refused, not applied).
+              amount: 100,
               method: 'cash',
               receiptNumber: `R-${receipts}`,
             },
@@ -358,6 +360,7 @@ export async function pushBench(
     console.error(`bench sync: ${label} seeded in ${Math.round(performance.now() - t0)} ms`);
 
     let rejected = 0;
+    const reasons = new Map<string, number>();
     // The baseline builds its bodies from copies, so the real devices' sequences stay gapless.
     const shadows = devices.map((d) => ({ ...d }));
     const facts = DEVICES * FACTS_PER_DEVICE;
@@ -386,7 +389,12 @@ export async function pushBench(
               throw new Error(
                 `bench sync: push acked ${res.body.acked_through_seq}, sent ${device.seq}`,
               );
-            rejected += res.body.results.filter((r) => r.status !== 'applied').length;
+            for (const r of res.body.results)
+              if (r.status !== 'applied') {
+                rejected++;
+                const why = `${r.status}${'reason' in r && r.reason ? `: ${r.reason}` : ''}`;
+                reasons.set(why, (reasons.get(why) ?? 0) + 1);
+              }
           });
           cpu.wall += performance.now() - t;
           cpu.server += processCpuMs(quita?.pid ?? 0) - server;
@@ -402,7 +410,10 @@ export async function pushBench(
       },
       ROUNDS,
     );
-    if (rejected > 0) throw new Error(`bench sync: ${rejected} facts not applied`);
+    if (rejected > 0)
+      throw new Error(
+        `bench sync: ${rejected} facts not applied (${[...reasons].map(([why, n]) => `${n} × ${why}`).join('; ')})`,
+      );
     const stats = await statementStats(bench, false);
     const factsPerSecond = Math.round(facts / (push.subject.medianMs / 1000));
     const serverCpu = Math.round((100 * cpu.server) / cpu.wall);

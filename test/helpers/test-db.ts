@@ -16,7 +16,7 @@ import { openPostgres } from '../../server/db/postgres';
 
 let dumpBytes: Uint8Array<ArrayBuffer> | undefined;
 
-function dumpBlob(): Blob {
+export function dumpBlob(): Blob {
   dumpBytes ??= new Uint8Array(readFileSync(inject('quitaPgliteDump')));
   return new Blob([dumpBytes]);
 }
@@ -62,8 +62,18 @@ export async function createPostgresDatabase(): Promise<{
   };
 }
 
-/** A fresh migrated database of `kind`; closing it also drops/frees it. */
+/**
+ * A fresh migrated database of `kind`; closing it also drops/frees it. With
+ * QUITA_TEST_APP_ROLE=1 it is reached as production reaches it: a role that is neither superuser
+ * nor BYPASSRLS and owns the tables, so row-level security applies (test/helpers/org-role.ts).
+ */
 export async function openTestDb(kind: DbKind): Promise<Db> {
+  if (process.env['QUITA_TEST_APP_ROLE'] === '1') {
+    const { openRoleDatabase } = await import('./org-role');
+    const role = await openRoleDatabase(kind);
+    const db = await role.open(1);
+    return { ...db, kind: db.kind, close: () => role.close() };
+  }
   if (kind === 'pglite') return openPglite({ loadDataDir: dumpBlob() });
   const { url, drop } = await createPostgresDatabase();
   const db = openPostgres(url, { max: 5 });

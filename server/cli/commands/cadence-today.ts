@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { ChannelSchema } from '#shared/templates/template.schema';
 import { cadenceToday, type TodayPage } from '../../cadence/today';
-import { MAX_PAGE_DEBTORS } from '../../cadence/queue';
+import { MAX_PAGE_DEBTORS } from '../../cadence/queue-page';
 import { loadSettings } from '../../settings/settings.repo';
 import { parseCommandArgs, printJson, usageError, withDb, EXIT_OK, type Command } from '../command';
 

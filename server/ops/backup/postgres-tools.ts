@@ -14,6 +14,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { DEFAULT_ORG_ID, ORG_SETTING, orgSettingValue } from '../../db/org';
 
 /** Removes every table, view, sequence, routine and type of schema public that we may drop. */
 export const EMPTY_PUBLIC_SCHEMA = `DO $quita$
@@ -68,7 +69,14 @@ function tool(pgBin: string | undefined, name: string): string {
 }
 
 function toolEnv(password: string | undefined): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PGCONNECT_TIMEOUT: '10' };
+  // The tools work for the server's organisation: under row-level security (FORCEd, so the
+  // tables' owning role is subject too) pg_dump reads, and the restore's statements write, only
+  // rows of the organisation set here (server/db/org.ts).
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PGCONNECT_TIMEOUT: '10',
+    PGOPTIONS: `-c ${ORG_SETTING}=${orgSettingValue(DEFAULT_ORG_ID)}`,
+  };
   delete env['PGPASSWORD'];
   if (password !== undefined) env['PGPASSWORD'] = password;
   return env;
@@ -110,7 +118,16 @@ export async function pgDump(databaseUrl: string, file: string, pgBin?: string):
   const { url, password } = splitPassword(databaseUrl);
   await run(
     tool(pgBin, 'pg_dump'),
-    ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${url}`],
+    // --enable-row-security: as the (non-superuser) role owning the tables, pg_dump would refuse
+    // tables under a FORCEd policy instead of reading them through it.
+    [
+      '--format=custom',
+      '--no-owner',
+      '--no-privileges',
+      '--enable-row-security',
+      `--file=${file}`,
+      `--dbname=${url}`,
+    ],
     toolEnv(password),
   );
 }
