@@ -14,6 +14,7 @@ import type { CalendarDate } from '#shared/time/calendar-date';
 import type { Db } from '../db/db';
 import { recordChanges } from '../db/write';
 import { loadLedgerSettings, todayFor } from '../ledger/settings';
+import { startPeriodic } from '../ops/periodic';
 
 export interface SweepResult {
   today: CalendarDate;
@@ -84,32 +85,18 @@ export function startAgreementJob(
   deps: { db: Db; now: () => Date; log?: (line: string) => void },
   intervalMs = 3_600_000,
 ): { stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const tick = () => {
-    if (busy) return;
-    busy = true;
-    running = sweepAgreements(deps.db, deps.now())
-      .then((r) => {
-        if (r.broken.length > 0)
-          deps.log?.(`agreements: ${r.broken.length} agreement(s) broken (missed installment)`);
-      })
-      .catch((error: unknown) =>
+  return startPeriodic(
+    async () => {
+      const r = await sweepAgreements(deps.db, deps.now());
+      if (r.broken.length > 0)
+        deps.log?.(`agreements: ${r.broken.length} agreement(s) broken (missed installment)`);
+    },
+    intervalMs,
+    {
+      onError: (error) =>
         deps.log?.(
           `agreements: sweep failed: ${error instanceof Error ? error.message : String(error)}`,
         ),
-      )
-      .finally(() => {
-        busy = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
     },
-  };
+  );
 }

@@ -26,6 +26,7 @@ import { endOfDay, isServerSent, todaysAction } from './queue';
 import { renderAction, type PortalLinkMap } from './queue-item';
 import { loadQueuePage, taskKey, type TaskRow } from './queue-page';
 import type { DebtorFacts } from '../ledger/debtor-state';
+import { startPeriodic } from '../ops/periodic';
 
 export interface CadenceWorkerDeps {
   db: Db;
@@ -333,39 +334,27 @@ export function startCadenceWorker(
   intervalMs = 300_000,
 ): { stop(): Promise<void> } {
   const workerId = deps.workerId ?? `worker-${randomUUID()}`;
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const tick = () => {
-    if (busy) return;
-    busy = true;
-    const start = performance.now();
-    running = runCadenceOnce({ ...deps, workerId })
-      .then((r) => {
-        deps.onRun?.(r, (performance.now() - start) / 1000, deps.now());
-        if (r.sent + r.failed + r.uncertain > 0)
-          deps.log?.(
-            `cadence: ${r.sent} e-mail(s) sent, ${r.retrying} to retry, ${r.failed} failed, ${r.uncertain} uncertain`,
-          );
-      })
-      .catch((error: unknown) => {
+  let start = 0;
+  return startPeriodic(
+    async () => {
+      start = performance.now();
+      const r = await runCadenceOnce({ ...deps, workerId });
+      deps.onRun?.(r, (performance.now() - start) / 1000, deps.now());
+      if (r.sent + r.failed + r.uncertain > 0)
+        deps.log?.(
+          `cadence: ${r.sent} e-mail(s) sent, ${r.retrying} to retry, ${r.failed} failed, ${r.uncertain} uncertain`,
+        );
+    },
+    intervalMs,
+    {
+      onError: (error) => {
         deps.onRun?.(
           error instanceof Error ? error : new Error(String(error)),
           (performance.now() - start) / 1000,
           deps.now(),
         );
         deps.log?.(`cadence: run failed: ${describeSendError(error)}`);
-      })
-      .finally(() => {
-        busy = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+      },
     },
-  };
+  );
 }

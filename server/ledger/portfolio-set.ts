@@ -19,6 +19,7 @@ import type { CalendarDate } from '#shared/time/calendar-date';
 import { addDays } from '#shared/time/calendar-date';
 import { debtBalance, debtorState, derivedPromiseStatus, loadDebtorFacts } from './debtor-state';
 import type { LedgerSettings } from './settings';
+import type { DebtTermsRow } from './debt-terms';
 import type { DebtRow, PaymentRow, PromiseRow } from './rows';
 import { AGING_BUCKETS, bucketOf } from './summaries';
 
@@ -45,20 +46,7 @@ const ASSIGNED = `LEFT JOIN assignments a ON a.debtor_id = {debtor} AND a.ended_
 export const assigned = (debtor: string) => ASSIGNED.replace('{debtor}', debtor);
 
 /** The columns of a debt `debtTerms` reads, and who collects it. */
-type OverdueDebt = Pick<
-  DebtRow,
-  | 'id'
-  | 'debtor_id'
-  | 'principal_cents'
-  | 'issued_on'
-  | 'due_on'
-  | 'debt_kind'
-  | 'fine_bps'
-  | 'interest_monthly_bps'
-  | 'fees'
-  | 'grace_days'
-  | 'punctuality_discount_bps'
-> & { collector_id: string | null };
+type OverdueDebt = DebtTermsRow & Pick<DebtRow, 'debtor_id'> & { collector_id: string | null };
 type PaymentOf = Pick<
   PaymentRow,
   'id' | 'debt_id' | 'agreement_id' | 'amount_cents' | 'paid_on' | 'status'
@@ -136,18 +124,8 @@ export async function setBasedFigures(
     ),
   ]);
 
-  const total = emptyFigures();
-  const aging = AGING_BUCKETS.map((b) => ({ ...b, amount: 0, debts: 0 }));
-  const promiseCounts = { kept: 0, broken: 0, active: 0 };
-  const byCollector = new Map<string | null, Figures & { name: string | null }>();
-  const figuresOf = (id: string | null) => {
-    let mine = byCollector.get(id);
-    if (!mine) {
-      mine = { ...emptyFigures(), name: null };
-      byCollector.set(id, mine);
-    }
-    return mine;
-  };
+  const tally = figuresTally();
+  const { total, aging, promises: promiseCounts, of: figuresOf } = tally;
   for (const row of people) {
     const mine = figuresOf(row.collector_id);
     mine.name = row.name;
@@ -249,12 +227,34 @@ export async function setBasedFigures(
     }
   }
 
-  return { ...total, aging, promises: promiseCounts, collectors: collectorList(byCollector) };
+  return tally.figures();
+}
+
+/**
+ * The running totals both answers of the portfolio fill (this set-based one and the summaries'
+ * in ./portfolio.repo.ts): the whole portfolio, its aging buckets, the promises' statuses and each
+ * collector's figures (`of`, created on first use), then `figures()` in the answer's shape.
+ */
+export function figuresTally() {
+  const total = emptyFigures();
+  const aging = AGING_BUCKETS.map((b) => ({ ...b, amount: 0, debts: 0 }));
+  const promises = { kept: 0, broken: 0, active: 0 };
+  const byCollector = new Map<string | null, Figures & { name: string | null }>();
+  const of = (id: string | null) => {
+    let mine = byCollector.get(id);
+    if (!mine) {
+      mine = { ...emptyFigures(), name: null };
+      byCollector.set(id, mine);
+    }
+    return mine;
+  };
+  const figures = () => ({ ...total, aging, promises, collectors: collectorList(byCollector) });
+  return { total, aging, promises, of, figures };
 }
 
 /** Per-collector figures as the portfolio lists them: named collectors alphabetically, the
  * unassigned pile last. */
-export function collectorList(byCollector: Map<string | null, Figures & { name: string | null }>) {
+function collectorList(byCollector: Map<string | null, Figures & { name: string | null }>) {
   return [...byCollector.entries()]
     .map(([id, f]) => ({ id, ...f }))
     .sort((a, b) =>

@@ -19,13 +19,7 @@ import { addDays } from '#shared/time/calendar-date';
 import type { LedgerSettings } from './settings';
 import { AGING_BUCKETS, OUTDATED } from './summaries';
 import { catchUpSummaries, kickSummaries } from './summary-refresher';
-import {
-  assigned,
-  collectorList,
-  emptyFigures,
-  setBasedFigures,
-  type Figures,
-} from './portfolio-set';
+import { assigned, figuresTally, setBasedFigures, type Figures } from './portfolio-set';
 
 export { AGING_BUCKETS, type Figures };
 
@@ -146,18 +140,8 @@ export async function readPortfolio(
   }
   const recovered = await recoveredQuery;
 
-  const total = emptyFigures();
-  const aging = AGING_BUCKETS.map((b) => ({ ...b, amount: 0, debts: 0 }));
-  const promiseCounts = { kept: 0, broken: 0, active: 0 };
-  const byCollector = new Map<string | null, Figures & { name: string | null }>();
-  const figuresOf = (id: string | null) => {
-    let mine = byCollector.get(id);
-    if (!mine) {
-      mine = { ...emptyFigures(), name: null };
-      byCollector.set(id, mine);
-    }
-    return mine;
-  };
+  const tally = figuresTally();
+  const { total, aging, promises: promiseCounts, of: figuresOf } = tally;
   for (const g of groups) {
     // A collector whose debtors were all merged away is no group.
     if (Number(g.debtors) === 0) continue;
@@ -189,7 +173,7 @@ export async function readPortfolio(
   }
 
   return {
-    figures: { ...total, aging, promises: promiseCounts, collectors: collectorList(byCollector) },
+    figures: tally.figures(),
     source: 'summaries',
     outdated,
   };

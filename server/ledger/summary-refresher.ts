@@ -15,6 +15,7 @@
 import type { Db } from '../db/db';
 import { loadLedgerSettings, todayFor } from './settings';
 import { refreshOutdated } from './summaries';
+import { startPeriodic } from '../ops/periodic';
 
 interface Flight {
   running: Promise<number> | null;
@@ -105,31 +106,26 @@ export function startSummaryJob(
 ): { stop(): Promise<void> } {
   const f = flightOf(deps.db);
   f.stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
-  const tick = () => {
-    if (busy || f.stopped) return;
-    busy = true;
-    running = (async () => {
+  const job = startPeriodic(
+    async () => {
+      if (f.stopped) return;
       const n = await catchUpSummaries(deps.db, deps.now);
       if (n > 0) {
         const settings = await loadLedgerSettings(deps.db);
         deps.log?.(`summaries: ${n} debtor(s) derived for ${todayFor(settings, deps.now())}`);
       }
-    })()
-      .catch((error: unknown) => deps.log?.(`summaries: run failed: ${String(error)}`))
-      .finally(() => {
-        busy = false;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  tick();
+    },
+    intervalMs,
+    {
+      onError: (error) => deps.log?.(`summaries: run failed: ${String(error)}`),
+      onStop: () => {
+        f.stopped = true;
+      },
+    },
+  );
   return {
     async stop() {
-      f.stopped = true;
-      clearInterval(timer);
-      await running;
+      await job.stop();
       await summariesSettled(deps.db);
     },
   };
