@@ -15,6 +15,14 @@ export const DEFAULT_ORG_ID = 1;
 /** The setting the policies, and the org_id column defaults, read. */
 export const ORG_SETTING = 'quita.org_id';
 
+/**
+ * The connection's organisation, as SQL. Lookups by a business key unique per organisation
+ * (`(org_id, external_id)`) name it explicitly: the policy adds the same condition under row-level
+ * security, but a superuser connection (PGlite's, a bench's) skips the policy, and without the
+ * leading `org_id` the unique index is walked whole for every key.
+ */
+export const CURRENT_ORG_SQL = `current_setting('${ORG_SETTING}')::bigint`;
+
 /** The setting's text for `orgId`, refusing anything but a positive integer id. */
 export function orgSettingValue(orgId: number): string {
   if (!Number.isSafeInteger(orgId) || orgId < 1)

@@ -10,6 +10,7 @@ import { uuidv7 } from 'uuidv7';
 import { phoneMatchKeys } from '#shared/identity/phone';
 import { whatsappFlag } from '#shared/identity/whatsapp';
 import type { Tx } from '../db/db';
+import { CURRENT_ORG_SQL } from '../db/org';
 import type { ImportColumn, ImportRow, RowError } from './debtor-row';
 import { emptyWrites, writeChunk } from './write-chunk';
 
@@ -85,6 +86,16 @@ interface StoredDebt {
   due_on: string;
 }
 
+// Debtors and debts by code ($1: text[]). The organisation is named so the unique
+// (org_id, external_id) indexes are descended, not walked whole, on a connection that skips the
+// policy (PGlite's superuser; db/org.ts CURRENT_ORG_SQL). test/import-indexes.test.ts.
+export const STORED_DEBTORS_SQL = `SELECT d.id, d.external_id, d.kind, d.name, d.document,
+    d.address_line, d.city, d.state, d.anonymised_at, d.merged_into, m.name AS survivor_name
+  FROM debtors d LEFT JOIN debtors m ON m.id = d.merged_into
+  WHERE d.org_id = ${CURRENT_ORG_SQL} AND d.external_id = ANY($1::text[])`;
+export const STORED_DEBTS_SQL = `SELECT id, external_id, debtor_id, description, principal_cents, due_on
+  FROM debts WHERE org_id = ${CURRENT_ORG_SQL} AND external_id = ANY($1::text[])`;
+
 function owned(owner: SeenDocument): string {
   return owner.externalId === null
     ? `"${owner.name}"`
@@ -121,15 +132,10 @@ export async function applyChunk(
     ...new Set(rows.map((r) => r.debtor.externalId).filter((e) => seen.get(e)?.id === undefined)),
   ];
   const storedDebtors = new Map(
-    (
-      await tx.query<StoredDebtor>(
-        `SELECT d.id, d.external_id, d.kind, d.name, d.document, d.address_line, d.city, d.state,
-                d.anonymised_at, d.merged_into, m.name AS survivor_name
-         FROM debtors d LEFT JOIN debtors m ON m.id = d.merged_into
-         WHERE d.external_id = ANY($1::text[])`,
-        [unknownDebtors],
-      )
-    ).map((d) => [d.external_id ?? '', d]),
+    (await tx.query<StoredDebtor>(STORED_DEBTORS_SQL, [unknownDebtors])).map((d) => [
+      d.external_id ?? '',
+      d,
+    ]),
   );
   const unknownDocuments = [
     ...new Set(rows.map((r) => r.debtor.document).filter((d) => !seenDocuments.has(d))),
@@ -161,13 +167,9 @@ export async function applyChunk(
     ).map((c) => [`${c.debtor_id} ${c.kind} ${c.value}`, c.id]),
   );
   const storedDebts = new Map(
-    (
-      await tx.query<StoredDebt>(
-        `SELECT id, external_id, debtor_id, description, principal_cents, due_on
-         FROM debts WHERE external_id = ANY($1::text[])`,
-        [rows.map((r) => r.debt.externalId)],
-      )
-    ).map((d) => [d.external_id, d]),
+    (await tx.query<StoredDebt>(STORED_DEBTS_SQL, [rows.map((r) => r.debt.externalId)])).map(
+      (d) => [d.external_id, d],
+    ),
   );
 
   const writes = emptyWrites();

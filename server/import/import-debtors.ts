@@ -52,15 +52,16 @@ export { MAX_REPORTED_ERRORS, type ImportOptions, type ImportReport } from './im
 /** Rows per transaction on PostgreSQL: each commit waits for its WAL flush, so few and large. */
 export const DEFAULT_BATCH_SIZE = 2000;
 /**
- * PGlite has one connection: while a chunk's transaction runs, every other request (a health
- * check, a collector's read) waits for it. Chunks there are sized to take about this long
- * (adjusted after each one, between PGLITE_MIN_BATCH and PGLITE_MAX_BATCH rows), and the import
- * yields to the event loop between them.
+ * PGlite has one connection, and runs each statement in the server's own thread: while a chunk's
+ * transaction runs, every other request (a health check, a collector's read) waits for it. Chunks
+ * there are sized to hold the connection about this long (measured inside the transaction after
+ * each chunk, between PGLITE_MIN_BATCH and PGLITE_MAX_BATCH rows), and the import yields to the
+ * event loop between them, so a read waits at most about one chunk.
  */
-export const PGLITE_CHUNK_MS = 30;
-const PGLITE_FIRST_BATCH = 250;
+export const PGLITE_CHUNK_MS = 20;
+const PGLITE_FIRST_BATCH = 100;
 // Below this a chunk's fixed cost (its ~10 statements and the commit) outweighs its rows.
-const PGLITE_MIN_BATCH = 100;
+const PGLITE_MIN_BATCH = 20;
 const PGLITE_MAX_BATCH = 1000;
 
 /**
@@ -68,7 +69,7 @@ const PGLITE_MAX_BATCH = 1000;
  * unchanged since the last import are skipped. PostgreSQL: few round trips; PGlite: a lookup
  * holds the one connection, so it stays short.
  */
-const LOOKUP_ROWS = { postgres: 4000, pglite: 500 } as const;
+const LOOKUP_ROWS = { postgres: 4000, pglite: 200 } as const;
 /**
  * Groups whose lookups may run ahead of the group being checked: on PostgreSQL the lookups are
  * what a re-import waits for (Node idle ~60% with one ahead), so a second one runs meanwhile.
@@ -148,10 +149,16 @@ async function runImport(
   const flush = async (batch: readonly ChunkRow[]): Promise<void> => {
     let outcome: BatchOutcome;
     try {
-      const started = performance.now();
-      outcome = await db.transaction((tx) => applyChunk(tx, batch, seen, seenDocuments, dryRun));
+      // The time the chunk held the connection, not the time it waited for it.
+      let held = 0;
+      outcome = await db.transaction(async (tx) => {
+        const started = performance.now();
+        const decided = await applyChunk(tx, batch, seen, seenDocuments, dryRun);
+        held = performance.now() - started;
+        return decided;
+      });
       if (adaptive && batch.length === batchSize) {
-        const ms = Math.max(performance.now() - started, 1);
+        const ms = Math.max(held, 1);
         batchSize = Math.round(
           Math.min(
             PGLITE_MAX_BATCH,
@@ -365,7 +372,8 @@ async function runImport(
   if (batch.length > 0) await flush(batch);
   errorsInOrder();
   report.file = file();
-  reportedRows = -1;
+  // Rows read since the last chunk's line (a last partial chunk, refused or skipped rows): one
+  // more line. None when the last chunk's line already counted every row: the result follows.
   await progress(report.rows);
   if (!dryRun)
     await db.transaction((tx) =>

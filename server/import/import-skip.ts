@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Queryable, Tx } from '../db/db';
+import { CURRENT_ORG_SQL } from '../db/org';
 import type { ColumnIndex } from './columns';
 
 /** Bumped when the rules that turn a row into stored facts change: every stored hash then misses. */
@@ -35,6 +36,24 @@ export interface UnchangedDebt {
 }
 
 /**
+ * The lookup of `unchangedDebts` ($1: the debt codes). Each step a lookup by a unique key, kept
+ * that way (LATERAL … LIMIT 1 is never flattened): right after a first import the planner has no
+ * statistics on these tables yet, and a plan it picks from guesses (a scan of the whole state
+ * table per code) took seconds per group. The organisation is named so the unique
+ * (org_id, external_id) index is descended, not walked whole, on a connection that skips the
+ * policy (db/org.ts CURRENT_ORG_SQL; test/import-indexes.test.ts).
+ */
+export const UNCHANGED_DEBTS_SQL = `SELECT k.code AS external_id, s.row_hash, t.debtor_id, s.contact_point_ids
+     FROM unnest($1::text[]) AS k(code)
+     CROSS JOIN LATERAL (SELECT id, debtor_id, version FROM debts
+                         WHERE org_id = ${CURRENT_ORG_SQL} AND external_id = k.code LIMIT 1) t
+     CROSS JOIN LATERAL (SELECT * FROM debt_import_state WHERE debt_id = t.id LIMIT 1) s
+     CROSS JOIN LATERAL (SELECT version FROM debtors WHERE id = t.debtor_id LIMIT 1) d
+     WHERE s.debt_version = t.version AND d.version = s.debtor_version
+       AND cardinality(s.contact_point_ids) =
+           (SELECT count(*) FROM contact_points c WHERE c.id = ANY(s.contact_point_ids))`;
+
+/**
  * For each of `debtCodes` (debt external ids as the file spells them, trimmed) whose debt and
  * debtor are unchanged since the import that wrote its state: that state. One statement.
  */
@@ -48,21 +67,7 @@ export async function unchangedDebts(
     row_hash: string;
     debtor_id: string;
     contact_point_ids: string[];
-  }>(
-    // Each step a lookup by a unique key, kept that way (LATERAL … LIMIT 1 is never flattened):
-    // right after a first import the planner has no statistics on these tables yet, and a plan
-    // it picks from guesses (a scan of the whole state table per code) took seconds per group.
-    `SELECT k.code AS external_id, s.row_hash, t.debtor_id, s.contact_point_ids
-     FROM unnest($1::text[]) AS k(code)
-     CROSS JOIN LATERAL (SELECT id, debtor_id, version FROM debts
-                         WHERE external_id = k.code LIMIT 1) t
-     CROSS JOIN LATERAL (SELECT * FROM debt_import_state WHERE debt_id = t.id LIMIT 1) s
-     CROSS JOIN LATERAL (SELECT version FROM debtors WHERE id = t.debtor_id LIMIT 1) d
-     WHERE s.debt_version = t.version AND d.version = s.debtor_version
-       AND cardinality(s.contact_point_ids) =
-           (SELECT count(*) FROM contact_points c WHERE c.id = ANY(s.contact_point_ids))`,
-    [debtCodes],
-  );
+  }>(UNCHANGED_DEBTS_SQL, [debtCodes]);
   return new Map(
     rows.map((r) => [
       r.external_id,

@@ -82,7 +82,8 @@ forEachDb((kind) => {
         `SELECT c.entity, (SELECT count(*)::int FROM debts s WHERE s.debtor_id = c.debtor_id) AS siblings
          FROM changes c WHERE c.op = 'insert' AND c.entity <> 'user'`,
       );
-      expect(fed.length).toBeLessThan(200);
+      // At most one straddling debtor per chunk boundary: PGlite's chunks are at least 20 rows.
+      expect(fed.length).toBeLessThan(10_090 / 20);
       for (const row of fed) expect(row).toMatchObject({ entity: 'debt' });
       for (const row of fed) expect(row.siblings).toBeGreaterThanOrEqual(2);
       const [debtor] = await db.query<Record<string, unknown>>(
