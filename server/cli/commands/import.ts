@@ -1,6 +1,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ImportFileError, openDebtorImport } from '../../import/import-debtors';
+import { DEFAULT_BATCH_SIZE, ImportFileError, openDebtorImport } from '../../import/import-debtors';
 import {
   parseCommandArgs,
   printJson,
@@ -56,6 +56,9 @@ Exit codes: 0 imported without errors, 1 some rows had errors (or the file was r
           dryRun: values['dry-run'] ?? false,
           actor: null,
           source: 'cli',
+          // The command holds the database alone (PGlite's data directory is locked against a
+          // server): no request waits for its chunks, so they are not cut to PGlite's time slices.
+          batchSize: DEFAULT_BATCH_SIZE,
         });
         const report = await importer.run();
         printJson(io, report);
