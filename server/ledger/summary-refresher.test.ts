@@ -104,3 +104,17 @@ test('summariesSettled starts an owed run at once instead of waiting for its gap
   expect(summaryRefreshState(db)).toMatchObject({ running: false, owed: false, waiting: false });
   expect(await stale()).toBe(false);
 });
+
+test('an owed run does not start on a database closed while it waited', async () => {
+  await summariesSettled(db);
+  const errors: unknown[] = [];
+  const run = catchUpSummaries(db, clock.now);
+  kickSummaries(db, clock.now, (error) => errors.push(error));
+  await run;
+  expect(summaryRefreshState(db).waiting).toBe(true);
+  await db.close();
+  await until(() => !summaryRefreshState(db).waiting);
+  await new Promise((r) => setTimeout(r, 20));
+  expect(summaryRefreshState(db).running).toBe(false);
+  expect(errors).toEqual([]);
+});

@@ -121,7 +121,8 @@ function schedule(db: Db, f: Flight): void {
   const fire = () => {
     f.timer = null;
     const kick = f.kick;
-    if (!f.kicked || !kick || f.stopped) return;
+    // A database closed meanwhile (a test, a stop without the job) is left alone.
+    if (!f.kicked || !kick || f.stopped || db.closed === true) return;
     f.kicked = false;
     catchUpSummaries(db, kick.now).catch(kick.onError);
   };
@@ -160,7 +161,7 @@ export async function summariesSettled(db: Db): Promise<void> {
       clearTimeout(f.timer);
       f.timer = null;
       const kick = f.kick;
-      if (f.kicked && kick && !f.stopped) {
+      if (f.kicked && kick && !f.stopped && db.closed !== true) {
         f.kicked = false;
         catchUpSummaries(db, kick.now).catch(kick.onError);
       }
