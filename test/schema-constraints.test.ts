@@ -41,6 +41,11 @@ import { CalendarDateSchema } from '#shared/time/calendar-date.schema';
 import { NewOrganisationSchema } from '#shared/domain/organisation.schema';
 import { DeviceNameSchema } from '#shared/sync/device-name';
 import { DueDateReasonSchema, DueDateRefuseSchema } from '#shared/portal/due-date-request.schema';
+import { CreditReasonRequestSchema } from '#shared/reconciliation/reconciliation.schema';
+import {
+  BreakAfterDaysSchema,
+  ConcessionsOnBreakSchema,
+} from '#shared/negotiation/agreement-rules';
 import type { Db, Tx } from '../server/db/db';
 import { forEachDb, openTestDb } from './helpers/test-db';
 import { cpf } from './helpers/ledger';
@@ -174,6 +179,16 @@ const debtorEntries = NewDebtorSchema.pipe[0].entries;
 const patchEntries = DebtorPatchSchema.pipe[0].entries;
 const debtPatchEntries = DebtPatchSchema.pipe[0].entries;
 const orgEntries = NewOrganisationSchema.pipe[0].entries;
+
+/** An agreement of the fixture's debtor with one column set to `value` (0170's CHECKs). */
+function agreementWith(tx: Tx, f: Fixture, column: string, value: unknown) {
+  return tx.query(
+    `INSERT INTO agreements (id, debtor_id, status, total_cents, installment_count, agreed_on,
+            ${column})
+     VALUES (gen_random_uuid(), $1, 'active', 1000, 2, '2025-01-02', $2)`,
+    [f.debtor, value],
+  );
+}
 
 const PROBES: Probe[] = [
   {
@@ -525,6 +540,48 @@ const PROBES: Probe[] = [
     write: (tx, _f, value: string) =>
       tx.query('UPDATE organisation SET pix_key_type = $1 WHERE id = 1', [value]),
   },
+  {
+    covers: ['agreements_break_after_days_check'],
+    schema: BreakAfterDaysSchema,
+    inputs: fc.oneof(numbers, fc.constantFrom(0, 1, 5, 90, 91, 1.5, -1)),
+    write: (tx, f, value: number) => agreementWith(tx, f, 'break_after_days', value),
+  },
+  {
+    covers: ['agreements_concessions_on_break_check'],
+    schema: ConcessionsOnBreakSchema,
+    inputs: anyOf(['lost', 'kept', 'Lost', 'keep']),
+    write: (tx, f, value: string) => agreementWith(tx, f, 'concessions_on_break', value),
+  },
+  {
+    covers: ['bank_credits_note_check'],
+    schema: v.pipe(
+      CreditReasonRequestSchema,
+      v.transform((r) => r.reason),
+    ),
+    inputs: fc
+      .oneof(
+        hostileString,
+        fc.string({ minLength: 490, maxLength: 520 }),
+        fc.string({ unit: 'grapheme', minLength: 480, maxLength: 520 }),
+      )
+      .map((reason) => ({ reason })),
+    write: async (tx, f, value: string) => {
+      const statement = '01890a5d-ac96-774b-bcce-b30209900010';
+      await tx.query(
+        `INSERT INTO bank_statements (id, format, account_key, file_sha256, uploaded_by,
+                uploaded_at, credits, new_credits)
+         VALUES ($1, 'ofx', '341:0001:12345', repeat('a', 64), $2, now(), 1, 1)`,
+        [statement, f.user],
+      );
+      return tx.query(
+        `INSERT INTO bank_credits (id, statement_id, account_key, fitid, posted_on, amount_cents,
+                status, note, created_at)
+         VALUES (gen_random_uuid(), $1, '341:0001:12345', 'F1', '2025-01-02', 100, 'ignored',
+                 $2, now())`,
+        [statement, value],
+      );
+    },
+  },
 ];
 
 /** CHECKs on values the server computes or picks from its own constants, never from input. */
@@ -565,11 +622,7 @@ const SERVER_SET: Record<string, string> = {
   notices_channel_check: 'derived from the notice method',
   notices_waiting_days_check: 'from the policy, positive by the policy schema',
   organisation_id_check: 'single row',
-  // Reconciliation (0170/0171). Not walked by a probe yet (see the notes): copied from validated
-  // input or computed.
-  agreements_break_after_days_check:
-    'copied from the negotiation policy (BreakAfterDaysSchema, 1–90)',
-  agreements_concessions_on_break_check: 'copied from the negotiation policy (picklist)',
+  // Reconciliation (0170/0171): computed or read from the bank's file.
   bank_credit_suggestions_owed_cents_check: 'computed by the matcher',
   bank_credit_suggestions_rank_check: 'computed by the matcher',
   bank_credit_suggestions_target_kind_check: 'server constant',
@@ -578,7 +631,6 @@ const SERVER_SET: Record<string, string> = {
   bank_credits_confirmed_as_check: 'server constant',
   bank_credits_confirmed_as_consistent: 'status and confirmed_as written together',
   bank_credits_fitid_check: 'read from the bank file by the statement parser',
-  bank_credits_note_check: 'CreditReasonRequestSchema: text(o motivo, 500)',
   bank_credits_payer_document_check: 'normalised by the statement parser',
   bank_credits_refund_due_cents_check: 'computed by the allocation',
   bank_credits_status_check: 'state machine constant',

@@ -178,6 +178,42 @@ forEachDb((kind) => {
     expect(feed.map((c) => c.id)).toEqual(feed.map((c) => c.id).toSorted((a, b) => a - b));
   });
 
+  test('a loop of awaited statements lets timers and sockets run between them', async () => {
+    // PGlite answers in this thread: without a turn of the event loop per statement, a long loop
+    // (the summaries' catch-up, an import) held every request back until it ended.
+    const firedAt = async (run: (step: () => Promise<unknown>) => Promise<void>) => {
+      let done = 0;
+      let seen = -1;
+      const timer = setTimeout(() => {
+        seen = done;
+      }, 0);
+      await run(async () => {
+        await new Promise((resolve) => {
+          const until = performance.now() + 2;
+          while (performance.now() < until); // a statement's own CPU time, as PGlite's wasm
+          resolve(undefined);
+        });
+        done++;
+      });
+      clearTimeout(timer);
+      return seen;
+    };
+    const loop = async (step: () => Promise<unknown>, q: (sql: string) => Promise<unknown>) => {
+      for (let i = 0; i < 50; i++) {
+        await q('SELECT 1');
+        await step();
+      }
+    };
+    const outside = await firedAt((step) => loop(step, (sql) => db.query(sql)));
+    expect(outside).toBeGreaterThanOrEqual(0);
+    expect(outside).toBeLessThan(50);
+    const inside = await firedAt((step) =>
+      db.transaction((tx) => loop(step, (sql) => tx.query(sql))),
+    );
+    expect(inside).toBeGreaterThanOrEqual(0);
+    expect(inside).toBeLessThan(50);
+  });
+
   test('the audit log is append-only', async () => {
     await db.transaction((tx) => audit(tx, { actor: null, action: 'test.append', entity: 'test' }));
     await expect(

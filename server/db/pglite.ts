@@ -95,24 +95,30 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
     kind: 'pglite',
     async query<T extends object = Row>(sql: string, params: readonly unknown[] = []) {
       assertNotInTransaction('db.query');
+      await nextTurn();
       const result = await pg.query<T>(sql, [...params]);
       return result.rows;
     },
     async exec(sql: string) {
       assertNotInTransaction('db.exec');
+      await nextTurn();
       await pg.exec(sql);
     },
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       assertNotInTransaction('db.transaction');
       const after: (() => void | Promise<void>)[] = [];
+      await nextTurn();
       // PGlite's transaction() holds its mutex from BEGIN to COMMIT/ROLLBACK: this is the queue.
       const result = await pg.transaction((t) =>
         runInTxScope('pglite', () =>
           fn({
             kind: 'pglite',
-            query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) =>
-              (await t.query<R>(sql, [...params])).rows,
+            query: async <R extends object = Row>(sql: string, params: readonly unknown[] = []) => {
+              await nextTurn();
+              return (await t.query<R>(sql, [...params])).rows;
+            },
             exec: async (sql: string) => {
+              await nextTurn();
               await t.exec(sql);
             },
             afterCommit: (cb) => {
@@ -159,6 +165,15 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
     },
   };
 }
+
+/**
+ * One turn of the event loop. PGlite runs in this thread and settles its promises without ever
+ * leaving the microtask queue, so a loop of awaited statements (a catch-up of every summary, an
+ * import's chunks) would hold timers and sockets back until it ends: every request, even
+ * `/api/health`, waited behind it. Each statement first lets pending I/O and timers run (FIFO, so
+ * statements keep their order).
+ */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function isAlive(pid: number): boolean {
   try {

@@ -23,6 +23,7 @@ import { setBasedFigures } from './portfolio-set';
 import { catchUpSummaries, summariesSettled } from './summary-refresher';
 import { walkWriters } from '#test/helpers/summary-walk';
 import { loadLedgerSettings } from './settings';
+import { refreshOutdated } from './summaries';
 
 const TODAY = '2025-03-10' as CalendarDate;
 const NOW = new Date('2025-03-10T15:00:00Z');
@@ -244,6 +245,39 @@ forEachDb((kind) => {
     expect(await first).toBe(N + 1);
     expect(await freshCount()).toBe(N + 1);
     expect(await catchUpSummaries(db, () => NOW)).toBe(0);
+  });
+
+  test('a refresh walks stale rows first, then rows of another day, each once, by batches', async () => {
+    await summariesSettled(db);
+    const ids = (
+      await db.query<{ debtor_id: string }>(
+        'SELECT debtor_id FROM debtor_summaries ORDER BY debtor_id',
+      )
+    ).map((r) => r.debtor_id);
+    // The last ten are stale (a write), ten in the middle are of yesterday (the day turn).
+    const stale = ids.slice(-10);
+    const old = ids.slice(100, 110);
+    await db.query(
+      `UPDATE debtor_summaries SET gen = gen + 1, stale = true WHERE debtor_id = ANY($1::uuid[])`,
+      [stale],
+    );
+    await db.query(
+      `UPDATE debtor_summaries SET as_of = as_of - 1 WHERE debtor_id = ANY($1::uuid[])`,
+      [old],
+    );
+    const settings = await loadLedgerSettings(db);
+    // Capped: the stale rows come first, whatever their place in the id order.
+    expect(await refreshOutdated(db, settings, NOW, { max: 10, batch: 3 })).toBe(10);
+    expect(await freshCount()).toBe(N + 1 - 10);
+    const notFresh = await db.query<{ debtor_id: string }>(
+      `SELECT debtor_id FROM debtor_summaries WHERE stale OR as_of <> $1::date ORDER BY debtor_id`,
+      [TODAY],
+    );
+    expect(notFresh.map((r) => r.debtor_id)).toEqual(old);
+    // The rest, in batches of 3: each row derived once.
+    expect(await refreshOutdated(db, settings, NOW, { batch: 3 })).toBe(10);
+    expect(await freshCount()).toBe(N + 1);
+    expect(await refreshOutdated(db, settings, NOW, { batch: 3 })).toBe(0);
   });
 
   walkWriters(() => db, expectFigures);

@@ -20,7 +20,13 @@
  */
 import type { Db } from '../db/db';
 import { loadLedgerSettings, todayFor } from './settings';
-import { refreshOutdated } from './summaries';
+import { refreshOutdated, REFRESH_BATCH } from './summaries';
+
+/**
+ * PGlite answers in the server's thread: a smaller batch keeps each of its statements short, so
+ * requests are not held behind one (about 30 ms a statement for 250 debtors).
+ */
+const PGLITE_BATCH = 250;
 import { startPeriodic } from '../ops/periodic';
 
 interface Flight {
@@ -94,6 +100,7 @@ export function catchUpSummaries(db: Db, now: () => Date): Promise<number> {
       f.again = false;
       n += await refreshOutdated(db, await loadLedgerSettings(db), now(), {
         stop: () => f.stopped,
+        batch: db.kind === 'pglite' ? PGLITE_BATCH : REFRESH_BATCH,
       });
     } while (f.again && !f.stopped);
     return n;
