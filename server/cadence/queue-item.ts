@@ -89,9 +89,25 @@ export function queueItemsWithMessages(
   now: Date,
   options: { role: Role; channel?: Channel; links?: PortalLinkMap },
 ) {
-  return todaysWork(page, settings, now, options).map((w) => ({
-    ...w.item,
-    ...renderAction(settings, w.facts, w.state, w.action, options.links),
-  }));
+  return todaysWork(page, settings, now, options).map((w) => {
+    const b = w.debt.balance;
+    return {
+      ...w.item,
+      // The opened item itemises the balance the list shows only as a total.
+      debt: {
+        ...w.item.debt,
+        balance: {
+          principal: b.principal,
+          fine: b.fine,
+          interest: b.interest,
+          fees: b.fees,
+          paid: b.paid,
+          discount: b.discount,
+          totalDue: w.item.debt.balance.totalDue,
+        },
+      },
+      ...renderAction(settings, w.facts, w.state, w.action, options.links),
+    };
+  });
 }
 export type RenderedQueueItem = ReturnType<typeof queueItemsWithMessages>[number];

@@ -71,7 +71,52 @@ export interface PageOptions {
   collectorId?: string;
   /** Only these debtors (the worker re-checks one debtor before sending). */
   debtorIds?: readonly string[];
+  /**
+   * 'list': debtors, debts and contact points carry only the columns the page's items are
+   * derived from (LIST_COLUMNS); parsing the rest (timestamps above all) was as much of a page's
+   * CPU as deriving it. A page whose messages are rendered, and the worker, read whole rows.
+   */
+  columns?: 'all' | 'list';
 }
+
+/**
+ * The columns a queue list's derivation reads (debtorState, the plan, the verdict, the item):
+ * the rows of a 'list' page hold only these, although typed as whole rows.
+ * server/cadence/queue.test.ts holds the list page's items equal to the whole rows' ones.
+ */
+export const LIST_COLUMNS = {
+  debtors: [
+    'id',
+    'kind',
+    'name',
+    'state',
+    'address',
+    'preferred_channel',
+    'preferred_hours',
+    'do_not_contact',
+    'blocked_channels',
+  ],
+  debts: [
+    'id',
+    'debtor_id',
+    'description',
+    'principal_cents',
+    'issued_on',
+    'due_on',
+    'debt_kind',
+    'fine_bps',
+    'interest_monthly_bps',
+    'status',
+    'fees',
+    'punctuality_discount_bps',
+    'grace_days',
+  ],
+  contactPoints: ['id', 'debtor_id', 'kind', 'value', 'is_whatsapp', 'verified'],
+} as const satisfies {
+  debtors: readonly (keyof DebtorRow)[];
+  debts: readonly (keyof DebtRow)[];
+  contactPoints: readonly (keyof ContactPointRow)[];
+};
 
 /** Loads one page of debtors that have an open debt, with their facts (one query per table). */
 export async function loadQueuePage(
@@ -89,8 +134,11 @@ export async function loadQueuePage(
     params.push(options.debtorIds);
     filter += ` AND d.id = ANY($${params.length}::uuid[])`;
   }
+  const list = options.columns === 'list';
+  const cols = (names: readonly string[], alias: string) =>
+    list ? names.map((n) => `${alias}.${n}`).join(', ') : `${alias}.*`;
   const debtors = await q.query<DebtorRow>(
-    `SELECT d.* FROM debtors d
+    `SELECT ${cols(LIST_COLUMNS.debtors, 'd')} FROM debtors d
      WHERE d.id > $1 AND d.anonymised_at IS NULL
        AND EXISTS (SELECT 1 FROM debts x WHERE x.debtor_id = d.id AND x.status = 'open')${filter}
      ORDER BY d.id LIMIT $2`,
@@ -133,12 +181,14 @@ export async function loadQueuePage(
          WHERE ${inPage('a.debtor_id')} AND a.ended_at IS NULL`,
     ),
     of<ContactPointRow>(
-      `SELECT * FROM contact_points WHERE ${inPage('debtor_id')} AND NOT do_not_contact
+      `SELECT ${cols(LIST_COLUMNS.contactPoints, 'p')} FROM contact_points p
+         WHERE ${inPage('debtor_id')} AND NOT do_not_contact
            AND verification <> 'wrong'
          ORDER BY verified DESC, created_at, id`,
     ),
     of<DebtRow>(
-      `SELECT * FROM debts WHERE ${inPage('debtor_id')} AND status = 'open' ORDER BY due_on, id`,
+      `SELECT ${cols(LIST_COLUMNS.debts, 't')} FROM debts t
+         WHERE ${inPage('debtor_id')} AND status = 'open' ORDER BY due_on, id`,
     ),
     of<PaymentRow>(
       `SELECT p.* FROM payments p

@@ -125,6 +125,8 @@ export interface Work {
   facts: DebtorFacts;
   state: DebtorState;
   action: PlannedAction;
+  /** The carrying debt with its itemised balance. */
+  debt: DebtorState['debts'][number];
 }
 
 function itemOf(
@@ -150,15 +152,8 @@ function itemOf(
       description: debt.row.description,
       dueDate: carrying.dueDate,
       daysOverdue: Math.max(0, carrying.daysOverdue),
-      balance: {
-        principal: balance.principal,
-        fine: balance.fine,
-        interest: balance.interest,
-        fees: balance.fees,
-        paid: balance.paid,
-        discount: balance.discount,
-        totalDue: balance.totalDue,
-      },
+      // What the list shows; the itemised lines come with the opened item (./queue-item.ts).
+      balance: { totalDue: balance.totalDue },
     },
     step: {
       id: action.stepId,
@@ -207,6 +202,7 @@ export function todaysWork(
       facts,
       state,
       action,
+      debt,
     });
   }
   // Earliest first (none first), then most overdue: by the instants, not their ISO text

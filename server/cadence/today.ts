@@ -52,6 +52,8 @@ export async function cadenceToday(
   const settings = options.settings ?? (await loadSettings(q));
   const page = await loadQueuePage(q, now, {
     limit: options.limit,
+    // A list reads only what its items are derived from; rendered messages read whole rows.
+    columns: options.withMessages === true ? 'all' : 'list',
     ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
     ...(options.role === 'collector' && options.userId !== null
       ? { collectorId: options.userId }

@@ -188,6 +188,8 @@ forEachDb((kind) => {
       // The page itself renders nothing: no message, no PIX code.
       expect(listed).not.toHaveProperty('message');
       expect(listed).not.toHaveProperty('pix');
+      // The list shows the total; the opened item itemises it.
+      expect(listed.debt.balance).toEqual({ totalDue: 15_325 });
       const open = await opened('staff', ids.late5);
       expect(open.status).toBe(200);
       expect(open.body).toMatchObject({ date: '2025-03-10', timeZone: 'America/Sao_Paulo' });

@@ -124,16 +124,28 @@ describe('the planner memo never changes an answer', () => {
     },
   );
 
-  test('a plan handed out can be changed by its caller without changing the next one', () => {
+  test('a plan handed out cannot be changed by its caller: the next one stays the same', () => {
     const [input] = inputs(sp('2025-03-20', '10:00'));
     if (!input) throw new Error('no input');
     const plan = planNextActions(input);
     const before = structuredClone(plan);
     const action = plan.actions[0];
     if (!action) throw new Error('expected an action');
-    action.stepId = 'changed';
-    action.earliestAt = 0;
-    plan.actions.push({ ...action });
+    // Shared between plans, so frozen (and read-only in its type): a write throws.
+    expect(() => {
+      (action as { stepId: string }).stepId = 'changed';
+    }).toThrow(TypeError);
+    expect(() => {
+      (action as { earliestAt: number | null }).earliestAt = 0;
+    }).toThrow(TypeError);
+    expect(() => {
+      (plan.actions as unknown[]).push({ ...action });
+    }).toThrow(TypeError);
+    const blockers = plan.actions.find((a) => a.blockedBy)?.blockedBy;
+    if (blockers)
+      expect(() => {
+        (blockers as unknown[]).push({ code: 'notice_missing' });
+      }).toThrow(TypeError);
     expect(planNextActions(input)).toEqual(before);
   });
 

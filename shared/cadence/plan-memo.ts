@@ -3,8 +3,9 @@
  * window that matters, no written notice, no preferred hours and no blocked channel, so the
  * active régua of such a debtor (which steps, their days, channels, blockers and contact windows)
  * depends only on the policy, the instant, the holiday calendar, the debtor's zone, state and
- * preferred channel, and the carrying debt's due date. That shape is derived once per key and
- * copied for every debtor that shares it (a page or a whole portfolio planned at one instant).
+ * preferred channel, and the carrying debt's due date. That shape is derived once per key, frozen,
+ * and shared by every debtor's plan with that key (a page or a whole portfolio planned at one
+ * instant): plans are values (`PlannedAction` is read-only), never changed by their callers.
  *
  * Pure: no clock (the instant is the caller's `now`), no I/O. Correct by construction of the key:
  * everything `activeShape` reads for a plain debtor is either in the key or compared by identity
@@ -195,26 +196,4 @@ function freezeShape(shape: PlanShape): PlanShape {
     Object.freeze(action);
   }
   return Object.freeze({ ...shape, actions: Object.freeze([...shape.actions]) });
-}
-
-/**
- * A fresh copy of a memoised action (callers own what they get), field by field in `planStep`'s
- * order: spreading the frozen original is several times slower.
- */
-export function copyAction(a: PlannedAction): PlannedAction {
-  const copy: PlannedAction = {
-    stepId: a.stepId,
-    channel: a.channel,
-    templateId: a.templateId,
-    mode: a.mode,
-    kind: a.kind,
-    allowsDiscount: a.allowsDiscount,
-    dueOn: a.dueOn,
-    earliestAt: a.earliestAt,
-  };
-  if (a.blockedBy)
-    copy.blockedBy = a.blockedBy.map((b) =>
-      b.allowedOn === undefined ? { code: b.code } : { code: b.code, allowedOn: b.allowedOn },
-    );
-  return copy;
 }

@@ -51,7 +51,7 @@ import {
 } from './cadence.schema';
 import { contactClock, earliestContactAt, type ContactClock } from './contact-guard';
 import { DEFAULT_INSTALLMENT_STEPS } from './default-policy';
-import { copyAction, isPlain, plainShape } from './plan-memo';
+import { isPlain, plainShape } from './plan-memo';
 import { zonedEpoch } from './zoned-time';
 
 export interface CadenceInput {
@@ -92,32 +92,41 @@ export const ActionBlocks = [
 export type ActionBlock = (typeof ActionBlocks)[number];
 
 export interface ActionBlocker {
-  code: ActionBlock;
+  readonly code: ActionBlock;
   /** The day the blocker lifts, when that is known (notice period, days overdue). */
-  allowedOn?: CalendarDate;
+  readonly allowedOn?: CalendarDate;
 }
 
+/**
+ * A planned step. Plans are values: their actions are read-only, and those of plain debtors are
+ * shared, frozen, between every plan with the same shape (./plan-memo.ts).
+ */
 export interface PlannedAction {
-  stepId: string;
+  readonly stepId: string;
   /** For an installment step: which installment it is about. */
-  installment?: { agreementId: string; number: number; dueDate: CalendarDate; amount: number };
-  channel: Channel;
-  templateId: string;
-  mode: CadenceStep['mode'];
-  kind: CadenceStep['kind'];
-  allowsDiscount: boolean;
+  readonly installment?: {
+    readonly agreementId: string;
+    readonly number: number;
+    readonly dueDate: CalendarDate;
+    readonly amount: number;
+  };
+  readonly channel: Channel;
+  readonly templateId: string;
+  readonly mode: CadenceStep['mode'];
+  readonly kind: CadenceStep['kind'];
+  readonly allowsDiscount: boolean;
   /** due date + step offset. */
-  dueOn: CalendarDate;
+  readonly dueOn: CalendarDate;
   /** First allowed instant at or after max(now, dueOn), or null when no window exists. */
-  earliestAt: number | null;
-  blockedBy?: ActionBlocker[];
+  readonly earliestAt: number | null;
+  readonly blockedBy?: readonly ActionBlocker[];
 }
 
 export interface CadencePlan {
   state: PlanState;
   reason: PlanReason;
   carrying?: { debtId: string; dueDate: CalendarDate; daysOverdue: number };
-  actions: PlannedAction[];
+  readonly actions: readonly PlannedAction[];
 }
 
 function isOpen(debt: CadenceDebt): boolean {
@@ -320,8 +329,8 @@ function planStep(ctx: PlanContext, step: CadenceStep): PlannedAction {
     allowsDiscount: step.allowsDiscount,
     dueOn,
     earliestAt,
+    ...(blockers ? { blockedBy: blockers } : {}),
   };
-  if (blockers) action.blockedBy = blockers;
   return action;
 }
 
@@ -365,9 +374,8 @@ export function planNextActions(input: CadenceInput): CadencePlan {
   // channel and due date: derived once, then copied.
   if (!isPlain(input)) return { ...activeShape(input, debt, today, daysOverdue), carrying };
   const shape = plainShape(input, debt.dueDate, () => activeShape(input, debt, today, daysOverdue));
-  const actions: PlannedAction[] = [];
-  for (const action of shape.actions) actions.push(copyAction(action));
-  return { state: shape.state, reason: shape.reason, carrying, actions };
+  // The frozen actions are shared: a plan is a value, never changed by its caller.
+  return { state: shape.state, reason: shape.reason, carrying, actions: shape.actions };
 }
 
 /** A plan without its carrying debt: what `planStep` derives for the active régua. */

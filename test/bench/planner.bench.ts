@@ -144,8 +144,8 @@ export async function run(): Promise<BenchResult[]> {
       unit: '×',
       why:
         'the plain loop shares the memoised date arithmetic; the planner also resolves pauses, ' +
-        'looks up the memoised steps of a plain debtor (shared/cadence/plan-memo.ts) and copies ' +
-        'them into a plan it owns: four small objects a debtor',
+        'looks up the memoised steps of a plain debtor (shared/cadence/plan-memo.ts, frozen and ' +
+        'shared between plans) and builds the plan and its carrying debt: two small objects a debtor',
     }),
   ];
   return [result, ownMath];

@@ -4,21 +4,40 @@
  * change. `node --import tsx test/bench/queue-probe.ts` (QUITA_BENCH_READS_DEBTORS, default 10000;
  * `--cpu-prof` for a profile). Not part of `npm run bench`.
  */
+import pg from 'pg';
+import type { Db } from '../../server/db/db';
 import { openPglite } from '../../server/db/pglite';
+import { openPostgres } from '../../server/db/postgres';
+import { recordDebtorRead } from '../../server/lgpd/read-audit';
 import { queueItems } from '../../server/cadence/queue';
 import { loadQueuePage } from '../../server/cadence/queue-page';
 import { loadSettings } from '../../server/settings/settings.repo';
 import { seed } from './reads.bench';
 
 const PAGE = 5000;
-const db = await openPglite({});
-await seed(db);
+// QUITA_PROBE_COLUMNS=all: whole rows (what a page read before the list's columns).
+const columns = process.env['QUITA_PROBE_COLUMNS'] === 'all' ? ('all' as const) : ('list' as const);
+// QUITA_BENCH_DATABASE_URL: a PostgreSQL server (a scratch database is created and dropped);
+// otherwise an in-memory PGlite.
+const admin = process.env['QUITA_BENCH_DATABASE_URL'];
+const scratch = `quita_qprobe_${process.pid}`;
+let db: Db;
+if (admin) {
+  const client = new pg.Client(admin);
+  await client.connect();
+  await client.query(`CREATE DATABASE ${scratch}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${scratch}`;
+  db = await openPostgres(url.toString());
+} else db = await openPglite({});
+const owner = await seed(db);
 const settings = await loadSettings(db);
 const now = new Date();
 const [mid] = await db.query<{ id: string }>(
   `SELECT id FROM debtors ORDER BY id OFFSET 100 LIMIT 1`,
 );
-const times: Record<string, number[]> = { load: [], derive: [], json: [], join: [] };
+const times: Record<string, number[]> = { load: [], derive: [], json: [], audit: [], join: [] };
 // CPU time of this process (PGlite runs in it too): wall time means little on a shared machine.
 const cpu = () => {
   const u = process.cpuUsage();
@@ -35,7 +54,7 @@ for (let r = 0; r < 14; r++) {
   );
   times['join']?.push(cpu() - t);
   t = cpu();
-  const page = await loadQueuePage(db, now, { limit: PAGE, cursor: mid?.id as string });
+  const page = await loadQueuePage(db, now, { limit: PAGE, cursor: mid?.id as string, columns });
   times['load']?.push(cpu() - t);
   t = cpu();
   const list = queueItems(page, settings, now, { role: 'owner' });
@@ -45,10 +64,23 @@ for (let r = 0; r < 14; r++) {
   times['json']?.push(cpu() - t);
   bytes = text.length;
   items = list.length;
+  t = cpu();
+  await recordDebtorRead(db, {
+    actor: owner.user.id,
+    action: 'cadence.queue',
+    debtorIds: list.map((i) => i.debtor.id),
+    detail: { date: 'x' },
+  });
+  times['audit']?.push(cpu() - t);
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 console.log(
   JSON.stringify({
+    columns,
+    loadavg: (await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' '),
     items,
     kib: Math.round(bytes / 1024),
     ...Object.fromEntries(
@@ -63,7 +95,7 @@ if (process.env['QUITA_PROBE_PROFILE']) {
   // Profile only the derivation and serialisation of one loaded page, repeated.
   const { Session } = await import('node:inspector/promises');
   const { writeFileSync, mkdirSync } = await import('node:fs');
-  const page = await loadQueuePage(db, now, { limit: PAGE, cursor: mid?.id as string });
+  const page = await loadQueuePage(db, now, { limit: PAGE, cursor: mid?.id as string, columns });
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -77,3 +109,9 @@ if (process.env['QUITA_PROBE_PROFILE']) {
   writeFileSync(`${dir}/derive.cpuprofile`, JSON.stringify(profile));
 }
 await db.close();
+if (admin) {
+  const client = new pg.Client(admin);
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
+  await client.end();
+}
