@@ -50,6 +50,8 @@ export interface Db extends Queryable {
   readonly kind: DbKind;
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+  /** True once close() was called (background work scheduled earlier checks it and stands down). */
+  readonly closed?: boolean;
 }
 
 const txScope = new AsyncLocalStorage<{ kind: DbKind }>();

@@ -151,6 +151,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<PgliteDb>
       if (blob === undefined) throw new Error('PGlite dump produced nothing');
       return blob;
     },
+    get closed() {
+      return closed;
+    },
     async close() {
       if (closed) return;
       closed = true;

@@ -115,6 +115,9 @@ export function openPostgres(
         }
       }
     },
+    get closed() {
+      return closed !== undefined;
+    },
     close() {
       closed ??= pool.end();
       return closed;

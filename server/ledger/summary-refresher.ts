@@ -3,7 +3,13 @@
  * per database, shared by everyone who needs it (single-flight, in-process):
  * - after a write's request has answered (`kickSummaries`): the debtors its statements marked
  *   stale (database triggers, whatever the writer) are derived again in the background; the
- *   answer to the write never waits for it;
+ *   answer to the write never waits for it. During a burst of writes (fifty phones pushing) the
+ *   post-write runs are spaced: the next one starts no sooner than KICK_GAP_RATIO × the last
+ *   run's length (at least KICK_MIN_GAP_MS) after it ended, so the refresher takes at most about
+ *   a fifth of the database and of this process while writers keep it busy, instead of running
+ *   back to back and re-reading the same debtors' history after every request. A lone write is
+ *   derived at once, as before; summaries are never trusted while stale, so the spacing only
+ *   delays a reader's fast path;
  * - the summary job (`startSummaryJob`): at start and every 10 minutes, every live debtor whose
  *   summary is not of today (the day turn);
  * - a reader that meets a few outdated rows (`catchUpSummaries`) joins the run instead of
@@ -27,7 +33,21 @@ interface Flight {
   running: Promise<number> | null;
   again: boolean;
   stopped: boolean;
+  /** When the last run ended (performance.now()), and how long it took. */
+  lastEnd: number;
+  lastMs: number;
+  /** A post-write run waiting for its turn (see kickSummaries). */
+  timer: ReturnType<typeof setTimeout> | null;
+  /** A write answered while a run was in flight: one post-write run is owed after it. */
+  kicked: boolean;
+  /** The clock and error sink of the owed run. */
+  kick: { now: () => Date; onError: (error: unknown) => void } | null;
 }
+
+/** Post-write runs during a burst: spaced by this many times the last run's length… */
+export const KICK_GAP_RATIO = 4;
+/** …and at least this long after the last run ended. */
+export const KICK_MIN_GAP_MS = 100;
 
 const flights = new WeakMap<object, Flight>();
 
@@ -48,7 +68,16 @@ function flightOf(db: Db): Flight {
   const key = rootOf(db);
   let f = flights.get(key);
   if (!f) {
-    f = { running: null, again: false, stopped: false };
+    f = {
+      running: null,
+      again: false,
+      stopped: false,
+      lastEnd: Number.NEGATIVE_INFINITY,
+      lastMs: 0,
+      timer: null,
+      kicked: false,
+      kick: null,
+    };
     flights.set(key, f);
   }
   return f;
@@ -76,26 +105,75 @@ export function catchUpSummaries(db: Db, now: () => Date): Promise<number> {
     } while (f.again && !f.stopped);
     return n;
   };
+  const started = performance.now();
   const running = run().finally(() => {
     f.running = null;
+    f.lastEnd = performance.now();
+    f.lastMs = f.lastEnd - started;
+    if (f.kicked) schedule(db, f);
   });
   f.running = running;
   return running;
 }
 
-/** Asks for the outdated summaries of `db` to be derived again, in the background. */
+/** The gap a post-write run keeps after the last run ended. */
+function gapOf(f: Flight): number {
+  return Math.max(KICK_MIN_GAP_MS, KICK_GAP_RATIO * f.lastMs);
+}
+
+/** Starts the owed post-write run now, or arms its timer for the end of the gap. */
+function schedule(db: Db, f: Flight): void {
+  if (f.running || f.timer || !f.kicked || !f.kick) return;
+  const wait = f.lastEnd + gapOf(f) - performance.now();
+  const fire = () => {
+    f.timer = null;
+    const kick = f.kick;
+    // A database closed meanwhile (a test, a stop without the job) is left alone.
+    if (!f.kicked || !kick || f.stopped || db.closed === true) return;
+    f.kicked = false;
+    catchUpSummaries(db, kick.now).catch(kick.onError);
+  };
+  if (wait <= 0) fire();
+  else {
+    f.timer = setTimeout(fire, wait);
+    f.timer.unref();
+  }
+}
+
+/**
+ * Asks for the outdated summaries of `db` to be derived again, in the background: at once when
+ * the refresher has been quiet for its gap, else one run at the end of the gap (every write
+ * answered meanwhile shares it).
+ */
 export function kickSummaries(
   db: Db,
   now: () => Date,
   onError: (error: unknown) => void = (error) => console.error('summary refresh failed', error),
 ): void {
-  catchUpSummaries(db, now).catch(onError);
+  const f = flightOf(db);
+  f.kicked = true;
+  f.kick = { now, onError };
+  schedule(db, f);
 }
 
-/** Resolves when no refresh of `db` is running (tests; a graceful stop). */
+/**
+ * Resolves when no refresh of `db` is running or owed (tests; a graceful stop): an owed
+ * post-write run starts now instead of at the end of its gap (unless the job was stopped).
+ */
 export async function summariesSettled(db: Db): Promise<void> {
   for (;;) {
-    const running = flights.get(rootOf(db))?.running;
+    const f = flights.get(rootOf(db));
+    if (!f) return;
+    if (f.timer) {
+      clearTimeout(f.timer);
+      f.timer = null;
+      const kick = f.kick;
+      if (f.kicked && kick && !f.stopped && db.closed !== true) {
+        f.kicked = false;
+        catchUpSummaries(db, kick.now).catch(kick.onError);
+      }
+    }
+    const running = f.running;
     if (!running) return;
     await running.catch(() => undefined);
   }
@@ -135,5 +213,23 @@ export function startSummaryJob(
       await job.stop();
       await summariesSettled(deps.db);
     },
+  };
+}
+
+/** Where the refresher of `db` stands (tests, diagnostics). */
+export function summaryRefreshState(db: Db): {
+  running: boolean;
+  owed: boolean;
+  waiting: boolean;
+  lastEnd: number;
+  gapMs: number;
+} {
+  const f = flightOf(db);
+  return {
+    running: f.running !== null,
+    owed: f.kicked,
+    waiting: f.timer !== null,
+    lastEnd: f.lastEnd,
+    gapMs: gapOf(f),
   };
 }

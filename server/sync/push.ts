@@ -20,7 +20,6 @@
  *   rolls back its own fact only.
  */
 import type { MutationResult, PushRequest } from '#shared/sync/push.schema';
-import { payloadHash } from '#shared/sync/payload-hash';
 import { replaceUnstorable } from '#shared/text/safe-text';
 import { uuidv7 } from 'uuidv7';
 import { audit } from '../db/audit';
@@ -38,6 +37,7 @@ import {
   type Item,
   validateFact,
 } from './push-facts';
+import { payloadHashNative } from './payload-hash-native';
 import { applySetBased } from './push-set';
 
 /** Errors that will fail the same way on every retry: recorded as rejected, never wedging. */
@@ -401,7 +401,12 @@ export function preparePush(input: PushInput): PreparedPush {
         reason: c.invalid ?? 'invalid_envelope',
       });
     else
-      items.push({ c, id: c.mutationId, seq: c.seq, hash: payloadHash((c.raw ?? {}) as object) });
+      items.push({
+        c,
+        id: c.mutationId,
+        seq: c.seq,
+        hash: payloadHashNative((c.raw ?? {}) as object),
+      });
   }
   items.sort((a, b) => a.seq - b.seq);
   const batch: BatchInput = {

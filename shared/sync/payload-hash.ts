@@ -32,12 +32,17 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
 }
 
-/** Hex SHA-256 of a mutation's canonical form (any object with the envelope fields). */
-export function payloadHash(mutation: object): string {
+/** The canonical text a mutation's fingerprint hashes: its envelope fields, canonical JSON. */
+export function payloadCanonical(mutation: object): string {
   const record = mutation as Record<string, unknown>;
   const picked: Record<string, unknown> = {};
   for (const key of HASHED_FIELDS) if (record[key] !== undefined) picked[key] = record[key];
-  return sha256Hex(canonicalJson(picked));
+  return canonicalJson(picked);
+}
+
+/** Hex SHA-256 of a mutation's canonical form (any object with the envelope fields). */
+export function payloadHash(mutation: object): string {
+  return sha256Hex(payloadCanonical(mutation));
 }
 
 function utf8(text: string): number[] {
