@@ -27,6 +27,8 @@ const SCOPE_ROUTES = [
   ['GET', '/api/debtors/lookup'],
   ['GET', '/api/debtors'],
   ['GET', '/api/debtors/:id'],
+  // The debtor's page link for a reminder (issue 12: the extension mints it).
+  ['POST', '/api/debtors/:id/portal-links'],
   ['GET', '/api/cadence/today'],
   ['GET', '/api/settings/organisation'],
   ['GET', '/api/settings/templates'],

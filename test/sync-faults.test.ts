@@ -433,7 +433,8 @@ async function runScenario(scenario: Scenario): Promise<{ created: number; rejec
     // Installed while online: each phone pulls its debtors once before the field work starts.
     for (const phone of phones) {
       phone.chaos = false;
-      expect((await phone.engine.requestSync('start')).ok).toBe(true);
+      const started = await phone.engine.requestSync('start');
+      expect(started.ok, JSON.stringify(started)).toBe(true);
       phone.chaos = true;
     }
     for (const op of scenario.ops) {
