@@ -376,10 +376,10 @@ forEachDb((kind) => {
     test('a search page after its keyset cursor keeps the index order', async () => {
       const text = await plan(
         `SELECT d.id FROM debtors d WHERE d.merged_into IS NULL
-           AND (quita_fold(d.name), d.id) > ('maria', '${a.debtor}'::uuid)
-         ORDER BY quita_fold(d.name), d.id LIMIT 51`,
+           AND (d.name_fold, d.id) > ('maria', '${a.debtor}'::uuid)
+         ORDER BY d.name_fold, d.id LIMIT 51`,
       );
-      expect(text).toMatch(/Index Scan using debtors_fold_name_id_idx/);
+      expect(text).toMatch(/Index (Only )?Scan using debtors_name_fold_id_idx/);
       expect(text).not.toMatch(/Sort|Seq Scan/);
     });
 

@@ -1,6 +1,6 @@
 /**
  * The office's debtor search: every live debtor (merged duplicates left out) by name, CPF/CNPJ,
- * phone, e-mail or external id, accent- and case-free both ways (quita_fold, 0110), filtered by
+ * phone, e-mail or external id, accent- and case-free both ways (quita_fold, 0110; the name's fold stored in debtors.name_fold, 0530), filtered by
  * collector or "no collector" in SQL and by status or régua stage on the derived state, in keyset
  * pages of (folded name, id). Each batch is ONE statement: the page of debtors with their maintained
  * summaries (status, stage, total due, days overdue as of the day: server/ledger/summaries.ts),
@@ -114,7 +114,7 @@ function textConditions(q: string, params: unknown[]): string {
   };
   const folded = p(q);
   const alternatives = [
-    `position(quita_fold(${folded}) in quita_fold(d.name)) > 0`,
+    `position(quita_fold(${folded}) in d.name_fold) > 0`,
     `quita_fold(d.external_id) = quita_fold(${folded})`,
   ];
   // CPF/CNPJ typed with or without punctuation, a prefix of at least 3 characters (alphanumeric
@@ -180,7 +180,7 @@ export async function searchDebtors(
       return `$${batchParams.length}`;
     };
     let keyset = '';
-    if (after) keyset = ` AND (quita_fold(d.name), d.id) > (${p(after[0])}, ${p(after[1])}::uuid)`;
+    if (after) keyset = ` AND (d.name_fold, d.id) > (${p(after[0])}, ${p(after[1])}::uuid)`;
     const size = derived ? query.limit * 2 : query.limit + 1;
     const sizeParam = p(size);
     // Without a derived filter every row of the page up to `limit` is a result: the audit row
@@ -196,9 +196,9 @@ export async function searchDebtors(
                              LIMIT ${p(query.limit)}) r)))`;
     const rows = await q.query<PageRow>(
       `WITH page AS (
-         SELECT d.id, quita_fold(d.name) AS fold_key FROM debtors d
+         SELECT d.id, d.name_fold AS fold_key FROM debtors d
           WHERE ${where.join(' AND ')}${keyset}
-          ORDER BY quita_fold(d.name), d.id LIMIT ${sizeParam})${logged}
+          ORDER BY d.name_fold, d.id LIMIT ${sizeParam})${logged}
        SELECT p.fold_key, d.id, d.kind, d.name, d.document, d.external_id, d.city, d.state,
               s.stale, s.as_of::text AS as_of, s.status, s.stage, s.total_due, s.days_overdue,
               a.collector_id, u.name AS collector_name,
