@@ -21,13 +21,13 @@
 import type { Db } from '../db/db';
 import { loadLedgerSettings, todayFor } from './settings';
 import { refreshOutdated, REFRESH_BATCH } from './summaries';
+import { startPeriodic } from '../ops/periodic';
 
 /**
  * PGlite answers in the server's thread: a smaller batch keeps each of its statements short, so
  * requests are not held behind one (about 30 ms a statement for 250 debtors).
  */
 const PGLITE_BATCH = 250;
-import { startPeriodic } from '../ops/periodic';
 
 interface Flight {
   running: Promise<number> | null;
